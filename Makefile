@@ -1,0 +1,33 @@
+# Two commands a newcomer needs: `make demo` runs the product, `make test` runs the tests.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: venv system demo app test lint typecheck bench clean
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+system:
+	bash scripts/install-system-deps.sh
+
+demo: system venv
+	$(VENV)/bin/workdiary demo
+
+test: system venv
+	bash scripts/test.sh
+
+lint: venv
+	$(VENV)/bin/ruff check workdiary tests benchmarks
+	$(VENV)/bin/mypy workdiary/core
+
+bench: venv
+	bash scripts/bench.sh
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

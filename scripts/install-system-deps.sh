@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the app and its tests need (see ../shared/ENVIRONMENT.md).
+# Idempotent: apt skips what is already there. Needs root (or sudo).
+set -euo pipefail
+
+packages=(
+  # virtual screen, real input events, a tray host
+  xvfb xauth xdotool trayer x11-utils
+  # what Qt's xcb platform plugin loads
+  libxcb1 libx11-6 libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
+  libxcb-randr0 libxcb-render0 libxcb-render-util0 libxcb-shape0 libxcb-shm0 libxcb-sync1
+  libxcb-util1 libxcb-xfixes0 libxcb-xkb1 libxkbcommon0 libxkbcommon-x11-0 libegl1 libgl1
+  libfontconfig1 libfreetype6 libglib2.0-0 libdbus-1-3 fonts-dejavu-core
+  # pynput pulls evdev, which compiles
+  gcc libc6-dev linux-libc-dev
+  # browser tests, PostgreSQL tests, real Secret Service keyring tests
+  chromium postgresql dbus dbus-x11 gnome-keyring
+)
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "system packages: all present"
+  exit 0
+fi
+echo "system packages: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -q
+$sudo apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,5 @@
+import sys
+
+from workdiary.cli.main import main
+
+sys.exit(main())

@@ -1,0 +1,66 @@
+"""The ``workdiary`` command: one sub-command module per concern, each with ``register``."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+# Each module defines register(subparsers) and sets a ``handler`` default on its parsers:
+# handler(args) -> int (the exit code).
+COMMAND_MODULES = (
+    "workdiary.cli.app",  # app (the tray application; the default)
+    "workdiary.cli.tracking",  # track, diary, status, delete
+    "workdiary.cli.account",  # login, logout, contracts, sync
+    "workdiary.cli.demo",  # demo
+    "workdiary.cli.server",  # server run|migrate|add-user|add-contract|close-weeks
+)
+
+
+class CommandError(Exception):
+    """A failure the user can act on: printed as ``workdiary: <message>``, exit code 1 or given."""
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="workdiary",
+        description="Work diary for hourly contracts: track time, keep it offline, sync it signed.",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:  # that command is not built yet
+                continue
+            raise
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    if not argv:
+        argv = ["app"]
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return 2
+    try:
+        return int(handler(args) or 0)
+    except CommandError as exc:
+        print(f"workdiary: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

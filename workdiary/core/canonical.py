@@ -1,0 +1,153 @@
+"""The canonical form of a segment: what is signed, what is hash-chained, what goes on the wire.
+
+- ``segment_to_dict`` / ``segment_from_dict``: the wire shape (JSON-ready), signature included.
+- ``canonical_bytes``: the wire shape without the signature, as JSON with sorted keys,
+  no spaces, UTF-8. The device signs these bytes; any field changed after signing shows.
+- ``chain_bytes`` / ``chain_hash``: only the fields fixed when the segment closes (id,
+  contract, device, seq, prev_hash, start, end). The next segment's ``prev_hash`` is the
+  SHA-256 of these. Memo edits, redaction and idle decisions re-sign a segment without
+  breaking the chain, and a tombstone has the same chain hash as the segment it replaces,
+  so a deletion keeps the chain whole while a missing record shows as a break.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from workdiary.core.errors import DomainError
+from workdiary.core.model import MinuteRecord, ScreenshotRef, Segment, SegmentKind
+from workdiary.core.timegrid import isoformat_z, parse_iso
+
+GENESIS_HASH = "0" * 64  # prev_hash of a device's first segment
+CHAIN_FIELDS = ("id", "contract_id", "device_id", "seq", "prev_hash", "start", "end")
+
+
+def dumps_canonical(value: Any) -> bytes:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def minute_to_dict(minute: MinuteRecord) -> dict[str, Any]:
+    return {
+        "at": isoformat_z(minute.at),
+        "seconds": minute.seconds,
+        "keys": minute.keys,
+        "clicks": minute.clicks,
+        "scrolls": minute.scrolls,
+        "moves": minute.moves,
+        "active_seconds": minute.active_seconds,
+        "idle": minute.idle,
+    }
+
+
+def minute_from_dict(data: dict[str, Any]) -> MinuteRecord:
+    return MinuteRecord(
+        at=parse_iso(str(data["at"])),
+        seconds=int(data.get("seconds", 60)),
+        keys=int(data.get("keys", 0)),
+        clicks=int(data.get("clicks", 0)),
+        scrolls=int(data.get("scrolls", 0)),
+        moves=int(data.get("moves", 0)),
+        active_seconds=int(data.get("active_seconds", 0)),
+        idle=bool(data.get("idle", False)),
+    )
+
+
+def screenshot_to_dict(shot: ScreenshotRef) -> dict[str, Any]:
+    return {
+        "taken_at": isoformat_z(shot.taken_at),
+        "sha256": shot.sha256,
+        "width": shot.width,
+        "height": shot.height,
+        "size": shot.size,
+        "thumb_sha256": shot.thumb_sha256,
+        "error": shot.error,
+        "app": shot.app,
+        "window_title": shot.window_title,
+        "blurred": shot.blurred,
+        "redacted": shot.redacted,
+    }
+
+
+def screenshot_from_dict(data: dict[str, Any]) -> ScreenshotRef:
+    def opt(key: str) -> str | None:
+        value = data.get(key)
+        return None if value is None else str(value)
+
+    return ScreenshotRef(
+        taken_at=parse_iso(str(data["taken_at"])),
+        sha256=opt("sha256"),
+        width=int(data.get("width", 0)),
+        height=int(data.get("height", 0)),
+        size=int(data.get("size", 0)),
+        thumb_sha256=opt("thumb_sha256"),
+        error=opt("error"),
+        app=opt("app"),
+        window_title=opt("window_title"),
+        blurred=bool(data.get("blurred", False)),
+        redacted=bool(data.get("redacted", False)),
+    )
+
+
+def segment_to_dict(segment: Segment, *, with_signature: bool = True) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": segment.id,
+        "contract_id": segment.contract_id,
+        "device_id": segment.device_id,
+        "seq": segment.seq,
+        "prev_hash": segment.prev_hash,
+        "kind": segment.kind.value,
+        "start": isoformat_z(segment.start),
+        "end": isoformat_z(segment.end),
+        "memo": segment.memo,
+        "redacted": segment.redacted,
+        "minutes": [minute_to_dict(m) for m in segment.minutes],
+        "screenshots": [screenshot_to_dict(s) for s in segment.screenshots],
+    }
+    if with_signature:
+        data["signature"] = segment.signature
+    return data
+
+
+def segment_from_dict(data: dict[str, Any]) -> Segment:
+    """Build a segment from its wire shape; a missing or malformed field is a DomainError."""
+    try:
+        return Segment(
+            id=str(data["id"]),
+            contract_id=str(data["contract_id"]),
+            device_id=str(data.get("device_id", "")),
+            seq=int(data.get("seq", 0)),
+            prev_hash=str(data.get("prev_hash", "")),
+            kind=SegmentKind(data.get("kind", "tracked")),
+            start=parse_iso(str(data["start"])),
+            end=parse_iso(str(data["end"])),
+            memo=str(data.get("memo", "")),
+            redacted=bool(data.get("redacted", False)),
+            minutes=tuple(minute_from_dict(m) for m in data.get("minutes", ())),
+            screenshots=tuple(screenshot_from_dict(s) for s in data.get("screenshots", ())),
+            signature=str(data.get("signature", "")),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        if isinstance(exc, DomainError):
+            raise
+        raise DomainError(f"malformed segment: {exc!r}") from exc
+
+
+def canonical_bytes(segment: Segment) -> bytes:
+    """The bytes a device signs: every field but the signature."""
+    return dumps_canonical(segment_to_dict(segment, with_signature=False))
+
+
+def canonical_hash(segment: Segment) -> str:
+    return hashlib.sha256(canonical_bytes(segment)).hexdigest()
+
+
+def chain_bytes(segment: Segment) -> bytes:
+    full = segment_to_dict(segment, with_signature=False)
+    return dumps_canonical({key: full[key] for key in CHAIN_FIELDS})
+
+
+def chain_hash(segment: Segment) -> str:
+    """What the next segment of the same device carries as ``prev_hash``."""
+    return hashlib.sha256(chain_bytes(segment)).hexdigest()
