@@ -1,0 +1,254 @@
+"""The server's JSON API (``/api/v1``) as the desktop uses it, over ``requests``.
+
+Every call carries an explicit timeout. Failures come back as typed errors the outbox can act on:
+``AuthExpired`` (401: log in again), ``Rejected`` (any other 4xx: the server said no, with its
+error code and message), ``Transient`` (connection error, timeout, 5xx, 429: try again later).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import urllib.parse
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+
+API_PREFIX = "/api/v1"
+# (connect, read) seconds. Read is generous: a batch of segments is verified before the reply.
+DEFAULT_TIMEOUT = (5.0, 30.0)
+
+
+class ApiError(Exception):
+    """A request to the server failed; the message is a sentence for the user."""
+
+
+class AuthExpired(ApiError):
+    """The server refused our token (401): the user must run ``workdiary login`` again."""
+
+
+class Rejected(ApiError):
+    """A 4xx answer: the request itself is refused; sending it again will not help."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(f"the server refused the request ({status} {code}): {message}")
+        self.status = status
+        self.code = code
+        self.server_message = message
+
+
+class Transient(ApiError):
+    """The server could not be reached or was overloaded; ``retry_after`` seconds if it said."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class InsecureServerUrl(ApiError):
+    """Plain http to a host that is not this machine."""
+
+
+def check_server_url(url: str) -> str:
+    """Return the normalised base URL, or raise when it is not https (loopback http is allowed)."""
+    parsed = urllib.parse.urlsplit(url.strip())
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        raise InsecureServerUrl(
+            f"{url!r} is not a server address: give it as https://host[:port]"
+        )
+    if parsed.scheme == "http" and not _is_loopback(parsed.hostname):
+        raise InsecureServerUrl(
+            f"refusing plain http to {parsed.hostname}: your password, token and work diary would "
+            "travel unencrypted. Use https://... (plain http is only allowed to this machine: "
+            "localhost or 127.0.0.1)."
+        )
+    path = parsed.path.rstrip("/")
+    if path.endswith(API_PREFIX):
+        path = path[: -len(API_PREFIX)]
+    return urllib.parse.urlunsplit((parsed.scheme, parsed.netloc, path, "", ""))
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The server's judgement of one uploaded segment (or why it refused that one record)."""
+
+    id: str
+    status: str | None = None  # protected | unprotected | rejected; None when refused
+    billable_minutes: int = 0
+    reasons: tuple[str, ...] = ()
+    error_code: str | None = None  # set when the server refused this record (4xx-like)
+    error_message: str | None = None
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Verdict:
+        error = data.get("error")
+        if isinstance(error, dict):
+            return cls(
+                id=str(data.get("id", "")),
+                error_code=str(error.get("code", "rejected")),
+                error_message=str(error.get("message", "")),
+            )
+        return cls(
+            id=str(data["id"]),
+            status=str(data.get("status")),
+            billable_minutes=int(data.get("billable_minutes") or 0),
+            reasons=tuple(str(r) for r in data.get("reasons") or ()),
+        )
+
+
+class ApiClient:
+    """One server, one (optional) bearer token. Thread-compatible: one per thread."""
+
+    def __init__(
+        self,
+        server_url: str,
+        token: str | None = None,
+        *,
+        timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+        session: requests.Session | None = None,
+    ) -> None:
+        self.server_url = check_server_url(server_url)
+        self.token = token
+        self.timeout = timeout
+        self._session = session or requests.Session()
+
+    def close(self) -> None:
+        self._session.close()
+
+    # -- auth and account -------------------------------------------------------------------
+
+    def create_token(self, email: str, password: str, device_name: str) -> dict[str, Any]:
+        """POST /auth/tokens: log in; returns {token, user}."""
+        data = self._json("POST", "/auth/tokens",
+                          json={"email": email, "password": password, "device_name": device_name})
+        if not isinstance(data, dict) or not data.get("token"):
+            raise Transient("the server's login answer had no token; is this a workdiary server?")
+        return data
+
+    def delete_token(self) -> None:
+        """DELETE /auth/tokens/current: revoke our token."""
+        self._request("DELETE", "/auth/tokens/current")
+
+    def me(self) -> dict[str, Any]:
+        return dict(self._json("GET", "/me"))
+
+    def register_device(self, name: str, public_key: str, device_id: str) -> str:
+        """POST /devices: register this device's public key; returns the server's device id."""
+        data = self._json("POST", "/devices",
+                          json={"name": name, "public_key": public_key, "device_id": device_id})
+        return str(data.get("device_id") or data.get("id") or device_id)
+
+    def contracts(self) -> list[dict[str, Any]]:
+        """GET /contracts: the contracts visible to us, as the server sends them."""
+        data = self._json("GET", "/contracts")
+        if isinstance(data, dict):
+            data = data.get("contracts", [])
+        return [dict(item) for item in data]
+
+    # -- uploads ----------------------------------------------------------------------------
+
+    def put_screenshot(self, sha256: str, body: bytes) -> None:
+        """PUT /screenshots/{sha256}: idempotent upload of one JPEG."""
+        self._request("PUT", f"/screenshots/{sha256}", data=body,
+                      headers={"Content-Type": "image/jpeg"})
+
+    def post_segments(self, segments: Sequence[dict[str, Any]]) -> list[Verdict]:
+        """POST /segments: upload a batch; one verdict per segment, idempotent on id."""
+        data = self._json("POST", "/segments", json={"segments": list(segments)})
+        items = data.get("segments", data.get("results")) if isinstance(data, dict) else data
+        if not isinstance(items, list):
+            raise Transient("the server's answer to an upload had no per-segment results")
+        return [Verdict.from_dict(item) for item in items]
+
+    def delete_segment(self, segment_id: str) -> None:
+        """DELETE /segments/{id}: withdraw an uploaded segment (before the week locks)."""
+        self._request("DELETE", f"/segments/{segment_id}")
+
+    # -- reading (tests, demo) --------------------------------------------------------------
+
+    def diary(self, contract_id: str, day: str, tz: str = "UTC") -> dict[str, Any]:
+        return dict(self._json("GET", f"/contracts/{contract_id}/diary",
+                               params={"date": day, "tz": tz}))
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    def _json(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = self._request(method, path, **kwargs)
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise Transient(
+                f"the server sent an unreadable answer to {method} {path} "
+                f"(HTTP {response.status_code}); will try again"
+            ) from exc
+
+    def _request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        url = f"{self.server_url}{API_PREFIX}{path}"
+        headers = dict(kwargs.pop("headers", None) or {})
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        try:
+            response = self._session.request(
+                method, url, headers=headers, timeout=self.timeout, **kwargs
+            )
+        except requests.Timeout as exc:
+            raise Transient(f"the server at {self.server_url} did not answer in time") from exc
+        except requests.ConnectionError as exc:
+            raise Transient(f"cannot reach the server at {self.server_url}") from exc
+        except requests.RequestException as exc:
+            raise Transient(f"the request to {self.server_url} failed: {exc}") from exc
+        _raise_for_status(response, method, path)
+        return response
+
+
+def _raise_for_status(response: requests.Response, method: str, path: str) -> None:
+    # Compare status codes explicitly: a Response's truth value is ``.ok``, a classic trap.
+    status = response.status_code
+    if 200 <= status < 300:
+        return
+    code, message = _error_body(response)
+    if status == 401:
+        raise AuthExpired(
+            "the server no longer accepts this login (token expired or revoked): "
+            "run `workdiary login` again; nothing recorded is lost"
+        )
+    if status == 429:
+        raise Transient(f"the server is rate-limiting us ({message})",
+                        retry_after=_retry_after(response))
+    if status >= 500:
+        raise Transient(f"the server failed on {method} {path} (HTTP {status}); will try again",
+                        retry_after=_retry_after(response))
+    raise Rejected(status, code, message)
+
+
+def _error_body(response: requests.Response) -> tuple[str, str]:
+    try:
+        data = response.json()
+    except ValueError:
+        return f"http_{response.status_code}", (response.text or response.reason or "")[:300]
+    error = data.get("error") if isinstance(data, dict) else None
+    if isinstance(error, dict):
+        return str(error.get("code", f"http_{response.status_code}")), str(error.get("message", ""))
+    if isinstance(data, dict) and "detail" in data:
+        return f"http_{response.status_code}", str(data["detail"])[:300]
+    return f"http_{response.status_code}", str(data)[:300]
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    value = response.headers.get("Retry-After")
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return None  # an HTTP date: rare; the backoff covers it
