@@ -1,0 +1,77 @@
+"""Bounds on the queue on disk: stop tracking cleanly before the disk (or our share of it) fills.
+
+The tracker's composition root calls ``DiskGuard.check()`` before it starts and once per minute
+(and ``message_for_write_error`` when a write fails); a non-None message means: clock out,
+show/print the message, do not record further. Nothing already recorded is touched.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+MIB = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class DiskLimits:
+    min_free_bytes: int = 200 * MIB  # leave room for the system and the SQLite journal
+    max_screenshot_bytes: int = 2048 * MIB  # screenshots waiting for upload or purge
+
+
+class DiskGuard:
+    """Checks free space on the data dir's disk and the size of the screenshot queue."""
+
+    def __init__(self, data_dir: Path, limits: DiskLimits | None = None) -> None:
+        self.data_dir = Path(data_dir)
+        self.limits = limits or DiskLimits()
+
+    def screenshot_bytes(self) -> int:
+        """Bytes of screenshot files kept locally (not yet uploaded, or not yet purged)."""
+        total = 0
+        for root, _dirs, files in os.walk(self.data_dir / "screenshots"):
+            for name in files:
+                try:
+                    total += os.stat(os.path.join(root, name)).st_size
+                except FileNotFoundError:
+                    continue  # purged meanwhile
+        return total
+
+    def free_bytes(self) -> int:
+        return shutil.disk_usage(self.data_dir).free
+
+    def check(self) -> str | None:
+        """None when tracking may go on, else the sentence to show when stopping."""
+        free = self.free_bytes()
+        if free < self.limits.min_free_bytes:
+            return (
+                f"tracking stopped: only {free // MIB} MB free on the disk holding {self.data_dir} "
+                f"(at least {self.limits.min_free_bytes // MIB} MB needed). Free some space, then "
+                "clock in again; everything recorded so far is kept."
+            )
+        queued = self.screenshot_bytes()
+        if queued > self.limits.max_screenshot_bytes:
+            return (
+                f"tracking stopped: {queued // MIB} MB of screenshots are waiting for upload "
+                f"(limit {self.limits.max_screenshot_bytes // MIB} MB). Connect to the server "
+                "and run `workdiary sync`, then clock in again; nothing recorded is lost."
+            )
+        return None
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """True for the write errors that mean the disk (or quota) is full."""
+    return isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)
+
+
+def message_for_write_error(exc: BaseException, data_dir: Path) -> str | None:
+    """The sentence to stop tracking with when a write failed because the disk is full."""
+    if not is_disk_full(exc):
+        return None
+    return (
+        f"tracking stopped: the disk holding {data_dir} is full ({exc.strerror or exc}). Free "
+        "some space, then clock in again; the minutes recorded before this are kept."
+    )

@@ -1,0 +1,229 @@
+"""The outbox: uploads what the store has recorded, in order, and records what the server said.
+
+One pass (``Outbox.run_once``):
+1. withdraws segments deleted after upload (DELETE /segments/{id});
+2. takes closed, pending segments whose grace period is over, in device-seq order, in batches;
+   re-signs any whose signature was cleared; uploads their screenshots (idempotent PUT) and then
+   the batch (POST /segments); stores each verdict (status, billable minutes, reasons);
+3. deletes local screenshot files some days after the server accepted them.
+
+Transient failures are retried with backoff; when they persist the pass ends and everything
+stays pending. A 4xx for one record quarantines that record with its reason; the rest goes on.
+A 401 marks the login expired and pauses uploads until ``workdiary login``: nothing is lost.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from workdiary.core.canonical import segment_to_dict
+from workdiary.core.clock import Clock
+from workdiary.core.model import Segment
+from workdiary.core.timegrid import isoformat_z
+from workdiary.sync.api import ApiClient, AuthExpired, Rejected, Transient, Verdict
+from workdiary.sync.retry import RetryPolicy, Stopped, call_with_retry
+
+Signer = Callable[[Segment], Segment]
+
+AUTH_EXPIRED_MESSAGE = (
+    "uploads are paused: the server no longer accepts this login. Run `workdiary login` "
+    "again; everything recorded stays on this computer until then."
+)
+
+
+class OutboxStore(Protocol):
+    """What the outbox needs from the local store (see STORE_CONTRACT)."""
+
+    def get_setting(self, key: str) -> str | None: ...
+    def set_setting(self, key: str, value: str) -> None: ...
+    def pending_segments(self, closed_before: datetime, limit: int) -> list[Segment]: ...
+    def set_signature(self, segment_id: str, signature: str) -> None: ...
+    def record_verdict(self, segment_id: str, status: str, billable_minutes: int,
+                       reasons: Sequence[str]) -> None: ...
+    def quarantine(self, segment_id: str, reason: str) -> None: ...
+    def set_sync_error(self, segment_id: str, message: str) -> None: ...
+    def screenshot_path(self, sha256: str) -> Any: ...
+    def mark_screenshot_uploaded(self, sha256: str, at: datetime) -> None: ...
+    def purge_uploaded_screenshots(self, accepted_before: datetime) -> int: ...
+    def pending_deletions(self) -> list[str]: ...
+    def mark_deletion_sent(self, segment_id: str) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxConfig:
+    grace_seconds: float = 120.0  # after a segment closes, time to review, delete or redact
+    batch_size: int = 50
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    purge_after_days: float = 7.0  # local screenshot files kept this long after acceptance
+
+
+@dataclass
+class SyncReport:
+    """What one pass did, for `workdiary sync`, the status line and the tray."""
+
+    verdicts: list[Verdict] = field(default_factory=list)
+    quarantined: list[tuple[str, str]] = field(default_factory=list)  # (segment id, reason)
+    deleted: list[str] = field(default_factory=list)
+    screenshots_uploaded: int = 0
+    screenshot_problems: list[tuple[str, str]] = field(default_factory=list)  # (sha, why)
+    purged: int = 0
+    paused: str | None = None  # uploads paused (login expired, not logged in)
+    error: str | None = None  # the pass ended early on a persistent transient failure
+
+    @property
+    def ok(self) -> bool:
+        return self.paused is None and self.error is None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "accepted": [
+                {"id": v.id, "status": v.status, "billable_minutes": v.billable_minutes,
+                 "reasons": list(v.reasons)} for v in self.verdicts
+            ],
+            "quarantined": [{"id": i, "reason": r} for i, r in self.quarantined],
+            "deleted": list(self.deleted),
+            "screenshots_uploaded": self.screenshots_uploaded,
+            "screenshot_problems": [{"sha256": s, "reason": r}
+                                    for s, r in self.screenshot_problems],
+            "purged_screenshots": self.purged,
+            "paused": self.paused,
+            "error": self.error,
+        }
+
+
+class Outbox:
+    """Uploads pending records; safe to run again at any time (the server is idempotent)."""
+
+    def __init__(self, store: OutboxStore, api: ApiClient, signer: Signer | None, clock: Clock,
+                 config: OutboxConfig | None = None, *, rng: random.Random | None = None,
+                 stop_event: threading.Event | None = None) -> None:
+        self.store = store
+        self.api = api
+        self.signer = signer
+        self.clock = clock
+        self.config = config or OutboxConfig()
+        self._rng = rng or random.Random()
+        self.stop_event = stop_event or threading.Event()
+        self._uploaded_shas: set[str] = set()
+
+    def run_once(self) -> SyncReport:
+        """One full pass; never raises for server trouble (the report says what happened)."""
+        report = SyncReport()
+        if self.store.get_setting("auth_state") == "expired":
+            report.paused = AUTH_EXPIRED_MESSAGE
+            return report
+        try:
+            self._send_deletions(report)
+            self._send_segments(report)
+        except AuthExpired:
+            self.store.set_setting("auth_state", "expired")
+            report.paused = AUTH_EXPIRED_MESSAGE
+            return report
+        except Transient as exc:
+            report.error = f"{exc}; everything not yet sent stays queued and is retried"
+            return report
+        except Stopped:
+            report.error = "stopped before the pass finished; the rest stays queued"
+            return report
+        now = self.clock.now()
+        self.store.set_setting("last_sync_at", isoformat_z(now))
+        report.purged = self.store.purge_uploaded_screenshots(
+            now - timedelta(days=self.config.purge_after_days))
+        return report
+
+    # -- steps ------------------------------------------------------------------------------
+
+    def _retry(self, action: Callable[[], Any]) -> Any:
+        return call_with_retry(action, self.config.retry, rng=self._rng, wait=self.stop_event.wait)
+
+    def _send_deletions(self, report: SyncReport) -> None:
+        for segment_id in self.store.pending_deletions():
+            try:
+                self._retry(lambda sid=segment_id: self.api.delete_segment(sid))
+            except Rejected as exc:
+                if exc.status != 404:  # 404: already gone on the server, which is the goal
+                    self.store.set_sync_error(segment_id, f"delete refused: {exc}")
+                    report.quarantined.append((segment_id, f"delete refused: {exc.code}"))
+                    continue
+            self.store.mark_deletion_sent(segment_id)
+            report.deleted.append(segment_id)
+
+    def _send_segments(self, report: SyncReport) -> None:
+        seen: set[str] = set()
+        while not self.stop_event.is_set():
+            due = self.clock.now() - timedelta(seconds=self.config.grace_seconds)
+            batch = [s for s in self.store.pending_segments(due, self.config.batch_size)
+                     if s.id not in seen]
+            if not batch:
+                return
+            seen.update(s.id for s in batch)
+            batch = [self._signed(s) for s in batch]
+            if any(not s.signature for s in batch):
+                report.paused = "not logged in on this computer: run `workdiary login` to upload"
+                return
+            for segment in batch:
+                self._upload_screenshots(segment, report)
+            self._post(batch, report)
+
+    def _signed(self, segment: Segment) -> Segment:
+        if segment.signature or self.signer is None:
+            return segment  # a present signature is never replaced: tampering must show
+        signed = self.signer(segment)
+        self.store.set_signature(segment.id, signed.signature)
+        return signed
+
+    def _upload_screenshots(self, segment: Segment, report: SyncReport) -> None:
+        for shot in segment.screenshots:
+            sha = shot.sha256
+            if sha is None or sha in self._uploaded_shas:
+                continue
+            path = self.store.screenshot_path(sha)
+            if path is None:
+                # Deleted or already purged locally: the segment still goes, the server judges.
+                report.screenshot_problems.append((sha, "file missing locally"))
+                continue
+            body = path.read_bytes()
+            try:
+                self._retry(lambda s=sha, b=body: self.api.put_screenshot(s, b))
+            except Rejected as exc:
+                report.screenshot_problems.append((sha, f"{exc.code}: {exc.server_message}"))
+                continue
+            self.store.mark_screenshot_uploaded(sha, self.clock.now())
+            self._uploaded_shas.add(sha)
+            report.screenshots_uploaded += 1
+
+    def _post(self, batch: list[Segment], report: SyncReport) -> None:
+        payload = [segment_to_dict(s) for s in batch]
+        try:
+            verdicts = self._retry(lambda: self.api.post_segments(payload))
+        except Rejected as exc:
+            if len(batch) == 1:
+                reason = f"{exc.code}: {exc.server_message}"
+                self.store.quarantine(batch[0].id, reason)
+                report.quarantined.append((batch[0].id, reason))
+                return
+            # One bad record spoils the batch: split until it is found, the rest goes on.
+            middle = len(batch) // 2
+            self._post(batch[:middle], report)
+            self._post(batch[middle:], report)
+            return
+        answered = set()
+        for verdict in verdicts:
+            answered.add(verdict.id)
+            if verdict.error_code is not None:
+                reason = f"{verdict.error_code}: {verdict.error_message}"
+                self.store.quarantine(verdict.id, reason)
+                report.quarantined.append((verdict.id, reason))
+            else:
+                self.store.record_verdict(verdict.id, verdict.status or "",
+                                          verdict.billable_minutes, list(verdict.reasons))
+                report.verdicts.append(verdict)
+        for segment in batch:
+            if segment.id not in answered:
+                self.store.set_sync_error(segment.id, "the server did not answer for it")

@@ -1,0 +1,65 @@
+"""The sync worker: runs outbox passes on its own thread, never on the GUI or tick thread."""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+from collections.abc import Callable
+
+from workdiary.sync.outbox import Outbox, SyncReport
+from workdiary.sync.retry import RetryPolicy
+
+log = logging.getLogger(__name__)
+
+
+class SyncWorker:
+    """Calls ``outbox.run_once()`` every ``interval`` seconds (sooner after ``wake()``).
+
+    After a failed pass it backs off (exponential, jittered, capped) instead of hammering a
+    server that is down. ``on_report`` runs on the worker thread: a GUI must marshal it.
+    """
+
+    def __init__(self, outbox: Outbox, *, interval: float = 30.0,
+                 on_report: Callable[[SyncReport], None] | None = None,
+                 backoff: RetryPolicy | None = None, rng: random.Random | None = None) -> None:
+        self.outbox = outbox
+        self.interval = interval
+        self.on_report = on_report
+        self.backoff = backoff or RetryPolicy(base=5.0, cap=300.0)
+        self._rng = rng or random.Random()
+        self._stop = outbox.stop_event  # also interrupts retry waits
+        self._wake = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="workdiary-sync", daemon=True)
+        self.last_report: SyncReport | None = None
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def wake(self) -> None:
+        """Sync soon (for example right after a segment closed)."""
+        self._wake.set()
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Stop after the current request; queued records stay queued for the next run."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        failures = 0
+        while not self._stop.is_set():
+            try:
+                report = self.outbox.run_once()
+            except Exception as exc:  # a bug must not kill syncing silently: log, back off
+                log.exception("sync pass failed")
+                report = SyncReport(error=f"internal error during sync: {exc!r}")
+            self.last_report = report
+            if self.on_report is not None:
+                self.on_report(report)
+            failures = 0 if report.ok else failures + 1
+            delay = (self.interval if failures == 0
+                     else max(self.interval, self.backoff.delay(failures, self._rng)))
+            self._wake.wait(delay)
+            self._wake.clear()
