@@ -1,0 +1,9 @@
+"""The JSON API under /api/v1: one router module per resource."""
+
+from fastapi import APIRouter
+
+from workdiary.server.api import auth, contracts, devices
+
+api_router = APIRouter()
+for _module in (auth, devices, contracts):
+    api_router.include_router(_module.router)

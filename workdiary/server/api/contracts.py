@@ -1,0 +1,39 @@
+"""GET /contracts: what the caller is party to, with policy and this week's minutes."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from sqlalchemy.orm import Session
+
+from workdiary.core.week import week_start
+from workdiary.server.api.schemas import ContractPublic, PolicyPublic
+from workdiary.server.deps import AppClock, CurrentUser, DbSession
+from workdiary.server.models import Contract, User
+from workdiary.server.services import contracts
+
+router = APIRouter(tags=["contracts"])
+
+
+def contract_public(session: Session, contract: Contract, user: User,
+                    this_week: object) -> ContractPublic:
+    client_name, freelancer_name = contracts.party_names(session, contract)
+    week = this_week.date() if hasattr(this_week, "date") else this_week
+    return ContractPublic(
+        id=contract.id, title=contract.title, client_id=contract.client_id,
+        freelancer_id=contract.freelancer_id, client_name=client_name,
+        freelancer_name=freelancer_name, role=contracts.role_on(contract, user),  # type: ignore[arg-type]
+        rate_cents=contract.rate_cents, currency=contract.currency,
+        weekly_limit_minutes=contract.weekly_limit_minutes, status=contract.status,
+        policy=PolicyPublic(**contract.policy().to_dict()),  # type: ignore[arg-type]
+        week_start=week,  # type: ignore[arg-type]
+        week_minutes=contracts.billed_minutes(session, contract_id=contract.id,
+                                              week_start=week),  # type: ignore[arg-type]
+    )
+
+
+@router.get("/contracts", response_model=list[ContractPublic])
+def list_contracts(session: DbSession, user: CurrentUser, clock: AppClock) -> list[ContractPublic]:
+    """Contracts the caller hired or works on."""
+    this_week = week_start(clock.now())
+    return [contract_public(session, c, user, this_week)
+            for c in contracts.contracts_for(session, user=user)]

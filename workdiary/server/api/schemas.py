@@ -1,0 +1,112 @@
+"""Request and response bodies of the JSON API (requests refuse unknown fields)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TokenCreate(Strict):
+    email: str = Field(min_length=3, max_length=254)
+    password: str = Field(min_length=1, max_length=1024)
+    device_name: str = Field(default="", max_length=200)
+
+
+class UserPublic(BaseModel):
+    id: str
+    email: str
+    name: str
+    role: Literal["freelancer", "client"]
+
+
+class TokenPublic(BaseModel):
+    token: str
+    user: UserPublic
+
+
+class DeviceCreate(Strict):
+    name: str = Field(min_length=1, max_length=200)
+    public_key: str = Field(min_length=1, max_length=100)
+    device_id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{8,64}$")
+
+
+class DevicePublic(BaseModel):
+    device_id: str
+    name: str
+    public_key: str
+    revoked: bool
+    created_at: datetime
+
+
+class PolicyPublic(BaseModel):
+    segment_minutes: int
+    screenshots_per_segment: int
+    capture: Literal["all", "primary", "active"]
+    blur: bool
+    allow_redaction: bool
+    allow_manual: bool
+    window_titles: bool
+    idle_minutes: int
+
+
+class ContractPublic(BaseModel):
+    id: str
+    title: str
+    client_id: str
+    freelancer_id: str
+    client_name: str
+    freelancer_name: str
+    role: Literal["freelancer", "client"]  # the caller's side
+    rate_cents: int
+    currency: str
+    weekly_limit_minutes: int | None
+    status: str
+    policy: PolicyPublic
+    week_start: date  # this week (UTC Monday)
+    week_minutes: int  # billable minutes recorded this week so far
+
+
+class InvoicePublic(BaseModel):
+    id: str
+    contract_id: str
+    week_start: date
+    billable_minutes: int
+    disputed_minutes: int
+    rate_cents: int
+    amount_cents: int
+    paid_cents: int
+    currency: str
+    status: Literal["in_review", "approved", "paid"]
+    approved_by: str | None
+    created_at: datetime
+    approved_at: datetime | None
+    paid_at: datetime | None
+
+
+class DisputeCreate(Strict):
+    segment_ids: list[str] = Field(min_length=1, max_length=1000)
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class DisputePublic(BaseModel):
+    id: str
+    contract_id: str
+    week_start: date
+    segment_ids: list[str]
+    reason: str
+    created_at: datetime
+    withdrawn_at: datetime | None
+
+
+class ScreenshotPublic(BaseModel):
+    sha256: str
+    size: int
+    width: int
+    height: int
+    content_type: str

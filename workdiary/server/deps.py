@@ -1,0 +1,68 @@
+"""FastAPI dependencies shared by the API and the web pages (``Annotated`` aliases)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from workdiary.core.clock import Clock
+from workdiary.server.blobs import BlobStore
+from workdiary.server.errors import Unauthorized
+from workdiary.server.models import User
+from workdiary.server.services import users
+from workdiary.server.settings import Settings
+
+_bearer = HTTPBearer(auto_error=False, description="An API token from POST /auth/tokens.")
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    """One session per request from ``app.state.sessionmaker``; closed (rolled back) after."""
+    with request.app.state.sessionmaker() as session:
+        yield session
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_clock(request: Request) -> Clock:
+    clock: Clock = request.app.state.clock
+    return clock
+
+
+def get_blobs(request: Request) -> BlobStore:
+    blobs: BlobStore = request.app.state.blobs
+    return blobs
+
+
+DbSession = Annotated[Session, Depends(get_db)]
+AppSettings = Annotated[Settings, Depends(get_settings)]
+AppClock = Annotated[Clock, Depends(get_clock)]
+Blobs = Annotated[BlobStore, Depends(get_blobs)]
+BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+def get_token(credentials: BearerCredentials) -> str:
+    if credentials is None or not credentials.credentials:
+        raise Unauthorized("log in first: send an API token as 'Authorization: Bearer <token>'.")
+    return credentials.credentials
+
+
+Token = Annotated[str, Depends(get_token)]
+
+
+def get_current_user(session: DbSession, token: Token) -> User:
+    """The token's owner; 401 for a missing, unknown or revoked token."""
+    user = users.user_for_token(session, token=token)
+    if user is None:
+        raise Unauthorized("the API token is unknown or revoked: log in again.",
+                           code="invalid_token")
+    return user
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]

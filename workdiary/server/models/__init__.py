@@ -1,0 +1,25 @@
+"""SQLAlchemy models: import this package to register every table on ``Base.metadata``."""
+
+from workdiary.server.models.accounts import ROLES, ApiToken, Device, User
+from workdiary.server.models.base import Base, UTCDateTime, new_id
+from workdiary.server.models.billing import Dispute, DisputeSegment, Invoice, LedgerEntry
+from workdiary.server.models.contracts import Contract
+from workdiary.server.models.segments import Screenshot, SegmentRow, SegmentScreenshot
+
+__all__ = [
+    "ROLES",
+    "ApiToken",
+    "Base",
+    "Contract",
+    "Device",
+    "Dispute",
+    "DisputeSegment",
+    "Invoice",
+    "LedgerEntry",
+    "Screenshot",
+    "SegmentRow",
+    "SegmentScreenshot",
+    "UTCDateTime",
+    "User",
+    "new_id",
+]

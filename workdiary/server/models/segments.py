@@ -1,0 +1,80 @@
+"""Uploaded segments (wire body plus columns to query), screenshots and who may see them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from workdiary.server.models.base import Base, UTCDateTime
+
+
+class SegmentRow(Base):
+    """One segment as uploaded, with its verdict. ``body`` is the signed wire shape."""
+
+    __tablename__ = "segments"
+    __table_args__ = (
+        Index("ix_segments_freelancer_time", "freelancer_id", "start", "end"),
+        Index("ix_segments_contract_week", "contract_id", "week_start"),
+        Index("ix_segments_device_seq", "device_id", "seq"),
+    )
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    contract_id: Mapped[str] = mapped_column(ForeignKey("contracts.id"))
+    freelancer_id: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    device_id: Mapped[str] = mapped_column(String(64))
+    seq: Mapped[int] = mapped_column(Integer)
+    start: Mapped[datetime] = mapped_column(UTCDateTime())
+    end: Mapped[datetime] = mapped_column(UTCDateTime())
+    week_start: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    billable_minutes: Mapped[int] = mapped_column(Integer)
+    over_limit_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    reasons: Mapped[list[str]] = mapped_column(JSON)
+    memo: Mapped[str] = mapped_column(Text, default="")
+    redacted: Mapped[bool] = mapped_column(Boolean, default=False)
+    chain_hash: Mapped[str] = mapped_column(String(64))
+    body_hash: Mapped[str] = mapped_column(String(64))  # SHA-256 of the signed body
+    body: Mapped[dict[str, object]] = mapped_column(JSON)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Screenshot(Base):
+    """A stored image blob (content-addressed) and who uploaded it first."""
+
+    __tablename__ = "screenshots"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(Integer)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    content_type: Mapped[str] = mapped_column(String(32))
+    owner_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SegmentScreenshot(Base):
+    """A segment's reference to a screenshot (or thumbnail): what authorises a download."""
+
+    __tablename__ = "segment_screenshots"
+    __table_args__ = (UniqueConstraint("segment_id", "sha256"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    segment_id: Mapped[str] = mapped_column(
+        ForeignKey("segments.id", ondelete="CASCADE"), index=True
+    )
+    contract_id: Mapped[str] = mapped_column(ForeignKey("contracts.id"))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)

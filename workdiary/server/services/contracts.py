@@ -1,0 +1,100 @@
+"""Contracts: created by an admin (CLI or seed), visible only to their client and freelancer."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from workdiary.core import model as core
+from workdiary.core.errors import DomainError
+from workdiary.server.errors import NotFound, Unprocessable
+from workdiary.server.models import Contract, SegmentRow, User
+from workdiary.server.services.users import get_user_by_email
+
+MAX_RATE_CENTS = 100_000_00  # 100,000 per hour: anything above is a typo
+
+
+def create_contract(
+    session: Session, *, client_email: str, freelancer_email: str, title: str, rate_cents: int,
+    now: datetime, currency: str = "USD", weekly_limit_minutes: int | None = None,
+    policy: core.Policy | None = None,
+) -> Contract:
+    """Create an active contract between an existing client and an existing freelancer."""
+    client = get_user_by_email(session, email=client_email)
+    freelancer = get_user_by_email(session, email=freelancer_email)
+    if client is None or client.role != "client":
+        raise NotFound(f"no client with email {client_email}: add the user first.",
+                       code="no_such_client")
+    if freelancer is None or freelancer.role != "freelancer":
+        raise NotFound(f"no freelancer with email {freelancer_email}: add the user first.",
+                       code="no_such_freelancer")
+    if not title.strip():
+        raise Unprocessable("the contract title must not be empty.", code="invalid_title")
+    if not 0 <= rate_cents <= MAX_RATE_CENTS:
+        raise Unprocessable("the hourly rate must be between 0 and 100,000.", code="invalid_rate")
+    if len(currency) != 3 or not currency.isalpha():
+        raise Unprocessable("currency must be a 3-letter ISO code such as USD.",
+                            code="invalid_currency")
+    if weekly_limit_minutes is not None and not 0 < weekly_limit_minutes <= 7 * 24 * 60:
+        raise Unprocessable("the weekly limit must be 1 minute to 168 hours.", code="invalid_limit")
+    try:
+        policy = policy or core.Policy()
+    except DomainError as exc:
+        raise Unprocessable(str(exc), code="invalid_policy") from exc
+    contract = Contract(
+        client_id=client.id, freelancer_id=freelancer.id, title=title.strip()[:200],
+        rate_cents=rate_cents, currency=currency.upper(),
+        weekly_limit_minutes=weekly_limit_minutes, status="active", created_at=now,
+        **policy.to_dict(),
+    )
+    session.add(contract)
+    session.commit()
+    return contract
+
+
+def contracts_for(session: Session, *, user: User) -> list[Contract]:
+    """Contracts the user hired (client) or works on (freelancer), newest first."""
+    return list(session.scalars(
+        select(Contract)
+        .where(or_(Contract.client_id == user.id, Contract.freelancer_id == user.id))
+        .order_by(Contract.created_at.desc(), Contract.id)
+    ))
+
+
+def get_contract_for(session: Session, *, user: User, contract_id: str) -> Contract:
+    """A contract the user is party to; NotFound otherwise (existence is not revealed)."""
+    contract = session.get(Contract, contract_id)
+    if contract is None or user.id not in (contract.client_id, contract.freelancer_id):
+        raise NotFound(f"you have no contract {contract_id}.", code="no_such_contract")
+    return contract
+
+
+def role_on(contract: Contract, user: User) -> str:
+    """'client' or 'freelancer': the user's side of a contract they are party to."""
+    return "client" if contract.client_id == user.id else "freelancer"
+
+
+def billed_minutes(session: Session, *, contract_id: str, week_start: date) -> int:
+    """Billable minutes of a contract-week (live, before the lock and disputes)."""
+    total = session.scalar(
+        select(func.coalesce(func.sum(SegmentRow.billable_minutes), 0)).where(
+            SegmentRow.contract_id == contract_id,
+            SegmentRow.week_start == week_start,
+            SegmentRow.deleted.is_(False),
+        )
+    )
+    return int(total or 0)
+
+
+def party_names(session: Session, contract: Contract) -> tuple[str, str]:
+    """(client name, freelancer name)."""
+    client = session.get(User, contract.client_id)
+    freelancer = session.get(User, contract.freelancer_id)
+    return (client.name if client else "", freelancer.name if freelancer else "")
+
+
+def to_core(session: Session, contract: Contract) -> core.Contract:
+    client_name, freelancer_name = party_names(session, contract)
+    return contract.to_core(client_name=client_name, freelancer_name=freelancer_name)

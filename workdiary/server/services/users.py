@@ -1,0 +1,108 @@
+"""Accounts and API tokens: Argon2 password hashes, random tokens stored as SHA-256."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from datetime import datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from workdiary.server.errors import Conflict, NotFound, Unprocessable
+from workdiary.server.models import ROLES, ApiToken, User
+
+_hasher = PasswordHasher()  # stateless parameters object, safe to share
+# Verified against when the email is unknown, so both paths cost one Argon2 verification.
+_DUMMY_HASH = _hasher.hash("workdiary-no-such-user")
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+$")
+MIN_PASSWORD = 8
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def create_user(
+    session: Session, *, email: str, name: str, role: str, password: str, now: datetime
+) -> User:
+    """Create an account. Refuses a duplicate email, an unknown role or a short password."""
+    email = normalise_email(email)
+    if not EMAIL_RE.match(email) or len(email) > 254:
+        raise Unprocessable(f"{email!r} is not an email address.", code="invalid_email")
+    if role not in ROLES:
+        raise Unprocessable(f"role must be one of {', '.join(ROLES)}, not {role!r}.",
+                            code="invalid_role")
+    if len(password) < MIN_PASSWORD:
+        raise Unprocessable(f"the password must have at least {MIN_PASSWORD} characters.",
+                            code="weak_password")
+    if not name.strip():
+        raise Unprocessable("the name must not be empty.", code="invalid_name")
+    user = User(email=email, name=name.strip(), role=role,
+                password_hash=_hasher.hash(password), created_at=now)
+    session.add(user)
+    try:
+        session.commit()
+    except IntegrityError as exc:
+        session.rollback()
+        raise Conflict(f"a user with email {email} already exists.", code="email_taken") from exc
+    return user
+
+
+def get_user_by_email(session: Session, *, email: str) -> User | None:
+    return session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def get_user(session: Session, *, user_id: str) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("no such user.")
+    return user
+
+
+def authenticate(session: Session, *, email: str, password: str) -> User | None:
+    """The user when the password matches, else None (same cost whether or not the email exists)."""
+    user = get_user_by_email(session, email=email)
+    try:
+        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if user is None:
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+        session.commit()
+    return user
+
+
+def issue_token(session: Session, *, user: User, device_name: str, now: datetime) -> str:
+    """A new random API token for ``user``; only its SHA-256 is stored. Returns the token."""
+    token = secrets.token_urlsafe(32)
+    session.add(ApiToken(user_id=user.id, token_hash=hash_token(token),
+                         device_name=device_name[:200], created_at=now))
+    session.commit()
+    return token
+
+
+def user_for_token(session: Session, *, token: str) -> User | None:
+    """The owner of a live token, or None for an unknown or revoked one."""
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
+    if row is None or row.revoked:
+        return None
+    return session.get(User, row.user_id)
+
+
+def revoke_token(session: Session, *, token: str) -> None:
+    """Revoke a token (logout). Unknown tokens are ignored."""
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
+    if row is not None and not row.revoked:
+        row.revoked = True
+        session.commit()
