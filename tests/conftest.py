@@ -1,0 +1,42 @@
+"""Shared fixtures: an isolated data directory, a fake clock, a contract. Keep it generic."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from workdiary.core.clock import FakeClock
+from workdiary.core.model import Contract, Policy
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A fresh WORKDIARY_DATA_DIR for this test (also set for subprocesses)."""
+    path = tmp_path / "data"
+    path.mkdir()
+    monkeypatch.setenv("WORKDIARY_DATA_DIR", str(path))
+    yield path
+
+
+@pytest.fixture
+def fake_clock() -> FakeClock:
+    """Starts Wednesday 2026-03-04 09:03:27 UTC (mid-segment, mid-minute on purpose)."""
+    return FakeClock(datetime(2026, 3, 4, 9, 3, 27, tzinfo=UTC))
+
+
+def build_contract(contract_id: str = "c-1", **policy: Any) -> Contract:
+    """A contract as the server would send it, with policy fields overridable."""
+    return Contract(
+        id=contract_id, title="Build the thing", client_name="Ada Client",
+        freelancer_name="Fred Lancer", rate_cents=2500, policy=Policy(**policy),
+    )
+
+
+@pytest.fixture
+def make_contract() -> Callable[..., Contract]:
+    """``make_contract("c-1", segment_minutes=1, ...)`` builds a contract with that policy."""
+    return build_contract

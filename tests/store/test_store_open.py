@@ -1,0 +1,123 @@
+"""Opening the cache: fresh file, migrations with backup, corrupt and newer files refused."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from workdiary.store import LocalStore, StoreError
+from workdiary.store.migrations import MIGRATIONS, Migration, latest_version
+
+
+def _fresh(path: Path) -> None:
+    LocalStore(path).close()
+
+
+def test_fresh_database_is_wal_at_latest_version(tmp_path: Path) -> None:
+    path = tmp_path / "workdiary.sqlite3"
+    store = LocalStore(path)
+    store.close()
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == latest_version()
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    conn.close()
+
+
+def test_migration_backs_up_first(tmp_path: Path) -> None:
+    path = tmp_path / "workdiary.sqlite3"
+    store = LocalStore(path)
+    store.set_setting("server_url", "https://example.test")
+    store.close()
+    extra = (*MIGRATIONS, Migration(99, "test column", "ALTER TABLE settings ADD COLUMN x INT;"))
+
+    store = LocalStore(path, migrations=extra)
+    assert store.get_setting("server_url") == "https://example.test"
+    backup = store.migration_backup
+    store.close()
+
+    assert backup is not None and backup.exists()
+    copy = sqlite3.connect(backup)
+    assert copy.execute("PRAGMA user_version").fetchone()[0] == latest_version()
+    assert copy.execute("SELECT value FROM settings").fetchone()[0] == "https://example.test"
+    copy.close()
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 99
+    conn.close()
+
+
+def test_failed_migration_rolls_back_and_names_backup(tmp_path: Path) -> None:
+    path = tmp_path / "workdiary.sqlite3"
+    _fresh(path)
+    broken = (*MIGRATIONS, Migration(2, "broken", "ALTER TABLE nowhere ADD COLUMN x INT;"))
+    with pytest.raises(StoreError, match=r"could not migrate .* version 2.*backup"):
+        LocalStore(path, migrations=broken)
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == latest_version()
+    conn.close()
+
+
+def test_newer_schema_is_refused_and_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "workdiary.sqlite3"
+    _fresh(path)
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA user_version = 1000")
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match=r"newer workdiary.*1000.*untouched"):
+        LocalStore(path)
+    assert path.read_bytes() == before
+
+
+def test_random_bytes_are_refused_and_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "workdiary.sqlite3"
+    path.write_bytes(os.urandom(8192))
+    before = path.read_bytes()
+    with pytest.raises(StoreError) as info:
+        LocalStore(path)
+    message = str(info.value)
+    assert str(path) in message and "not an SQLite database" in message
+    assert "untouched" in message and "Move it aside" in message
+    assert path.read_bytes() == before
+    assert not path.with_name(path.name + "-wal").exists()
+
+
+def _filled(path: Path) -> None:
+    store = LocalStore(path)
+    for index in range(3000):
+        store.set_setting(f"key-{index}", "x" * 200)
+    store.close()  # checkpoints the WAL into the main file
+    assert not path.with_name(path.name + "-wal").exists() or (
+        path.with_name(path.name + "-wal").stat().st_size == 0
+    )
+
+
+def test_truncated_database_is_refused_and_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "workdiary.sqlite3"
+    _filled(path)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="truncated"):
+        LocalStore(path)
+    assert path.read_bytes() == before
+
+
+def test_damaged_page_is_refused_and_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "workdiary.sqlite3"
+    _filled(path)
+    data = bytearray(path.read_bytes())
+    # Keep the header, scribble over the b-tree pages behind it.
+    data[4096:4096 * 6] = os.urandom(4096 * 5)
+    path.write_bytes(bytes(data))
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match=str(path).replace("\\", "\\\\")):
+        LocalStore(path)
+    assert path.read_bytes() == before
+
+
+def test_integrity_check_of_a_healthy_store(tmp_path: Path) -> None:
+    with LocalStore(tmp_path / "workdiary.sqlite3") as store:
+        assert store.integrity_check() == "ok"

@@ -1,0 +1,48 @@
+"""``LocalStore``: the desktop's SQLite cache and screenshot files (see STORE_CONTRACT.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from workdiary.core.clock import Clock, SystemClock
+from workdiary.store.connection import Database
+from workdiary.store.files import ScreenshotFiles
+from workdiary.store.migrations import MIGRATIONS, Migration
+from workdiary.store.queries import QueriesMixin
+from workdiary.store.recording import RecordingMixin
+from workdiary.store.settings import ContractsMixin, SettingsMixin
+from workdiary.store.sync_state import SyncStateMixin
+
+
+class LocalStore(SettingsMixin, ContractsMixin, RecordingMixin, QueriesMixin, SyncStateMixin):
+    """One SQLite file (WAL) plus ``screenshots/`` beside it. Thread-safe: one connection
+    used under a lock, every write its own committed transaction."""
+
+    def __init__(
+        self, path: Path, clock: Clock | None = None,
+        migrations: tuple[Migration, ...] = MIGRATIONS,
+    ) -> None:
+        self.path = Path(path)
+        self._clock = clock or SystemClock()
+        self._db = Database(self.path, migrations)
+        self._files = ScreenshotFiles(self.path.parent / "screenshots")
+
+    @property
+    def migration_backup(self) -> Path | None:
+        """The copy made before migrating at open, if a migration ran."""
+        return self._db.backup
+
+    def integrity_check(self) -> str:
+        """SQLite's full ``PRAGMA integrity_check``: "ok" or the problems found."""
+        with self._db.reading() as conn:
+            rows = conn.execute("PRAGMA integrity_check").fetchall()
+        return "\n".join(str(row[0]) for row in rows)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> LocalStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
