@@ -1,0 +1,175 @@
+"""Verification of one segment: the server's verdict, and the desktop's pre-check.
+
+One pure function, :func:`verify_segment`, takes the segment and a :class:`VerifyContext`
+(what the caller knows: the device key, the previous record's chain hash, the contract,
+the freelancer's other intervals, the week's billed minutes, the clock) and returns a
+:class:`Verdict`.
+
+Statuses:
+- ``rejected`` (not billable): ``bad_signature``, ``unknown_device`` (unregistered, revoked
+  or another user's device), ``overlap`` (the same freelancer already has time there, on
+  any contract), ``future``, ``outside_contract`` (no such contract for this freelancer,
+  contract not active, off the contract's segment grid, manual time the policy does not
+  allow), ``week_locked``, and ``deleted`` for a tombstone.
+- ``unprotected`` (billable, with reasons): ``chain_break`` (the previous record of this
+  device is missing or differs: evidence that something was removed elsewhere, not that
+  this segment is false, so it keeps its pay), ``over_weekly_limit`` (minutes past the
+  limit are cut and never billed; the cut is ``over_limit_minutes``), ``no_screenshot``
+  (none taken, none uploaded, or redacted where the policy forbids redaction),
+  ``capture_failed``, ``no_activity``, ``no_memo``, ``manual``, ``redacted``.
+- ``protected``: billable with no reasons.
+
+Billable minutes are the exact tracked minutes (never rounded up), capped at the segment's
+own length so a record cannot claim more minutes than its span holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from workdiary.core.activity import activity_of
+from workdiary.core.canonical import GENESIS_HASH
+from workdiary.core.model import Contract, Reason, Segment, SegmentKind, Status
+from workdiary.core.signing import signature_is_valid
+from workdiary.core.timegrid import segment_start
+
+# A device clock a little ahead of the server's is tolerated; more than this is "future".
+CLOCK_SKEW = timedelta(minutes=2)
+
+# The order reasons are reported in: most serious first.
+REJECTING = (
+    Reason.UNKNOWN_DEVICE,
+    Reason.BAD_SIGNATURE,
+    Reason.OUTSIDE_CONTRACT,
+    Reason.FUTURE,
+    Reason.WEEK_LOCKED,
+    Reason.OVERLAP,
+    Reason.DELETED,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyContext:
+    """What the verifier knows besides the segment itself.
+
+    ``device_public_key``: the uploading freelancer's registered, unrevoked key for
+    ``segment.device_id``; None when unknown, revoked or someone else's.
+    ``previous_chain_hash``: the chain hash of this device's record ``seq - 1`` as the
+    caller holds it; None when it holds none. Ignored for ``seq == 1`` (genesis).
+    ``seq_taken``: another record with this device and seq is already stored (a replay).
+    ``contract``: the segment's contract if it is this freelancer's, else None.
+    ``other_intervals``: [start, end) of the freelancer's other billable segments on any
+    contract (deleted and rejected ones excluded; this segment's own id excluded).
+    ``week_billed_minutes``: minutes already billed on this contract in this segment's week.
+    ``missing_screenshots``: referenced screenshot hashes whose images the caller does not
+    hold (the desktop passes none).
+    """
+
+    now: datetime
+    contract: Contract | None
+    device_public_key: str | None
+    previous_chain_hash: str | None = None
+    seq_taken: bool = False
+    other_intervals: Sequence[tuple[datetime, datetime]] = ()
+    week_billed_minutes: int = 0
+    week_locked: bool = False
+    missing_screenshots: Collection[str] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    status: Status
+    billable_minutes: int
+    reasons: tuple[Reason, ...]
+    over_limit_minutes: int = 0
+
+    @property
+    def billable(self) -> bool:
+        return self.status is not Status.REJECTED
+
+
+def _overlaps(segment: Segment, intervals: Sequence[tuple[datetime, datetime]]) -> bool:
+    return any(start < segment.end and segment.start < end for start, end in intervals)
+
+
+def _on_grid(segment: Segment, contract: Contract) -> bool:
+    minutes = contract.policy.segment_minutes
+    last_instant = segment.end - timedelta(microseconds=1)
+    return segment_start(segment.start, minutes) == segment_start(last_instant, minutes)
+
+
+def _chain_intact(segment: Segment, ctx: VerifyContext) -> bool:
+    if segment.seq < 1 or ctx.seq_taken:
+        return False
+    expected = GENESIS_HASH if segment.seq == 1 else ctx.previous_chain_hash
+    return expected is not None and segment.prev_hash == expected
+
+
+def _rejections(segment: Segment, ctx: VerifyContext) -> list[Reason]:
+    found: set[Reason] = set()
+    if ctx.device_public_key is None:
+        found.add(Reason.UNKNOWN_DEVICE)
+    elif not signature_is_valid(segment, ctx.device_public_key):
+        found.add(Reason.BAD_SIGNATURE)
+    contract = ctx.contract
+    if contract is None or contract.id != segment.contract_id or contract.status != "active" or not _on_grid(segment, contract) or (segment.kind is SegmentKind.MANUAL and not contract.policy.allow_manual):
+        found.add(Reason.OUTSIDE_CONTRACT)
+    if segment.end > ctx.now + CLOCK_SKEW:
+        found.add(Reason.FUTURE)
+    if ctx.week_locked:
+        found.add(Reason.WEEK_LOCKED)
+    if segment.kind is SegmentKind.TOMBSTONE:
+        found.add(Reason.DELETED)
+    elif _overlaps(segment, ctx.other_intervals):
+        found.add(Reason.OVERLAP)
+    return [reason for reason in REJECTING if reason in found]
+
+
+def _evidence_gaps(segment: Segment, ctx: VerifyContext, contract: Contract) -> list[Reason]:
+    """Reasons that cost protection but not pay."""
+    if segment.kind is SegmentKind.MANUAL:
+        return [Reason.MANUAL] + ([] if segment.memo.strip() else [Reason.NO_MEMO])
+    reasons: list[Reason] = []
+    shots = segment.screenshots
+    missing = set(ctx.missing_screenshots)
+    usable = [
+        s for s in shots
+        if s.sha256 is not None and s.sha256 not in missing
+        and (contract.policy.allow_redaction or not s.redacted)
+    ]
+    if not usable:
+        reasons.append(Reason.NO_SCREENSHOT)
+    if any(s.failed for s in shots):
+        reasons.append(Reason.CAPTURE_FAILED)
+    if activity_of(segment.minutes).active_minutes == 0:
+        reasons.append(Reason.NO_ACTIVITY)
+    if not segment.memo.strip():
+        reasons.append(Reason.NO_MEMO)
+    if segment.redacted or any(s.redacted for s in shots):
+        reasons.append(Reason.REDACTED)
+    return reasons
+
+
+def verify_segment(segment: Segment, ctx: VerifyContext) -> Verdict:
+    """The verdict on ``segment`` given what ``ctx`` knows. Pure: no I/O, no clock reads."""
+    rejections = _rejections(segment, ctx)
+    if rejections:
+        return Verdict(Status.REJECTED, 0, tuple(rejections))
+    assert ctx.contract is not None  # no OUTSIDE_CONTRACT, so the contract is known
+    span_minutes = int((segment.end - segment.start).total_seconds()) // 60
+    minutes = min(segment.tracked_minutes, span_minutes)
+    reasons: list[Reason] = []
+    if not _chain_intact(segment, ctx):
+        reasons.append(Reason.CHAIN_BREAK)
+    over = 0
+    limit = ctx.contract.weekly_limit_minutes
+    if limit is not None:
+        room = max(0, limit - ctx.week_billed_minutes)
+        if minutes > room:
+            over, minutes = minutes - room, room
+            reasons.append(Reason.OVER_WEEKLY_LIMIT)
+    reasons.extend(_evidence_gaps(segment, ctx, ctx.contract))
+    status = Status.UNPROTECTED if reasons else Status.PROTECTED
+    return Verdict(status, minutes, tuple(reasons), over)
