@@ -100,6 +100,14 @@ def _on_grid(segment: Segment, contract: Contract) -> bool:
     return segment_start(segment.start, minutes) == segment_start(last_instant, minutes)
 
 
+def _within_contract(segment: Segment, contract: Contract | None) -> bool:
+    if contract is None or contract.id != segment.contract_id or contract.status != "active":
+        return False
+    if segment.kind is SegmentKind.MANUAL and not contract.policy.allow_manual:
+        return False
+    return _on_grid(segment, contract)
+
+
 def _chain_intact(segment: Segment, ctx: VerifyContext) -> bool:
     if segment.seq < 1 or ctx.seq_taken:
         return False
@@ -113,8 +121,7 @@ def _rejections(segment: Segment, ctx: VerifyContext) -> list[Reason]:
         found.add(Reason.UNKNOWN_DEVICE)
     elif not signature_is_valid(segment, ctx.device_public_key):
         found.add(Reason.BAD_SIGNATURE)
-    contract = ctx.contract
-    if contract is None or contract.id != segment.contract_id or contract.status != "active" or not _on_grid(segment, contract) or (segment.kind is SegmentKind.MANUAL and not contract.policy.allow_manual):
+    if not _within_contract(segment, ctx.contract):
         found.add(Reason.OUTSIDE_CONTRACT)
     if segment.end > ctx.now + CLOCK_SKEW:
         found.add(Reason.FUTURE)
