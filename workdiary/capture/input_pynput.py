@@ -1,0 +1,101 @@
+"""The real input counter: pynput keyboard and mouse listeners feeding an ``InputTally``.
+
+The callbacks only bump counters under the tally's lock: no I/O, no allocation worth noting, and
+the key argument is dropped unread, so which keys were pressed is never seen by our code.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from workdiary.capture.base import DisplayUnavailable, InputCounts
+from workdiary.capture.input_tally import InputTally
+
+READY_TIMEOUT_SECONDS = 5.0
+
+
+class PynputInputCounter:
+    """Counts keys, clicks, scrolls, coalesced moves and active seconds on the current $DISPLAY."""
+
+    def __init__(self, monotonic: Callable[[], float] = time.monotonic) -> None:
+        self._tally = InputTally(monotonic)
+        self._listeners: list[Any] = []
+
+    def start(self) -> None:
+        """Start both listeners and wait until they receive events.
+
+        Raises DisplayUnavailable if pynput cannot reach a display (it fails at import time when
+        there is no X server) or the listeners do not come up.
+        """
+        if self._listeners:
+            return
+        try:
+            from pynput import keyboard, mouse
+        except ImportError as error:
+            raise DisplayUnavailable(
+                "Keyboard and mouse activity cannot be observed: no X display is reachable "
+                f"({error}). Run workdiary in an X11 or XWayland session with DISPLAY set."
+            ) from error
+        # Each callback takes every argument pynput passes (including `injected`), so pynput
+        # calls it directly instead of through an argument-trimming wrapper: one frame less per
+        # event at thousands of moves per second.
+        self._listeners = [
+            keyboard.Listener(on_press=self._on_press),
+            mouse.Listener(
+                on_move=self._on_move, on_click=self._on_click, on_scroll=self._on_scroll
+            ),
+        ]
+        for listener in self._listeners:
+            listener.start()
+        for listener in self._listeners:
+            if not _wait_ready(listener, READY_TIMEOUT_SECONDS):
+                self.stop()
+                raise DisplayUnavailable(
+                    "Keyboard and mouse activity cannot be observed: the X input listener did "
+                    f"not start within {READY_TIMEOUT_SECONDS:.0f} s (does the X server offer "
+                    "the RECORD extension?)."
+                )
+
+    def stop(self) -> None:
+        """Stop listening; counts not yet taken stay available to ``take``."""
+        listeners, self._listeners = self._listeners, []
+        for listener in listeners:
+            listener.stop()
+        for listener in listeners:
+            if listener.is_alive() and listener is not threading.current_thread():
+                listener.join(timeout=2.0)
+
+    def take(self) -> InputCounts:
+        """Counts since the previous take, reset atomically."""
+        return self._tally.take()
+
+    @property
+    def running(self) -> bool:
+        """Whether both listeners are alive."""
+        return bool(self._listeners) and all(item.is_alive() for item in self._listeners)
+
+    def _on_press(self, _key: object, _injected: bool = False) -> None:
+        self._tally.on_key()
+
+    def _on_click(
+        self, _x: int, _y: int, _button: object, pressed: bool, _injected: bool = False
+    ) -> None:
+        if pressed:
+            self._tally.on_click()
+
+    def _on_scroll(self, _x: int, _y: int, _dx: int, _dy: int, _injected: bool = False) -> None:
+        self._tally.on_scroll()
+
+    def _on_move(self, _x: int, _y: int, _injected: bool = False) -> None:
+        self._tally.on_move()
+
+
+def _wait_ready(listener: Any, timeout: float) -> bool:
+    """pynput's ``wait()`` has no timeout; wait for it on a helper thread instead."""
+    waiter = threading.Thread(target=listener.wait, daemon=True)
+    waiter.start()
+    waiter.join(timeout)
+    return not waiter.is_alive() and listener.is_alive()

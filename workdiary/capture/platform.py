@@ -1,0 +1,75 @@
+"""Picks the capture implementations for this OS and session, once, in the composition root.
+
+Only Linux with X11 (or XWayland) has real implementations so far; everywhere else the factories
+return the ``unsupported`` stand-ins, which report the reason instead of failing silently.
+"""
+
+from __future__ import annotations
+
+import os
+import platform as _stdlib_platform
+from collections.abc import Mapping
+
+from workdiary.capture.base import InputCounter, ScreenGrabber, WindowProbe
+from workdiary.capture.unsupported import (
+    UnsupportedInputCounter,
+    UnsupportedScreenGrabber,
+    UnsupportedWindowProbe,
+)
+
+
+def display_problem(env: Mapping[str, str] | None = None, system: str | None = None) -> str | None:
+    """Why screen and input capture cannot work in this session, or None if they can.
+
+    ``env`` and ``system`` default to ``os.environ`` and ``platform.system()`` (tests pass them).
+    """
+    env = os.environ if env is None else env
+    system = _stdlib_platform.system() if system is None else system
+    if system != "Linux":
+        name = {"Darwin": "macOS"}.get(system, system or "this operating system")
+        return (
+            f"Screen and input capture is not supported on {name} yet; workdiary records on "
+            "Linux with X11 or XWayland only for now."
+        )
+    if env.get("DISPLAY"):
+        return None
+    if env.get("WAYLAND_DISPLAY") or env.get("XDG_SESSION_TYPE") == "wayland":
+        return (
+            "This is a Wayland session without XWayland (DISPLAY is not set): screen and input "
+            "capture needs X11 or XWayland. Enable XWayland, or log in to an X11 session."
+        )
+    return (
+        "No X display: DISPLAY is not set, so the screen and input cannot be captured. Run "
+        "workdiary inside a graphical X11 session (or set DISPLAY, e.g. under Xvfb)."
+    )
+
+
+def make_screen_grabber() -> ScreenGrabber:
+    """The screen grabber for this session (mss on X11), or one that reports why it cannot."""
+    problem = display_problem()
+    if problem is not None:
+        return UnsupportedScreenGrabber(problem)
+    from workdiary.capture.pointer_x11 import X11Pointer
+    from workdiary.capture.screen_mss import MssScreenGrabber
+
+    return MssScreenGrabber(X11Pointer())
+
+
+def make_input_counter() -> InputCounter:
+    """The input counter for this session (pynput on X11), or one that reports why it cannot."""
+    problem = display_problem()
+    if problem is not None:
+        return UnsupportedInputCounter(problem)
+    from workdiary.capture.input_pynput import PynputInputCounter
+
+    return PynputInputCounter()
+
+
+def make_window_probe() -> WindowProbe:
+    """The active-window probe for this session (X11), or one that always answers None."""
+    problem = display_problem()
+    if problem is not None:
+        return UnsupportedWindowProbe(problem)
+    from workdiary.capture.window_x11 import X11WindowProbe
+
+    return X11WindowProbe()

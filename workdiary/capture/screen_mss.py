@@ -1,0 +1,151 @@
+"""The real screen grabber: mss (X11 shared memory) into a Pillow image, in three capture modes.
+
+``all`` grabs mss's monitor 0 (the bounding box of every monitor, stitched by the X server),
+``primary`` the RandR primary monitor, ``active`` the monitor under the pointer.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Protocol
+
+from PIL import Image
+
+from workdiary.capture.base import CaptureError
+from workdiary.core.model import CaptureMode
+
+_log = logging.getLogger(__name__)
+
+# mss reads the monitor layout once per instance; a per-thread instance older than this is
+# replaced, so a monitor plugged in or rearranged is seen within a few minutes at most.
+MAX_INSTANCE_AGE_SECONDS = 300.0
+
+Monitor = Mapping[str, Any]
+
+
+class PointerLocator(Protocol):
+    def position(self) -> tuple[int, int] | None:
+        """The pointer in virtual-desktop pixels, or None if unknown."""
+        ...
+
+
+def choose_monitor(
+    monitors: Sequence[Monitor], mode: CaptureMode, pointer: tuple[int, int] | None
+) -> tuple[Monitor, str | None]:
+    """The region to grab for ``mode``, and a note when it is a fallback (else None).
+
+    ``monitors`` is mss's list: index 0 is the whole desktop, then one entry per monitor.
+    """
+    if not monitors:
+        raise CaptureError("The X server reports no screen to capture.")
+    whole = monitors[0]
+    each = list(monitors[1:])
+    if mode is CaptureMode.ALL:
+        return whole, None
+    if not each:
+        return (
+            whole,
+            f"the X server reports no separate monitors; captured the whole screen for '{mode}'",
+        )
+    primary = next((m for m in each if m.get("is_primary")), each[0])
+    if mode is CaptureMode.PRIMARY:
+        return primary, None
+    if pointer is None:
+        return primary, "the pointer position is unknown; captured the primary monitor instead"
+    x, y = pointer
+    for monitor in each:
+        left, top = monitor["left"], monitor["top"]
+        if left <= x < left + monitor["width"] and top <= y < top + monitor["height"]:
+            return monitor, None
+    return primary, (
+        f"the pointer ({x}, {y}) is on no monitor; captured the primary monitor instead"
+    )
+
+
+class MssScreenGrabber:
+    """Grabs with one mss instance per thread (an X connection is not shared across threads)."""
+
+    def __init__(
+        self,
+        pointer: PointerLocator | None = None,
+        *,
+        display: str | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._pointer = pointer
+        self._display = display
+        self._monotonic = monotonic
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._instances: list[Any] = []  # every thread's instance, so close() releases them all
+        self.last_note: str | None = None  # the latest grab's fallback note, if it had one
+
+    def grab(self, mode: CaptureMode) -> Image.Image:
+        """The screen region for ``mode`` as an RGB image; CaptureError with the reason on failure.
+
+        A fallback (e.g. pointer position unknown in ``active`` mode) still captures, is logged,
+        and is kept in ``last_note`` and in the image's ``info["capture_note"]``.
+        """
+        import mss
+
+        mode = CaptureMode(mode)
+        try:
+            sct = self._instance()
+            pointer = (
+                self._pointer.position() if mode is CaptureMode.ACTIVE and self._pointer else None
+            )
+            region, note = choose_monitor(sct.monitors, mode, pointer)
+            shot = sct.grab({k: region[k] for k in ("left", "top", "width", "height")})
+        except mss.ScreenShotError as error:
+            self._discard_instance()  # reconnect next time: the X server may have restarted
+            raise CaptureError(
+                f"The screen could not be captured ({error}). Check that the X display "
+                f"{self._display_label()} is running and reachable."
+            ) from error
+        image = Image.frombuffer("RGB", shot.size, shot.raw, "raw", "BGRX", 0, 1)
+        self.last_note = note
+        if note is not None:
+            _log.warning("Screenshot fallback: %s.", note)
+            image.info["capture_note"] = note
+        return image
+
+    def close(self) -> None:
+        """Release every thread's X connection."""
+        with self._lock:
+            instances, self._instances = self._instances, []
+        for sct in instances:
+            sct.close()
+        self._local = threading.local()
+
+    def _instance(self) -> Any:
+        import mss
+
+        sct = getattr(self._local, "sct", None)
+        born = getattr(self._local, "born", 0.0)
+        if sct is not None and self._monotonic() - born > MAX_INSTANCE_AGE_SECONDS:
+            self._discard_instance()
+            sct = None
+        if sct is None:
+            sct = mss.MSS() if self._display is None else mss.MSS(display=self._display)
+            self._local.sct, self._local.born = sct, self._monotonic()
+            with self._lock:
+                self._instances.append(sct)
+        return sct
+
+    def _discard_instance(self) -> None:
+        sct = getattr(self._local, "sct", None)
+        self._local.sct = None
+        if sct is not None:
+            with self._lock:
+                if sct in self._instances:
+                    self._instances.remove(sct)
+            sct.close()
+
+    def _display_label(self) -> str:
+        import os
+
+        name = self._display or os.environ.get("DISPLAY")
+        return f"'{name}'" if name else "(DISPLAY is not set)"
