@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import random
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -44,14 +44,15 @@ class OutboxStore(Protocol):
     def pending_segments(self, closed_before: datetime, limit: int) -> list[Segment]: ...
     def set_signature(self, segment_id: str, signature: str) -> None: ...
     def record_verdict(self, segment_id: str, status: str, billable_minutes: int,
-                       reasons: Sequence[str]) -> None: ...
+                       reasons: list[str]) -> None: ...
     def quarantine(self, segment_id: str, reason: str) -> None: ...
     def set_sync_error(self, segment_id: str, message: str) -> None: ...
     def screenshot_path(self, sha256: str) -> Any: ...
     def mark_screenshot_uploaded(self, sha256: str, at: datetime) -> None: ...
     def purge_uploaded_screenshots(self, accepted_before: datetime) -> int: ...
-    def pending_deletions(self) -> list[str]: ...
-    def mark_deletion_sent(self, segment_id: str) -> None: ...
+    def screenshot_uploaded(self, sha256: str) -> bool: ...
+    def delete_pending_segments(self) -> list[Segment]: ...
+    def mark_deleted_on_server(self, segment_id: str) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +144,8 @@ class Outbox:
         return call_with_retry(action, self.config.retry, rng=self._rng, wait=self.stop_event.wait)
 
     def _send_deletions(self, report: SyncReport) -> None:
-        for segment_id in self.store.pending_deletions():
+        for tombstone in self.store.delete_pending_segments():
+            segment_id = tombstone.id
             try:
                 self._retry(lambda sid=segment_id: self.api.delete_segment(sid))
             except Rejected as exc:
@@ -151,7 +153,7 @@ class Outbox:
                     self.store.set_sync_error(segment_id, f"delete refused: {exc}")
                     report.quarantined.append((segment_id, f"delete refused: {exc.code}"))
                     continue
-            self.store.mark_deletion_sent(segment_id)
+            self.store.mark_deleted_on_server(segment_id)
             report.deleted.append(segment_id)
 
     def _send_segments(self, report: SyncReport) -> None:
@@ -181,7 +183,7 @@ class Outbox:
     def _upload_screenshots(self, segment: Segment, report: SyncReport) -> None:
         for shot in segment.screenshots:
             sha = shot.sha256
-            if sha is None or sha in self._uploaded_shas:
+            if sha is None or sha in self._uploaded_shas or self.store.screenshot_uploaded(sha):
                 continue
             path = self.store.screenshot_path(sha)
             if path is None:

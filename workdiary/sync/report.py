@@ -1,0 +1,39 @@
+"""Human-readable lines for a sync pass (`workdiary sync`, `workdiary demo`)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from workdiary.sync.outbox import SyncReport
+
+
+def format_report(report: SyncReport, pending: int | None = None) -> list[str]:
+    """One summary line, one line per verdict that is not plainly protected, then problems."""
+    lines: list[str] = []
+    if report.verdicts:
+        counts = Counter(v.status for v in report.verdicts)
+        minutes = sum(v.billable_minutes for v in report.verdicts)
+        summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+        lines.append(f"uploaded {len(report.verdicts)} segment(s): {summary}; "
+                     f"{minutes} billable minute(s)")
+        for v in report.verdicts:
+            if v.status != "protected" or v.reasons:
+                why = ", ".join(v.reasons) or "no reason given"
+                lines.append(f"  {v.id}: {v.status} ({why}), {v.billable_minutes} billable min")
+    if report.screenshots_uploaded:
+        lines.append(f"uploaded {report.screenshots_uploaded} screenshot(s)")
+    for sha, why in report.screenshot_problems:
+        lines.append(f"  screenshot {sha[:12]}: not uploaded ({why})")
+    for segment_id in report.deleted:
+        lines.append(f"deleted on the server: {segment_id}")
+    for segment_id, reason in report.quarantined:
+        lines.append(f"quarantined {segment_id}: {reason} (kept locally, not retried)")
+    if report.purged:
+        lines.append(f"removed {report.purged} local screenshot file(s) accepted long ago")
+    if report.paused:
+        lines.append(f"paused: {report.paused}")
+    if report.error:
+        lines.append(f"sync incomplete: {report.error}")
+    if pending is not None:
+        lines.append(f"pending uploads: {pending}" if pending else "nothing left to upload")
+    return lines
