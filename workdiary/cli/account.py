@@ -33,7 +33,8 @@ from workdiary.sync.secrets import TOKEN, Account, KeyringSecretStore, SecretSto
 
 def register(subparsers: Any) -> None:
     login = subparsers.add_parser("login", help="log this computer in to a workdiary server")
-    login.add_argument("server_url", metavar="SERVER_URL", help="https://... (http only to localhost)")
+    login.add_argument("server_url", metavar="SERVER_URL",
+                       help="https://... (http only to localhost)")
     login.add_argument("--email", required=True)
     login.add_argument("--password-stdin", action="store_true",
                        help="read the password from standard input instead of prompting")
