@@ -1,0 +1,93 @@
+"""Platform choice: clear reasons when capture cannot work, and stand-ins that report them."""
+
+from __future__ import annotations
+
+import pytest
+
+from workdiary.capture import platform as capture_platform
+from workdiary.capture.base import DisplayUnavailable, InputCounts
+from workdiary.capture.platform import (
+    display_problem,
+    make_input_counter,
+    make_screen_grabber,
+    make_window_probe,
+)
+from workdiary.capture.unsupported import (
+    UnsupportedInputCounter,
+    UnsupportedScreenGrabber,
+    UnsupportedWindowProbe,
+)
+from workdiary.core.model import CaptureMode
+
+
+def test_x11_session_has_no_problem() -> None:
+    assert display_problem({"DISPLAY": ":0"}, "Linux") is None
+
+
+def test_xwayland_session_has_no_problem() -> None:
+    env = {"DISPLAY": ":0", "WAYLAND_DISPLAY": "wayland-0", "XDG_SESSION_TYPE": "wayland"}
+    assert display_problem(env, "Linux") is None
+
+
+def test_no_display_says_so() -> None:
+    problem = display_problem({}, "Linux")
+    assert problem is not None
+    assert "DISPLAY is not set" in problem and "X11" in problem
+
+
+@pytest.mark.parametrize(
+    "env", [{"WAYLAND_DISPLAY": "wayland-0"}, {"XDG_SESSION_TYPE": "wayland"}]
+)
+def test_wayland_without_xwayland_asks_for_x11_or_xwayland(env: dict[str, str]) -> None:
+    problem = display_problem(env, "Linux")
+    assert problem is not None
+    assert "Wayland" in problem and "X11 or XWayland" in problem
+
+
+@pytest.mark.parametrize(("system", "name"), [("Darwin", "macOS"), ("Windows", "Windows")])
+def test_other_systems_are_named_as_unsupported(system: str, name: str) -> None:
+    problem = display_problem({"DISPLAY": ":0"}, system)
+    assert problem is not None
+    assert f"not supported on {name} yet" in problem
+
+
+def test_display_problem_reads_the_process_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(capture_platform._stdlib_platform, "system", lambda: "Linux")
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.setenv("XDG_SESSION_TYPE", "tty")
+    assert "DISPLAY is not set" in (display_problem() or "")
+    monkeypatch.setenv("DISPLAY", ":99")
+    assert display_problem() is None
+
+
+def test_factories_without_display_return_stand_ins_that_report(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.setenv("WAYLAND_DISPLAY", "wayland-1")
+    grabber, counter, probe = make_screen_grabber(), make_input_counter(), make_window_probe()
+    assert isinstance(grabber, UnsupportedScreenGrabber)
+    assert isinstance(counter, UnsupportedInputCounter)
+    assert isinstance(probe, UnsupportedWindowProbe)
+    with pytest.raises(DisplayUnavailable, match="XWayland"):
+        grabber.grab(CaptureMode.ALL)
+    with pytest.raises(DisplayUnavailable, match="XWayland"):
+        counter.start()
+    assert counter.take() == InputCounts()
+    assert probe.active_window() is None
+    assert "XWayland" in probe.reason
+
+
+def test_factories_with_display_return_the_x11_implementations(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from workdiary.capture.input_pynput import PynputInputCounter
+    from workdiary.capture.screen_mss import MssScreenGrabber
+    from workdiary.capture.window_x11 import X11WindowProbe
+
+    monkeypatch.setattr(capture_platform._stdlib_platform, "system", lambda: "Linux")
+    monkeypatch.setenv("DISPLAY", ":4077")  # nothing is contacted until first use
+    assert isinstance(make_screen_grabber(), MssScreenGrabber)
+    assert isinstance(make_input_counter(), PynputInputCounter)
+    assert isinstance(make_window_probe(), X11WindowProbe)

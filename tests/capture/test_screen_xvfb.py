@@ -1,0 +1,131 @@
+"""The mss grabber on a real (private) two-monitor Xvfb: each mode captures the right pixels."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+
+import pytest
+from PIL import Image
+
+from workdiary.capture.base import CaptureError
+from workdiary.capture.encode import encode_screenshot
+from workdiary.capture.pointer_x11 import X11Pointer
+from workdiary.capture.screen_mss import MssScreenGrabber
+from workdiary.core.model import CaptureMode
+
+from .xserver import ColourWindow, XServer, xdotool
+
+pytestmark = pytest.mark.xvfb
+
+RED, GREEN, BLUE, YELLOW = (255, 0, 0), (0, 255, 0), (0, 0, 255), (255, 255, 0)
+
+
+@pytest.fixture(scope="module")
+def painted(two_monitors: XServer) -> Iterator[XServer]:
+    """Two windows: red+green blocks on the LEFT monitor, blue+yellow on the RIGHT (primary)."""
+    left = ColourWindow(
+        two_monitors.name, 100, 100, [(0, 0, 200, 100, "#ff0000"), (0, 100, 200, 100, "#00ff00")],
+        width=200, height=200,
+    )
+    right = ColourWindow(
+        two_monitors.name, 900, 300, [(0, 0, 150, 80, "#0000ff"), (150, 0, 150, 80, "#ffff00")],
+        width=300, height=80,
+    )
+    yield two_monitors
+    left.close()
+    right.close()
+
+
+@pytest.fixture
+def grabber(painted: XServer) -> Iterator[MssScreenGrabber]:
+    pointer = X11Pointer(painted.name)
+    grabber = MssScreenGrabber(pointer, display=painted.name)
+    yield grabber
+    grabber.close()
+    pointer.close()
+
+
+def _rgb(image: Image.Image, x: int, y: int) -> tuple[int, int, int]:
+    pixel = image.getpixel((x, y))
+    assert isinstance(pixel, tuple)
+    return pixel[0], pixel[1], pixel[2]
+
+
+def test_all_mode_stitches_both_monitors(grabber: MssScreenGrabber) -> None:
+    image = grabber.grab(CaptureMode.ALL)
+    assert image.size == (1600, 600)
+    assert image.mode == "RGB"
+    assert _rgb(image, 150, 140) == RED
+    assert _rgb(image, 150, 250) == GREEN
+    assert _rgb(image, 950, 320) == BLUE
+    assert _rgb(image, 1150, 320) == YELLOW
+    assert _rgb(image, 500, 500) == (0, 0, 0)  # bare root window
+    assert grabber.last_note is None
+
+
+def test_primary_mode_is_the_randr_primary_not_the_first_monitor(
+    grabber: MssScreenGrabber,
+) -> None:
+    image = grabber.grab(CaptureMode.PRIMARY)
+    assert image.size == (800, 600)
+    assert _rgb(image, 150, 320) == BLUE  # 950 - 800
+    assert _rgb(image, 350, 320) == YELLOW
+    assert RED not in {_rgb(image, x, y) for x in range(0, 800, 20) for y in range(0, 600, 20)}
+
+
+@pytest.mark.parametrize(
+    ("pointer", "expected_at", "colour"),
+    [((400, 300), (150, 140), RED), ((1200, 50), (150, 320), BLUE)],
+)
+def test_active_mode_follows_the_pointer(
+    grabber: MssScreenGrabber,
+    painted: XServer,
+    pointer: tuple[int, int],
+    expected_at: tuple[int, int],
+    colour: tuple[int, int, int],
+) -> None:
+    xdotool(painted.name, "mousemove", "--sync", str(pointer[0]), str(pointer[1]))
+    image = grabber.grab(CaptureMode.ACTIVE)
+    assert image.size == (800, 600)
+    assert _rgb(image, *expected_at) == colour
+    assert grabber.last_note is None
+
+
+def test_active_mode_without_pointer_falls_back_to_primary_and_says_so(painted: XServer) -> None:
+    class NoPointer:
+        def position(self) -> tuple[int, int] | None:
+            return None
+
+    grabber = MssScreenGrabber(NoPointer(), display=painted.name)
+    try:
+        image = grabber.grab(CaptureMode.ACTIVE)
+    finally:
+        grabber.close()
+    assert _rgb(image, 150, 320) == BLUE
+    assert grabber.last_note is not None and "primary" in grabber.last_note
+    assert image.info["capture_note"] == grabber.last_note
+
+
+def test_encoded_capture_keeps_the_colours(grabber: MssScreenGrabber) -> None:
+    encoded = encode_screenshot(grabber.grab(CaptureMode.ALL), blur=False)
+    decoded = Image.open(io.BytesIO(encoded.jpeg)).convert("RGB")
+    assert decoded.size == (1600, 600)
+    for (x, y), colour in {(150, 140): RED, (950, 320): BLUE}.items():
+        got = _rgb(decoded, x, y)
+        assert all(abs(a - b) <= 12 for a, b in zip(got, colour, strict=True)), got
+
+
+def test_grab_from_a_separate_thread_uses_its_own_connection(grabber: MssScreenGrabber) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        sizes = list(pool.map(lambda _: grabber.grab(CaptureMode.ALL).size, range(4)))
+    assert sizes == [(1600, 600)] * 4
+
+
+def test_unreachable_display_is_a_clear_capture_error() -> None:
+    grabber = MssScreenGrabber(display=":4077")  # nothing listens there
+    with pytest.raises(CaptureError, match=r"could not be captured.*':4077'"):
+        grabber.grab(CaptureMode.PRIMARY)
+    grabber.close()

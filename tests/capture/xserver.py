@@ -1,0 +1,189 @@
+"""Private Xvfb servers for the capture tests: free display number, RandR monitors, Tk windows."""
+
+from __future__ import annotations
+
+import os
+import select
+import shutil
+import subprocess
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from Xlib import display as xdisplay
+from Xlib.ext import randr
+from Xlib.protocol import rq
+
+
+@dataclass
+class XServer:
+    name: str  # ":N"
+    process: subprocess.Popen[bytes]
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def start_xvfb(width: int, height: int) -> XServer:
+    """A fresh Xvfb on a free display number (chosen by Xvfb itself via -displayfd).
+
+    -noreset keeps RandR monitors (and everything else) when the last client disconnects.
+    """
+    if shutil.which("Xvfb") is None:
+        raise RuntimeError("Xvfb is not installed (Debian package xvfb).")
+    read_end, write_end = os.pipe()
+    process = subprocess.Popen(
+        [
+            "Xvfb",
+            "-displayfd",
+            str(write_end),
+            "-screen",
+            "0",
+            f"{width}x{height}x24",
+            "-nolisten",
+            "tcp",
+            "-noreset",
+        ],
+        pass_fds=(write_end,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write_end)
+    try:
+        ready, _, _ = select.select([read_end], [], [], 10)
+        number = os.read(read_end, 32).decode().strip() if ready else ""
+    finally:
+        os.close(read_end)
+    if not number:
+        process.kill()
+        process.wait()
+        raise RuntimeError("Xvfb did not report a display number within 10 s.")
+    return XServer(name=f":{number}", process=process)
+
+
+class _SetMonitor(rq.Request):
+    # python-xlib 0.33's randr.set_monitor cannot serialise its MonitorInfo object; this is the
+    # same RRSetMonitor request (opcode 43) with the fields written out flat.
+    _request = rq.Struct(
+        rq.Card8("opcode"),
+        rq.Opcode(43),
+        rq.RequestLength(),
+        rq.Window("window"),
+        rq.Card32("name"),
+        rq.Bool("primary"),
+        rq.Bool("automatic"),
+        rq.LengthOf("outputs", 2),
+        rq.Int16("x"),
+        rq.Int16("y"),
+        rq.Card16("width"),
+        rq.Card16("height"),
+        rq.Card32("width_mm"),
+        rq.Card32("height_mm"),
+        rq.List("outputs", rq.Card32Obj),
+    )
+
+
+@dataclass(frozen=True)
+class MonitorSpec:
+    name: str
+    x: int
+    y: int
+    width: int
+    height: int
+    primary: bool = False
+
+
+def define_monitors(display_name: str, monitors: Sequence[MonitorSpec]) -> None:
+    """Split one Xvfb screen into RandR 1.5 monitors, as a multi-head desktop reports them.
+
+    Xvfb's ``+xinerama`` with two ``-screen``s puts both screens at (0, 0) and RandR still reports
+    one output, so it cannot model side-by-side monitors; client-defined RandR monitors can (the
+    same thing ``xrandr --setmonitor`` does). The first monitor takes over the real output.
+    """
+    conn = xdisplay.Display(display_name)
+    try:
+        root = conn.screen().root
+        output = root.xrandr_get_screen_resources_current().outputs[0]
+        opcode = conn.display.get_extension_major(randr.extname)
+        for index, spec in enumerate(monitors):
+            _SetMonitor(
+                display=conn.display,
+                opcode=opcode,
+                window=root,
+                name=conn.intern_atom(spec.name),
+                primary=spec.primary,
+                automatic=False,
+                x=spec.x,
+                y=spec.y,
+                width=spec.width,
+                height=spec.height,
+                width_mm=spec.width // 4,
+                height_mm=spec.height // 4,
+                outputs=[output] if index == 0 else [],
+            )
+        conn.sync()
+    finally:
+        conn.close()
+
+
+def xdotool(display_name: str, *args: str) -> str:
+    """Run xdotool against ``display_name``; its stdout."""
+    env = {**os.environ, "DISPLAY": display_name}
+    done = subprocess.run(
+        ["xdotool", *args], env=env, capture_output=True, text=True, timeout=30, check=True
+    )
+    return done.stdout
+
+
+class ColourWindow:
+    """An undecorated Tk window of solid colour blocks at a fixed place on the screen."""
+
+    def __init__(
+        self,
+        display_name: str,
+        x: int,
+        y: int,
+        blocks: Sequence[tuple[int, int, int, int, str]],
+        *,
+        width: int,
+        height: int,
+        title: str = "colours",
+        class_name: str = "Colours",
+    ) -> None:
+        import tkinter
+
+        self.root: Any = tkinter.Tk(screenName=display_name, className=class_name)
+        self.root.title(title)
+        self.root.overrideredirect(True)  # no window manager anyway; keep the geometry exact
+        self.root.geometry(f"{width}x{height}+{x}+{y}")
+        canvas = tkinter.Canvas(
+            self.root,
+            width=width,
+            height=height,
+            highlightthickness=0,
+            borderwidth=0,
+            background="black",
+        )
+        canvas.place(x=0, y=0)
+        for bx, by, bw, bh, colour in blocks:
+            canvas.create_rectangle(bx, by, bx + bw, by + bh, fill=colour, width=0)
+        self.pump(0.3)
+
+    def pump(self, seconds: float) -> None:
+        """Let Tk map and paint the window."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            self.root.update()
+            time.sleep(0.01)
+
+    def window_id(self) -> int:
+        return int(self.root.wm_frame(), 16)
+
+    def close(self) -> None:
+        self.root.destroy()
