@@ -1,0 +1,77 @@
+"""Server-rendered web pages for clients and freelancers (readable without JavaScript).
+
+``install(app)`` is called by the app factory: it builds the page-side objects from the
+app's settings (session codec, templates, thumbnail cache), mounts /static, includes the
+page routers and turns page errors into HTML answers.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.staticfiles import StaticFiles
+
+from workdiary.server.web.deps import LoginRequired, PageNotFound
+from workdiary.server.web.rendering import (
+    STATIC_DIR,
+    build_templates,
+    finish,
+    redirect,
+    render,
+)
+from workdiary.server.web.session import CsrfError, SessionCodec
+from workdiary.server.web.thumbnails import ThumbnailCache
+
+ERROR_HEADINGS = {
+    400: "That request cannot be answered",
+    401: "Please sign in",
+    403: "Not allowed",
+    404: "Not found",
+    405: "Not allowed",
+    409: "That conflicts with the current state",
+    413: "Too large",
+    422: "That was not accepted",
+    429: "Too many attempts",
+    500: "Something went wrong",
+}
+
+
+def render_error(request: Request, status: int, code: str, message: str) -> Response:
+    """An HTML error page for page paths (the API keeps its JSON error shape)."""
+    text = message[:1].upper() + message[1:] if message else "The request failed."
+    return render(request, "error.html", {
+        "heading": ERROR_HEADINGS.get(status, "The request failed"),
+        "message": text, "code": code,
+    }, status_code=status)
+
+
+def install(app: FastAPI) -> None:
+    """Add the web pages to the app built by ``create_app``."""
+    from workdiary.server.web import pages_account, pages_auth, pages_diary, pages_timesheet
+
+    settings = app.state.settings
+    app.state.web_sessions = SessionCodec(settings.secret_key)
+    app.state.web_templates = build_templates()
+    app.state.web_thumbnails = ThumbnailCache()
+    app.state.html_error_renderer = render_error
+
+    async def login_required(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, LoginRequired)
+        return redirect(request, exc.next_url)
+
+    async def page_not_found(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, PageNotFound)
+        return render_error(request, 404, "not_found", exc.message)
+
+    async def csrf_failed(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, CsrfError)
+        response = render_error(request, 403, "csrf_failed", exc.message)
+        return finish(request, response)
+
+    app.add_exception_handler(LoginRequired, login_required)
+    app.add_exception_handler(PageNotFound, page_not_found)
+    app.add_exception_handler(CsrfError, csrf_failed)
+    app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+    for module in (pages_auth, pages_account, pages_diary, pages_timesheet):
+        app.include_router(module.router)

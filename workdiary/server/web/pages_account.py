@@ -1,0 +1,174 @@
+"""The dashboard, the invoices (with CSV export) and the freelancer's devices."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from fastapi import APIRouter
+from starlette.requests import Request
+from starlette.responses import Response
+
+from workdiary.core.clock import Clock
+from workdiary.core.week import review_deadline, week_start
+from workdiary.server.errors import ServiceError
+from workdiary.server.models import Contract, Invoice, User
+from workdiary.server.services import devices as device_service
+from workdiary.server.web import queries
+from workdiary.server.web.deps import DB, CheckedForm, Viewer
+from workdiary.server.web.rendering import finish, redirect, render, web_session
+from workdiary.server.web.timezones import choose_zone
+
+router = APIRouter(include_in_schema=False)
+
+
+@dataclass(frozen=True, slots=True)
+class ContractLine:
+    contract: Contract
+    other_party: str  # the freelancer for a client viewer, the client for a freelancer
+    week_minutes: int
+    limit_percent: int
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceLine:
+    invoice: Invoice
+    contract: Contract
+    review_ends: datetime
+
+
+def _clock(request: Request) -> Clock:
+    clock: Clock = request.app.state.clock
+    return clock
+
+
+def _invoice_lines(rows: list[tuple[Invoice, Contract]]) -> list[InvoiceLine]:
+    return [
+        InvoiceLine(inv, con, review_deadline(datetime.combine(inv.week_start, time(0), UTC)))
+        for inv, con in rows
+    ]
+
+
+def today_in(request: Request) -> date:
+    """Today in the viewer's remembered zone (the diary link of the dashboard)."""
+    zone = choose_zone(None, web_session(request).tz).zone
+    return _clock(request).now().astimezone(zone).date()
+
+
+@router.get("/")
+def dashboard(request: Request, db: DB, viewer: Viewer) -> Response:
+    """The viewer's contracts with this week's hours, and the weeks waiting for review."""
+    now = _clock(request).now()
+    this_week = week_start(now).date()
+    contracts = queries.visible_contracts(db, viewer)
+    names = queries.user_names(db, [c.client_id for c in contracts] +
+                               [c.freelancer_id for c in contracts])
+    minutes = queries.week_minutes(db, [c.id for c in contracts], this_week)
+    lines = []
+    for contract in contracts:
+        other = contract.freelancer_id if viewer.id == contract.client_id else contract.client_id
+        used = minutes.get(contract.id, 0)
+        limit = contract.weekly_limit_minutes
+        lines.append(ContractLine(contract, names.get(other, ""), used,
+                                  min(100, 100 * used // limit) if limit else 0))
+    reviews = [line for line in _invoice_lines(queries.viewer_invoices(db, viewer))
+               if line.invoice.status == "in_review"]
+    total_minutes = sum(line.week_minutes for line in lines)
+    return render(request, "dashboard.html", {
+        "nav": "dashboard",
+        "lines": lines,
+        "reviews": reviews,
+        "this_week": this_week,
+        "week_end": this_week + timedelta(days=6),
+        "today": today_in(request),
+        "total_minutes": total_minutes,
+        "is_client": viewer.role == "client",
+    })
+
+
+@router.get("/invoices")
+def invoices(request: Request, db: DB, viewer: Viewer) -> Response:
+    """Every invoice of the viewer's contracts, newest week first."""
+    lines = _invoice_lines(queries.viewer_invoices(db, viewer))
+    names = queries.user_names(db, {uid for line in lines
+                                    for uid in (line.contract.client_id,
+                                                line.contract.freelancer_id)})
+    totals: dict[str, int] = {}
+    for line in lines:
+        totals[line.invoice.currency] = totals.get(line.invoice.currency, 0) + \
+            line.invoice.amount_cents
+    return render(request, "invoices.html", {
+        "nav": "invoices", "lines": lines, "names": names, "totals": totals,
+        "is_client": viewer.role == "client",
+    })
+
+
+CSV_COLUMNS = (
+    "invoice_id", "contract_id", "contract", "client", "freelancer", "week_start",
+    "billable_minutes", "disputed_minutes", "rate", "amount", "paid", "currency", "status",
+    "approved_by", "approved_at", "paid_at",
+)
+
+
+def _decimal(cents: int) -> str:
+    sign = "-" if cents < 0 else ""
+    whole, rest = divmod(abs(cents), 100)
+    return f"{sign}{whole}.{rest:02d}"
+
+
+def invoices_csv_text(db: DB, viewer: User) -> str:
+    """The viewer's invoices as CSV (one row per invoice, amounts in major units)."""
+    rows = queries.viewer_invoices(db, viewer)
+    names = queries.user_names(db, {uid for _, c in rows for uid in (c.client_id,
+                                                                      c.freelancer_id)})
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for inv, con in rows:
+        writer.writerow([
+            inv.id, con.id, con.title, names.get(con.client_id, ""),
+            names.get(con.freelancer_id, ""), inv.week_start.isoformat(), inv.billable_minutes,
+            inv.disputed_minutes, _decimal(inv.rate_cents), _decimal(inv.amount_cents),
+            _decimal(inv.paid_cents), inv.currency, inv.status, inv.approved_by or "",
+            inv.approved_at.isoformat() if inv.approved_at else "",
+            inv.paid_at.isoformat() if inv.paid_at else "",
+        ])
+    return out.getvalue()
+
+
+@router.get("/invoices.csv")
+def invoices_csv(request: Request, db: DB, viewer: Viewer) -> Response:
+    """The invoices as a CSV download (spreadsheets, accounting)."""
+    response = Response(
+        invoices_csv_text(db, viewer),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="workdiary-invoices.csv"'},
+    )
+    return finish(request, response)
+
+
+@router.get("/devices")
+def devices(request: Request, db: DB, viewer: Viewer) -> Response:
+    """The viewer's registered devices (the desktop apps whose keys sign segments)."""
+    return render(request, "devices.html", {
+        "nav": "devices", "devices": queries.viewer_devices(db, viewer),
+        "is_freelancer": viewer.role == "freelancer",
+    })
+
+
+@router.post("/devices/{device_id}/revoke")
+def revoke_device(request: Request, device_id: str, db: DB, viewer: Viewer,
+                  form: CheckedForm) -> Response:
+    """Revoke a device: segments it signs from now on are rejected as unknown_device."""
+    session = web_session(request)
+    try:
+        device = device_service.revoke_device(db, user=viewer, device_id=device_id)
+    except ServiceError as exc:
+        session.set_flash("error", exc.message[:1].upper() + exc.message[1:])
+    else:
+        session.set_flash(
+            "ok", f"Device “{device.name}” is revoked: anything it signs from now on is rejected."
+        )
+    return redirect(request, "/devices")

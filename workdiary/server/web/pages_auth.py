@@ -1,0 +1,72 @@
+"""Sign in and sign out: Argon2 check through the users service, rate limited, CSRF on both."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from starlette.requests import Request
+from starlette.responses import Response
+
+from workdiary.server.models import User
+from workdiary.server.ratelimit import LoginRateLimiter
+from workdiary.server.services import users
+from workdiary.server.web.deps import DB, CheckedForm, safe_next
+from workdiary.server.web.rendering import redirect, render, web_session
+
+router = APIRouter(include_in_schema=False)
+
+WRONG_LOGIN = "The email or password is wrong. Check both and try again."
+
+
+def _limiter(request: Request) -> LoginRateLimiter:
+    limiter: LoginRateLimiter = request.app.state.login_limiter
+    return limiter
+
+
+def _client_ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+@router.get("/login")
+def login_page(request: Request, db: DB, next: str = "/") -> Response:
+    """The sign-in form; a signed-in visitor goes straight on."""
+    session = web_session(request)
+    if session.user_id and db.get(User, session.user_id) is not None:
+        return redirect(request, safe_next(next))
+    return render(request, "login.html", {"next_url": safe_next(next), "email": "", "error": None})
+
+
+@router.post("/login")
+def login_submit(request: Request, db: DB, form: CheckedForm) -> Response:
+    """Check the password; after too many failures refuse for a while with a clear message."""
+    email = str(form.get("email") or "").strip()[:254]
+    password = str(form.get("password") or "")
+    next_url = safe_next(str(form.get("next") or "/"))
+    limiter, ip = _limiter(request), _client_ip(request)
+    context = {"next_url": next_url, "email": email}
+    wait = limiter.retry_after(email, ip)
+    if wait:
+        minutes = max(1, (wait + 59) // 60)
+        message = (
+            f"Too many failed sign-ins for {email or 'this account'} from your address. "
+            f"Wait {minutes} minute{'s' if minutes != 1 else ''} and try again, "
+            "or reset the password with your administrator."
+        )
+        response = render(request, "login.html", {**context, "error": message}, status_code=429)
+        response.headers["Retry-After"] = str(wait)
+        return response
+    user = users.authenticate(db, email=email, password=password) if email and password else None
+    if user is None:
+        limiter.record_failure(email, ip)
+        return render(request, "login.html", {**context, "error": WRONG_LOGIN}, status_code=401)
+    limiter.reset(email, ip)
+    web_session(request).log_in(user.id)
+    return redirect(request, next_url)
+
+
+@router.post("/logout")
+def logout(request: Request, form: CheckedForm) -> Response:
+    """Forget the signed-in user; a fresh CSRF token makes old forms useless."""
+    session = web_session(request)
+    session.log_out()
+    session.set_flash("info", "You are signed out.")
+    return redirect(request, "/login")

@@ -1,0 +1,158 @@
+"""The day's work diary, and the screenshots it shows (thumbnail, full image, image page)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from urllib.parse import quote
+
+from fastapi import APIRouter
+from starlette.requests import Request
+from starlette.responses import Response
+
+from workdiary.core.clock import Clock
+from workdiary.core.timegrid import local_day_bounds
+from workdiary.core.week import week_start_of_date
+from workdiary.server.blobs import SHA256_RE, BlobStore
+from workdiary.server.errors import BadRequest
+from workdiary.server.models import Contract, User
+from workdiary.server.web import queries
+from workdiary.server.web.deps import DB, PageNotFound, Viewer
+from workdiary.server.web.diary_view import build_diary, segment_view
+from workdiary.server.web.rendering import finish, redirect, render, web_session
+from workdiary.server.web.thumbnails import ThumbnailCache, make_thumbnail
+from workdiary.server.web.timezones import choose_zone, zone_names
+
+router = APIRouter(include_in_schema=False)
+
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
+IMAGE_CACHE = "private, max-age=604800, immutable"  # content-addressed: the bytes never change
+
+
+def parse_day(text: str) -> date:
+    """A diary date (YYYY-MM-DD) within the years the server keeps, else a clear 400."""
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise BadRequest(f"“{text[:40]}” is not a date: use YYYY-MM-DD, e.g. 2026-11-23.",
+                         code="invalid_date") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise BadRequest("Diaries cover the years 2000 to 2100: pick a date in that range.",
+                         code="date_out_of_range")
+    return day
+
+
+def scoped_contract(db: DB, viewer: User, contract_id: str) -> Contract:
+    contract = queries.contract_for(db, viewer, contract_id)
+    if contract is None:
+        raise PageNotFound()
+    return contract
+
+
+@router.get("/contracts/{contract_id}/diary/{day}")
+def diary(request: Request, contract_id: str, day: str, db: DB, viewer: Viewer,
+          tz: str | None = None) -> Response:
+    """Hour rows of segment cells for one local day, in the viewer's time zone."""
+    contract = scoped_contract(db, viewer, contract_id)
+    the_day = parse_day(day)
+    session = web_session(request)
+    choice = choose_zone(tz, session.tz)
+    if tz and choice.problem is None:
+        session.set_tz(choice.name)
+    start, end = local_day_bounds(the_day, choice.zone)
+    rows = queries.segments_between(db, contract.id, start, end)
+    disputed = queries.disputed_segment_ids(db, [r.id for r in rows])
+    view = build_diary(
+        day=the_day, zone=choice.zone, zone_name=choice.name,
+        segment_minutes=contract.segment_minutes,
+        segments=[queries.segment_shape(r) for r in rows], disputed_ids=disputed,
+    )
+    names = queries.user_names(db, [contract.client_id, contract.freelancer_id])
+    # The UTC weeks this local day touches (two when the week boundary falls inside it).
+    weeks = sorted({week_start_of_date(start.date()), week_start_of_date(
+        (end - timedelta(microseconds=1)).date())})
+    return render(request, "diary.html", {
+        "contract": contract, "d": view, "zone_name": choice.name, "zone_problem": choice.problem,
+        "zones": zone_names(), "weeks": weeks, "names": names,
+        "is_client": viewer.id == contract.client_id,
+        "cols": min(60 // contract.segment_minutes, 6),
+        "rate_cents": contract.rate_cents,
+        "billable_cents": view.totals.billable_minutes * contract.rate_cents // 60,
+    })
+
+
+def _authorised_blob(request: Request, db: DB, viewer: User, contract_id: str,
+                     sha256: str) -> tuple[Contract, bytes]:
+    contract = scoped_contract(db, viewer, contract_id)
+    if not SHA256_RE.match(sha256) or queries.screenshot_in_contract(db, contract.id,
+                                                                     sha256) is None:
+        raise PageNotFound("This screenshot does not exist, or it is not yours to see.")
+    blobs: BlobStore = request.app.state.blobs
+    data = blobs.get(sha256)
+    if data is None:
+        raise PageNotFound("This screenshot was referenced by a segment but never uploaded.")
+    return contract, data
+
+
+@router.get("/contracts/{contract_id}/screenshots/{sha256}/full")
+def screenshot_image(request: Request, contract_id: str, sha256: str, db: DB,
+                     viewer: Viewer) -> Response:
+    """The full screenshot, for the parties of the contract only."""
+    _, data = _authorised_blob(request, db, viewer, contract_id, sha256)
+    response = Response(data, media_type="image/jpeg", headers={"Cache-Control": IMAGE_CACHE})
+    return finish(request, response)
+
+
+@router.get("/contracts/{contract_id}/screenshots/{sha256}/thumb")
+def screenshot_thumb(request: Request, contract_id: str, sha256: str, db: DB,
+                     viewer: Viewer) -> Response:
+    """A small JPEG of the screenshot for the diary cell (made once, then cached)."""
+    cache: ThumbnailCache = request.app.state.web_thumbnails
+    scoped_contract(db, viewer, contract_id)
+    cached = cache.get(sha256) if SHA256_RE.match(sha256) else None
+    if cached is None or queries.screenshot_in_contract(db, contract_id, sha256) is None:
+        _, data = _authorised_blob(request, db, viewer, contract_id, sha256)
+        cached = make_thumbnail(data)
+        if cached is None:
+            raise PageNotFound("This screenshot cannot be decoded as an image.")
+        cache.put(sha256, cached)
+    response = Response(cached, media_type="image/jpeg", headers={"Cache-Control": IMAGE_CACHE})
+    return finish(request, response)
+
+
+@router.get("/contracts/{contract_id}/screenshots/{sha256}")
+def screenshot_page(request: Request, contract_id: str, sha256: str, db: DB,
+                    viewer: Viewer) -> Response:
+    """The full screenshot with its segment's facts and a way back to the day."""
+    contract = scoped_contract(db, viewer, contract_id)
+    row = queries.screenshot_in_contract(db, contract.id, sha256) \
+        if SHA256_RE.match(sha256) else None
+    if row is None:
+        raise PageNotFound("This screenshot does not exist, or it is not yours to see.")
+    choice = choose_zone(None, web_session(request).tz)
+    shape = queries.segment_shape(row)
+    disputed = bool(queries.disputed_segment_ids(db, [row.id]))
+    segment = segment_view(shape, choice.zone, contract.segment_minutes, disputed)
+    shot = next((s for s in segment.shots if s.sha256 == sha256), None)
+    local_day = row.start.astimezone(choice.zone).date()
+    return render(request, "screenshot.html", {
+        "contract": contract, "segment": segment, "shot": shot, "sha256": sha256,
+        "day": local_day, "zone_name": choice.name,
+        "is_client": viewer.id == contract.client_id,
+    })
+
+
+@router.get("/contracts/{contract_id}/diary")
+def diary_by_query(request: Request, contract_id: str, db: DB, viewer: Viewer,
+                   date: str | None = None, tz: str | None = None) -> Response:
+    """The date picker's target: ``?date=YYYY-MM-DD`` goes to that day's diary page."""
+    contract = scoped_contract(db, viewer, contract_id)
+    day = parse_day(date) if date else _today(request, tz)
+    url = f"/contracts/{contract.id}/diary/{day.isoformat()}"
+    if tz:
+        url += "?tz=" + quote(tz, safe="/")
+    return redirect(request, url)
+
+
+def _today(request: Request, tz: str | None) -> date:
+    clock: Clock = request.app.state.clock
+    return clock.now().astimezone(choose_zone(tz, web_session(request).tz).zone).date()
