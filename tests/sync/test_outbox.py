@@ -1,0 +1,227 @@
+"""The outbox against a scripted API: order, grace, re-signing, quarantine, auth pause, purge."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from workdiary.core.canonical import segment_from_dict
+from workdiary.core.clock import FakeClock
+from workdiary.core.signing import generate_private_key, public_key_of, signature_is_valid
+from workdiary.store import LocalStore
+from workdiary.sync.api import AuthExpired, Rejected, Transient, Verdict
+from workdiary.sync.device import make_signer
+from workdiary.sync.outbox import Outbox, OutboxConfig
+from workdiary.sync.retry import RetryPolicy
+from workdiary.sync.secrets import Account, MemorySecretStore
+from workdiary.sync.testing import noisy_jpeg, record_segment
+
+START = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)  # a Monday
+ACCOUNT = Account("http://127.0.0.1:1", "fl@example.com")
+
+
+class FakeApi:
+    """Answers like the server would; ``fail`` scripts failures per call kind."""
+
+    def __init__(self) -> None:
+        self.segments: dict[str, dict[str, Any]] = {}
+        self.screenshots: dict[str, bytes] = {}
+        self.deleted: list[str] = []
+        self.posts: list[list[str]] = []
+        self.fail: dict[str, list[Exception]] = {}
+        self.refuse_ids: set[str] = set()
+
+    def _maybe_fail(self, kind: str) -> None:
+        queue = self.fail.get(kind)
+        if queue:
+            raise queue.pop(0)
+
+    def put_screenshot(self, sha256: str, body: bytes) -> None:
+        self._maybe_fail("put")
+        self.screenshots[sha256] = body
+
+    def post_segments(self, segments: list[dict[str, Any]]) -> list[Verdict]:
+        self._maybe_fail("post")
+        if any(s["id"] in self.refuse_ids for s in segments):
+            raise Rejected(422, "invalid_segment", "malformed")
+        self.posts.append([s["id"] for s in segments])
+        for s in segments:
+            self.segments.setdefault(s["id"], s)
+        return [Verdict(id=s["id"], status="protected", billable_minutes=10) for s in segments]
+
+    def delete_segment(self, segment_id: str) -> None:
+        self._maybe_fail("delete")
+        self.deleted.append(segment_id)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(START)
+
+
+@pytest.fixture
+def store(tmp_path: Path, clock: FakeClock) -> LocalStore:
+    return LocalStore(tmp_path / "workdiary.sqlite3", clock)
+
+
+@pytest.fixture
+def secrets() -> MemorySecretStore:
+    secrets = MemorySecretStore()
+    secrets.put(ACCOUNT, "device-key", generate_private_key())
+    return secrets
+
+
+def make_outbox(store: LocalStore, api: FakeApi, secrets: MemorySecretStore, clock: FakeClock,
+                grace: float = 0.0, batch: int = 50) -> Outbox:
+    config = OutboxConfig(grace_seconds=grace, batch_size=batch,
+                          retry=RetryPolicy(attempts=3, base=0.01, cap=0.01))
+    return Outbox(store, api, make_signer(secrets, ACCOUNT), clock, config,  # type: ignore[arg-type]
+                  rng=random.Random(0))
+
+
+def record(store: LocalStore, clock: FakeClock, count: int, *, shots: bool = True,
+           signer: Any = None) -> list[str]:
+    ids = []
+    rng = random.Random(1)
+    for _n in range(count):
+        jpeg = noisy_jpeg(rng, 5_000) if shots else None
+        start = clock.now()
+        clock.advance(600)  # the segment closes at its end, as when tracking
+        seg = record_segment(store, "c1", start, 10, jpeg=jpeg, signer=signer)
+        ids.append(seg.id)
+    clock.advance(60)
+    return ids
+
+
+def test_uploads_screenshots_then_segments_in_seq_order_in_batches(
+        store: LocalStore, clock: FakeClock, secrets: MemorySecretStore) -> None:
+    ids = record(store, clock, 7)
+    api = FakeApi()
+    report = make_outbox(store, api, secrets, clock, batch=3).run_once()
+    assert report.ok and [v.id for v in report.verdicts] == ids
+    assert api.posts == [ids[0:3], ids[3:6], ids[6:7]]
+    assert len(api.screenshots) == 7 == report.screenshots_uploaded
+    assert store.pending_count() == 0
+    info = store.sync_info(ids[0])
+    assert (info.sync_state, info.server_status, info.billable_minutes) == (
+        "uploaded", "protected", 10)
+    assert store.get_setting("last_sync_at") is not None
+
+
+def test_unsigned_segments_are_signed_before_upload_and_valid(
+        store: LocalStore, clock: FakeClock, secrets: MemorySecretStore) -> None:
+    ids = record(store, clock, 2)
+    store.set_memo(ids[1], "edited after close")  # clears the signature
+    api = FakeApi()
+    make_outbox(store, api, secrets, clock).run_once()
+    public = public_key_of(secrets.private_key(ACCOUNT) or "")
+    for segment_id in ids:
+        uploaded = segment_from_dict(api.segments[segment_id])
+        assert signature_is_valid(uploaded, public)
+    assert api.segments[ids[1]]["memo"] == "edited after close"
+
+
+def test_grace_period_holds_fresh_segments_back(
+        store: LocalStore, clock: FakeClock, secrets: MemorySecretStore) -> None:
+    record(store, clock, 1)  # closed 60 s ago
+    api = FakeApi()
+    outbox = make_outbox(store, api, secrets, clock, grace=120)
+    assert outbox.run_once().verdicts == []
+    clock.advance(61)
+    assert len(outbox.run_once().verdicts) == 1
+
+
+def test_a_refused_record_is_quarantined_and_the_rest_goes_on(
+        store: LocalStore, clock: FakeClock, secrets: MemorySecretStore) -> None:
+    ids = record(store, clock, 5, shots=False)
+    api = FakeApi()
+    api.refuse_ids = {ids[2]}
+    report = make_outbox(store, api, secrets, clock).run_once()
+    assert [q[0] for q in report.quarantined] == [ids[2]]
+    assert "invalid_segment" in report.quarantined[0][1]
+    assert sorted(api.segments) == sorted(ids[:2] + ids[3:])
+    info = store.sync_info(ids[2])
+    assert info.sync_state == "quarantined" and "malformed" in (info.quarantine_reason or "")
+    assert make_outbox(store, api, secrets, clock).run_once().verdicts == []  # not retried
+
+
+def test_transient_failures_are_retried_then_left_queued(
+        store: LocalStore, clock: FakeClock, secrets: MemorySecretStore) -> None:
+    ids = record(store, clock, 2, shots=False)
+    api = FakeApi()
+    api.fail["post"] = [Transient("down"), Transient("down")]
+    report = make_outbox(store, api, secrets, clock).run_once()
+    assert report.ok and len(api.segments) == 2  # third attempt went through
+    more = record(store, clock, 1, shots=False)
+    api.fail["post"] = [Transient("down")] * 3
+    report = make_outbox(store, api, secrets, clock).run_once()
+    assert report.error is not None and "retried" in report.error
+    assert store.sync_info(more[0]).sync_state == "pending"
+    assert ids[0] in api.segments
+
+
+def test_expired_login_pauses_and_loses_nothing(
+        store: LocalStore, clock: FakeClock, secrets: MemorySecretStore) -> None:
+    ids = record(store, clock, 3, shots=False)
+    api = FakeApi()
+    api.fail["post"] = [AuthExpired("401")]
+    outbox = make_outbox(store, api, secrets, clock)
+    report = outbox.run_once()
+    assert report.paused is not None and "workdiary login" in report.paused
+    assert store.get_setting("auth_state") == "expired"
+    assert outbox.run_once().paused is not None  # stays paused, no requests
+    assert store.pending_count() == 3
+    store.set_setting("auth_state", "ok")  # what `workdiary login` does
+    assert [v.id for v in outbox.run_once().verdicts] == ids
+
+
+def test_deleted_after_upload_sends_delete_and_tombstones_upload(
+        store: LocalStore, clock: FakeClock, secrets: MemorySecretStore) -> None:
+    ids = record(store, clock, 2, shots=False)
+    api = FakeApi()
+    outbox = make_outbox(store, api, secrets, clock)
+    outbox.run_once()
+    store.delete_segment(ids[0])
+    report = outbox.run_once()
+    assert report.deleted == [ids[0]] and api.deleted == [ids[0]]
+    assert store.pending_count() == 0
+    more = record(store, clock, 1, shots=False)
+    store.delete_segment(more[0])  # never uploaded: its signed tombstone goes instead
+    outbox.run_once()
+    assert api.segments[more[0]]["kind"] == "tombstone" and api.segments[more[0]]["signature"]
+
+
+def test_a_present_signature_is_never_replaced(
+        store: LocalStore, clock: FakeClock, secrets: MemorySecretStore) -> None:
+    ids = record(store, clock, 1, shots=False, signer=make_signer(secrets, ACCOUNT))
+    store.set_signature(ids[0], "AAAA")  # tampered: the server must see the bad signature
+    api = FakeApi()
+    make_outbox(store, api, secrets, clock).run_once()
+    assert api.segments[ids[0]]["signature"] == "AAAA"
+
+
+def test_screenshots_are_purged_days_after_acceptance(
+        store: LocalStore, clock: FakeClock, secrets: MemorySecretStore) -> None:
+    record(store, clock, 2)
+    api = FakeApi()
+    outbox = make_outbox(store, api, secrets, clock)
+    assert outbox.run_once().purged == 0
+    sha = next(iter(api.screenshots))
+    assert store.screenshot_path(sha) is not None
+    clock.advance(8 * 86400)
+    assert outbox.run_once().purged == 2
+    assert store.screenshot_path(sha) is None
+
+
+def test_a_refused_screenshot_does_not_block_its_segment(
+        store: LocalStore, clock: FakeClock, secrets: MemorySecretStore) -> None:
+    ids = record(store, clock, 1)
+    api = FakeApi()
+    api.fail["put"] = [Rejected(422, "undecodable", "not a JPEG")]
+    report = make_outbox(store, api, secrets, clock).run_once()
+    assert report.screenshot_problems and "undecodable" in report.screenshot_problems[0][1]
+    assert [v.id for v in report.verdicts] == ids
