@@ -105,7 +105,7 @@ def run_login(args: argparse.Namespace, *, secrets_factory: Callable[[], SecretS
         user = answer.get("user") or {}
         print(f"Logged in to {api.server_url} as {user.get('name', args.email)} "
               f"({user.get('role', 'user')}). This device ({device_id}) is registered; its "
-              f"signing key and token are in the OS keyring. {len(contracts)} contract(s) cached.")
+              f"signing key and token are in {secrets.where}. {len(contracts)} contract(s) cached.")
         pending = store.pending_count()
         if pending:
             print(f"{pending} recorded segment(s) are waiting for upload: run `workdiary sync`.")
@@ -143,8 +143,8 @@ def run_logout(args: argparse.Namespace, *,
         secrets.clear(account)
         store.set_setting(AUTH_STATE, "logged_out")
         pending = store.pending_count()
-        print(f"Logged out of {account.server_url}; token and device key removed from the "
-              f"keyring.{note}")
+        print(f"Logged out of {account.server_url}; token and device key removed from "
+              f"{secrets.where}.{note}")
         if pending:
             print(f"{pending} segment(s) were not uploaded; they stay on this computer.")
     return 0

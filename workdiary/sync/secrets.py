@@ -52,6 +52,8 @@ class Account:
 class SecretStore(abc.ABC):
     """Token and device private key per account."""
 
+    where = "a secret store"  # for messages: where the secrets are kept
+
     @abc.abstractmethod
     def get(self, account: Account, name: str) -> str | None:
         """The secret, or None when none is stored."""
@@ -79,6 +81,8 @@ class SecretStore(abc.ABC):
 class MemorySecretStore(SecretStore):
     """Secrets in a dict: for tests and the demo (whose data dir is thrown away anyway)."""
 
+    where = "memory (for this process only)"
+
     def __init__(self) -> None:
         self._values: dict[tuple[str, str], str] = {}
         self._lock = threading.Lock()
@@ -98,6 +102,8 @@ class MemorySecretStore(SecretStore):
 
 class KeyringSecretStore(SecretStore):
     """Secrets in the OS keyring via ``keyring``; refuses the fail and plaintext backends."""
+
+    where = "the OS keyring"
 
     def __init__(self, backend: Any | None = None) -> None:
         import keyring
