@@ -147,8 +147,15 @@ def test_discarding_idle_minutes(store: LocalStore) -> None:
     assert s1.end == T0 + timedelta(minutes=5)  # the chain fields never move
 
     _record(store, "s2", T0 + timedelta(minutes=10), 2, close=False)
-    assert store.discard_minutes("s2", [T0 + timedelta(minutes=m) for m in (10, 11)]) == "dropped"
-    assert store.segment("s2") is None
+    store.add_screenshot(
+        "s2", ScreenshotRef(taken_at=T0 + timedelta(minutes=11, seconds=5), sha256="ee" * 32),
+        jpeg=b"j",
+    )
+    assert store.discard_minutes("s2", [T0 + timedelta(minutes=m) for m in (10, 11)]) == "emptied"
+    s2 = store.segment("s2")
+    assert s2 is not None and s2.minutes == () and s2.screenshots == ()
+    assert store.screenshot_path("ee" * 32) is None
+    assert store.close_segment("s2", T0 + timedelta(minutes=12)) is None  # dropped when closed
 
     _record(store, "s3", T0 + timedelta(minutes=20), 1)
     assert store.discard_minutes("s3", [T0 + timedelta(minutes=20)]) == "tombstone"

@@ -83,34 +83,45 @@ class RecordingMixin(StoreBase):
             )
 
     def discard_minutes(self, segment_id: str, minute_starts: Iterable[datetime]) -> str:
-        """Remove minutes (an idle period the user discarded) from a segment.
+        """Remove minutes (an idle period the user discarded) and the screenshots taken in them.
 
-        Returns what became of the segment: "kept" (minutes removed), "dropped" (an open
-        segment left empty is removed), "tombstone" (a closed segment left empty is deleted)
-        or "uploaded" (already on the server: nothing changed, the server copy stands).
+        Returns what became of the segment: "kept" (it still has minutes), "emptied" (an open
+        segment with no minute left: it is dropped when it closes empty), "tombstone" (a
+        closed segment left empty is deleted) or "uploaded" (the server already has it:
+        nothing changed).
         """
-        ats = [to_epoch(at) for at in minute_starts]
+        ats = sorted(to_epoch(at) for at in minute_starts)
+        shas: list[str] = []
         with self._db.transaction() as conn:
             row = conn.execute(
                 "SELECT pk, closed_at, uploaded FROM segments WHERE id = ?", (segment_id,)
             ).fetchone()
             if row is None:
-                return "dropped"
+                return "emptied"
             pk, closed_at, uploaded = row
             if uploaded:
                 return "uploaded"
-            conn.executemany(
-                "DELETE FROM minutes WHERE segment = ? AND at = ?", [(pk, at) for at in ats]
-            )
+            for at in ats:
+                conn.execute("DELETE FROM minutes WHERE segment = ? AND at = ?", (pk, at))
+                shas += [sha for (sha,) in conn.execute(
+                    "SELECT sha256 FROM screenshots WHERE segment = ? AND taken_at >= ? AND "
+                    "taken_at < ? AND sha256 IS NOT NULL", (pk, at, at + 60),
+                )]
+                conn.execute(
+                    "DELETE FROM screenshots WHERE segment = ? AND taken_at >= ? AND taken_at < ?",
+                    (pk, at, at + 60),
+                )
             conn.execute("UPDATE segments SET signature = '' WHERE pk = ?", (pk,))
+            orphans = [sha for sha in shas if not self._sha_in_use(conn, sha)]
             left = conn.execute("SELECT 1 FROM minutes WHERE segment = ? LIMIT 1", (pk,))
-            if left.fetchone() is not None:
-                return "kept"
-            if closed_at is None:
-                self._drop(conn, pk)
-                return "dropped"
-        self.delete_segment(segment_id)
-        return "tombstone"
+            outcome = "kept" if left.fetchone() is not None else (
+                "emptied" if closed_at is None else "tombstone"
+            )
+        for sha in orphans:
+            self._files.remove(sha)
+        if outcome == "tombstone":
+            self.delete_segment(segment_id)
+        return outcome
 
     def recover_interrupted(self) -> list[Segment]:
         """After a crash: close each open segment at the end of its last recorded minute.
