@@ -67,13 +67,19 @@ def diary(request: Request, contract_id: str, day: str, db: DB, viewer: Viewer,
         segments=[queries.segment_shape(r) for r in rows], disputed_ids=disputed,
     )
     names = queries.user_names(db, [contract.client_id, contract.freelancer_id])
+    is_client = viewer.id == contract.client_id
+    # The client may dispute segments of weeks that are invoiced and still in review.
+    in_review = {w for w in {r.week_start for r in rows}
+                 if (inv := queries.invoice_for(db, contract.id, w)) is not None
+                 and inv.status == "in_review"} if is_client else set()
+    disputable = {r.id for r in rows if r.week_start in in_review and r.id not in disputed}
     # The UTC weeks this local day touches (two when the week boundary falls inside it).
     weeks = sorted({week_start_of_date(start.date()), week_start_of_date(
         (end - timedelta(microseconds=1)).date())})
     return render(request, "diary.html", {
         "contract": contract, "d": view, "zone_name": choice.name, "zone_problem": choice.problem,
         "zones": zone_names(), "weeks": weeks, "names": names,
-        "is_client": viewer.id == contract.client_id,
+        "is_client": is_client, "disputable_ids": disputable,
         "cols": min(60 // contract.segment_minutes, 6),
         "rate_cents": contract.rate_cents,
         "billable_cents": view.totals.billable_minutes * contract.rate_cents // 60,

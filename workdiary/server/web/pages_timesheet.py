@@ -9,11 +9,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from workdiary.core.clock import Clock
-from workdiary.server.errors import BadRequest
+from workdiary.core.week import week_start_of_date
+from workdiary.server.errors import BadRequest, ServiceError
+from workdiary.server.services import disputes as dispute_service
+from workdiary.server.services import weeks as week_service
 from workdiary.server.web import queries
-from workdiary.server.web.deps import DB, Viewer
+from workdiary.server.web.deps import DB, CheckedForm, Viewer, safe_next
+from workdiary.server.web.formatting import money
 from workdiary.server.web.pages_diary import parse_day, scoped_contract
-from workdiary.server.web.rendering import render
+from workdiary.server.web.rendering import redirect, render, web_session
 from workdiary.server.web.timesheet_view import build_week
 
 router = APIRouter(include_in_schema=False)
@@ -51,6 +55,82 @@ def timesheet(request: Request, contract_id: str, week_start: str, db: DB,
         "disputes": [(d, ids, sum(minutes_of.get(i, 0) for i in ids)) for d, ids in disputes],
         "is_client": is_client,
         "can_approve": is_client and invoice is not None and invoice.status == "in_review",
-        "can_dispute": is_client and (invoice is None or invoice.status == "in_review"),
+        "can_dispute": is_client and invoice is not None and invoice.status == "in_review",
         "estimate_cents": view.billable_minutes * contract.rate_cents // 60,
     })
+
+
+def _sentence(message: str) -> str:
+    return message[:1].upper() + message[1:]
+
+
+@router.post("/contracts/{contract_id}/timesheets/{week_start}/approve")
+def approve(request: Request, contract_id: str, week_start: str, db: DB, viewer: Viewer,
+            form: CheckedForm) -> Response:
+    """The client approves the week's undisputed amount."""
+    contract = scoped_contract(db, viewer, contract_id)
+    week = parse_week(week_start)
+    clock: Clock = request.app.state.clock
+    session = web_session(request)
+    try:
+        invoice = week_service.approve_week(db, user=viewer, contract_id=contract.id,
+                                            week_start=week, now=clock.now())
+    except ServiceError as exc:
+        session.set_flash("error", _sentence(exc.message))
+    else:
+        session.set_flash("ok", f"Week of {week:%d %b} approved: "
+                                f"{money(invoice.amount_cents, invoice.currency)} will be paid.")
+    return redirect(request, f"/contracts/{contract.id}/timesheets/{week.isoformat()}")
+
+
+@router.post("/contracts/{contract_id}/disputes")
+def dispute(request: Request, contract_id: str, db: DB, viewer: Viewer,
+            form: CheckedForm) -> Response:
+    """The client disputes the selected segments with a reason."""
+    contract = scoped_contract(db, viewer, contract_id)
+    back = safe_next(str(form.get("return_to") or f"/contracts/{contract.id}/timesheets/"
+                         f"{week_start_of_date(today(request)).isoformat()}"))
+    ids = [str(v) for v in form.getlist("segment_ids")][:2000]
+    reason = str(form.get("reason") or "").strip()
+    session = web_session(request)
+    if not ids:
+        session.set_flash("error", "Select at least one segment to dispute, then submit again.")
+        return redirect(request, back)
+    if not reason:
+        session.set_flash("error", "Say why you dispute these segments, then submit again.")
+        return redirect(request, back)
+    clock: Clock = request.app.state.clock
+    try:
+        dispute_service.create_dispute(db, user=viewer, contract_id=contract.id,
+                                       segment_ids=ids, reason=reason[:1000], now=clock.now())
+    except ServiceError as exc:
+        session.set_flash("error", _sentence(exc.message))
+    else:
+        count = len(set(ids))
+        session.set_flash("ok", f"{count} segment{'s' if count != 1 else ''} disputed: their "
+                                "minutes stay out of the week's amount until you withdraw it.")
+    return redirect(request, back)
+
+
+@router.post("/contracts/{contract_id}/disputes/{dispute_id}/withdraw")
+def withdraw(request: Request, contract_id: str, dispute_id: str, db: DB, viewer: Viewer,
+             form: CheckedForm) -> Response:
+    """The client withdraws a dispute; its minutes count again."""
+    contract = scoped_contract(db, viewer, contract_id)
+    clock: Clock = request.app.state.clock
+    session = web_session(request)
+    back = f"/contracts/{contract.id}/timesheets/{week_start_of_date(today(request)).isoformat()}"
+    try:
+        withdrawn = dispute_service.withdraw_dispute(db, user=viewer, contract_id=contract.id,
+                                                     dispute_id=dispute_id, now=clock.now())
+    except ServiceError as exc:
+        session.set_flash("error", _sentence(exc.message))
+    else:
+        back = f"/contracts/{contract.id}/timesheets/{withdrawn.week_start.isoformat()}"
+        session.set_flash("ok", "Dispute withdrawn: its minutes are billed again.")
+    return redirect(request, safe_next(str(form.get("return_to") or back)))
+
+
+def today(request: Request) -> date:
+    clock: Clock = request.app.state.clock
+    return clock.now().date()
