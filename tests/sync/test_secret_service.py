@@ -1,0 +1,75 @@
+"""The keyring path against a real Secret Service (gnome-keyring under its own D-Bus session),
+and the clear error when no Secret Service can be reached."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROUND_TRIP = textwrap.dedent("""
+    import keyring
+    from workdiary.sync.secrets import Account, KeyringSecretStore
+    store = KeyringSecretStore()
+    print("backend", store.backend_name)
+    account = Account("http://127.0.0.1:8000", "fl@example.com")
+    store.put(account, "token", "tok-123")
+    store.put(account, "device-key", "key-456")
+    print("read", store.token(account), store.private_key(account))
+    store.clear(account)
+    print("cleared", store.token(account), store.private_key(account))
+""")
+
+NO_KEYRING = textwrap.dedent("""
+    from workdiary.sync.secrets import KeyringSecretStore, KeyringUnavailable
+    try:
+        KeyringSecretStore()
+    except KeyringUnavailable as exc:
+        print("unavailable:", exc)
+""")
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("DBUS_", "PYTHON_KEYRING", "XDG_"))}
+    env.update(HOME=str(tmp_path), XDG_DATA_HOME=str(tmp_path / "data"),
+               XDG_CONFIG_HOME=str(tmp_path / "config"), XDG_RUNTIME_DIR=str(tmp_path / "run"))
+    (tmp_path / "run").mkdir(mode=0o700)
+    return env
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("dbus-run-session") is None
+                    or shutil.which("gnome-keyring-daemon") is None,
+                    reason="needs dbus and gnome-keyring (see ENVIRONMENT.md)")
+def test_secrets_round_trip_through_gnome_keyring(tmp_path: Path) -> None:
+    script = tmp_path / "round_trip.py"
+    script.write_text(ROUND_TRIP)
+    command = (
+        "echo -n pass | gnome-keyring-daemon --unlock --components=secrets >/dev/null; "
+        f"{sys.executable} {script}"
+    )
+    result = subprocess.run(["dbus-run-session", "--", "sh", "-c", command], env=_env(tmp_path),
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "backend keyring.backends.SecretService.Keyring"
+    assert lines[1:] == ["read tok-123 key-456", "cleared None None"]
+    # Nothing readable was written under the data dir: the keyring file is encrypted.
+    keyrings = list((tmp_path / "data").rglob("*.keyring"))
+    assert keyrings and all(b"tok-123" not in k.read_bytes() for k in keyrings)
+
+
+def test_without_a_session_bus_the_error_names_what_to_install(tmp_path: Path) -> None:
+    env = _env(tmp_path)
+    env["DBUS_SESSION_BUS_ADDRESS"] = "unix:path=" + str(tmp_path / "no-bus")
+    result = subprocess.run([sys.executable, "-c", NO_KEYRING], env=env, capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "unavailable:" in result.stdout and "gnome-keyring" in result.stdout
+    assert list(tmp_path.rglob("*.json")) == [] and list(tmp_path.rglob("*.cfg")) == []
