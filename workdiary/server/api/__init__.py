@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter
 
-from workdiary.server.api import auth, contracts, devices
+from workdiary.server.api import auth, contracts, devices, invoices, screenshots, segments, weeks
 
 api_router = APIRouter()
-for _module in (auth, devices, contracts):
+for _module in (auth, devices, contracts, segments, screenshots, weeks, invoices):
     api_router.include_router(_module.router)

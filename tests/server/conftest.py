@@ -1,0 +1,138 @@
+"""Server fixtures: the app on SQLite and on a real PostgreSQL, people, contracts, a device.
+
+Database-backed fixtures are parametrized over ``sqlite`` and ``postgres``; the PostgreSQL
+cluster comes from $WORKDIARY_TEST_POSTGRES_URL or is started here (and stopped at the end).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from server_factories import DeviceChain, jpeg_bytes, sha
+from server_pg import Cluster, pg_bin
+from server_world import NOW, World, make_person
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from workdiary.core.clock import FakeClock
+from workdiary.server.app import create_app
+from workdiary.server.db import make_engine
+from workdiary.server.migrate import upgrade_to_head
+from workdiary.server.models import Base
+from workdiary.server.services import contracts
+from workdiary.server.settings import Settings
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A PostgreSQL server for the session, migrated to head."""
+    url = os.environ.get("WORKDIARY_TEST_POSTGRES_URL")
+    cluster = None
+    if not url:
+        bin_dir = pg_bin()
+        if bin_dir is None:
+            pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) are not installed")
+        cluster = Cluster(bin_dir)
+        url = cluster.start()
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    upgrade_to_head(engine)
+    engine.dispose()
+    try:
+        yield url
+    finally:
+        if cluster is not None:
+            cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file, copied for each test (migrating once keeps tests fast)."""
+    path = tmp_path_factory.mktemp("template") / "server.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade_to_head(engine)
+    engine.dispose()
+    return path
+
+
+def _truncate(url: str) -> None:
+    engine = make_engine(url)
+    names = ", ".join(f'"{t.name}"' for t in reversed(Base.metadata.sorted_tables))
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {names} CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, migrated database: a SQLite file, or the emptied PostgreSQL database."""
+    if request.param == "sqlite":
+        path = tmp_path / "server.sqlite3"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    url: str = request.getfixturevalue("postgres_url")
+    _truncate(url)
+    return url
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(NOW)
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(database_url=database_url, data_dir=tmp_path / "server", demo=True,
+                    close_weeks_interval=0, auto_migrate=False)
+
+
+@pytest.fixture
+def app(settings: Settings, clock: FakeClock) -> Iterator[FastAPI]:
+    application = create_app(settings, clock=clock)
+    yield application
+    application.state.engine.dispose()
+
+
+@pytest.fixture
+def api(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app, base_url="http://testserver/api/v1") as client:
+        yield client
+
+
+@pytest.fixture
+def session(app: FastAPI) -> Iterator[Session]:
+    with app.state.sessionmaker() as db:
+        yield db
+
+
+@pytest.fixture
+def world(session: Session, api: TestClient) -> World:
+    ca = make_person(session, api, "client.a@example.com", "client")
+    fa = make_person(session, api, "free.a@example.com", "freelancer")
+    cb = make_person(session, api, "client.b@example.com", "client")
+    fb = make_person(session, api, "free.b@example.com", "freelancer")
+    ka = contracts.create_contract(session, client_email=ca.email, freelancer_email=fa.email,
+                                   title="Contract A", rate_cents=3000, now=NOW)
+    kb = contracts.create_contract(session, client_email=cb.email, freelancer_email=fb.email,
+                                   title="Contract B", rate_cents=2000, now=NOW)
+    kab = contracts.create_contract(session, client_email=cb.email, freelancer_email=fa.email,
+                                    title="Contract AB", rate_cents=4000, now=NOW)
+    device = DeviceChain(device_id="devicea0000000000000000000000001")
+    response = api.post("/devices", headers=fa.headers,
+                        json={"name": "laptop", "public_key": device.public_key,
+                              "device_id": device.device_id})
+    assert response.status_code == 201, response.text
+    image = jpeg_bytes()
+    shot = sha(image)
+    response = api.put(f"/screenshots/{shot}", headers=fa.headers, content=image)
+    assert response.status_code == 201, response.text
+    device.default_sha = shot
+    return World(ca, fa, cb, fb, ka.id, kb.id, kab.id, device, shot)

@@ -1,0 +1,40 @@
+"""GET /invoices (JSON, or CSV with ?format=csv) and GET /invoices.csv."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse, Response
+
+from workdiary.server.api.schemas import InvoicePublic
+from workdiary.server.deps import CurrentUser, DbSession
+from workdiary.server.services import diary, invoices
+
+router = APIRouter(tags=["invoices"])
+CSV_RESPONSE = {200: {"content": {"text/csv": {}, "application/json": {}},
+                      "description": "The caller's invoices."}}
+
+
+def _csv(session: DbSession, user: CurrentUser) -> Response:
+    text = invoices.invoices_csv(invoices.list_invoices(session, user=user))
+    return Response(content=text, media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="invoices.csv"'})
+
+
+@router.get("/invoices", response_model=list[InvoicePublic], responses=CSV_RESPONSE)
+def list_invoices(session: DbSession, user: CurrentUser,
+                  format: Literal["json", "csv"] = Query(default="json"),
+                  ) -> Response:
+    """Invoices of the caller's contracts, newest week first; ``?format=csv`` for CSV."""
+    if format == "csv":
+        return _csv(session, user)
+    rows = invoices.list_invoices(session, user=user)
+    return JSONResponse([diary.invoice_dict(invoice) for invoice, _ in rows])
+
+
+@router.get("/invoices.csv", response_class=Response,
+            responses={200: {"content": {"text/csv": {}}, "description": "CSV export."}})
+def invoices_csv(session: DbSession, user: CurrentUser) -> Response:
+    """The caller's invoices as CSV (columns: see workdiary.server.services.invoices)."""
+    return _csv(session, user)

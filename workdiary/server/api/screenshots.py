@@ -1,0 +1,59 @@
+"""PUT /screenshots/{sha256} (raw image body, idempotent), GET /screenshots/{sha256}."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from workdiary.server.api.schemas import ScreenshotPublic
+from workdiary.server.deps import AppClock, AppSettings, Blobs, CurrentUser, DbSession
+from workdiary.server.errors import TooLarge
+from workdiary.server.services import screenshots
+
+router = APIRouter(tags=["screenshots"])
+
+IMAGE_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"image/jpeg": {"schema": {"type": "string", "format": "binary"}},
+                    "image/png": {"schema": {"type": "string", "format": "binary"}}},
+    }
+}
+
+
+async def read_capped(request: Request, limit: int) -> bytes:
+    """The body, refusing it with 413 as soon as it grows past ``limit`` bytes."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise TooLarge(f"a screenshot may be at most {limit} bytes.")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+@router.put("/screenshots/{sha256}", response_model=ScreenshotPublic, status_code=201,
+            openapi_extra=IMAGE_BODY,
+            responses={200: {"model": ScreenshotPublic, "description": "Already stored."}})
+async def put_screenshot(sha256: str, request: Request, response: Response, session: DbSession,
+                         user: CurrentUser, settings: AppSettings, blobs: Blobs,
+                         clock: AppClock) -> ScreenshotPublic:
+    """Store a JPEG under its SHA-256 (checked: hash, size, pixels, decodability)."""
+    data = await read_capped(request, settings.max_screenshot_bytes)
+    row, created = await run_in_threadpool(
+        screenshots.put_screenshot, session, user=user, blobs=blobs, sha256=sha256, data=data,
+        max_pixels=settings.max_image_pixels, now=clock.now())
+    response.status_code = 201 if created else 200
+    return ScreenshotPublic(sha256=row.sha256, size=row.size, width=row.width,
+                            height=row.height, content_type=row.content_type)
+
+
+@router.get("/screenshots/{sha256}", response_class=Response,
+            responses={200: {"content": {"image/jpeg": {}}, "description": "The image."}})
+def get_screenshot(sha256: str, session: DbSession, user: CurrentUser, blobs: Blobs) -> Response:
+    """The image, for its uploader and the parties of a contract whose segment refers to it."""
+    data, content_type = screenshots.read_screenshot(session, user=user, blobs=blobs,
+                                                     sha256=sha256)
+    return Response(content=data, media_type=content_type,
+                    headers={"Cache-Control": "private, max-age=86400, immutable"})

@@ -1,0 +1,37 @@
+"""POST /segments (batched, idempotent upload), DELETE /segments/{id}."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+
+from workdiary.server.api.segment_schemas import BatchResult, SegmentBatch, VerdictOut
+from workdiary.server.deps import AppClock, AppSettings, Blobs, CurrentUser, DbSession
+from workdiary.server.errors import TooLarge
+from workdiary.server.services import segments
+
+router = APIRouter(tags=["segments"])
+
+
+@router.post("/segments", response_model=BatchResult)
+def upload_segments(body: SegmentBatch, session: DbSession, user: CurrentUser, clock: AppClock,
+                    settings: AppSettings, blobs: Blobs) -> BatchResult:
+    """Upload signed segments; returns each one's verdict (status, billable minutes, reasons).
+
+    Idempotent on id: a resend returns the stored verdict; a different body under a stored
+    id refuses the batch with 409 ``segment_conflict`` and stores nothing.
+    """
+    if len(body.segments) > settings.max_segments_per_batch:
+        raise TooLarge(f"send at most {settings.max_segments_per_batch} segments per batch.")
+    results = segments.upload_segments(
+        session, user=user, segments=[s.to_segment() for s in body.segments],
+        now=clock.now(), blobs=blobs)
+    return BatchResult(segments=[VerdictOut(**r.to_dict()) for r in results])  # type: ignore[arg-type]
+
+
+@router.delete("/segments/{segment_id}", status_code=204)
+def delete_segment(segment_id: str, session: DbSession, user: CurrentUser, clock: AppClock,
+                   blobs: Blobs) -> Response:
+    """Delete one of the caller's segments before its week locks (it stays as a tombstone)."""
+    segments.delete_segment(session, user=user, segment_id=segment_id, now=clock.now(),
+                            blobs=blobs)
+    return Response(status_code=204)

@@ -1,0 +1,105 @@
+"""Disputes: the client contests segments of a week in review; their minutes stay unpaid."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from workdiary.core.week import review_deadline
+from workdiary.server.errors import Conflict, Forbidden, NotFound, Unprocessable
+from workdiary.server.models import Dispute, DisputeSegment, SegmentRow, User
+from workdiary.server.services.billing import refresh_amount
+from workdiary.server.services.contracts import get_contract_for
+from workdiary.server.services.weeks import as_datetime, get_invoice
+
+
+def _active_disputed_ids(session: Session, contract_id: str) -> set[str]:
+    return set(session.scalars(
+        select(DisputeSegment.segment_id).join(Dispute, Dispute.id == DisputeSegment.dispute_id)
+        .where(Dispute.contract_id == contract_id, Dispute.withdrawn_at.is_(None))))
+
+
+def create_dispute(session: Session, *, user: User, contract_id: str, segment_ids: list[str],
+                   reason: str, now: datetime) -> Dispute:
+    """The client disputes segments of one locked week before its review deadline.
+
+    The disputed minutes leave the invoice's amount until the dispute is withdrawn.
+    """
+    contract = get_contract_for(session, user=user, contract_id=contract_id)
+    if contract.client_id != user.id:
+        raise Forbidden("only the contract's client disputes segments.", code="not_the_client")
+    if not reason.strip():
+        raise Unprocessable("say why the segments are disputed.", code="invalid_reason")
+    ids = list(dict.fromkeys(segment_ids))
+    rows = list(session.scalars(select(SegmentRow).where(
+        SegmentRow.id.in_(ids), SegmentRow.contract_id == contract_id,
+        SegmentRow.deleted.is_(False))))
+    found = {row.id for row in rows}
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise NotFound(f"this contract has no segment {', '.join(missing[:5])}.",
+                       code="no_such_segment")
+    weeks = {row.week_start for row in rows}
+    if len(weeks) != 1:
+        raise Unprocessable("a dispute covers segments of one week: file one per week.",
+                            code="several_weeks")
+    week = weeks.pop()
+    invoice = get_invoice(session, contract_id=contract_id, week_start=week)
+    if invoice is None:
+        raise Conflict("this week is not locked yet: segments can be disputed once it is in "
+                       "review (after Monday 12:00 UTC).", code="week_not_locked")
+    if invoice.status != "in_review" or now >= review_deadline(as_datetime(week)):
+        raise Conflict("the review of this week is over: it was approved.", code="review_over")
+    already = _active_disputed_ids(session, contract_id) & found
+    if already:
+        raise Conflict(f"segment {sorted(already)[0]} is already disputed.",
+                       code="already_disputed")
+    dispute = Dispute(contract_id=contract_id, week_start=week, reason=reason.strip()[:2000],
+                      created_by=user.id, created_at=now)
+    session.add(dispute)
+    session.flush()
+    session.add_all([DisputeSegment(dispute_id=dispute.id, segment_id=i) for i in ids])
+    session.flush()
+    refresh_amount(session, invoice)
+    session.commit()
+    return dispute
+
+
+def withdraw_dispute(session: Session, *, user: User, contract_id: str, dispute_id: str,
+                     now: datetime) -> Dispute:
+    """The client withdraws a dispute: its minutes are billed again (and paid, if the week
+    was already paid, by the next ``close_weeks`` run). Idempotent."""
+    contract = get_contract_for(session, user=user, contract_id=contract_id)
+    dispute = session.get(Dispute, dispute_id)
+    if dispute is None or dispute.contract_id != contract.id:
+        raise NotFound(f"this contract has no dispute {dispute_id}.", code="no_such_dispute")
+    if contract.client_id != user.id:
+        raise Forbidden("only the contract's client withdraws its disputes.",
+                        code="not_the_client")
+    if dispute.withdrawn_at is None:
+        dispute.withdrawn_at = now
+        session.flush()
+        invoice = get_invoice(session, contract_id=contract_id, week_start=dispute.week_start)
+        if invoice is not None:
+            refresh_amount(session, invoice)
+        session.commit()
+    return dispute
+
+
+def dispute_segment_ids(session: Session, dispute: Dispute) -> list[str]:
+    return list(session.scalars(select(DisputeSegment.segment_id).where(
+        DisputeSegment.dispute_id == dispute.id).order_by(DisputeSegment.id)))
+
+
+def disputes_of_week(session: Session, *, contract_id: str, week_start: date) -> list[Dispute]:
+    """All disputes of a contract-week, oldest first (callers check the viewer first)."""
+    return list(session.scalars(select(Dispute).where(
+        Dispute.contract_id == contract_id, Dispute.week_start == week_start,
+    ).order_by(Dispute.created_at, Dispute.id)))
+
+
+def disputed_segment_ids(session: Session, *, contract_id: str) -> set[str]:
+    """Ids of the contract's segments under an active dispute."""
+    return _active_disputed_ids(session, contract_id)

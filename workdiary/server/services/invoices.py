@@ -1,0 +1,52 @@
+"""Invoices as the caller sees them, and their CSV export.
+
+CSV (``GET /api/v1/invoices?format=csv`` or ``/api/v1/invoices.csv``): one row per
+invoice, UTF-8, comma-separated, a header row, amounts in integer cents, times ISO 8601 UTC.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from workdiary.server.models import Contract, Invoice, LedgerEntry, User
+
+CSV_COLUMNS = (
+    "id", "contract_id", "contract_title", "week_start", "billable_minutes", "disputed_minutes",
+    "rate_cents", "amount_cents", "paid_cents", "currency", "status", "approved_by",
+    "approved_at", "paid_at",
+)
+
+
+def list_invoices(session: Session, *, user: User) -> list[tuple[Invoice, Contract]]:
+    """Invoices of the caller's contracts (as client or freelancer), newest week first."""
+    return [(invoice, contract) for invoice, contract in session.execute(
+        select(Invoice, Contract).join(Contract, Contract.id == Invoice.contract_id)
+        .where(or_(Contract.client_id == user.id, Contract.freelancer_id == user.id))
+        .order_by(Invoice.week_start.desc(), Contract.title, Invoice.id)
+    ).tuples()]
+
+
+def invoices_csv(rows: list[tuple[Invoice, Contract]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for invoice, contract in rows:
+        writer.writerow([
+            invoice.id, invoice.contract_id, contract.title, invoice.week_start.isoformat(),
+            invoice.billable_minutes, invoice.disputed_minutes, invoice.rate_cents,
+            invoice.amount_cents, invoice.paid_cents, invoice.currency, invoice.status,
+            invoice.approved_by or "",
+            invoice.approved_at.isoformat() if invoice.approved_at else "",
+            invoice.paid_at.isoformat() if invoice.paid_at else "",
+        ])
+    return out.getvalue()
+
+
+def ledger_for(session: Session, *, user: User) -> list[LedgerEntry]:
+    """The caller's own ledger entries (debits as client, credits as freelancer)."""
+    return list(session.scalars(select(LedgerEntry).where(LedgerEntry.user_id == user.id)
+                                .order_by(LedgerEntry.created_at, LedgerEntry.id)))

@@ -1,0 +1,312 @@
+"""Segment upload (verified with core.verify, idempotent on id) and deletion before the lock."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import and_, delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from workdiary.core.canonical import chain_hash, dumps_canonical, segment_to_dict
+from workdiary.core.model import Reason, Segment, SegmentKind, Status
+from workdiary.core.signing import signature_is_valid
+from workdiary.core.verify import Verdict, VerifyContext, verify_segment
+from workdiary.core.week import is_locked, week_start
+from workdiary.server.blobs import BlobStore
+from workdiary.server.errors import Conflict, Forbidden, NotFound
+from workdiary.server.models import (
+    Contract,
+    Device,
+    Invoice,
+    Screenshot,
+    SegmentRow,
+    SegmentScreenshot,
+    User,
+)
+from workdiary.server.services import screenshots as screenshot_service
+from workdiary.server.services.contracts import to_core
+
+
+@dataclass(frozen=True, slots=True)
+class UploadResult:
+    """The verdict on one uploaded segment, as stored."""
+
+    id: str
+    status: str
+    billable_minutes: int
+    over_limit_minutes: int
+    reasons: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, object]:
+        return {"id": self.id, "status": self.status, "billable_minutes": self.billable_minutes,
+                "over_limit_minutes": self.over_limit_minutes, "reasons": list(self.reasons)}
+
+
+def body_hash(segment: Segment) -> str:
+    """SHA-256 of the signed wire body: two uploads are 'the same' when this matches."""
+    return hashlib.sha256(dumps_canonical(segment_to_dict(segment))).hexdigest()
+
+
+def result_of(row: SegmentRow) -> UploadResult:
+    return UploadResult(row.id, row.status, row.billable_minutes, row.over_limit_minutes,
+                        tuple(row.reasons))
+
+
+def week_of(moment: datetime) -> date:
+    return week_start(moment).date()
+
+
+def _week_invoiced(session: Session, contract_id: str, week: date) -> bool:
+    return session.scalar(select(Invoice.id).where(
+        Invoice.contract_id == contract_id, Invoice.week_start == week)) is not None
+
+
+def _locked(session: Session, segment_start: datetime, contract_id: str, now: datetime) -> bool:
+    return is_locked(segment_start, now) or _week_invoiced(session, contract_id,
+                                                          week_of(segment_start))
+
+
+class _BatchState:
+    """What verification needs, loaded once per batch and kept current as segments are added."""
+
+    def __init__(self, session: Session, user: User, fresh: Sequence[Segment]) -> None:
+        self.session = session
+        device_ids = {s.device_id for s in fresh}
+        self.keys = {
+            d.id: d.public_key
+            for d in session.scalars(select(Device).where(Device.id.in_(device_ids)))
+            if d.user_id == user.id and not d.revoked
+        }
+        self.contracts = {
+            c.id: to_core(session, c)
+            for c in session.scalars(select(Contract).where(
+                Contract.id.in_({s.contract_id for s in fresh})))
+            if c.freelancer_id == user.id
+        }
+        seqs = {s.seq for s in fresh} | {s.seq - 1 for s in fresh}
+        self.chain: dict[tuple[str, int], str] = {
+            (row.device_id, row.seq): row.chain_hash
+            for row in session.execute(select(SegmentRow.device_id, SegmentRow.seq,
+                                              SegmentRow.chain_hash).where(
+                SegmentRow.freelancer_id == user.id, SegmentRow.device_id.in_(device_ids),
+                SegmentRow.seq.in_(seqs)))
+        }
+        first = min(s.start for s in fresh)
+        last = max(s.end for s in fresh)
+        self.intervals: list[tuple[datetime, datetime]] = [
+            (row.start, row.end) for row in session.execute(
+                select(SegmentRow.start, SegmentRow.end).where(
+                    SegmentRow.freelancer_id == user.id, SegmentRow.deleted.is_(False),
+                    SegmentRow.status != Status.REJECTED.value,
+                    SegmentRow.start < last, SegmentRow.end > first))
+        ]
+        weeks = {(s.contract_id, week_of(s.start)) for s in fresh}
+        self.billed: dict[tuple[str, date], int] = defaultdict(int)
+        self.invoiced: set[tuple[str, date]] = set()
+        for contract_id, week in weeks:
+            self.billed[(contract_id, week)] = int(session.scalar(
+                select(func.coalesce(func.sum(SegmentRow.billable_minutes), 0)).where(
+                    SegmentRow.contract_id == contract_id, SegmentRow.week_start == week,
+                    SegmentRow.deleted.is_(False))) or 0)
+            if _week_invoiced(session, contract_id, week):
+                self.invoiced.add((contract_id, week))
+        referenced = {sha for s in fresh for sha in _shas(s)}
+        present = set(session.scalars(select(Screenshot.sha256).where(
+            Screenshot.sha256.in_(referenced)))) if referenced else set()
+        self.missing = frozenset(referenced - present)
+
+    def context(self, segment: Segment, now: datetime) -> VerifyContext:
+        week = (segment.contract_id, week_of(segment.start))
+        return VerifyContext(
+            now=now,
+            contract=self.contracts.get(segment.contract_id),
+            device_public_key=self.keys.get(segment.device_id),
+            previous_chain_hash=self.chain.get((segment.device_id, segment.seq - 1)),
+            seq_taken=(segment.device_id, segment.seq) in self.chain,
+            other_intervals=self.intervals,
+            week_billed_minutes=self.billed[week],
+            week_locked=is_locked(segment.start, now) or week in self.invoiced,
+            missing_screenshots=self.missing,
+        )
+
+    def add(self, segment: Segment, verdict: Verdict) -> None:
+        self.chain.setdefault((segment.device_id, segment.seq), chain_hash(segment))
+        if verdict.billable:
+            self.intervals.append((segment.start, segment.end))
+            self.billed[(segment.contract_id, week_of(segment.start))] += verdict.billable_minutes
+
+
+def _shas(segment: Segment) -> set[str]:
+    found: set[str] = set()
+    for shot in segment.screenshots:
+        found.update(sha for sha in (shot.sha256, shot.thumb_sha256) if sha)
+    return found
+
+
+def _new_row(segment: Segment, verdict: Verdict, user: User, now: datetime) -> SegmentRow:
+    return SegmentRow(
+        id=segment.id, contract_id=segment.contract_id, freelancer_id=user.id,
+        device_id=segment.device_id, seq=segment.seq, start=segment.start, end=segment.end,
+        week_start=week_of(segment.start), kind=segment.kind.value, status=verdict.status.value,
+        billable_minutes=verdict.billable_minutes, over_limit_minutes=verdict.over_limit_minutes,
+        reasons=[r.value for r in verdict.reasons], memo=segment.memo,
+        redacted=segment.redacted or any(s.redacted for s in segment.screenshots),
+        chain_hash=chain_hash(segment), body_hash=body_hash(segment),
+        body=segment_to_dict(segment), deleted=segment.kind is SegmentKind.TOMBSTONE,
+        received_at=now,
+    )
+
+
+def upload_segments(
+    session: Session, *, user: User, segments: Sequence[Segment], now: datetime,
+    blobs: BlobStore | None = None,
+) -> list[UploadResult]:
+    """Verify and store a batch; one result per input segment, in input order.
+
+    Idempotent on id: a resend (same signed body) returns the stored verdict. A different
+    body under a stored id refuses the whole batch (Conflict) and stores nothing, except a
+    signed tombstone for a stored segment of the same chain position, which deletes it
+    (when its week is still open). New segments are verified in (device, seq) order.
+    """
+    if user.role != "freelancer":
+        raise Forbidden("only freelancers upload segments.", code="not_a_freelancer")
+    # Serialise one freelancer's uploads (PostgreSQL) so overlap checks see each other.
+    session.execute(select(User.id).where(User.id == user.id).with_for_update())
+    ids = [s.id for s in segments]
+    stored = {row.id: row for row in session.scalars(
+        select(SegmentRow).where(SegmentRow.id.in_(set(ids))))}
+    results: dict[str, UploadResult] = {}
+    fresh: dict[str, Segment] = {}
+    tombstones: list[tuple[Segment, SegmentRow]] = []
+    conflicts: list[str] = []
+    for segment in segments:
+        row = stored.get(segment.id)
+        digest = body_hash(segment)
+        if row is not None:
+            if row.freelancer_id != user.id:
+                conflicts.append(segment.id)
+            elif row.body_hash == digest:
+                results[segment.id] = result_of(row)
+            elif (segment.kind is SegmentKind.TOMBSTONE and not row.deleted
+                  and row.chain_hash == chain_hash(segment)):
+                tombstones.append((segment, row))
+            else:
+                conflicts.append(segment.id)
+        elif segment.id in fresh:
+            if body_hash(fresh[segment.id]) != digest:
+                conflicts.append(segment.id)
+        else:
+            fresh[segment.id] = segment
+    if conflicts:
+        raise Conflict(
+            "a different segment was already uploaded under id(s) "
+            f"{', '.join(sorted(set(conflicts))[:10])}: nothing in this batch was stored.",
+            code="segment_conflict")
+    gone: list[str] = []
+    for segment, row in tombstones:
+        results[segment.id] = _apply_tombstone(session, user=user, segment=segment, row=row,
+                                               now=now, gone=gone)
+    if fresh:
+        ordered = sorted(fresh.values(), key=lambda s: (s.device_id, s.seq, s.start))
+        state = _BatchState(session, user, ordered)
+        for segment in ordered:
+            verdict = verify_segment(segment, state.context(segment, now))
+            state.add(segment, verdict)
+            row = _new_row(segment, verdict, user, now)
+            session.add(row)
+            results[segment.id] = result_of(row)
+        session.flush()
+        refs = [SegmentScreenshot(segment_id=s.id, contract_id=s.contract_id, sha256=sha)
+                for s in ordered if s.kind is not SegmentKind.TOMBSTONE for sha in _shas(s)]
+        session.add_all(refs)
+    try:
+        session.commit()
+    except IntegrityError as exc:
+        session.rollback()
+        raise Conflict("another upload stored some of these segments at the same moment: "
+                       "send the batch again.", code="segment_conflict") from exc
+    _delete_blobs(blobs, gone)
+    return [results[segment_id] for segment_id in ids]
+
+
+def _apply_tombstone(session: Session, *, user: User, segment: Segment, row: SegmentRow,
+                     now: datetime, gone: list[str]) -> UploadResult:
+    device = session.get(Device, segment.device_id)
+    key = device.public_key if device and device.user_id == user.id and not device.revoked else None
+    if key is None:
+        return UploadResult(segment.id, Status.REJECTED.value, 0, 0, (Reason.UNKNOWN_DEVICE,))
+    if not signature_is_valid(segment, key):
+        return UploadResult(segment.id, Status.REJECTED.value, 0, 0, (Reason.BAD_SIGNATURE,))
+    if _locked(session, row.start, row.contract_id, now):
+        return UploadResult(segment.id, Status.REJECTED.value, 0, 0, (Reason.WEEK_LOCKED,))
+    gone.extend(_mark_deleted(session, row, segment_to_dict(segment), body_hash(segment)))
+    return result_of(row)
+
+
+def _mark_deleted(session: Session, row: SegmentRow, body: dict[str, object],
+                  digest: str) -> list[str]:
+    """Turn a stored segment into its tombstone: no time, no evidence, chain position kept."""
+    shas = set(session.scalars(select(SegmentScreenshot.sha256).where(
+        SegmentScreenshot.segment_id == row.id)))
+    session.execute(delete(SegmentScreenshot).where(SegmentScreenshot.segment_id == row.id))
+    row.deleted = True
+    row.kind = SegmentKind.TOMBSTONE.value
+    row.status = Status.REJECTED.value
+    row.billable_minutes = 0
+    row.over_limit_minutes = 0
+    row.reasons = [Reason.DELETED.value]
+    row.memo = ""
+    row.redacted = False
+    row.body = body
+    row.body_hash = digest
+    session.flush()
+    return screenshot_service.forget_unreferenced(session, shas=shas)
+
+
+def delete_segment(session: Session, *, user: User, segment_id: str, now: datetime,
+                   blobs: BlobStore | None = None) -> SegmentRow:
+    """Delete one of the caller's segments before its week locks (DELETE /segments/{id}).
+
+    The row stays as a tombstone so the device's chain stays whole; its screenshots are
+    removed from storage unless another segment refers to them.
+    """
+    row = session.get(SegmentRow, segment_id)
+    if row is None or row.freelancer_id != user.id:
+        raise NotFound(f"you have no segment {segment_id}.", code="no_such_segment")
+    if row.deleted:
+        return row
+    if _locked(session, row.start, row.contract_id, now):
+        raise Conflict("the week of this segment is locked: it can no longer be deleted.",
+                       code="week_locked")
+    body = dict(row.body)
+    body.update(kind=SegmentKind.TOMBSTONE.value, memo="", minutes=[], screenshots=[],
+                redacted=False, signature="")
+    gone = _mark_deleted(session, row, body, row.body_hash)
+    session.commit()
+    _delete_blobs(blobs, gone)
+    return row
+
+
+def _delete_blobs(blobs: BlobStore | None, shas: Sequence[str]) -> None:
+    if blobs is not None:
+        for sha in shas:
+            blobs.delete(sha)
+
+
+def segments_between(session: Session, *, contract_id: str, start: datetime,
+                     end: datetime) -> list[SegmentRow]:
+    """Live (not deleted) segments of a contract starting in [start, end), oldest first.
+
+    Not scoped: callers check the contract belongs to the viewer first.
+    """
+    return list(session.scalars(
+        select(SegmentRow).where(and_(
+            SegmentRow.contract_id == contract_id, SegmentRow.deleted.is_(False),
+            SegmentRow.start >= start, SegmentRow.start < end,
+        )).order_by(SegmentRow.start, SegmentRow.id)
+    ))

@@ -1,0 +1,172 @@
+"""The week's life: lock and invoice (Monday 12:00 UTC), review, approval, payment.
+
+``close_weeks(session, now)`` runs every transition that is due at ``now``. It is
+idempotent, and safe when several workers run it at once: invoices are unique per
+(contract, week) and ledger entries per (invoice, account, entry_no), so the loser of a
+race hits an IntegrityError inside a savepoint and moves on; on PostgreSQL the invoices
+being paid are also locked with SELECT ... FOR UPDATE SKIP LOCKED.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import and_, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from workdiary.core.week import LOCK_AFTER_WEEK_END, REVIEW_AFTER_WEEK_END, WEEK
+from workdiary.server.errors import Conflict, Forbidden, NotFound
+from workdiary.server.models import Contract, Invoice, LedgerEntry, SegmentRow, User
+from workdiary.server.services.billing import amount_cents, refresh_amount
+from workdiary.server.services.contracts import get_contract_for
+
+
+@dataclass(frozen=True, slots=True)
+class CloseReport:
+    invoiced: int
+    approved: int
+    paid: int
+
+    def to_dict(self) -> dict[str, int]:
+        return {"invoiced": self.invoiced, "approved": self.approved, "paid": self.paid}
+
+
+def as_datetime(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=UTC)
+
+
+def last_locked_week(now: datetime) -> date:
+    """The newest week start whose lock time (Monday 12:00 after it) is at or before ``now``."""
+    moment = now.astimezone(UTC) - WEEK - LOCK_AFTER_WEEK_END
+    midnight = moment.date()
+    return midnight - timedelta(days=midnight.weekday())
+
+
+def last_reviewed_week(now: datetime) -> date:
+    """The newest week start whose review deadline is at or before ``now``."""
+    moment = now.astimezone(UTC) - WEEK - REVIEW_AFTER_WEEK_END
+    midnight = moment.date()
+    return midnight - timedelta(days=midnight.weekday())
+
+
+def invoice_due_weeks(session: Session, now: datetime) -> int:
+    """Lock every due contract-week that has segments and no invoice: invoice it."""
+    created = 0
+    due = session.execute(
+        select(SegmentRow.contract_id, SegmentRow.week_start,
+               func.sum(SegmentRow.billable_minutes))
+        .outerjoin(Invoice, and_(Invoice.contract_id == SegmentRow.contract_id,
+                                 Invoice.week_start == SegmentRow.week_start))
+        .where(SegmentRow.week_start <= last_locked_week(now), Invoice.id.is_(None))
+        .group_by(SegmentRow.contract_id, SegmentRow.week_start)
+    ).all()
+    contracts = {c.id: c for c in session.scalars(
+        select(Contract).where(Contract.id.in_({row[0] for row in due})))} if due else {}
+    for contract_id, week, minutes in due:
+        contract = contracts[contract_id]
+        invoice = Invoice(
+            contract_id=contract_id, week_start=week, billable_minutes=int(minutes or 0),
+            disputed_minutes=0, rate_cents=contract.rate_cents,
+            amount_cents=amount_cents(int(minutes or 0), contract.rate_cents), paid_cents=0,
+            currency=contract.currency, status="in_review", created_at=now,
+        )
+        try:
+            with session.begin_nested():
+                session.add(invoice)
+                refresh_amount(session, invoice)  # disputes filed before the lock count
+            created += 1
+        except IntegrityError:
+            pass  # another worker invoiced this week first
+    session.commit()
+    return created
+
+
+def approve_due_weeks(session: Session, now: datetime) -> int:
+    """Approve, as 'auto', every invoice whose review deadline has passed."""
+    result = session.execute(
+        update(Invoice)
+        .where(Invoice.status == "in_review", Invoice.week_start <= last_reviewed_week(now))
+        .values(status="approved", approved_by="auto", approved_at=now)
+    )
+    session.commit()
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def pay_due_invoices(session: Session, now: datetime) -> int:
+    """Pay what approved invoices still owe: a client debit and a freelancer credit each."""
+    query = (select(Invoice)
+             .where(Invoice.status.in_(("approved", "paid")),
+                    Invoice.amount_cents > Invoice.paid_cents)
+             .order_by(Invoice.id))
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    paid = 0
+    for invoice in session.scalars(query).all():
+        contract = session.get(Contract, invoice.contract_id)
+        assert contract is not None
+        owed = invoice.amount_cents - invoice.paid_cents
+        entry_no = 1 + int(session.scalar(select(func.count(LedgerEntry.id)).where(
+            LedgerEntry.invoice_id == invoice.id, LedgerEntry.account == "client")) or 0)
+        try:
+            with session.begin_nested():
+                session.add_all([
+                    LedgerEntry(invoice_id=invoice.id, user_id=contract.client_id,
+                                account="client", entry_no=entry_no, amount_cents=-owed,
+                                currency=invoice.currency, created_at=now),
+                    LedgerEntry(invoice_id=invoice.id, user_id=contract.freelancer_id,
+                                account="freelancer", entry_no=entry_no, amount_cents=owed,
+                                currency=invoice.currency, created_at=now),
+                ])
+                invoice.paid_cents = invoice.amount_cents
+                invoice.status = "paid"
+                invoice.paid_at = now
+                session.flush()
+            paid += 1
+        except IntegrityError:
+            session.expire(invoice)  # another worker paid it first
+    session.commit()
+    return paid
+
+
+def close_weeks(session: Session, now: datetime) -> CloseReport:
+    """Run every week transition due at ``now``: lock+invoice, auto-approve, pay."""
+    return CloseReport(
+        invoiced=invoice_due_weeks(session, now),
+        approved=approve_due_weeks(session, now),
+        paid=pay_due_invoices(session, now),
+    )
+
+
+def get_invoice(session: Session, *, contract_id: str, week_start: date) -> Invoice | None:
+    return session.scalar(select(Invoice).where(
+        Invoice.contract_id == contract_id, Invoice.week_start == week_start))
+
+
+def approve_week(session: Session, *, user: User, contract_id: str, week_start: date,
+                 now: datetime) -> Invoice:
+    """The client approves a locked week's undisputed amount (idempotent once approved).
+
+    Payment follows on the next ``close_weeks`` run (the server's timer).
+    """
+    contract = get_contract_for(session, user=user, contract_id=contract_id)
+    if contract.client_id != user.id:
+        raise Forbidden("only the contract's client approves its weeks.", code="not_the_client")
+    invoice = get_invoice(session, contract_id=contract_id, week_start=week_start)
+    if invoice is None:
+        raise Conflict("this week is not locked and invoiced yet: it can be approved after "
+                       "Monday 12:00 UTC following the week.", code="week_not_locked")
+    if invoice.status == "in_review":
+        invoice.status = "approved"
+        invoice.approved_by = "client"
+        invoice.approved_at = now
+        session.commit()
+    return invoice
+
+
+def require_week_start(day: date) -> date:
+    if day.weekday() != 0:
+        raise NotFound(f"{day.isoformat()} is not a Monday: weeks start on Monday (UTC).",
+                       code="not_a_week_start")
+    return day
