@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
+import argparse
+import io
 import json
+import sqlite3
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
+
+from workdiary.core.clock import Clock, FakeClock
+from workdiary.core.model import Policy
+from workdiary.store import LocalStore
+from workdiary.sync.api import ApiClient
+from workdiary.sync.client import current_account
+from workdiary.sync.device import make_signer
+from workdiary.sync.outbox import Outbox, OutboxConfig
+from workdiary.sync.retry import RetryPolicy
+from workdiary.sync.secrets import MemorySecretStore, SecretStore
 
 
 class StubServer:
@@ -56,3 +72,71 @@ def stub() -> Iterator[StubServer]:
     server = StubServer()
     yield server
     server.stop()
+
+
+# -- a real server on loopback, a logged-in desktop --------------------------------------------
+
+
+MONDAY = datetime(2026, 11, 16, 8, 0, tzinfo=UTC)
+
+
+def login(server_url: str, email: str, password: str, secrets: SecretStore,
+          monkeypatch: pytest.MonkeyPatch) -> None:
+    """`workdiary login URL --email E --password-stdin`, in process, with ``secrets``."""
+    from workdiary.cli import account
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(password + "\n"))
+    account.run_login(argparse.Namespace(server_url=server_url, email=email, password_stdin=True),
+                      secrets_factory=lambda: secrets)
+
+
+@dataclass
+class Live:
+    server_url: str
+    contract_id: str
+    client_email: str
+    password: str
+    store: LocalStore
+    secrets: SecretStore
+    clock: Clock
+    server_db: Path
+
+    def outbox(self, url: str | None = None, *, timeout: tuple[float, float] = (2.0, 5.0),
+               attempts: int = 4, batch: int = 50) -> Outbox:
+        account = current_account(self.store)
+        assert account is not None
+        api = ApiClient(url or self.server_url, self.secrets.token(account), timeout=timeout)
+        config = OutboxConfig(grace_seconds=0, batch_size=batch,
+                              retry=RetryPolicy(attempts=attempts, base=0.05, cap=0.2))
+        return Outbox(self.store, api, make_signer(self.secrets, account), self.clock, config)
+
+    def signer(self):  # type: ignore[no-untyped-def]
+        account = current_account(self.store)
+        assert account is not None
+        return make_signer(self.secrets, account)
+
+    def server_rows(self) -> dict[str, tuple[str, int, list[str], int]]:
+        """id -> (status, billable minutes, reasons, recorded minutes) as the server stored."""
+        with sqlite3.connect(self.server_db) as conn:
+            rows = conn.execute(
+                "SELECT id, status, billable_minutes, reasons, body FROM segments").fetchall()
+        return {r[0]: (r[1], r[2], json.loads(r[3]), len(json.loads(r[4])["minutes"]))
+                for r in rows}
+
+
+@pytest.fixture
+def live(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Live]:
+    """An embedded server sharing a FakeClock with a logged-in desktop (10-minute segments)."""
+    from workdiary.cli.embedded import EmbeddedServer, seed_demo
+    from workdiary.config import database_path
+
+    clock = FakeClock(MONDAY)
+    monkeypatch.setenv("WORKDIARY_DATA_DIR", str(tmp_path / "client"))
+    with EmbeddedServer(tmp_path / "server", clock=clock) as server:
+        accounts = seed_demo(server, policy=Policy(segment_minutes=10))
+        secrets = MemorySecretStore()
+        login(server.url, accounts.freelancer_email, accounts.password, secrets, monkeypatch)
+        store = LocalStore(database_path(tmp_path / "client"), clock)
+        yield Live(server.url, accounts.contract_id, accounts.client_email, accounts.password,
+                   store, secrets, clock, tmp_path / "server" / "server.sqlite3")
+        store.close()

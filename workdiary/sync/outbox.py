@@ -200,11 +200,16 @@ class Outbox:
             self._uploaded_shas.add(sha)
             report.screenshots_uploaded += 1
 
-    def _post(self, batch: list[Segment], report: SyncReport) -> None:
+    def _post(self, batch: list[Segment], report: SyncReport, *, again: bool = False) -> None:
         payload = [segment_to_dict(s) for s in batch]
         try:
             verdicts = self._retry(lambda: self.api.post_segments(payload))
         except Rejected as exc:
+            if len(batch) == 1 and exc.status == 409 and not again:
+                # A conflict can be a race with a concurrent upload of the same records:
+                # one more try tells a race from a real conflicting body.
+                self._post(batch, report, again=True)
+                return
             if len(batch) == 1:
                 reason = f"{exc.code}: {exc.server_message}"
                 self.store.quarantine(batch[0].id, reason)
