@@ -76,17 +76,27 @@ class Settings:
         the platform's user data dir for ``workdiary-server``.
         """
         env = os.environ if environ is None else environ
-        folder = Path(
-            data_dir
-            or env.get("WORKDIARY_SERVER_DATA_DIR")
-            or platformdirs.user_data_path("workdiary-server")
-        ).expanduser()
-        url = database_url or env.get("WORKDIARY_DATABASE_URL") or default_sqlite_url(folder)
+        folder = resolve_data_dir(data_dir, env)
+        url = resolve_database_url(database_url, folder, env)
         secret = secret_key or env.get("WORKDIARY_SECRET_KEY") or DEFAULT_SECRET_KEY
         return cls(
             database_url=url, data_dir=folder, secret_key=secret, demo=demo,
             **overrides,  # type: ignore[arg-type]
         )
+
+
+def resolve_data_dir(data_dir: str | Path | None, env: Mapping[str, str]) -> Path:
+    """The argument, else $WORKDIARY_SERVER_DATA_DIR, else the platform's user data dir."""
+    return Path(
+        data_dir or env.get("WORKDIARY_SERVER_DATA_DIR")
+        or platformdirs.user_data_path("workdiary-server")
+    ).expanduser()
+
+
+def resolve_database_url(database_url: str | None, data_dir: Path,
+                         env: Mapping[str, str]) -> str:
+    """The argument, else $WORKDIARY_DATABASE_URL, else a SQLite file in the data dir."""
+    return database_url or env.get("WORKDIARY_DATABASE_URL") or default_sqlite_url(data_dir)
 
 
 def default_sqlite_url(data_dir: Path) -> str:
