@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from server_factories import DeviceChain, jpeg_bytes, sha
@@ -25,8 +26,15 @@ from workdiary.server.app import create_app
 from workdiary.server.db import make_engine
 from workdiary.server.migrate import upgrade_to_head
 from workdiary.server.models import Base
-from workdiary.server.services import contracts
+from workdiary.server.services import contracts, users
 from workdiary.server.settings import Settings
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2 at its lowest cost: the tests check behaviour, not hashing strength."""
+    monkeypatch.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=64,
+                                                         parallelism=1))
 
 
 @pytest.fixture(scope="session")
