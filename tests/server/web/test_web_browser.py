@@ -1,0 +1,143 @@
+"""The client's week in a real browser: Debian's Chromium against a real uvicorn server.
+
+The freelancer's day goes in through the JSON API as the desktop sends it (signed, chained
+segments and JPEG screenshots); the client then signs in, reads the diary, opens a full
+screenshot, disputes a segment and approves the week. A PNG of each page is saved under
+test-artifacts/web/.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import pytest
+
+from workdiary.core.clock import FakeClock
+from workdiary.server.app import create_app
+from workdiary.server.services import contracts as contract_service
+from workdiary.server.services import users as user_service
+from workdiary.server.services.weeks import close_weeks
+from workdiary.server.settings import Settings
+
+from .apiseed import register, upload_day
+from .livesite import CHROMIUM, chromium, serve
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"needs Chromium at {CHROMIUM}"),
+]
+
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "web"
+PASSWORD = "correct horse battery"
+DAY_START = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)  # Tuesday; 09:00 in Berlin
+AFTER_DAY = datetime(2026, 11, 24, 20, 0, tzinfo=UTC)
+IN_REVIEW = datetime(2026, 11, 30, 13, 0, tzinfo=UTC)  # the week locked at 12:00 UTC
+
+
+def test_client_reviews_disputes_and_approves_in_chromium(tmp_path: Path) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    clock = FakeClock(AFTER_DAY)
+    settings = Settings.from_env(
+        database_url=f"sqlite:///{tmp_path / 'server.sqlite3'}", data_dir=tmp_path / "srv",
+        secret_key="browser-test-secret-" + "y" * 32, close_weeks_interval=0, environ={},
+    )
+    app = create_app(settings, clock=clock)
+    with app.state.sessionmaker() as db:
+        user_service.create_user(db, email="clara@example.com", name="Clara Client",
+                                 role="client", password=PASSWORD, now=AFTER_DAY)
+        user_service.create_user(db, email="fred@example.com", name="Fred Lancer",
+                                 role="freelancer", password=PASSWORD, now=AFTER_DAY)
+        contract_id = contract_service.create_contract(
+            db, client_email="clara@example.com", freelancer_email="fred@example.com",
+            title="Checkout redesign", rate_cents=4500, now=AFTER_DAY,
+            weekly_limit_minutes=30 * 60).id
+
+    with serve(app) as base, chromium(tmp_path / "home") as browser:
+        with httpx.Client(base_url=base, timeout=30) as http:
+            headers, device = register(http, email="fred@example.com", password=PASSWORD)
+            verdicts = upload_day(http, headers=headers, device=device, contract_id=contract_id,
+                                  start=DAY_START, count=24)
+        assert len(verdicts) == 24
+        assert {v["status"] for v in verdicts} <= {"protected", "unprotected"}, verdicts
+
+        clock.advance((IN_REVIEW - clock.now()).total_seconds())
+        with app.state.sessionmaker() as db:
+            close_weeks(db, clock.now())
+
+        page = browser.new_page(viewport={"width": 1366, "height": 768})  # type: ignore[attr-defined]
+        diary_url = f"{base}/contracts/{contract_id}/diary/2026-11-24?tz=Europe/Berlin"
+        page.goto(diary_url)
+        assert page.url.startswith(f"{base}/login?next=")
+        page.screenshot(path=str(ARTIFACTS / "login.png"))
+        page.fill("#email", "clara@example.com")
+        page.fill("#password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(diary_url)  # back to the page that asked for the login
+        page.wait_for_load_state("networkidle")
+
+        # Thumbnails are real pictures; every segment has its activity meter.
+        assert page.locator(".seg").count() == 24
+        thumbs = page.locator(".thumb img")
+        assert thumbs.count() == 24
+        page.wait_for_function(
+            "Array.from(document.querySelectorAll('.thumb img')).slice(0, 12)"
+            ".every(i => i.complete && i.naturalWidth > 100)")
+        assert page.locator(".meter").count() == 24
+        assert page.locator(".meter i.on").count() > 24
+        assert "09:00" in page.locator(".hour-label .h").first.inner_text()
+        page.screenshot(path=str(ARTIFACTS / "diary.png"))
+
+        # A thumbnail opens the full screenshot (a plain link: works without JavaScript).
+        thumbs.first.click()
+        page.wait_for_url(f"{base}/contracts/{contract_id}/screenshots/*")
+        page.wait_for_function(
+            "(() => { const i = document.querySelector('.shot-full img');"
+            " return i && i.complete && i.naturalWidth === 1280; })()")
+        page.screenshot(path=str(ARTIFACTS / "screenshot.png"))
+        page.click("text=Back to the diary")
+        page.wait_for_load_state("networkidle")
+
+        # Dispute one segment from the diary.
+        page.locator(".seg-select input").nth(1).check()
+        page.fill("#reason", "The screenshot shows work for another client")
+        page.click("button:has-text('Dispute selected')")
+        page.wait_for_load_state("networkidle")
+        assert "1 segment disputed" in page.locator(".flash").inner_text()
+        assert page.locator(".mark-disputed").count() == 1
+        page.screenshot(path=str(ARTIFACTS / "diary-disputed.png"))
+
+        # Approve the week on its timesheet: 23 undisputed segments x 10 min at $45/h.
+        page.click("text=Timesheet, week of Mon 23 Nov")
+        page.wait_for_load_state("networkidle")
+        assert "The screenshot shows work for another client" in page.content()
+        approve = page.locator("button", has_text="Approve")
+        assert approve.inner_text() == "Approve $172.50"
+        approve.click()
+        page.wait_for_load_state("networkidle")
+        assert "approved: $172.50 will be paid" in page.locator(".flash").inner_text()
+        page.screenshot(path=str(ARTIFACTS / "timesheet.png"), full_page=True)
+
+        page.goto(f"{base}/")
+        page.screenshot(path=str(ARTIFACTS / "dashboard.png"))
+        page.goto(f"{base}/invoices")
+        assert "approved" in page.locator("table.data").inner_text()
+        page.screenshot(path=str(ARTIFACTS / "invoices.png"))
+
+        # The freelancer sees the dispute and their device.
+        other = browser.new_context(viewport={"width": 1366, "height": 768})  # type: ignore[attr-defined]
+        fred = other.new_page()
+        fred.goto(f"{base}/login")
+        fred.fill("#email", "fred@example.com")
+        fred.fill("#password", PASSWORD)
+        fred.click("button[type=submit]")
+        fred.wait_for_url(f"{base}/")
+        fred.goto(f"{base}/devices")
+        assert "Fred's laptop" in fred.locator("table.data").inner_text()
+        fred.screenshot(path=str(ARTIFACTS / "devices.png"))
+        fred.goto(f"{base}/contracts/{contract_id}/timesheets/2026-11-23")
+        assert "The screenshot shows work for another client" in fred.content()
+        assert fred.locator("button", has_text="Approve").count() == 0
+        other.close()
