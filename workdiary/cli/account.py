@@ -9,6 +9,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from workdiary.cli.main import CommandError
@@ -81,35 +82,54 @@ def run_login(args: argparse.Namespace, *, secrets_factory: Callable[[], SecretS
     secrets = secrets_factory()  # before asking for a password: fail early without a keyring
     password = _read_password(args, api.server_url)
     with open_store() as store:
-        account = Account(api.server_url, args.email)
-        try:
-            answer = api.create_token(args.email, password, default_device_name())
-        except AuthExpired as exc:
-            raise CommandError(f"login refused by {api.server_url}: wrong email or password") \
-                from exc
-        except ApiError as exc:
-            raise CommandError(f"login failed: {exc}") from exc
-        api.token = str(answer["token"])
-        try:
-            secrets.put(account, TOKEN, api.token)
-            device_id = register_device(api, store, secrets, account)
-            contracts = _fetch_contracts(api)
-        except SecretStoreError as exc:
-            raise CommandError(str(exc)) from exc
-        except ApiError as exc:
-            raise CommandError(f"logged in, but setting up this device failed: {exc}") from exc
-        store.set_setting(SERVER_URL, api.server_url)
-        store.set_setting(USER_EMAIL, args.email)
-        store.set_setting(AUTH_STATE, "ok")
-        store.replace_contracts(contracts)
-        user = answer.get("user") or {}
-        print(f"Logged in to {api.server_url} as {user.get('name', args.email)} "
-              f"({user.get('role', 'user')}). This device ({device_id}) is registered; its "
-              f"signing key and token are in {secrets.where}. {len(contracts)} contract(s) cached.")
+        outcome = log_in(api, store, secrets, args.email, password)
+        print(f"Logged in to {api.server_url} as {outcome.user_name} ({outcome.role}). This "
+              f"device ({outcome.device_id}) is registered; its signing key and token are in "
+              f"{secrets.where}. {outcome.contracts} contract(s) cached.")
         pending = store.pending_count()
         if pending:
             print(f"{pending} recorded segment(s) are waiting for upload: run `workdiary sync`.")
     return 0
+
+
+@dataclass(frozen=True, slots=True)
+class LoginOutcome:
+    user_name: str
+    role: str
+    device_id: str
+    contracts: int
+
+
+def log_in(api: ApiClient, store: LocalStore, secrets: SecretStore, email: str,
+           password: str) -> LoginOutcome:
+    """Authenticate, keep the token, create and register the device key, cache the contracts.
+
+    ``api`` gets the new token. Raises CommandError with a sentence on any failure.
+    """
+    account = Account(api.server_url, email)
+    try:
+        answer = api.create_token(email, password, default_device_name())
+    except AuthExpired as exc:
+        raise CommandError(f"login refused by {api.server_url}: wrong email or password") \
+            from exc
+    except ApiError as exc:
+        raise CommandError(f"login failed: {exc}") from exc
+    api.token = str(answer["token"])
+    try:
+        secrets.put(account, TOKEN, api.token)
+        device_id = register_device(api, store, secrets, account)
+        contracts = _fetch_contracts(api)
+    except SecretStoreError as exc:
+        raise CommandError(str(exc)) from exc
+    except ApiError as exc:
+        raise CommandError(f"logged in, but setting up this device failed: {exc}") from exc
+    store.set_setting(SERVER_URL, api.server_url)
+    store.set_setting(USER_EMAIL, email)
+    store.set_setting(AUTH_STATE, "ok")
+    store.replace_contracts(contracts)
+    user = answer.get("user") or {}
+    return LoginOutcome(str(user.get("name", email)), str(user.get("role", "user")), device_id,
+                        len(contracts))
 
 
 def _read_password(args: argparse.Namespace, server_url: str) -> str:
