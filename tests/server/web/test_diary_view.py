@@ -1,0 +1,149 @@
+"""The diary layout: local hour rows, grid cells, the UTC week boundary, DST days."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from workdiary.core.timegrid import isoformat_z
+from workdiary.server.web.diary_view import build_diary
+from workdiary.server.web.formatting import hours_minutes, money
+from workdiary.server.web.timezones import choose_zone
+
+
+def shape(start: datetime, minutes: int = 10, *, active: int | None = None,
+          status: str = "protected", billable: int | None = None, kind: str = "tracked",
+          seg_id: str | None = None) -> dict[str, Any]:
+    active = minutes if active is None else active
+    return {
+        "id": seg_id or f"s-{start:%d%H%M}", "start": isoformat_z(start),
+        "end": isoformat_z(start + timedelta(minutes=minutes)), "kind": kind, "status": status,
+        "billable_minutes": minutes if billable is None else billable, "reasons": [],
+        "memo": "m", "redacted": False,
+        "minutes": [] if kind == "manual" else [
+            {"at": isoformat_z(start + timedelta(minutes=i)), "seconds": 60,
+             "keys": 5 if i < active else 0, "active_seconds": 30 if i < active else 0}
+            for i in range(minutes)],
+        "screenshots": [],
+    }
+
+
+def build(day: date, tz: str, segments: list[dict[str, Any]], minutes: int = 10,
+          disputed: frozenset[str] = frozenset()):  # type: ignore[no-untyped-def]
+    return build_diary(day=day, zone=ZoneInfo(tz), zone_name=tz, segment_minutes=minutes,
+                       segments=segments, disputed_ids=disputed)
+
+
+def test_rows_are_local_hours_and_cells_are_grid_slots() -> None:
+    start = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+    view = build(date(2026, 11, 24), "Asia/Kolkata", [shape(start), shape(start + timedelta(
+        minutes=20), minutes=6, active=3)])
+    assert [r.label for r in view.rows] == ["14:00"]
+    row = view.rows[0]
+    assert row.utc_label == "08:30 UTC"
+    assert [c.label for c in row.cells] == ["14:00", "14:10", "14:20", "14:30", "14:40", "14:50"]
+    first, partial = row.cells[3].segments[0], row.cells[5].segments[0]
+    assert first.time_label == "14:30–14:40" and not first.partial
+    assert partial.partial and partial.tracked_minutes == 6
+    assert partial.activity.bars == 5  # 3 of 6 minutes active
+    assert view.totals.tracked_minutes == 16 and view.totals.billable_minutes == 16
+
+
+def test_disputed_minutes_leave_the_billable_total() -> None:
+    start = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+    segs = [shape(start, seg_id="a"), shape(start + timedelta(minutes=10), seg_id="b"),
+            shape(start + timedelta(minutes=20), status="rejected", billable=0, seg_id="c")]
+    view = build(date(2026, 11, 24), "UTC", segs, disputed=frozenset({"b"}))
+    assert view.totals.billable_minutes == 10
+    assert view.totals.disputed_minutes == 10
+    assert view.totals.tracked_minutes == 30
+    assert view.totals.by_status == {"protected": 2, "rejected": 1}
+    assert [s.disputed for s in view.segments] == [False, True, False]
+
+
+def test_week_boundary_inside_a_local_day_is_marked_on_its_cell() -> None:
+    # Monday 00:00 UTC is Sunday 19:00 in New York (EST).
+    monday = datetime(2026, 11, 23, tzinfo=UTC)
+    view = build(date(2026, 11, 22), "America/New_York",
+                 [shape(monday - timedelta(minutes=10)), shape(monday)])
+    assert view.week_boundary_local == "19:00"
+    marked = [(r.label, c.label) for r in view.rows for c in r.cells if c.week_boundary]
+    assert marked == [("19:00", "19:00")]
+    assert [r.label for r in view.rows] == ["18:00", "19:00"]
+
+
+def test_week_boundary_in_the_middle_of_an_hour_row() -> None:
+    # Monday 00:00 UTC is 05:30 in Kolkata: the boundary falls on the 05:00 row's 4th cell.
+    view = build(date(2026, 11, 23), "Asia/Kolkata", [])
+    assert view.week_boundary_local == "05:30"
+    (row,) = view.rows  # shown even without segments, so the boundary is visible
+    assert row.label == "05:00" and row.week_boundary
+    assert [c.week_boundary for c in row.cells] == [False, False, False, True, False, False]
+
+
+def test_no_boundary_on_days_without_one() -> None:
+    assert build(date(2026, 11, 24), "Europe/Berlin", []).week_boundary_local is None
+    assert build(date(2026, 11, 24), "Europe/Berlin", []).rows == ()
+
+
+def test_dst_fall_back_day_has_25_hour_rows_and_repeats_one_label() -> None:
+    day = date(2026, 11, 1)  # US DST ends: 01:00-02:00 happens twice in New York
+    start, _ = (datetime(2026, 11, 1, 4, tzinfo=UTC), None)  # 00:00 EDT
+    segs = [shape(start + timedelta(hours=h)) for h in range(25)]
+    view = build(day, "America/New_York", segs)
+    labels = [r.label for r in view.rows]
+    assert len(labels) == 25
+    assert labels.count("01:00") == 2
+    assert {r.utc_label for r in view.rows if r.label == "01:00"} == {"05:00 UTC", "06:00 UTC"}
+
+
+def test_dst_spring_forward_day_has_23_rows() -> None:
+    day = date(2026, 3, 29)  # Europe: 02:00 -> 03:00
+    start = datetime(2026, 3, 28, 23, tzinfo=UTC)  # local midnight (CET)
+    view = build(day, "Europe/Berlin", [shape(start + timedelta(hours=h)) for h in range(23)])
+    labels = [r.label for r in view.rows]
+    assert len(labels) == 23 and "02:00" not in labels
+
+
+def test_quarter_hour_zone_keeps_one_cell_per_slot() -> None:
+    # Kathmandu is UTC+05:45: 10-minute UTC slots start at local :05, :15, ...
+    day = date(2026, 11, 24)
+    start = datetime(2026, 11, 24, 3, 20, tzinfo=UTC)  # 09:05 local
+    view = build(day, "Asia/Kathmandu", [shape(start + timedelta(minutes=10 * i))
+                                         for i in range(6)])
+    assert [r.label for r in view.rows] == ["09:00"]
+    assert [c.label for c in view.rows[0].cells] == ["09:05", "09:15", "09:25", "09:35",
+                                                     "09:45", "09:55"]
+    assert sum(len(c.segments) for r in view.rows for c in r.cells) == 6
+
+
+def test_manual_time_and_one_minute_segments() -> None:
+    start = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+    view = build(date(2026, 11, 24), "UTC", [shape(start, minutes=1), shape(
+        start + timedelta(minutes=5), minutes=1, kind="manual")], minutes=1)
+    cells = view.rows[0].cells
+    assert len(cells) == 60
+    assert cells[5].segments[0].manual and cells[5].segments[0].tracked_minutes == 1
+
+
+@pytest.mark.parametrize(("cents", "currency", "text"), [
+    (123450, "USD", "$1,234.50"), (5, "EUR", "€0.05"), (-250, "GBP", "-£2.50"),
+    (100000, "CHF", "1,000.00 CHF"), (1500, "JPY", "¥15"),
+])
+def test_money(cents: int, currency: str, text: str) -> None:
+    assert money(cents, currency) == text
+
+
+def test_hours_minutes() -> None:
+    assert hours_minutes(0) == "0:00" and hours_minutes(605) == "10:05"
+
+
+def test_zone_choice() -> None:
+    assert choose_zone("Europe/Berlin", "UTC").name == "Europe/Berlin"
+    assert choose_zone(None, "Asia/Tokyo").name == "Asia/Tokyo"
+    assert choose_zone(None, None).name == "UTC"
+    bad = choose_zone("../../etc/passwd", "Asia/Tokyo")
+    assert bad.name == "UTC" and bad.problem and "not a time zone" in bad.problem
