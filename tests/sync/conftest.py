@@ -80,6 +80,12 @@ def stub() -> Iterator[StubServer]:
 MONDAY = datetime(2026, 11, 16, 8, 0, tzinfo=UTC)
 
 
+@pytest.fixture(name="login")
+def login_fixture() -> Any:
+    """The ``login`` helper below, for test modules (conftest is not importable by name)."""
+    return login
+
+
 def login(server_url: str, email: str, password: str, secrets: SecretStore,
           monkeypatch: pytest.MonkeyPatch) -> None:
     """`workdiary login URL --email E --password-stdin`, in process, with ``secrets``."""

@@ -72,6 +72,10 @@ class EmbeddedServer:
         self._thread.join(15)
         self._socket.close()
 
+    def stop_socket(self) -> None:
+        """Release the port of a server that was built (for its database) but never started."""
+        self._socket.close()
+
     def __enter__(self) -> EmbeddedServer:
         return self.start()
 

@@ -12,6 +12,8 @@ misbehaves:
 - ``reset``: close the connection without forwarding.
 
 ``every_nth=N`` applies the fault only to every Nth request (others pass).
+``on_request(number, request_line)`` is called before each request is handled (tests use it
+to kill a process at a chosen moment).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 import socket
 import socketserver
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 MODES = ("pass", "error500", "hang", "drop", "reset")
@@ -36,8 +39,10 @@ class FaultProxy:
     """``with FaultProxy(upstream_port) as proxy: ... proxy.url ...``; change ``mode`` any time."""
 
     def __init__(self, upstream_port: int, *, mode: str = "pass", every_nth: int = 1,
-                 upstream_host: str = "127.0.0.1") -> None:
+                 upstream_host: str = "127.0.0.1",
+                 on_request: Callable[[int, str], None] | None = None) -> None:
         self.upstream = (upstream_host, upstream_port)
+        self.on_request = on_request
         self.set_mode(mode, every_nth)
         self.stats = ProxyStats()
         self._lock = threading.Lock()
@@ -97,7 +102,10 @@ class FaultProxy:
                 mode = self.mode if number % self.every_nth == 0 else "pass"
                 if mode != "pass":
                     self.stats.faults += 1
-                self.stats.paths.append(_request_line(request))
+                line = _request_line(request)
+                self.stats.paths.append(line)
+            if self.on_request is not None:
+                self.on_request(number, line)
             if mode == "error500":
                 body = b'{"error":{"code":"proxy_fault","message":"injected 500"}}'
                 client.sendall(b"HTTP/1.1 500 Internal Server Error\r\nContent-Type: "
