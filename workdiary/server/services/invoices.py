@@ -27,7 +27,7 @@ def list_invoices(session: Session, *, user: User) -> list[tuple[Invoice, Contra
         select(Invoice, Contract).join(Contract, Contract.id == Invoice.contract_id)
         .where(or_(Contract.client_id == user.id, Contract.freelancer_id == user.id))
         .order_by(Invoice.week_start.desc(), Contract.title, Invoice.id)
-    ).tuples()]
+    ).all()]
 
 
 def invoices_csv(rows: list[tuple[Invoice, Contract]]) -> str:

@@ -95,38 +95,54 @@ def approve_due_weeks(session: Session, now: datetime) -> int:
 
 
 def pay_due_invoices(session: Session, now: datetime) -> int:
-    """Pay what approved invoices still owe: a client debit and a freelancer credit each."""
-    query = (select(Invoice)
+    """Pay what approved invoices still owe: a client debit and a freelancer credit each.
+
+    Each payment is its own transaction: on PostgreSQL the invoice row is locked first
+    (SELECT ... FOR UPDATE SKIP LOCKED), and everywhere the payment is a compare-and-set on
+    (paid_cents, amount_cents), so a second worker holding a stale view pays nothing.
+    """
+    query = (select(Invoice.id, Invoice.amount_cents, Invoice.paid_cents, Invoice.currency,
+                    Contract.client_id, Contract.freelancer_id)
+             .join(Contract, Contract.id == Invoice.contract_id)
              .where(Invoice.status.in_(("approved", "paid")),
                     Invoice.amount_cents > Invoice.paid_cents)
              .order_by(Invoice.id))
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
+    due = session.execute(query).all()
+    session.commit()
+    postgres = session.get_bind().dialect.name == "postgresql"
     paid = 0
-    for invoice in session.scalars(query).all():
-        contract = session.get(Contract, invoice.contract_id)
-        assert contract is not None
-        owed = invoice.amount_cents - invoice.paid_cents
+    for invoice_id, amount, already, currency, client_id, freelancer_id in due:
+        if postgres and session.scalar(
+            select(Invoice.id).where(Invoice.id == invoice_id)
+            .with_for_update(skip_locked=True)
+        ) is None:
+            session.rollback()  # another worker holds this invoice right now
+            continue
+        claimed = session.execute(
+            update(Invoice)
+            .where(Invoice.id == invoice_id, Invoice.paid_cents == already,
+                   Invoice.amount_cents == amount)
+            .values(paid_cents=amount, status="paid", paid_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if int(getattr(claimed, "rowcount", 0) or 0) != 1:
+            session.rollback()  # another worker paid it (or a dispute changed it) first
+            continue
         entry_no = 1 + int(session.scalar(select(func.count(LedgerEntry.id)).where(
-            LedgerEntry.invoice_id == invoice.id, LedgerEntry.account == "client")) or 0)
+            LedgerEntry.invoice_id == invoice_id, LedgerEntry.account == "client")) or 0)
+        owed = amount - already
+        session.add_all([
+            LedgerEntry(invoice_id=invoice_id, user_id=client_id, account="client",
+                        entry_no=entry_no, amount_cents=-owed, currency=currency, created_at=now),
+            LedgerEntry(invoice_id=invoice_id, user_id=freelancer_id, account="freelancer",
+                        entry_no=entry_no, amount_cents=owed, currency=currency, created_at=now),
+        ])
         try:
-            with session.begin_nested():
-                session.add_all([
-                    LedgerEntry(invoice_id=invoice.id, user_id=contract.client_id,
-                                account="client", entry_no=entry_no, amount_cents=-owed,
-                                currency=invoice.currency, created_at=now),
-                    LedgerEntry(invoice_id=invoice.id, user_id=contract.freelancer_id,
-                                account="freelancer", entry_no=entry_no, amount_cents=owed,
-                                currency=invoice.currency, created_at=now),
-                ])
-                invoice.paid_cents = invoice.amount_cents
-                invoice.status = "paid"
-                invoice.paid_at = now
-                session.flush()
+            session.commit()
             paid += 1
         except IntegrityError:
-            session.expire(invoice)  # another worker paid it first
-    session.commit()
+            session.rollback()
+    session.expire_all()
     return paid
 
 
