@@ -30,6 +30,15 @@ PALETTES = ((30, 34, 42), (248, 249, 251), (39, 40, 34), (250, 246, 240))
 
 def fake_screen(index: int, width: int = 1280, height: int = 800) -> bytes:
     """A JPEG that looks like a desktop with an editor and a browser, different each time."""
+    picture = _draw_screen(index)
+    if (width, height) != picture.size:
+        picture = picture.resize((width, height), Image.Resampling.BILINEAR)
+    out = io.BytesIO()
+    picture.save(out, "JPEG", quality=72)
+    return out.getvalue()
+
+
+def _draw_screen(index: int, width: int = 1280, height: int = 800) -> Image.Image:
     rng = random.Random(index)
     bg = PALETTES[index % len(PALETTES)]
     dark = sum(bg) < 300
@@ -66,9 +75,7 @@ def fake_screen(index: int, width: int = 1280, height: int = 800) -> bytes:
         draw.rectangle((split + 124, top + 16, width - 60, top + 26), fill=(60, 64, 72))
         draw.rectangle((split + 124, top + 36, width - 120, top + 44), fill=(150, 156, 166))
     draw.text((12, 8), f"workdiary demo screen {index}", fill=(200, 200, 200))
-    out = io.BytesIO()
-    image.save(out, "JPEG", quality=72)
-    return out.getvalue()
+    return image
 
 
 @dataclass

@@ -20,7 +20,7 @@ from workdiary.server.web.deps import DB, PageNotFound, Viewer
 from workdiary.server.web.diary_view import build_diary, segment_view
 from workdiary.server.web.rendering import finish, redirect, render, web_session
 from workdiary.server.web.thumbnails import ThumbnailCache, make_thumbnail
-from workdiary.server.web.timezones import choose_zone, zone_names
+from workdiary.server.web.timezones import choose_zone, zone_options
 
 router = APIRouter(include_in_schema=False)
 
@@ -78,7 +78,7 @@ def diary(request: Request, contract_id: str, day: str, db: DB, viewer: Viewer,
         (end - timedelta(microseconds=1)).date())})
     return render(request, "diary.html", {
         "contract": contract, "d": view, "zone_name": choice.name, "zone_problem": choice.problem,
-        "zones": zone_names(), "weeks": weeks, "names": names,
+        "zone_options": zone_options(choice.name), "weeks": weeks, "names": names,
         "is_client": is_client, "disputable_ids": disputable,
         "cols": min(60 // contract.segment_minutes, 6),
         "rate_cents": contract.rate_cents,

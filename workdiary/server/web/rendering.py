@@ -32,6 +32,7 @@ def build_templates() -> Jinja2Templates:
     env.filters["utc_stamp"] = formatting.utc_stamp
     env.globals["percent"] = formatting.percent
     env.globals["CSRF_FIELD"] = CSRF_FIELD
+    env.auto_reload = False  # templates ship with the package; no stat() per render
     env.trim_blocks = True
     env.lstrip_blocks = True
     return templates

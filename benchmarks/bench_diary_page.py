@@ -1,0 +1,90 @@
+"""A day's diary page with 144 segments (24 h of 10-minute segments): render time.
+
+Budget (DESIGN.md): <= 100 ms. The day goes in through the JSON API as the desktop sends it
+(signed, chained segments and JPEG screenshots, on SQLite in a temporary folder); then the
+client's page is requested in-process (ASGI, no network) and timed end to end: session
+cookie, scoped queries, layout in the viewer's zone, Jinja2 rendering.
+
+    .venv/bin/python benchmarks/bench_diary_page.py [--runs 60]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from fastapi.testclient import TestClient  # noqa: E402
+
+from tests.server.web.apiseed import register, upload_day  # noqa: E402
+from workdiary.core.clock import FakeClock  # noqa: E402
+from workdiary.server.app import create_app  # noqa: E402
+from workdiary.server.services import contracts as contract_service  # noqa: E402
+from workdiary.server.services import users as user_service  # noqa: E402
+from workdiary.server.settings import Settings  # noqa: E402
+
+BUDGET_MS = 100.0
+PASSWORD = "benchmark password"
+DAY = datetime(2026, 11, 24, tzinfo=UTC)
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=60)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-diary-") as folder:
+        tmp = Path(folder)
+        settings = Settings.from_env(
+            database_url=f"sqlite:///{tmp / 'server.sqlite3'}", data_dir=tmp / "srv",
+            secret_key="bench-secret-" + "z" * 32, close_weeks_interval=0, environ={})
+        app = create_app(settings, clock=FakeClock(NOW))
+        with app.state.sessionmaker() as db:
+            user_service.create_user(db, email="c@example.com", name="Clara Client",
+                                     role="client", password=PASSWORD, now=NOW)
+            user_service.create_user(db, email="f@example.com", name="Fred Lancer",
+                                     role="freelancer", password=PASSWORD, now=NOW)
+            contract_id = contract_service.create_contract(
+                db, client_email="c@example.com", freelancer_email="f@example.com",
+                title="Benchmark contract", rate_cents=4500, now=NOW).id
+        with TestClient(app, base_url="http://testserver") as http:
+            headers, device = register(http, email="f@example.com", password=PASSWORD)
+            verdicts = upload_day(http, headers=headers, device=device, contract_id=contract_id,
+                                  start=DAY, count=144, screen_size=(640, 400))
+            assert len(verdicts) == 144, verdicts[:3]
+            token = re.search(r'name="csrf_token" value="([^"]+)"',
+                              http.get("/login").text).group(1)  # type: ignore[union-attr]
+            http.post("/login", data={"email": "c@example.com", "password": PASSWORD,
+                                      "csrf_token": token})
+            url = f"/contracts/{contract_id}/diary/2026-11-24?tz=Europe/Berlin"
+            first = http.get(url)
+            assert first.status_code == 200 and first.text.count('class="seg s-') >= 138
+            timings = []
+            for _ in range(args.runs):
+                started = time.perf_counter()
+                response = http.get(url)
+                timings.append((time.perf_counter() - started) * 1000)
+                assert response.status_code == 200
+    p50, p95 = statistics.median(timings), percentile(timings, 0.95)
+    print(f"diary page, 144 segments, {len(first.content) // 1024} KiB HTML, "
+          f"{args.runs} runs in-process")
+    print(f"  p50 {p50:.1f} ms   p95 {p95:.1f} ms   budget <= {BUDGET_MS:.0f} ms   "
+          f"{'OK' if p95 <= BUDGET_MS else 'OVER BUDGET'}")
+    return 0 if p95 <= BUDGET_MS else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
