@@ -100,6 +100,11 @@ def test_client_reviews_disputes_and_approves_in_chromium(tmp_path: Path) -> Non
         page.click("text=Back to the diary")
         page.wait_for_load_state("networkidle")
 
+        page.goto(f"{base}/")
+        assert "Checkout redesign" in page.locator(".stack").inner_text()  # waiting for review
+        page.screenshot(path=str(ARTIFACTS / "dashboard.png"))
+        page.goto(diary_url)
+
         # Dispute one segment from the diary.
         page.locator(".seg-select input").nth(1).check()
         page.fill("#reason", "The screenshot shows work for another client")
@@ -113,6 +118,7 @@ def test_client_reviews_disputes_and_approves_in_chromium(tmp_path: Path) -> Non
         page.click("text=Timesheet, week of Mon 23 Nov")
         page.wait_for_load_state("networkidle")
         assert "The screenshot shows work for another client" in page.content()
+        page.screenshot(path=str(ARTIFACTS / "timesheet-review.png"), full_page=True)
         approve = page.locator("button", has_text="Approve")
         assert approve.inner_text() == "Approve $172.50"
         approve.click()
@@ -120,8 +126,6 @@ def test_client_reviews_disputes_and_approves_in_chromium(tmp_path: Path) -> Non
         assert "approved: $172.50 will be paid" in page.locator(".flash").inner_text()
         page.screenshot(path=str(ARTIFACTS / "timesheet.png"), full_page=True)
 
-        page.goto(f"{base}/")
-        page.screenshot(path=str(ARTIFACTS / "dashboard.png"))
         page.goto(f"{base}/invoices")
         assert "approved" in page.locator("table.data").inner_text()
         page.screenshot(path=str(ARTIFACTS / "invoices.png"))

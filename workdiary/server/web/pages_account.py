@@ -30,6 +30,7 @@ class ContractLine:
     other_party: str  # the freelancer for a client viewer, the client for a freelancer
     week_minutes: int
     limit_percent: int
+    last_week_minutes: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,21 +67,27 @@ def dashboard(request: Request, db: DB, viewer: Viewer) -> Response:
     names = queries.user_names(db, [c.client_id for c in contracts] +
                                [c.freelancer_id for c in contracts])
     minutes = queries.week_minutes(db, [c.id for c in contracts], this_week)
+    last_week = this_week - timedelta(days=7)
+    last_minutes = queries.week_minutes(db, [c.id for c in contracts], last_week)
     lines = []
     for contract in contracts:
         other = contract.freelancer_id if viewer.id == contract.client_id else contract.client_id
         used = minutes.get(contract.id, 0)
         limit = contract.weekly_limit_minutes
         lines.append(ContractLine(contract, names.get(other, ""), used,
-                                  min(100, 100 * used // limit) if limit else 0))
-    reviews = [line for line in _invoice_lines(queries.viewer_invoices(db, viewer))
-               if line.invoice.status == "in_review"]
+                                  min(100, 100 * used // limit) if limit else 0,
+                                  last_minutes.get(contract.id, 0)))
+    all_invoices = _invoice_lines(queries.viewer_invoices(db, viewer))
+    reviews = [line for line in all_invoices if line.invoice.status == "in_review"]
+    recent = [line for line in all_invoices if line.invoice.status != "in_review"][:5]
     total_minutes = sum(line.week_minutes for line in lines)
     return render(request, "dashboard.html", {
         "nav": "dashboard",
         "lines": lines,
         "reviews": reviews,
+        "recent": recent,
         "this_week": this_week,
+        "last_week": last_week,
         "week_end": this_week + timedelta(days=6),
         "today": today_in(request),
         "total_minutes": total_minutes,
