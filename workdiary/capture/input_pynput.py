@@ -6,6 +6,7 @@ the key argument is dropped unread, so which keys were pressed is never seen by 
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -64,6 +65,7 @@ class PynputInputCounter:
         listeners, self._listeners = self._listeners, []
         for listener in listeners:
             listener.stop()
+            _disable_recording(listener)
         for listener in listeners:
             if listener.is_alive() and listener is not threading.current_thread():
                 listener.join(timeout=2.0)
@@ -91,6 +93,23 @@ class PynputInputCounter:
 
     def _on_move(self, _x: int, _y: int, _injected: bool = False) -> None:
         self._tally.on_move()
+
+
+def _disable_recording(listener: Any) -> None:
+    """Make pynput's X11 listener thread end now.
+
+    pynput's ``stop()`` sends RECORD's "disable context" on the recording (data) connection,
+    where it stays queued while that connection's thread sits blocked reading; with both
+    listeners running the thread then lingers until the next input event. The RECORD protocol
+    wants the disable on a control connection: pynput keeps one (``_display_stop``, private),
+    so send it there, which ends the recording at once. Harmless if already stopped.
+    """
+    control = getattr(listener, "_display_stop", None)
+    context = getattr(listener, "_context", None)
+    if control is not None and context is not None:
+        with contextlib.suppress(Exception):  # connection already gone: nothing left to stop
+            control.record_disable_context(context)
+            control.flush()
 
 
 def _wait_ready(listener: Any, timeout: float) -> bool:
