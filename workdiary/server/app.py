@@ -10,7 +10,7 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.openapi.utils import get_openapi
 from starlette.concurrency import run_in_threadpool
 
@@ -74,7 +74,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
     from workdiary.server.api import api_router
 
     app.include_router(api_router, prefix=API_PREFIX)
-    _api_only_openapi(app)
+    _api_only_openapi(app, api_router)
     if importlib.util.find_spec("workdiary.server.web") is not None:
         web = importlib.import_module("workdiary.server.web")
         if hasattr(web, "install"):
@@ -82,12 +82,17 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
     return app
 
 
-def _api_only_openapi(app: FastAPI) -> None:
+def _api_only_openapi(app: FastAPI, api_router: APIRouter) -> None:
     """The OpenAPI document lists the JSON API only, whatever pages are mounted beside it."""
+
+    def is_api(route: object) -> bool:
+        # Newer FastAPI keeps an included router as one lazy route; older ones flatten it.
+        return (getattr(route, "original_router", None) is api_router
+                or str(getattr(route, "path", "")).startswith(API_PREFIX + "/"))
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            routes = [r for r in app.routes if getattr(r, "path", "").startswith(API_PREFIX)]
+            routes = [r for r in app.routes if is_api(r)]
             app.openapi_schema = get_openapi(
                 title=app.title, version=app.version, routes=routes,
                 description="The workdiary marketplace API. Errors: "

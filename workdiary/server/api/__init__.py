@@ -3,7 +3,8 @@
 from fastapi import APIRouter
 
 from workdiary.server.api import auth, contracts, devices, invoices, screenshots, segments, weeks
+from workdiary.server.api.schemas import ERROR_RESPONSES
 
-api_router = APIRouter()
+api_router = APIRouter(responses=ERROR_RESPONSES)
 for _module in (auth, devices, contracts, segments, screenshots, weeks, invoices):
     api_router.include_router(_module.router)

@@ -12,6 +12,33 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    """Every error: ``{"error": {"code": "...", "message": "..."}}``."""
+
+    error: ErrorDetail
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
+    status: {"model": ErrorBody, "description": text}
+    for status, text in (
+        (400, "Malformed request (e.g. invalid JSON)."),
+        (401, "Missing, unknown or revoked API token."),
+        (403, "Not allowed for the caller's role."),
+        (404, "Not found, or not visible to the caller."),
+        (405, "Method not allowed."),
+        (409, "Conflicts with stored state (e.g. a different body under a stored id)."),
+        (413, "Body or image too large."),
+        (422, "Invalid request fields."),
+        (429, "Too many failed logins."),
+    )
+}
+
+
 class TokenCreate(Strict):
     email: str = Field(min_length=3, max_length=254)
     password: str = Field(min_length=1, max_length=1024)
