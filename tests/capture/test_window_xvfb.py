@@ -36,9 +36,8 @@ def probe(own_xvfb: XServer) -> Iterator[X11WindowProbe]:
     probe.close()
 
 
-def _focus(server: XServer, window_id: int, *, pump: ColourWindow) -> None:
+def _focus(server: XServer, window_id: int) -> None:
     xdotool(server.name, "windowfocus", "--sync", str(window_id))
-    pump.pump(0.05)
 
 
 def _set_net_active(server: XServer, window_id: int | None) -> None:
@@ -61,9 +60,9 @@ def test_without_a_window_manager_the_input_focus_is_used(
 ) -> None:
     editor, other = windows
     _set_net_active(own_xvfb, None)
-    _focus(own_xvfb, editor.window_id(), pump=editor)
+    _focus(own_xvfb, editor.window_id)
     assert probe.active_window() == ActiveWindow(app="Workdiaryeditor", title=TITLE)
-    _focus(own_xvfb, other.window_id(), pump=other)
+    _focus(own_xvfb, other.window_id)
     assert probe.active_window() == ActiveWindow(app="Otherapp", title="Other window")
 
 
@@ -72,9 +71,9 @@ def test_focus_on_an_inner_widget_reports_its_application(
 ) -> None:
     editor, _ = windows
     _set_net_active(own_xvfb, None)
-    inner = int(editor.root.winfo_children()[0].winfo_id())  # the canvas, a child window
-    assert inner != editor.window_id()
-    _focus(own_xvfb, inner, pump=editor)
+    inner = editor.inner_id  # the canvas, a child window
+    assert inner != editor.window_id
+    _focus(own_xvfb, inner)
     assert probe.active_window() == ActiveWindow(app="Workdiaryeditor", title=TITLE)
 
 
@@ -82,8 +81,8 @@ def test_net_active_window_wins_over_the_input_focus(
     probe: X11WindowProbe, own_xvfb: XServer, windows: tuple[ColourWindow, ColourWindow]
 ) -> None:
     editor, other = windows
-    _focus(own_xvfb, other.window_id(), pump=other)
-    _set_net_active(own_xvfb, editor.window_id())
+    _focus(own_xvfb, other.window_id)
+    _set_net_active(own_xvfb, editor.window_id)
     try:
         assert probe.active_window() == ActiveWindow(app="Workdiaryeditor", title=TITLE)
     finally:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import select
 import shutil
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
 
 from Xlib import display as xdisplay
 from Xlib.ext import randr
@@ -175,48 +177,34 @@ def xdotool(display_name: str, *args: str) -> str:
 
 
 class ColourWindow:
-    """An undecorated Tk window of solid colour blocks at a fixed place on the screen."""
+    """An undecorated Tk window of solid colour blocks at a fixed place, in its own process."""
 
     def __init__(
-        self,
-        display_name: str,
-        x: int,
-        y: int,
-        blocks: Sequence[tuple[int, int, int, int, str]],
-        *,
-        width: int,
-        height: int,
-        title: str = "colours",
-        class_name: str = "Colours",
+        self, display_name: str, x: int, y: int, blocks: Sequence[tuple[int, int, int, int, str]],
+        *, width: int, height: int, title: str = "colours", class_name: str = "Colours",
     ) -> None:
-        import tkinter
-
-        self.root: Any = tkinter.Tk(screenName=display_name, className=class_name)
-        self.root.title(title)
-        self.root.overrideredirect(True)  # no window manager anyway; keep the geometry exact
-        self.root.geometry(f"{width}x{height}+{x}+{y}")
-        canvas = tkinter.Canvas(
-            self.root,
-            width=width,
-            height=height,
-            highlightthickness=0,
-            borderwidth=0,
-            background="black",
+        spec = {"display": display_name, "x": x, "y": y, "blocks": list(blocks), "width": width,
+                "height": height, "title": title, "class_name": class_name}
+        self.process = subprocess.Popen(
+            [sys.executable, str(Path(__file__).with_name("colour_window_app.py")),
+             json.dumps(spec)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
         )
-        canvas.place(x=0, y=0)
-        for bx, by, bw, bh, colour in blocks:
-            canvas.create_rectangle(bx, by, bx + bw, by + bh, fill=colour, width=0)
-        self.pump(0.3)
-
-    def pump(self, seconds: float) -> None:
-        """Let Tk map and paint the window."""
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            self.root.update()
-            time.sleep(0.01)
-
-    def window_id(self) -> int:
-        return int(self.root.wm_frame(), 16)
+        assert self.process.stdout is not None
+        ready, _, _ = select.select([self.process.stdout], [], [], 20)
+        line = self.process.stdout.readline() if ready else ""
+        if not line:
+            self.close()
+            raise RuntimeError(f"The Tk colour window did not come up on {display_name}.")
+        ids = json.loads(line)
+        self.window_id: int = ids["frame"]  # the toplevel (carries WM_CLASS and the title)
+        self.inner_id: int = ids["inner"]  # the canvas inside it
 
     def close(self) -> None:
-        self.root.destroy()
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
