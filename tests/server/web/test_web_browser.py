@@ -9,7 +9,7 @@ test-artifacts/web/.
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -34,12 +34,14 @@ ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "web"
 PASSWORD = "correct horse battery"
 DAY_START = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)  # Tuesday; 09:00 in Berlin
 AFTER_DAY = datetime(2026, 11, 24, 20, 0, tzinfo=UTC)
+CREATED = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
+WEEK_BOUNDARY = datetime(2026, 11, 23, tzinfo=UTC)
 IN_REVIEW = datetime(2026, 11, 30, 13, 0, tzinfo=UTC)  # the week locked at 12:00 UTC
 
 
 def test_client_reviews_disputes_and_approves_in_chromium(tmp_path: Path) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    clock = FakeClock(AFTER_DAY)
+    clock = FakeClock(WEEK_BOUNDARY)
     settings = Settings.from_env(
         database_url=f"sqlite:///{tmp_path / 'server.sqlite3'}", data_dir=tmp_path / "srv",
         secret_key="browser-test-secret-" + "y" * 32, close_weeks_interval=0, environ={},
@@ -47,21 +49,29 @@ def test_client_reviews_disputes_and_approves_in_chromium(tmp_path: Path) -> Non
     app = create_app(settings, clock=clock)
     with app.state.sessionmaker() as db:
         user_service.create_user(db, email="clara@example.com", name="Clara Client",
-                                 role="client", password=PASSWORD, now=AFTER_DAY)
+                                 role="client", password=PASSWORD, now=CREATED)
         user_service.create_user(db, email="fred@example.com", name="Fred Lancer",
-                                 role="freelancer", password=PASSWORD, now=AFTER_DAY)
+                                 role="freelancer", password=PASSWORD, now=CREATED)
         contract_id = contract_service.create_contract(
             db, client_email="clara@example.com", freelancer_email="fred@example.com",
-            title="Checkout redesign", rate_cents=4500, now=AFTER_DAY,
+            title="Checkout redesign", rate_cents=4500, now=CREATED,
             weekly_limit_minutes=30 * 60).id
 
     with serve(app) as base, chromium(tmp_path / "home") as browser:
         with httpx.Client(base_url=base, timeout=30) as http:
             headers, device = register(http, email="fred@example.com", password=PASSWORD)
+            # Half an hour either side of the UTC week boundary (05:30 in Kolkata), synced
+            # on Monday morning before the previous week locks at 12:00 UTC ...
+            clock.advance((WEEK_BOUNDARY + timedelta(hours=6) - clock.now()).total_seconds())
             verdicts = upload_day(http, headers=headers, device=device, contract_id=contract_id,
-                                  start=DAY_START, count=24)
-        assert len(verdicts) == 24
-        assert {v["status"] for v in verdicts} <= {"protected", "unprotected"}, verdicts
+                                  start=WEEK_BOUNDARY - timedelta(minutes=30), count=6)
+            # ... and a working day (4 hours) on Tuesday, synced that evening.
+            clock.advance((AFTER_DAY - clock.now()).total_seconds())
+            verdicts += upload_day(http, headers=headers, device=device,
+                                   contract_id=contract_id, start=DAY_START, count=24)
+        assert len(verdicts) == 30
+        rejected = [v for v in verdicts if v["status"] == "rejected"]
+        assert not rejected, [v.get("reasons") for v in rejected]
 
         clock.advance((IN_REVIEW - clock.now()).total_seconds())
         with app.state.sessionmaker() as db:
@@ -114,16 +124,23 @@ def test_client_reviews_disputes_and_approves_in_chromium(tmp_path: Path) -> Non
         assert page.locator(".mark-disputed").count() == 1
         page.screenshot(path=str(ARTIFACTS / "diary-disputed.png"))
 
-        # Approve the week on its timesheet: 23 undisputed segments x 10 min at $45/h.
+        # A local day that holds the UTC week boundary shows where the billing week starts.
+        page.goto(f"{base}/contracts/{contract_id}/diary/2026-11-23?tz=Asia/Kolkata")
+        assert "changes on this day at 05:30" in page.locator(".notice-week").inner_text()
+        assert page.locator(".cell.week-start").count() == 1
+        page.screenshot(path=str(ARTIFACTS / "diary-week-boundary.png"), full_page=True)
+        page.goto(diary_url)
+
+        # Approve the week on its timesheet: 26 undisputed segments x 10 min at $45/h.
         page.click("text=Timesheet, week of Mon 23 Nov")
         page.wait_for_load_state("networkidle")
         assert "The screenshot shows work for another client" in page.content()
         page.screenshot(path=str(ARTIFACTS / "timesheet-review.png"), full_page=True)
         approve = page.locator("button", has_text="Approve")
-        assert approve.inner_text() == "Approve $172.50"
+        assert approve.inner_text() == "Approve $195.00"
         approve.click()
         page.wait_for_load_state("networkidle")
-        assert "approved: $172.50 will be paid" in page.locator(".flash").inner_text()
+        assert "approved: $195.00 will be paid" in page.locator(".flash").inner_text()
         page.screenshot(path=str(ARTIFACTS / "timesheet.png"), full_page=True)
 
         page.goto(f"{base}/invoices")
