@@ -35,12 +35,16 @@ class RecordingStore(Protocol):
 
 def noisy_jpeg(rng: random.Random, target_bytes: int = 100_000, width: int = 640) -> bytes:
     """A decodable JPEG of roughly ``target_bytes`` (random noise compresses badly, as wanted)."""
-    height = max(16, int(target_bytes / (width * 0.9)))
-    noise = rng.randbytes(width * height * 3)
-    image = Image.frombytes("RGB", (width, height), noise)
-    out = io.BytesIO()
-    image.save(out, "JPEG", quality=60)
-    return out.getvalue()
+    def encode(height: int) -> bytes:
+        image = Image.frombytes("RGB", (width, height), rng.randbytes(width * height * 3))
+        out = io.BytesIO()
+        image.save(out, "JPEG", quality=60)
+        return out.getvalue()
+
+    height = max(16, int(target_bytes / (width * 0.5)))
+    first = encode(height)
+    # One correction: noise compresses about evenly, so bytes scale with the height.
+    return encode(max(16, int(height * target_bytes / len(first))))
 
 
 def record_segment(store: RecordingStore, contract_id: str, start: datetime, minutes: int, *,
