@@ -79,7 +79,7 @@ def week_segments(db: Session, contract_id: str, week: date) -> list[SegmentRow]
 
 def segment_shape(row: SegmentRow) -> dict[str, Any]:
     """A stored segment in the diary shape of the HTTP API."""
-    body = row.body or {}
+    body: dict[str, Any] = dict(row.body or {})
     return {
         "id": row.id,
         "contract_id": row.contract_id,

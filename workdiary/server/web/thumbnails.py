@@ -23,10 +23,10 @@ def make_thumbnail(data: bytes, width: int = THUMB_WIDTH) -> bytes | None:
         with Image.open(io.BytesIO(data)) as image:
             height = max(1, round(image.height * width / max(1, image.width)))
             image.draft("RGB", (width, height))
-            image = image.convert("RGB")
-            image.thumbnail((width, height), Image.Resampling.BILINEAR)
+            small = image.convert("RGB")
+            small.thumbnail((width, height), Image.Resampling.BILINEAR)
             out = io.BytesIO()
-            image.save(out, "JPEG", quality=THUMB_QUALITY, optimize=True)
+            small.save(out, "JPEG", quality=THUMB_QUALITY, optimize=True)
             return out.getvalue()
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
         return None
