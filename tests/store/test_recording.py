@@ -187,3 +187,26 @@ def test_segments_between_and_contract_filter(store: LocalStore) -> None:
     assert [s.id for s in everything] == ["s1", "s2"]
     assert [s.id for s in store.segments_between(T0, T0 + timedelta(hours=1), "c-2")] == ["s2"]
     assert store.segments_between(T0 + timedelta(minutes=11), T0 + timedelta(hours=1)) == []
+
+
+def test_redaction_replaces_the_picture_and_clears_the_signature(store: LocalStore) -> None:
+    _record(store, "s1", T0, 2, close=False)
+    store.add_screenshot(
+        "s1", ScreenshotRef(taken_at=T0, sha256="11" * 32, width=10, height=5, size=8),
+        jpeg=b"original", thumbnail=b"thumb",
+    )
+    store.close_segment("s1", T0 + timedelta(minutes=2))
+    store.set_signature("s1", "sig")
+    new = ScreenshotRef(taken_at=T0, sha256="22" * 32, width=10, height=5, thumb_sha256="33" * 32)
+    segment = store.redact_screenshot("s1", "11" * 32, new, b"redacted!", b"th2")
+    (shot,) = segment.screenshots
+    assert shot.sha256 == "22" * 32 and shot.redacted and shot.size == len(b"redacted!")
+    assert segment.redacted and segment.signature == ""
+    assert store.screenshot_path("11" * 32) is None  # the unredacted picture is gone
+    path = store.screenshot_path("22" * 32)
+    assert path is not None and path.read_bytes() == b"redacted!"
+    with pytest.raises(StoreError, match="no screenshot"):
+        store.redact_screenshot("s1", "11" * 32, new, b"x", None)
+    store.record_verdict("s1", "protected", 2, [])
+    with pytest.raises(StoreError, match="already uploaded"):
+        store.redact_screenshot("s1", "22" * 32, new, b"x", None)

@@ -39,6 +39,12 @@ class StoreBase:
         conn.execute("INSERT INTO settings (key, value) VALUES ('device_id', ?)", (device,))
         return device
 
+    @staticmethod
+    def _sha_in_use(conn: sqlite3.Connection, sha: str) -> bool:
+        return conn.execute(
+            "SELECT 1 FROM screenshots WHERE sha256 = ? LIMIT 1", (sha,)
+        ).fetchone() is not None
+
     def _pk(self, conn: sqlite3.Connection, segment_id: str) -> int:
         row = conn.execute("SELECT pk FROM segments WHERE id = ?", (segment_id,)).fetchone()
         if row is None:

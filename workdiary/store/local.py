@@ -10,11 +10,14 @@ from workdiary.store.files import ScreenshotFiles
 from workdiary.store.migrations import MIGRATIONS, Migration
 from workdiary.store.queries import QueriesMixin
 from workdiary.store.recording import RecordingMixin
+from workdiary.store.redaction import RedactionMixin
 from workdiary.store.settings import ContractsMixin, SettingsMixin
 from workdiary.store.sync_state import SyncStateMixin
 
 
-class LocalStore(SettingsMixin, ContractsMixin, RecordingMixin, QueriesMixin, SyncStateMixin):
+class LocalStore(
+    SettingsMixin, ContractsMixin, RecordingMixin, RedactionMixin, QueriesMixin, SyncStateMixin
+):
     """One SQLite file (WAL) plus ``screenshots/`` beside it. Thread-safe: one connection
     used under a lock, every write its own committed transaction."""
 

@@ -235,12 +235,6 @@ class RecordingMixin(StoreBase):
             if not self._sha_in_use(conn, sha):
                 self._files.remove(sha)
 
-    @staticmethod
-    def _sha_in_use(conn: sqlite3.Connection, sha: str) -> bool:
-        return conn.execute(
-            "SELECT 1 FROM screenshots WHERE sha256 = ? LIMIT 1", (sha,)
-        ).fetchone() is not None
-
     def _refuse_if_uploaded(self, conn: sqlite3.Connection, segment_id: str, what: str) -> None:
         row = conn.execute("SELECT uploaded FROM segments WHERE id = ?", (segment_id,)).fetchone()
         if row is None:
