@@ -1,0 +1,128 @@
+"""The desktop GUI built from fakes: FakeClock, fake screen and input, a LocalStore in tmp_path,
+the real Tracker on its real TrackerThread. Qt runs offscreen (set before QApplication exists);
+the one real-tray test runs in a subprocess under its own Xvfb."""
+
+from __future__ import annotations
+
+import os
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+os.environ["DBUS_SESSION_BUS_ADDRESS"] = "disabled:"
+
+import hashlib
+import io
+import random
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from PIL.Image import Image
+
+from workdiary.capture.base import EncodedScreenshot, InputCounts
+from workdiary.capture.fakes import FakeInputCounter, FakeScreenGrabber
+from workdiary.core.clock import FakeClock
+from workdiary.core.model import Contract
+from workdiary.store import LocalStore
+from workdiary.tracker.engine import Tracker
+from workdiary.tracker.events import TrackerEvent
+from workdiary.ui.review import ScreenshotReview
+from workdiary.ui.session import DesktopSession
+from workdiary.ui.taskman import TaskManager
+from workdiary.ui.tracker_thread import TrackerThread
+
+TZ = ZoneInfo("Europe/Berlin")
+
+
+def small_encode(image: Image, *, blur: bool) -> EncodedScreenshot:
+    """Real JPEG bytes (so redaction can decode them), cheap settings."""
+    def jpeg(picture: Image) -> bytes:
+        out = io.BytesIO()
+        picture.save(out, "JPEG", quality=40)
+        return out.getvalue()
+
+    full, thumb = jpeg(image), jpeg(image.resize((80, 45)))
+    return EncodedScreenshot(
+        jpeg=full, thumbnail=thumb, sha256=hashlib.sha256(full).hexdigest(),
+        thumb_sha256=hashlib.sha256(thumb).hexdigest(), width=image.width,
+        height=image.height, blurred=blur,
+    )
+
+
+@dataclass
+class Rig:
+    session: DesktopSession
+    tracker: Tracker
+    control: TrackerThread
+    clock: FakeClock
+    store: LocalStore
+    keyboard: FakeInputCounter
+    events: list[TrackerEvent] = field(default_factory=list)
+
+    def run(self, seconds: int, input_every: int | None = None) -> None:
+        """Tick once per simulated second on the tracker's own thread; wait for the writes."""
+        def steps() -> None:
+            for second in range(seconds):
+                if input_every and second % input_every == 0:
+                    self.keyboard.feed(InputCounts(
+                        keys=3, moves=5, active_seconds=1,
+                        last_input_monotonic=self.clock.monotonic()))
+                self.clock.advance(1)
+                self.tracker.tick()
+
+        self.control.call(steps).result(timeout=30)
+        self.tracker.flush()
+
+    def of(self, kind: type[Any]) -> list[Any]:
+        self.tracker.flush()
+        return [event for event in list(self.events) if isinstance(event, kind)]
+
+
+@pytest.fixture
+def contracts(make_contract: Callable[..., Contract]) -> list[Contract]:
+    return [
+        make_contract("c-1", segment_minutes=1, screenshots_per_segment=1, idle_minutes=2),
+        make_contract("c-2", segment_minutes=10, screenshots_per_segment=3, blur=True,
+                      window_titles=True, allow_redaction=False, capture="active"),
+    ]
+
+
+@pytest.fixture
+def rig(tmp_path: Path, fake_clock: FakeClock, contracts: list[Contract], qtbot: Any
+        ) -> Iterator[Rig]:
+    store = LocalStore(tmp_path / "workdiary.sqlite3", clock=fake_clock)
+    store.replace_contracts(contracts)
+    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tracker-worker")
+    keyboard = FakeInputCounter()
+    events: list[TrackerEvent] = []
+    review = ScreenshotReview(store, fake_clock.now)
+    holder: dict[str, DesktopSession] = {}
+
+    def on_event(event: TrackerEvent) -> None:
+        events.append(event)
+        review.on_event(event)
+        if "session" in holder:
+            holder["session"].post_event(event)
+
+    tracker = Tracker(
+        store=store, clock=fake_clock, screen=FakeScreenGrabber(320, 180),
+        input_counter=keyboard, encode=small_encode, executor=executor,
+        rng=random.Random(7), on_event=on_event, idle_decision=lambda period: None,
+    )
+    control = TrackerThread(tracker, fake_clock)
+    session = DesktopSession(store=store, control=control, taskman=TaskManager(executor),
+                             review=review, clock=fake_clock, tz=TZ)
+    holder["session"] = session
+    control.start()
+    yield Rig(session, tracker, control, fake_clock, store, keyboard, events)
+    session.shutdown()
+    executor.shutdown(wait=True)
+    store.close()
+
+
+def started(rig: Rig) -> datetime:
+    return rig.clock.now()

@@ -1,0 +1,124 @@
+"""Puts the windows together around one DesktopSession: tray (or the main window when no tray
+host exists), screenshot preview, redaction, idle prompts, diary."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from PySide6.QtCore import QObject
+
+from workdiary.core.model import Contract, ScreenshotRef, Segment
+from workdiary.tracker.events import IdlePeriod
+from workdiary.ui.diary_window import DiaryWindow
+from workdiary.ui.idle_prompt import IdlePrompt
+from workdiary.ui.main_window import MainWindow
+from workdiary.ui.preview import Confirm, ScreenshotPreview, ask
+from workdiary.ui.redact_dialog import RedactDialog
+from workdiary.ui.session import DesktopSession
+from workdiary.ui.tray import Tray
+
+NO_TRAY_NOTE = (
+    "There is no system tray in this session (no panel with a notification area is running), "
+    "so workdiary runs in this window. Closing it clocks out and quits.")
+
+
+class Desktop(QObject):
+    """The GUI of one session. ``on_quit`` ends the event loop (after the session shut down)."""
+
+    def __init__(self, session: DesktopSession, *, tray_available: bool,
+                 on_quit: Callable[[], None], confirm: Confirm = ask,
+                 note: str | None = None) -> None:
+        super().__init__()
+        self.session = session
+        self._on_quit = on_quit
+        self._confirm = confirm
+        notes = [n for n in (note, None if tray_available else NO_TRAY_NOTE) if n]
+        self.main_window = MainWindow(session, tray_note=" ".join(notes) or None,
+                                      hide_on_close=tray_available)
+        self.main_window.open_diary.connect(self.open_diary)
+        self.main_window.quit_requested.connect(self.quit)
+        self.tray: Tray | None = None
+        if tray_available:
+            self.tray = Tray(session)
+            self.tray.open_window.connect(self.show_window)
+            self.tray.open_diary.connect(self.open_diary)
+            self.tray.quit_requested.connect(self.quit)
+        self.preview = ScreenshotPreview(session, confirm=confirm)
+        self.preview.redact_requested.connect(self.open_redaction)
+        session.screenshot_taken.connect(
+            lambda segment_id, shot: self.preview.show_shot(
+                segment_id, shot, _redaction_allowed(session.contract)))
+        session.idle_ended.connect(self.ask_idle)
+        self.diary: DiaryWindow | None = None
+        self.redaction: RedactDialog | None = None
+        self.idle_prompts: list[IdlePrompt] = []
+        self._quitting = False
+
+    def start(self, *, show_window: bool | None = None) -> None:
+        """Load contracts and totals; show the tray, and the window when asked or trayless."""
+        self.session.load_contracts()
+        self.session.refresh()
+        if self.tray is not None:
+            self.tray.show()
+        if show_window or self.tray is None:
+            self.show_window()
+
+    def show_window(self) -> None:
+        self.main_window.show()
+        self.main_window.raise_()
+        self.main_window.activateWindow()
+
+    def open_diary(self) -> DiaryWindow:
+        if self.diary is None:
+            self.diary = DiaryWindow(self.session, _today(self.session), confirm=self._confirm)
+            self.diary.review_shot.connect(self._review_from_diary)
+        else:
+            self.diary.reload()
+        self.diary.show()
+        self.diary.raise_()
+        return self.diary
+
+    def _review_from_diary(self, segment: Segment, shot: ScreenshotRef) -> None:
+        contract = next((c for c in self.session.contracts if c.id == segment.contract_id), None)
+        self.preview.show_shot(segment.id, shot, _redaction_allowed(contract))
+
+    def open_redaction(self, segment_id: str, shot: ScreenshotRef) -> RedactDialog:
+        if self.redaction is not None:
+            self.redaction.close()
+        self.redaction = RedactDialog(self.session, segment_id, shot)
+        self.redaction.accepted.connect(self.preview.hide)
+        if self.diary is not None:
+            self.redaction.accepted.connect(self.diary.reload)
+        self.redaction.show()
+        return self.redaction
+
+    def ask_idle(self, period: IdlePeriod) -> IdlePrompt:
+        prompt = IdlePrompt(self.session, period)
+        prompt.finished.connect(lambda _result: self.idle_prompts.remove(prompt))
+        self.idle_prompts.append(prompt)
+        prompt.show()
+        return prompt
+
+    def quit(self) -> None:
+        """Clock out (everything written), stop syncing, close the windows, end the loop."""
+        if self._quitting:
+            return
+        self._quitting = True
+        self.session.shutdown()
+        if self.tray is not None:
+            self.tray.hide()
+        for window in (self.preview, self.diary, self.redaction, *self.idle_prompts):
+            if window is not None:
+                window.close()
+        self.main_window.hide_on_close = True  # closing now must not ask to quit again
+        self.main_window.close()
+        self._on_quit()
+
+
+def _redaction_allowed(contract: Contract | None) -> bool:
+    return contract is None or contract.policy.allow_redaction
+
+
+def _today(session: DesktopSession) -> date:
+    return session.clock.now().astimezone(session.tz).date()

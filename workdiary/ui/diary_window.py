@@ -1,0 +1,195 @@
+"""A day of the local work diary: time, activity, memo (editable until upload), status,
+screenshots; previous / next day. Reads go through the session (the store's worker)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workdiary.core.activity import activity_of
+from workdiary.core.model import ScreenshotRef, Segment, SegmentKind
+from workdiary.store import SyncInfo
+from workdiary.ui.preview import Confirm, ask
+from workdiary.ui.session import DesktopSession
+from workdiary.ui.summary import hours_minutes
+
+COLUMNS = ("Time", "Minutes", "Activity", "Memo", "Status", "Screenshots")
+MEMO = COLUMNS.index("Memo")
+SHOTS = COLUMNS.index("Screenshots")
+
+
+def status_text(segment: Segment, info: SyncInfo) -> str:
+    """Where the segment stands, in words."""
+    if info.closed_at is None:
+        return "recording"
+    if segment.kind is SegmentKind.TOMBSTONE:
+        return "deleted" + (" (server copy deleted at next sync)" if info.delete_pending else "")
+    if info.sync_state == "quarantined":
+        return f"refused by the server: {info.quarantine_reason}"
+    if info.uploaded:
+        text = info.server_status or "uploaded"
+        return text + (f" ({', '.join(info.server_reasons)})" if info.server_reasons else "")
+    return "waiting for upload" + (f" ({info.last_error})" if info.last_error else "")
+
+
+class DiaryWindow(QWidget):
+    review_shot = Signal(object, object)  # Segment, ScreenshotRef: opens the preview
+
+    def __init__(self, session: DesktopSession, day: date, *, confirm: Confirm = ask) -> None:
+        super().__init__()
+        self.setObjectName("Diary")
+        self.setWindowTitle("workdiary: diary")
+        self.session, self.day, self._confirm = session, day, confirm
+        self.rows: list[tuple[Segment, SyncInfo]] = []
+        self._filling = False
+        layout = QVBoxLayout(self)
+        nav = QHBoxLayout()
+        self.previous_button = QPushButton("◀ Previous day")
+        self.next_button = QPushButton("Next day ▶")
+        self.day_label = QLabel(objectName="DayTitle", alignment=Qt.AlignmentFlag.AlignCenter)
+        self.previous_button.clicked.connect(lambda: self.show_day(self.day - timedelta(days=1)))
+        self.next_button.clicked.connect(lambda: self.show_day(self.day + timedelta(days=1)))
+        nav.addWidget(self.previous_button)
+        nav.addWidget(self.day_label, 1)
+        nav.addWidget(self.next_button)
+        layout.addLayout(nav)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                                   | QAbstractItemView.EditTrigger.EditKeyPressed)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setIconSize(QSize(96, 54))
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(MEMO, QHeaderView.ResizeMode.Stretch)
+        self.table.itemChanged.connect(self._memo_edited)
+        self.table.cellDoubleClicked.connect(self._open_shot)
+        layout.addWidget(self.table, 1)
+        bottom = QHBoxLayout()
+        self.totals_label = QLabel(objectName="Total")
+        self.delete_button = QPushButton("Delete segment…")
+        self.delete_button.clicked.connect(self._delete_selected)
+        bottom.addWidget(self.totals_label, 1)
+        bottom.addWidget(self.delete_button)
+        layout.addLayout(bottom)
+        self.resize(900, 480)
+        session.segment_deleted.connect(lambda _id: self.reload())
+        self.show_day(day)
+
+    def reload(self) -> None:
+        self.show_day(self.day)
+
+    def show_day(self, day: date) -> None:
+        self.day = day
+        self.day_label.setText(f"{day:%A %d %B %Y} (times in {self.session.tz.key})")
+        self.session.load_day(day, lambda rows, day=day: self._fill(day, rows))
+
+    def _fill(self, day: date, rows: list[Any]) -> None:
+        if day != self.day:
+            return  # the user moved on to another day meanwhile
+        self._filling = True
+        self.rows = rows
+        tz = self.session.tz
+        self.table.setRowCount(len(rows))
+        tracked = active = 0
+        for row, (segment, info) in enumerate(rows):
+            activity = activity_of(segment.minutes)
+            if segment.kind is not SegmentKind.TOMBSTONE:
+                tracked += segment.tracked_seconds
+                active += activity.active_minutes
+            editable = not info.uploaded and segment.kind is not SegmentKind.TOMBSTONE
+            cells = (
+                f"{segment.start.astimezone(tz):%H:%M}–{segment.end.astimezone(tz):%H:%M}",
+                str(segment.tracked_minutes),
+                "▮" * activity.bars + "▯" * (10 - activity.bars) if segment.minutes else "–",
+                segment.memo,
+                status_text(segment, info),
+                _shots_text(segment.screenshots),
+            )
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+                if column == MEMO and editable:
+                    flags |= Qt.ItemFlag.ItemIsEditable
+                item.setFlags(flags)
+                self.table.setItem(row, column, item)
+            self._load_thumbnail(row, segment)
+            self.table.setRowHeight(row, 62)
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setSectionResizeMode(MEMO, QHeaderView.ResizeMode.Stretch)
+        self.totals_label.setText(f"Day total: {hours_minutes(tracked)} h tracked, {active} "
+                                  f"active minute{'s' if active != 1 else ''}, "
+                                  f"{len(rows)} segment{'s' if len(rows) != 1 else ''}")
+        self._filling = False
+
+    def _load_thumbnail(self, row: int, segment: Segment) -> None:
+        shot = next((s for s in segment.screenshots if s.sha256), None)
+        if shot is None or shot.sha256 is None:
+            return
+        sha, store = shot.sha256, self.session.store
+        self.session.read_file(lambda: store.thumbnail_path(sha),
+                               self._thumbnail_setter(row, segment.id))
+
+    def _thumbnail_setter(self, row: int, segment_id: str) -> Callable[[bytes | None], None]:
+        def put(data: bytes | None) -> None:
+            item = self.table.item(row, SHOTS)
+            if (data is None or item is None or row >= len(self.rows)
+                    or self.rows[row][0].id != segment_id):
+                return
+            pixmap = QPixmap()
+            if pixmap.loadFromData(data):
+                self._filling = True
+                item.setIcon(pixmap)
+                self._filling = False
+        return put
+
+    def _memo_edited(self, item: QTableWidgetItem) -> None:
+        if self._filling or item.column() != MEMO:
+            return
+        segment, _info = self.rows[item.row()]
+        self.session.set_segment_memo(segment.id, item.text())
+
+    def _open_shot(self, row: int, column: int) -> None:
+        if column != SHOTS or row >= len(self.rows):
+            return
+        segment, info = self.rows[row]
+        shot = next((s for s in segment.screenshots if s.sha256), None)
+        if shot is not None and not info.uploaded:
+            self.review_shot.emit(segment, shot)
+
+    def _delete_selected(self) -> None:
+        row = self.table.currentRow()
+        if row < 0 or row >= len(self.rows):
+            return
+        segment, _info = self.rows[row]
+        if not self._confirm(self, "Delete this segment's time? It will not be billed; a "
+                                   "tombstone keeps its place. This cannot be undone."):
+            return
+        self.session.delete_segment(segment.id, lambda outcome: self.reload())
+
+
+def _shots_text(shots: tuple[ScreenshotRef, ...]) -> str:
+    taken = sum(1 for s in shots if s.sha256)
+    failed = len(shots) - taken
+    redacted = sum(1 for s in shots if s.redacted)
+    parts = [f"{taken} taken"] if taken else []
+    if redacted:
+        parts.append(f"{redacted} redacted")
+    if failed:
+        parts.append(f"{failed} failed")
+    return ", ".join(parts) or "none"

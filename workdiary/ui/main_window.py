@@ -1,0 +1,204 @@
+"""The clock-in window: contracts with their tracking policy in words, memo, Clock in / out,
+this segment's activity, today's and this week's time, and the sync state."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workdiary.core.model import Contract
+from workdiary.ui.icons import state_icon
+from workdiary.ui.policy_text import describe_contract, describe_policy
+from workdiary.ui.session import DesktopSession, TrayState
+from workdiary.ui.summary import LOGIN_HINT, hours_minutes
+
+
+class MainWindow(QMainWindow):
+    open_diary = Signal()
+    quit_requested = Signal()
+
+    def __init__(self, session: DesktopSession, *, tray_note: str | None = None,
+                 hide_on_close: bool = True) -> None:
+        super().__init__()
+        self.session = session
+        self.hide_on_close = hide_on_close
+        self.setWindowTitle("workdiary")
+        self.setObjectName("MainWindow")
+        self.resize(720, 560)
+        self._build(tray_note)
+        session.changed.connect(self.render)
+        session.contracts_changed.connect(self._fill_contracts)
+        session.notice.connect(self.statusBar().showMessage)
+        self._fill_contracts()
+        self.render()
+
+    def _build(self, tray_note: str | None) -> None:
+        root = QWidget()
+        layout = QVBoxLayout(root)
+        self.status_label = QLabel(objectName="StatusLine")
+        layout.addWidget(self.status_label)
+        if tray_note:
+            note = QLabel(tray_note, objectName="Note", wordWrap=True)
+            layout.addWidget(note)
+
+        picker = QHBoxLayout()
+        self.contract_list = QListWidget(objectName="Contracts")
+        self.contract_list.setMinimumWidth(220)
+        self.contract_list.currentItemChanged.connect(lambda *_: self._show_policy())
+        picker.addWidget(self.contract_list, 2)
+        policy_box = QVBoxLayout()
+        self.contract_label = QLabel(objectName="ContractTitle", wordWrap=True)
+        self.policy_label = QLabel(objectName="Policy", wordWrap=True)
+        self.policy_label.setTextFormat(Qt.TextFormat.RichText)
+        self.policy_label.setAlignment(Qt.AlignmentFlag.AlignTop)
+        policy_box.addWidget(self.contract_label)
+        policy_box.addWidget(self.policy_label, 1)
+        picker.addLayout(policy_box, 3)
+        layout.addLayout(picker, 1)
+
+        self.empty_label = QLabel(objectName="Note", wordWrap=True)
+        self.empty_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.empty_label)
+
+        row = QHBoxLayout()
+        self.memo_edit = QLineEdit(placeholderText="Memo: what are you working on?")
+        self.memo_edit.editingFinished.connect(
+            lambda: self.session.set_memo(self.memo_edit.text()))
+        self.clock_in_button = QPushButton("Clock in", objectName="ClockIn")
+        self.clock_in_button.clicked.connect(self._clock_in)
+        self.clock_out_button = QPushButton("Clock out", objectName="ClockOut")
+        self.clock_out_button.clicked.connect(self.session.clock_out)
+        row.addWidget(self.memo_edit, 1)
+        row.addWidget(self.clock_in_button)
+        row.addWidget(self.clock_out_button)
+        layout.addLayout(row)
+
+        meters = QFrame(objectName="Meters")
+        grid = QGridLayout(meters)
+        self.segment_label = QLabel()
+        self.activity_bar = QProgressBar(objectName="Activity", maximum=10, textVisible=True)
+        self.activity_bar.setFormat("activity %v/10")
+        self.today_label = QLabel(objectName="Total")
+        self.week_label = QLabel(objectName="Total")
+        grid.addWidget(self.segment_label, 0, 0)
+        grid.addWidget(self.activity_bar, 0, 1)
+        grid.addWidget(self.today_label, 1, 0)
+        grid.addWidget(self.week_label, 1, 1)
+        layout.addWidget(meters)
+
+        sync_row = QHBoxLayout()
+        self.sync_label = QLabel(objectName="SyncLine", wordWrap=True)
+        self.sync_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        sync_button = QPushButton("Sync now")
+        sync_button.clicked.connect(self.session.sync_now)
+        diary_button = QPushButton("Open diary")
+        diary_button.clicked.connect(self.open_diary)
+        sync_row.addWidget(self.sync_label, 1)
+        sync_row.addWidget(sync_button)
+        sync_row.addWidget(diary_button)
+        layout.addLayout(sync_row)
+        self.setCentralWidget(root)
+
+    # -- rendering ------------------------------------------------------------------------
+
+    def selected_contract(self) -> Contract | None:
+        item = self.contract_list.currentItem()
+        return None if item is None else item.data(Qt.ItemDataRole.UserRole)
+
+    def _fill_contracts(self) -> None:
+        current = self.selected_contract()
+        self.contract_list.clear()
+        for contract in self.session.contracts:
+            item = QListWidgetItem(contract.title)
+            item.setData(Qt.ItemDataRole.UserRole, contract)
+            self.contract_list.addItem(item)
+            if current is not None and contract.id == current.id:
+                self.contract_list.setCurrentItem(item)
+        if self.contract_list.currentItem() is None and self.contract_list.count():
+            self.contract_list.setCurrentRow(0)
+        self.empty_label.setText(
+            "" if self.session.contracts else
+            f"No contracts on this computer yet. To fetch yours, {LOGIN_HINT}; they appear "
+            f"here when you open workdiary again.")
+        self.empty_label.setVisible(not self.session.contracts)
+        self._show_policy()
+        self.render()
+
+    def _show_policy(self) -> None:
+        contract = self.session.contract or self.selected_contract()
+        if contract is None:
+            self.contract_label.setText("")
+            self.policy_label.setText("")
+            return
+        self.contract_label.setText(describe_contract(contract))
+        items = "".join(f"<li>{line}</li>" for line in describe_policy(contract.policy))
+        self.policy_label.setText(f"<b>While you are clocked in on this contract:</b><ul>"
+                                  f"{items}</ul>")
+
+    def render(self) -> None:
+        s = self.session
+        tz = s.tz
+        state = s.tray_state
+        self.setWindowIcon(state_icon(state))
+        if s.busy:
+            text = "Working…"
+        elif s.clocked_in and s.contract is not None:
+            text = (f"Paused (idle since {s.idle_since.astimezone(tz):%H:%M}): "
+                    if state is TrayState.PAUSED and s.idle_since else "Tracking: ")
+            text += s.contract.title
+        else:
+            text = "Clocked out"
+        if s.problem:
+            text += f" — problem: {s.problem}"
+        self.status_label.setText(text)
+        self.status_label.setProperty("state", state.value)
+        self.status_label.style().unpolish(self.status_label)
+        self.status_label.style().polish(self.status_label)
+        self.contract_list.setEnabled(not s.clocked_in and not s.busy)
+        self.clock_in_button.setEnabled(
+            not s.clocked_in and not s.busy and self.selected_contract() is not None)
+        self.clock_out_button.setEnabled(s.clocked_in and not s.busy)
+        summary = s.summary
+        if s.clocked_in and summary is not None and summary.segment_activity is not None:
+            ends = f", closes {s.segment_end.astimezone(tz):%H:%M}" if s.segment_end else ""
+            self.segment_label.setText(
+                f"This segment: {summary.segment_seconds // 60} min recorded{ends}")
+            self.activity_bar.setValue(summary.segment_activity.bars)
+        else:
+            self.segment_label.setText("This segment: not clocked in")
+            self.activity_bar.setValue(0)
+        if summary is not None:
+            self.today_label.setText(f"Today: {hours_minutes(summary.today_seconds)} h")
+            self.week_label.setText(
+                f"This week (from Monday 00:00 UTC): {hours_minutes(summary.week_seconds)} h")
+            self.sync_label.setText(summary.sync_text)
+        self._show_policy()
+
+    # -- actions --------------------------------------------------------------------------
+
+    def _clock_in(self) -> None:
+        contract = self.selected_contract()
+        if contract is not None:
+            self.session.clock_in(contract, self.memo_edit.text().strip())
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.hide_on_close:
+            event.ignore()
+            self.hide()
+        else:
+            event.accept()
+            self.quit_requested.emit()

@@ -1,0 +1,42 @@
+"""A contract's tracking policy in plain words: shown before clocking in (DESIGN.md, Privacy)."""
+
+from __future__ import annotations
+
+from workdiary.core.model import CaptureMode, Contract, Policy
+
+_CAPTURE = {
+    CaptureMode.ALL: "all your monitors (stitched into one picture)",
+    CaptureMode.PRIMARY: "your primary monitor only",
+    CaptureMode.ACTIVE: "the monitor under the mouse pointer only",
+}
+
+
+def describe_policy(policy: Policy) -> list[str]:
+    """One sentence per rule the freelancer agrees to by clocking in."""
+    shots = policy.screenshots_per_segment
+    lines = [
+        f"Time is recorded in {policy.segment_minutes}-minute segments; "
+        f"{shots} screenshot{'s are' if shots > 1 else ' is'} taken at random moments in each, "
+        f"of {_CAPTURE[policy.capture]}.",
+        "Screenshots are blurred on this computer before they are stored: text cannot be read."
+        if policy.blur else "Screenshots are stored sharp (not blurred).",
+        "The active application and window title are recorded with each screenshot."
+        if policy.window_titles else "Window titles are not recorded.",
+        "Keyboard and mouse activity is counted: how many events, never which keys.",
+        f"After {policy.idle_minutes} minutes without input the time is marked idle; when you "
+        f"come back you keep or discard it.",
+        "You can redact parts of a screenshot before upload (the segment keeps its time)."
+        if policy.allow_redaction else
+        "This contract does not allow redaction: a screenshot can only be deleted, with its "
+        "segment's time.",
+    ]
+    return lines
+
+
+def describe_contract(contract: Contract) -> str:
+    """Title, client, rate and weekly limit on one line."""
+    limit = ("no weekly limit" if contract.weekly_limit_minutes is None
+             else f"limit {contract.weekly_limit_minutes / 60:g} h/week")
+    client = f" for {contract.client_name}" if contract.client_name else ""
+    return (f"{contract.title}{client}: {contract.rate_cents / 100:.2f} {contract.currency}/h, "
+            f"{limit}")

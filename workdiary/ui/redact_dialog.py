@@ -1,0 +1,151 @@
+"""Redaction: drag rectangles over a screenshot, then blur them for good (capture.encode)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, QRect, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen, QPixmap
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workdiary.core.model import ScreenshotRef
+from workdiary.ui.review import Box
+from workdiary.ui.session import DesktopSession
+
+MAX_VIEW = (960, 600)
+
+
+class RegionCanvas(QWidget):
+    """The picture, scaled to fit, with the marked boxes drawn on top."""
+
+    boxes_changed = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pixmap = QPixmap()
+        self.scale = 1.0
+        self.boxes: list[Box] = []  # in the image's own pixels
+        self._drag: tuple[QPoint, QPoint] | None = None
+        self.setCursor(Qt.CursorShape.CrossCursor)
+
+    def set_pixmap(self, pixmap: QPixmap) -> None:
+        self.pixmap = pixmap
+        self.scale = min(1.0, MAX_VIEW[0] / max(1, pixmap.width()),
+                         MAX_VIEW[1] / max(1, pixmap.height()))
+        self.setFixedSize(round(pixmap.width() * self.scale), round(pixmap.height() * self.scale))
+        self.update()
+
+    def add_box(self, box: Box) -> None:
+        self.boxes.append(box)
+        self.boxes_changed.emit()
+        self.update()
+
+    def undo(self) -> None:
+        if self.boxes:
+            self.boxes.pop()
+            self.boxes_changed.emit()
+            self.update()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        point = event.position().toPoint()
+        self._drag = (point, point)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._drag is not None:
+            self._drag = (self._drag[0], event.position().toPoint())
+            self.update()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self._drag is None:
+            return
+        rect = QRect(self._drag[0], event.position().toPoint()).normalized()
+        self._drag = None
+        if rect.width() >= 3 and rect.height() >= 3:  # a click is not a region
+            s = self.scale
+            self.add_box((int(rect.left() / s), int(rect.top() / s),
+                          int((rect.right() + 1) / s), int((rect.bottom() + 1) / s)))
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        if not self.pixmap.isNull():
+            painter.drawPixmap(self.rect(), self.pixmap)
+        painter.setPen(QPen(QColor("#cc3b3b"), 2))
+        painter.setBrush(QColor(204, 59, 59, 90))
+        s = self.scale
+        for x0, y0, x1, y1 in self.boxes:
+            painter.drawRect(QRectF(x0 * s, y0 * s, (x1 - x0) * s, (y1 - y0) * s))
+        if self._drag is not None:
+            painter.drawRect(QRect(*self._drag).normalized())
+        painter.end()
+
+
+class RedactDialog(QDialog):
+    """Non-modal; Apply blurs the boxes through the session (on the store's worker)."""
+
+    def __init__(self, session: DesktopSession, segment_id: str, shot: ScreenshotRef,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("workdiary: redact screenshot")
+        self.session, self.segment_id, self.shot = session, segment_id, shot
+        self.applied = False
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(
+            "Drag rectangles over what must not be seen. Apply blurs them irreversibly: the "
+            "original picture is replaced on this computer and never uploaded. The segment "
+            "keeps its time and is marked redacted.", wordWrap=True))
+        self.canvas = RegionCanvas()
+        self.message = QLabel("loading the screenshot…", objectName="Note", wordWrap=True)
+        layout.addWidget(self.canvas, 0, Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.message)
+        buttons = QDialogButtonBox()
+        self.undo_button = QPushButton("Undo last box")
+        self.apply_button = QPushButton("Apply redaction")
+        cancel = QPushButton("Cancel")
+        buttons.addButton(self.undo_button, QDialogButtonBox.ButtonRole.ResetRole)
+        buttons.addButton(self.apply_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(cancel, QDialogButtonBox.ButtonRole.RejectRole)
+        self.undo_button.clicked.connect(self.canvas.undo)
+        self.apply_button.clicked.connect(self._apply)
+        cancel.clicked.connect(self.reject)
+        layout.addWidget(buttons)
+        self.canvas.boxes_changed.connect(self._update_buttons)
+        self._update_buttons()
+        sha = shot.sha256
+        if sha:
+            session.read_file(lambda: session.store.screenshot_path(sha), self._loaded)
+
+    def _loaded(self, data: bytes | None) -> None:
+        pixmap = QPixmap()
+        if data is None or not pixmap.loadFromData(data):
+            self.message.setText("The screenshot file is no longer on this computer, so it "
+                                 "cannot be redacted here.")
+            return
+        self.canvas.set_pixmap(pixmap)
+        self.message.setText("")
+        self.adjustSize()
+
+    def _update_buttons(self) -> None:
+        self.apply_button.setEnabled(bool(self.canvas.boxes))
+        self.undo_button.setEnabled(bool(self.canvas.boxes))
+
+    def _apply(self) -> None:
+        if not self.shot.sha256 or not self.canvas.boxes:
+            return
+        self.apply_button.setEnabled(False)
+        self.message.setText("Redacting…")
+        self.session.redact(self.segment_id, self.shot.sha256, list(self.canvas.boxes),
+                            self._done)
+
+    def _done(self, ok: bool) -> None:
+        if ok:
+            self.applied = True
+            self.accept()
+        else:
+            self.message.setText("The redaction failed; see the message in the status line.")
+            self._update_buttons()

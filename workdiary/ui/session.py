@@ -1,0 +1,331 @@
+"""The desktop session: the one object the windows talk to.
+
+It turns GUI commands into work on the tracker's thread or the store's worker, and tracker
+events and sync reports (which arrive on those threads) into Qt signals on the GUI thread.
+The windows only render what it holds and call its methods.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from concurrent.futures import Future
+from datetime import date, datetime
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+
+from workdiary.core.clock import Clock
+from workdiary.core.model import Contract
+from workdiary.core.timegrid import local_day_bounds
+from workdiary.store import LocalStore
+from workdiary.sync.outbox import SyncReport
+from workdiary.tracker import events as ev
+from workdiary.ui.review import Box, DeleteOutcome, ScreenshotReview
+from workdiary.ui.summary import Summary, SyncState, compute_summary
+from workdiary.ui.taskman import TaskManager
+from workdiary.ui.tracker_thread import TrackerThread
+
+REFRESH_MS = 30_000  # the "last sync" line and totals while nothing else happens
+
+
+class TrayState(enum.StrEnum):
+    IDLE = "idle"  # clocked out
+    TRACKING = "tracking"
+    PAUSED = "paused"  # clocked in, but idle: no input for the policy's idle minutes
+    OFFLINE = "offline"  # not logged in or the server is unreachable
+    ERROR = "error"  # something needs the user
+
+
+class Lock(Protocol):
+    """``workdiary.tracker.lock.TrackerLock``: one recorder per data folder."""
+
+    def acquire(self) -> None: ...
+    def release(self) -> None: ...
+
+
+class SyncControl(Protocol):
+    """``workdiary.sync.worker.SyncWorker``."""
+
+    def wake(self) -> None: ...
+    def stop(self, timeout: float = 30.0) -> None: ...
+
+
+class DesktopSession(QObject):
+    changed = Signal()  # clocked in/out, totals, sync line, tray state
+    contracts_changed = Signal()
+    screenshot_taken = Signal(str, object)  # segment id, ScreenshotRef
+    idle_ended = Signal(object)  # IdlePeriod waiting for Keep / Discard
+    segment_deleted = Signal(str)
+    notice = Signal(str)  # a sentence for the user (tray message, status bar)
+    _tracker_event = Signal(object)
+    _sync_report = Signal(object)
+
+    def __init__(self, *, store: LocalStore, control: TrackerThread, taskman: TaskManager,
+                 review: ScreenshotReview, clock: Clock, tz: ZoneInfo,
+                 lock: Lock | None = None, sync: SyncControl | None = None,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.store, self.control, self.taskman, self.review = store, control, taskman, review
+        self.clock, self.tz, self.lock, self.sync = clock, tz, lock, sync
+        self.contracts: list[Contract] = []
+        self.contract: Contract | None = None  # the one being tracked
+        self.clocked_in = False
+        self.busy = False  # a clock-in/out is under way
+        self.segment_id: str | None = None
+        self.segment_end: datetime | None = None
+        self.idle_since: datetime | None = None
+        self.problem: str | None = None  # the latest recording failure
+        self.summary: Summary | None = None
+        self.last_report: SyncReport | None = None
+        self._refreshing = self._refresh_again = False
+        self._closed = False
+        self._tracker_event.connect(self._on_tracker_event)
+        self._sync_report.connect(self._on_sync_report)
+        self._timer = QTimer(self)
+        self._timer.setInterval(REFRESH_MS)
+        self._timer.timeout.connect(self.refresh)
+        self._timer.start()
+
+    # -- thread-safe entry points (the tracker's worker, the sync thread) -----------------
+
+    def post_event(self, event: ev.TrackerEvent) -> None:
+        self._tracker_event.emit(event)
+
+    def post_sync_report(self, report: SyncReport) -> None:
+        self._sync_report.emit(report)
+
+    # -- state ------------------------------------------------------------------------
+
+    @property
+    def tray_state(self) -> TrayState:
+        sync = self.summary.sync_state if self.summary else SyncState.OK
+        if self.problem or sync is SyncState.ERROR:
+            return TrayState.ERROR
+        if self.clocked_in:
+            return TrayState.PAUSED if self.idle_since else TrayState.TRACKING
+        if sync in (SyncState.OFFLINE, SyncState.LOGGED_OUT):
+            return TrayState.OFFLINE
+        return TrayState.IDLE
+
+    def load_contracts(self) -> None:
+        self.taskman.run(self.store.contracts, self._contracts_loaded)
+
+    def _contracts_loaded(self, future: Future[list[Contract]]) -> None:
+        self.contracts = future.result()
+        self.contracts_changed.emit()
+
+    def refresh(self) -> None:
+        """Recompute totals and the sync line on the worker; coalesces bursts."""
+        if self._closed:
+            return
+        if self._refreshing:
+            self._refresh_again = True
+            return
+        self._refreshing = True
+        segment_id, report, now = self.segment_id, self.last_report, self.clock.now()
+        self.taskman.run(
+            lambda: compute_summary(self.store, now, self.tz, segment_id, report),
+            self._refreshed)
+
+    def _refreshed(self, future: Future[Summary]) -> None:
+        self._refreshing = False
+        try:
+            self.summary = future.result()
+        except Exception as exc:
+            self.problem = f"could not read the local diary: {exc}"
+        self.changed.emit()
+        if self._refresh_again:
+            self._refresh_again = False
+            self.refresh()
+
+    # -- commands (GUI thread) -----------------------------------------------------------
+
+    def clock_in(self, contract: Contract, memo: str) -> None:
+        if self.clocked_in or self.busy:
+            return
+        if self.lock is not None:
+            try:
+                self.lock.acquire()
+            except Exception as exc:  # TrackerBusy says who holds it
+                self.notice.emit(f"Cannot clock in: {exc}.")
+                return
+        self.busy, self.problem = True, None
+        self.contract = contract
+        self.changed.emit()
+        self.taskman.watch(self.control.clock_in(contract, memo), self._clocked_in)
+
+    def _clocked_in(self, future: Future[None]) -> None:
+        self.busy = False
+        try:
+            future.result()
+        except Exception as exc:
+            self._release_lock()
+            self.contract = None
+            self.notice.emit(f"Could not clock in: {exc}")
+        else:
+            self.clocked_in = True
+        self.changed.emit()
+        self.refresh()
+
+    def clock_out(self) -> None:
+        if not self.clocked_in or self.busy:
+            return
+        self.busy = True
+        self.changed.emit()
+        self.taskman.watch(self.control.clock_out(), self._clocked_out)
+
+    def _clocked_out(self, future: Future[None]) -> None:
+        self.busy = False
+        self.clocked_in, self.contract, self.segment_id = False, None, None
+        self.idle_since = None
+        self._release_lock()
+        try:
+            future.result()
+        except Exception as exc:
+            self.problem = f"clocking out did not finish cleanly: {exc}"
+        self.changed.emit()
+        self.refresh()
+
+    def set_memo(self, memo: str) -> None:
+        if self.clocked_in:
+            self.control.set_memo(memo)
+
+    def sync_now(self) -> None:
+        if self.sync is None:
+            self.notice.emit("Not logged in, so there is nothing to sync with: run `workdiary "
+                             "login SERVER_URL --email EMAIL` in a terminal.")
+            return
+        self.sync.wake()
+        self.notice.emit("Syncing now.")
+
+    def resolve_idle(self, period: ev.IdlePeriod, keep: bool) -> None:
+        self.control.resolve_idle(period, keep)
+
+    def delete_segment(self, segment_id: str,
+                       on_done: Callable[[DeleteOutcome | None], None] | None = None) -> None:
+        def done(future: Future[DeleteOutcome]) -> None:
+            try:
+                outcome = future.result()
+            except Exception as exc:
+                self.notice.emit(f"Not deleted: {exc}")
+                outcome = None
+            else:
+                if outcome.deleted_now:
+                    self.segment_deleted.emit(segment_id)
+                    self.notice.emit("The segment's time was deleted; a tombstone keeps its "
+                                     "place in the chain.")
+                else:
+                    ends = outcome.ends_at.astimezone(self.tz) if outcome.ends_at else None
+                    self.notice.emit("This segment is still being recorded: its time is "
+                                     "deleted when it closes"
+                                     + (f" at {ends:%H:%M}." if ends else "."))
+                self.refresh()
+            if on_done is not None:
+                on_done(outcome)
+
+        self.taskman.run(lambda: self.review.delete_segment(segment_id), done)
+
+    def redact(self, segment_id: str, sha256: str, boxes: list[Box],
+               on_done: Callable[[bool], None] | None = None) -> None:
+        def done(future: Future[Any]) -> None:
+            try:
+                future.result()
+            except Exception as exc:
+                self.notice.emit(f"Not redacted: {exc}")
+                ok = False
+            else:
+                self.notice.emit("Redacted: the marked areas are blurred for good; the segment "
+                                 "keeps its time and is marked redacted.")
+                ok = True
+            if on_done is not None:
+                on_done(ok)
+
+        self.taskman.run(lambda: self.review.redact(segment_id, sha256, boxes), done)
+
+    def read_file(self, path_of: Callable[[], Any], on_done: Callable[[bytes | None], None]
+                  ) -> None:
+        """Read a screenshot or thumbnail file on the worker (``path_of`` may return None)."""
+        def job() -> bytes | None:
+            path = path_of()
+            return None if path is None else path.read_bytes()
+
+        self.taskman.run(job, lambda future: on_done(_result_or_none(future)))
+
+    def load_day(self, day: date, on_done: Callable[[list[Any]], None]) -> None:
+        """Segments of a local day with their sync info, for the diary window."""
+        start, end = local_day_bounds(day, self.tz)
+
+        def job() -> list[Any]:
+            segments = self.store.segments_between(start, end)
+            return [(s, self.store.sync_info(s.id)) for s in segments]
+
+        self.taskman.run(job, lambda future: on_done(_result_or_none(future) or []))
+
+    def set_segment_memo(self, segment_id: str, memo: str) -> None:
+        """Edit a recorded segment's memo (until upload; the store refuses after)."""
+        if self.clocked_in and segment_id == self.segment_id:
+            self.control.set_memo(memo)
+            return
+
+        def done(future: Future[None]) -> None:
+            try:
+                future.result()
+            except Exception as exc:
+                self.notice.emit(f"Memo not saved: {exc}")
+
+        self.taskman.run(lambda: self.store.set_memo(segment_id, memo), done)
+
+    def shutdown(self) -> None:
+        """At quit: clock out (everything written), stop syncing."""
+        self._closed = True
+        self._timer.stop()
+        self.control.stop()
+        self._release_lock()
+        if self.sync is not None:
+            self.sync.stop()
+
+    # -- events (GUI thread) ------------------------------------------------------------
+
+    @Slot(object)
+    def _on_tracker_event(self, event: ev.TrackerEvent) -> None:
+        if isinstance(event, ev.SegmentOpened):
+            self.segment_id, self.segment_end = event.segment_id, event.planned_end
+        elif isinstance(event, ev.ScreenshotTaken):
+            self.screenshot_taken.emit(event.segment_id, event.shot)
+        elif isinstance(event, ev.ScreenshotFailed):
+            self.notice.emit(f"A screenshot could not be taken ({event.shot.error}); it is "
+                             f"recorded as a failed capture.")
+        elif isinstance(event, ev.IdleStarted):
+            self.idle_since = event.since
+        elif isinstance(event, ev.IdleEnded):
+            self.idle_since = None
+            if event.kept is None:
+                self.idle_ended.emit(event.period)
+        elif isinstance(event, ev.SleepDetected):
+            self.notice.emit(f"The computer slept or its clock moved ({event.last_seen:%H:%M} "
+                             f"UTC): no time was recorded for the gap.")
+        elif isinstance(event, ev.RecordingFailed):
+            self.problem = event.message
+            self.notice.emit(f"Recording problem: {event.message}")
+        elif isinstance(event, ev.SegmentClosed) and self.sync is not None:
+            self.sync.wake()
+        if not isinstance(event, ev.ScreenshotTaken):
+            self.refresh()
+
+    @Slot(object)
+    def _on_sync_report(self, report: SyncReport) -> None:
+        self.last_report = report
+        self.refresh()
+
+    def _release_lock(self) -> None:
+        if self.lock is not None:
+            self.lock.release()
+
+
+def _result_or_none(future: Future[Any]) -> Any:
+    try:
+        return future.result()
+    except Exception:
+        return None
