@@ -272,3 +272,37 @@ def test_login_refuses_an_offsite_next(world: World) -> None:
     response = client.post("/login", data={"email": PEOPLE["client"], "password": PASSWORD,
                                            "csrf_token": token, "next": "//evil.example/"})
     assert response.headers["location"] == "/"
+
+
+def test_cell_marks_extra_screenshots_and_the_weekly_limit_cut(world: World) -> None:
+    from workdiary.server.models import Contract
+
+    from .webworld import DAY, add_segment, jpeg
+
+    with world.app.state.sessionmaker() as db:
+        contract = db.get(Contract, world.contract_id)
+        assert contract is not None
+        db.expunge(contract)
+    add_segment(world.app, contract=contract, start=DAY.replace(hour=15), status="unprotected",
+                reasons=("over_weekly_limit",), shot=jpeg(label="late"), extra_shots=2,
+                over_limit=4)
+    html = sign_in(world.app, "client").get(
+        f"/contracts/{world.contract_id}/diary/2026-11-24?tz=UTC").text
+    assert '<span class="more-shots">+2</span>' in html
+    assert "4 min over limit" in html
+    assert "Past the weekly limit: those minutes are not billed" in html
+
+
+def test_anonymous_form_post_goes_to_login(world: World) -> None:
+    client = sign_in(world.app, None)
+    token = csrf_of(client.get("/login").text)
+    response = client.post(f"/contracts/{world.contract_id}/disputes",
+                           data={"csrf_token": token, "reason": "x"})
+    assert response.status_code == 303 and response.headers["location"] == "/login"
+
+
+def test_pages_send_protective_headers(world: World) -> None:
+    response = sign_in(world.app, "client").get("/")
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    assert response.headers["x-frame-options"] == "DENY"
+    assert response.headers["cache-control"] == "no-store"

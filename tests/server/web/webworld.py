@@ -61,7 +61,8 @@ def jpeg(width: int = 640, height: int = 400, label: str = "") -> bytes:
 def add_segment(app: FastAPI, *, contract: Contract, start: datetime, minutes: int = 10,
                 status: str = "protected", reasons: tuple[str, ...] = (), memo: str = "work",
                 active: int | None = None, shot: bytes | None = None, kind: str = "tracked",
-                seq: int = 0, segment_id: str | None = None) -> tuple[str, str | None]:
+                seq: int = 0, segment_id: str | None = None, extra_shots: int = 0,
+                over_limit: int = 0) -> tuple[str, str | None]:
     """Store one segment (and its screenshot blob); returns (segment id, sha256 or None)."""
     active = minutes if active is None else active
     records = [
@@ -76,6 +77,9 @@ def add_segment(app: FastAPI, *, contract: Contract, start: datetime, minutes: i
         app.state.blobs.put(sha, shot)
         shots.append(ScreenshotRef(taken_at=start + timedelta(minutes=3), sha256=sha,
                                    width=640, height=400, size=len(shot)))
+        for extra in range(extra_shots):  # references only: the page shows the first
+            shots.append(ScreenshotRef(taken_at=start + timedelta(minutes=5 + extra),
+                                       sha256=f"{extra + 1:064x}", width=640, height=400))
     seg_id = segment_id or f"seg-{contract.id[:6]}-{start:%m%d%H%M}-{seq}"
     body = {"minutes": [minute_to_dict(m) for m in records],
             "screenshots": [screenshot_to_dict(s) for s in shots]}
@@ -84,7 +88,8 @@ def add_segment(app: FastAPI, *, contract: Contract, start: datetime, minutes: i
             id=seg_id, contract_id=contract.id, freelancer_id=contract.freelancer_id,
             device_id="dev-1", seq=seq, start=start, end=start + timedelta(minutes=minutes),
             week_start=week_start(start).date(), kind=kind, status=status,
-            billable_minutes=0 if status == "rejected" else minutes, over_limit_minutes=0,
+            billable_minutes=0 if status == "rejected" else minutes - over_limit,
+            over_limit_minutes=over_limit,
             reasons=list(reasons), memo=memo, redacted="redacted" in reasons,
             chain_hash="0" * 64, body_hash="0" * 64, body=body, deleted=False,
             received_at=NOW,

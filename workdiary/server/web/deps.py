@@ -55,6 +55,9 @@ def safe_next(url: str | None) -> str:
 
 
 def login_url_for(request: Request) -> str:
+    """Where to sign in, coming back here afterwards (a form post comes back to the dashboard)."""
+    if request.method != "GET":
+        return "/login"
     path = request.url.path
     if request.url.query:
         path += "?" + request.url.query

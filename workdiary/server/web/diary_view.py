@@ -44,6 +44,7 @@ class SegmentView:
     reasons: tuple[tuple[str, str], ...]  # (code, sentence)
     memo: str
     billable_minutes: int
+    over_limit_minutes: int  # cut by the weekly limit: tracked, never billed
     tracked_minutes: int
     activity: Activity
     shots: tuple[ShotView, ...]
@@ -169,6 +170,7 @@ def segment_view(
         reasons=tuple((str(code), reason_text(str(code))) for code in data.get("reasons") or ()),
         memo=str(data.get("memo") or ""),
         billable_minutes=int(data.get("billable_minutes") or 0),
+        over_limit_minutes=int(data.get("over_limit_minutes") or 0),
         tracked_minutes=_tracked_minutes(kind, start, end, minutes),
         activity=activity_of(_minute(m, start) for m in minutes),
         shots=shots,

@@ -18,6 +18,11 @@ from workdiary.server.web.session import CSRF_FIELD, SessionCodec, WebSession
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+# Everything comes from this server; inline style attributes carry per-row grid widths.
+CSP = (
+    "default-src 'self'; img-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
 
 
 def build_templates() -> Jinja2Templates:
@@ -53,8 +58,10 @@ def finish(request: Request, response: Response) -> Response:
     session = getattr(request.state, "web_session", None)
     if session is not None and session.dirty:
         codec: SessionCodec = request.app.state.web_sessions
-        codec.save(response, session)
+        codec.save(response, session, secure=request.url.scheme == "https")
     response.headers.setdefault("Cache-Control", "no-store")
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     return response

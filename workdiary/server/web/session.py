@@ -102,14 +102,15 @@ class SessionCodec:
     def dumps(self, session: WebSession) -> str:
         return self._serializer.dumps(session.to_payload())
 
-    def save(self, response: Response, session: WebSession) -> None:
+    def save(self, response: Response, session: WebSession, *, secure: bool = False) -> None:
+        """Set the cookie; ``secure`` (or the codec's own flag) keeps it to HTTPS."""
         response.set_cookie(
             SESSION_COOKIE,
             self.dumps(session),
             max_age=self.max_age,
             httponly=True,
             samesite="lax",
-            secure=self.secure,
+            secure=self.secure or secure,
             path="/",
         )
 
