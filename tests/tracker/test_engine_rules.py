@@ -16,6 +16,7 @@ from workdiary.core.model import CaptureMode, Segment
 from workdiary.tracker.events import (
     IdleEnded,
     IdleResolved,
+    IdleStarted,
     MinuteRecorded,
     RecordingFailed,
     ScreenshotFailed,
@@ -165,3 +166,15 @@ def test_screenshot_moments_fall_inside(start: int, length: int, count: int, see
     moments = screenshot_moments(random.Random(seed), begin, end, count)
     assert len(moments) == count and moments == sorted(moments)
     assert all(begin <= moment < end for moment in moments)
+
+
+def test_nothing_is_idle_when_input_cannot_be_observed(rig: Any, make_contract: Any) -> None:
+    rig.tracker._input_observed = lambda: False
+    start = rig.clock.now().replace(microsecond=0)
+    rig.tracker.clock_in(make_contract(idle_minutes=1))
+    rig.run(30 * 60)  # no input at all, as without a display
+    rig.tracker.clock_out()
+    assert rig.of(IdleStarted) == [] and rig.of(IdleEnded) == []
+    minutes = [e.minute for e in rig.of(MinuteRecorded)]
+    assert not any(m.idle for m in minutes)
+    assert sum(m.seconds for m in minutes) == (rig.clock.now() - start).total_seconds()

@@ -80,7 +80,11 @@ def run_track(args: argparse.Namespace) -> int:
         lock.acquire()
     except TrackerBusy as exc:
         raise CommandError(str(exc)) from exc
-    store = open_local_store()
+    try:
+        store = open_local_store()
+    except CommandError:
+        lock.release()
+        raise
     try:
         contract = store.contract(args.contract_id)
         if contract is None:

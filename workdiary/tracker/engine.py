@@ -9,12 +9,10 @@ a segment is written before that segment closes). Events are emitted from those 
 
 from __future__ import annotations
 
-import logging
 import random
 import uuid
-from collections import defaultdict
 from collections.abc import Callable
-from concurrent.futures import Executor, Future
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -39,19 +37,15 @@ from workdiary.tracker.events import (
     SleepDetected,
     TrackerEvent,
 )
+from workdiary.tracker.idle import apply_idle_decision
+from workdiary.tracker.idle import discard_idle as discard_idle  # re-exported
 from workdiary.tracker.minute import MinuteInProgress
 from workdiary.tracker.ports import Encoder, RecordingStore, Signer
 from workdiary.tracker.schedule import screenshot_moments
-
-_log = logging.getLogger(__name__)
+from workdiary.tracker.worker import Worker
 
 # Wall-clock vs monotonic disagreement that counts as a sleep or a clock change.
 SLEEP_THRESHOLD_SECONDS = 30.0
-
-
-def discard_idle(period: IdlePeriod) -> bool:
-    """The headless decision: idle time is not billed."""
-    return False
 
 
 @dataclass(slots=True)
@@ -85,20 +79,22 @@ class Tracker:
         idle_decision: Callable[[IdlePeriod], bool | None] = discard_idle,
         signer: Signer | None = None, sleep_threshold: float = SLEEP_THRESHOLD_SECONDS,
         new_id: Callable[[], str] = lambda: str(uuid.uuid4()),
+        input_observed: Callable[[], bool] = lambda: True,
     ) -> None:
         self._store = store
         self._clock = clock
         self._screen = screen
         self._input = input_counter
         self._encode = encode
-        self._executor = executor
+        self._worker = Worker(executor, on_event or (lambda event: None))
         self._rng = rng or random.Random()
         self._probe = window_probe
-        self._on_event = on_event or (lambda event: None)
         self._idle_decision = idle_decision
         self.signer = signer  # settable: sync injects it after login
         self._sleep_threshold = sleep_threshold
         self._new_id = new_id
+        # Without observable input (no display) nothing is ever idle: time is kept, not guessed.
+        self._input_observed = input_observed
         self._session: _Session | None = None
 
     # -- public API (ticking thread) ------------------------------------------------------
@@ -129,7 +125,7 @@ class Tracker:
             minute=MinuteInProgress(at=floor_minute(now), since=now),
             last_wall=exact, last_mono=mono, last_input=now,
         )
-        self._emit(ClockedIn(contract.id, now))
+        self._worker.emit(ClockedIn(contract.id, now))
         self._open_segment(now)
 
     def tick(self) -> None:
@@ -149,7 +145,7 @@ class Tracker:
         self._take_due_screenshots(now)
         if had_input and session.idle is not None:
             self._end_idle(now)
-        elif not had_input and session.idle is None and now >= self._idle_threshold():
+        elif not had_input and session.idle is None and self._is_idle_at(now):
             self._start_idle()
         session.last_wall, session.last_mono = exact, mono
 
@@ -166,7 +162,7 @@ class Tracker:
         self._close_segment(max(now, session.segment.start))
         self._input.stop()
         self._session = None
-        self._emit(ClockedOut(session.contract.id, now))
+        self._worker.emit(ClockedOut(session.contract.id, now))
         if wait:
             self.flush()
 
@@ -177,15 +173,16 @@ class Tracker:
             return
         session.memo = memo
         segment_id = session.segment.id
-        self._submit(lambda: self._store.set_memo(segment_id, memo))
+        self._worker.submit(lambda: self._store.set_memo(segment_id, memo))
 
     def resolve_idle(self, period: IdlePeriod, keep: bool) -> None:
         """Apply a decision the idle callback left pending (it returned None). Thread-safe."""
-        self._submit(lambda: self._apply_idle_decision(period, keep, IdleResolved(period, keep)))
+        resolved = IdleResolved(period, keep)
+        self._worker.submit(lambda: self._apply_idle_decision(period, keep, resolved))
 
     def flush(self, timeout: float | None = 30.0) -> None:
         """Wait until every job submitted so far has run."""
-        self._executor.submit(lambda: None).result(timeout)
+        self._worker.flush(timeout)
 
     # -- minutes and segments --------------------------------------------------------------
 
@@ -205,7 +202,7 @@ class Tracker:
         session = self._session
         assert session is not None
         minute = session.minute
-        idle = not minute.has_input and minute.at >= self._idle_threshold()
+        idle = not minute.has_input and self._is_idle_at(minute.at)
         record = minute.finish(until, idle)
         session.minute = MinuteInProgress(at=minute.at, since=until)
         if record is None:
@@ -216,11 +213,11 @@ class Tracker:
                 self._start_idle()
             assert session.idle is not None
             session.idle.minutes.append(IdleMinute(segment_id, record.at, record.seconds))
-        self._submit(lambda: self._record_minute(segment_id, record))
+        self._worker.submit(lambda: self._record_minute(segment_id, record))
 
     def _record_minute(self, segment_id: str, record: MinuteRecord) -> None:
         self._store.add_minute(segment_id, record)
-        self._on_event(MinuteRecorded(segment_id, record))
+        self._worker.on_event(MinuteRecorded(segment_id, record))
 
     def _open_segment(self, start: datetime) -> None:
         session = self._session
@@ -236,9 +233,9 @@ class Tracker:
 
         def job() -> None:
             self._store.start_segment(segment.id, contract_id, start, end, memo)
-            self._on_event(SegmentOpened(segment.id, contract_id, start, end))
+            self._worker.on_event(SegmentOpened(segment.id, contract_id, start, end))
 
-        self._submit(job)
+        self._worker.submit(job)
 
     def _close_segment(self, end: datetime) -> None:
         session = self._session
@@ -249,17 +246,18 @@ class Tracker:
         def job() -> None:
             closed = self._store.close_segment(segment_id, end)
             if closed is None:
-                self._on_event(SegmentDropped(segment_id))
+                self._worker.on_event(SegmentDropped(segment_id))
                 return
             if signer is not None:
                 try:
                     closed = signer(closed)
                     self._store.set_signature(segment_id, closed.signature)
                 except Exception as exc:  # unsigned segments are signed again before upload
-                    self._on_event(RecordingFailed(f"signing segment {segment_id} failed: {exc}"))
-            self._on_event(SegmentClosed(closed))
+                    message = f"signing segment {segment_id} failed: {exc}"
+                    self._worker.on_event(RecordingFailed(message))
+            self._worker.on_event(SegmentClosed(closed))
 
-        self._submit(job)
+        self._worker.submit(job)
 
     # -- screenshots -------------------------------------------------------------------------
 
@@ -286,9 +284,9 @@ class Tracker:
                 window_probe=self._probe, policy=policy, segment_id=segment_id,
                 taken_at=taken_at,
             )
-            self._on_event(event)
+            self._worker.on_event(event)
 
-        self._submit(job)
+        self._worker.submit(job)
 
     # -- input, idle, sleep ------------------------------------------------------------------
 
@@ -305,6 +303,9 @@ class Tracker:
             session.last_input = _second(exact)
         return True
 
+    def _is_idle_at(self, moment: datetime) -> bool:
+        return moment >= self._idle_threshold() and self._input_observed()
+
     def _idle_threshold(self) -> datetime:
         session = self._session
         assert session is not None
@@ -315,7 +316,7 @@ class Tracker:
         assert session is not None
         since = self._idle_threshold()
         session.idle = IdlePeriod(since=since)
-        self._emit(IdleStarted(since))
+        self._worker.emit(IdleStarted(since))
 
     def _end_idle(self, now: datetime) -> None:
         session = self._session
@@ -323,23 +324,18 @@ class Tracker:
         period, session.idle = session.idle, None
         period.ended_at = now
         if not period.minutes:
-            self._emit(IdleEnded(period, True))
+            self._worker.emit(IdleEnded(period, True))
             return
         decision = self._idle_decision(period)
         if decision is None:
-            self._emit(IdleEnded(period, None))
+            self._worker.emit(IdleEnded(period, None))
             return
         ended = IdleEnded(period, decision)
-        self._submit(lambda: self._apply_idle_decision(period, decision, ended))
+        self._worker.submit(lambda: self._apply_idle_decision(period, decision, ended))
 
     def _apply_idle_decision(self, period: IdlePeriod, keep: bool, event: TrackerEvent) -> None:
-        if not keep:
-            by_segment: dict[str, list[datetime]] = defaultdict(list)
-            for minute in period.minutes:
-                by_segment[minute.segment_id].append(minute.at)
-            for segment_id, ats in by_segment.items():
-                self._store.discard_minutes(segment_id, ats)
-        self._on_event(event)
+        apply_idle_decision(self._store, period, keep)
+        self._worker.on_event(event)
 
     def _resume_after_gap(self, exact: datetime, mono: float, gap: float) -> None:
         """The machine slept (or the clock moved): end the segment at the last tick, record
@@ -353,27 +349,10 @@ class Tracker:
             self._end_idle(last)
         self._close_segment(max(last, session.segment.start))
         now = _second(exact)
-        self._emit(SleepDetected(last, now, gap))
+        self._worker.emit(SleepDetected(last, now, gap))
         session.minute = MinuteInProgress(at=floor_minute(now), since=now)
         session.last_wall, session.last_mono, session.last_input = exact, mono, now
         self._open_segment(now)
-
-    # -- the worker ----------------------------------------------------------------------------
-
-    def _emit(self, event: TrackerEvent) -> None:
-        self._submit(lambda: self._on_event(event))
-
-    def _submit(self, job: Callable[[], None]) -> Future[None]:
-        def guarded() -> None:
-            try:
-                job()
-            except Exception as exc:  # reported, never silently lost
-                try:
-                    self._on_event(RecordingFailed(f"{type(exc).__name__}: {exc}"))
-                except Exception:
-                    _log.exception("recording failed and the event handler failed too")
-
-        return self._executor.submit(guarded)
 
 
 def _second(moment: datetime) -> datetime:

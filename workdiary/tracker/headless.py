@@ -16,8 +16,9 @@ from workdiary.capture.platform import (
     make_window_probe,
 )
 from workdiary.core.clock import Clock, SystemClock
-from workdiary.tracker.engine import Tracker, discard_idle
+from workdiary.tracker.engine import Tracker
 from workdiary.tracker.events import TrackerEvent
+from workdiary.tracker.idle import discard_idle
 from workdiary.tracker.ports import RecordingStore, Signer
 
 
@@ -86,6 +87,6 @@ def build_headless_tracker(
         store=store, clock=clock, screen=screen, input_counter=counter,
         encode=encode_screenshot, executor=executor, rng=rng or random.SystemRandom(),
         window_probe=make_window_probe(), on_event=on_event, idle_decision=discard_idle,
-        signer=signer,
+        signer=signer, input_observed=lambda: counter.available,
     )
     return HeadlessTracker(tracker, clock, executor, screen, warnings)
