@@ -61,6 +61,7 @@ class Rig:
     clock: FakeClock
     store: LocalStore
     keyboard: FakeInputCounter
+    review: ScreenshotReview
     events: list[TrackerEvent] = field(default_factory=list)
 
     def run(self, seconds: int, input_every: int | None = None) -> None:
@@ -118,7 +119,7 @@ def rig(tmp_path: Path, fake_clock: FakeClock, contracts: list[Contract], qtbot:
                              review=review, clock=fake_clock, tz=TZ)
     holder["session"] = session
     control.start()
-    yield Rig(session, tracker, control, fake_clock, store, keyboard, events)
+    yield Rig(session, tracker, control, fake_clock, store, keyboard, review, events)
     session.shutdown()
     executor.shutdown(wait=True)
     store.close()

@@ -1,0 +1,83 @@
+"""The diary window lists the day's segments from the store; memos are editable until upload."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from workdiary.ui.diary_window import MEMO, SHOTS, DiaryWindow
+
+from .conftest import TZ, Rig
+
+
+def record(rig: Rig, qtbot: Any, seconds: int) -> None:
+    rig.session.clock_in(rig.store.contracts()[0], "Writing tests")
+    qtbot.waitUntil(lambda: rig.session.clocked_in)
+    rig.run(seconds, input_every=4)
+    rig.session.clock_out()
+    qtbot.waitUntil(lambda: not rig.session.clocked_in and not rig.session.busy)
+
+
+def test_the_diary_lists_the_days_segments(rig: Rig, qtbot: Any) -> None:
+    record(rig, qtbot, 153)  # 09:03:27-09:06:00 UTC: three 1-minute segments
+    day = rig.clock.now().astimezone(TZ).date()
+    window = DiaryWindow(rig.session, day)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.table.rowCount() == 3)
+    rows = [[window.table.item(r, c).text() for c in range(window.table.columnCount())]
+            for r in range(3)]
+    assert [r[0] for r in rows] == ["10:03–10:04", "10:04–10:05", "10:05–10:06"]
+    assert [r[1] for r in rows] == ["0", "1", "1"]
+    assert all(r[MEMO] == "Writing tests" for r in rows)
+    assert all(r[4] == "waiting for upload" for r in rows)
+    assert all(r[SHOTS] == "1 taken" for r in rows)
+    assert "0:02 h tracked" in window.totals_label.text()
+    assert "3 segments" in window.totals_label.text()
+    assert day.strftime("%d %B %Y") in window.day_label.text()
+    qtbot.waitUntil(lambda: not window.table.item(0, SHOTS).icon().isNull())
+
+    window.previous_button.click()
+    qtbot.waitUntil(lambda: window.table.rowCount() == 0)
+    assert window.day == day - timedelta(days=1)
+    window.next_button.click()
+    qtbot.waitUntil(lambda: window.table.rowCount() == 3)
+
+
+def test_a_memo_edited_in_the_diary_is_stored(rig: Rig, qtbot: Any) -> None:
+    record(rig, qtbot, 93)
+    window = DiaryWindow(rig.session, rig.clock.now().astimezone(TZ).date())
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.table.rowCount() == 2)
+    item = window.table.item(1, MEMO)
+    assert item.flags() & Qt.ItemFlag.ItemIsEditable
+    assert not window.table.item(1, 0).flags() & Qt.ItemFlag.ItemIsEditable
+    item.setText("Reviewed the pull request")
+    segment_id = window.rows[1][0].id
+    qtbot.waitUntil(lambda: rig.store.segment(segment_id).memo == "Reviewed the pull request")
+
+
+def test_an_uploaded_segments_memo_is_read_only(rig: Rig, qtbot: Any) -> None:
+    record(rig, qtbot, 93)
+    segments = rig.store.segments_between(rig.clock.now().replace(hour=0), rig.clock.now())
+    rig.store.record_verdict(segments[0].id, "protected", 0, [])
+    window = DiaryWindow(rig.session, rig.clock.now().astimezone(TZ).date())
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.table.rowCount() == 2)
+    assert not window.table.item(0, MEMO).flags() & Qt.ItemFlag.ItemIsEditable
+    assert window.table.item(0, 4).text() == "protected"
+
+
+def test_delete_from_the_diary(rig: Rig, qtbot: Any) -> None:
+    record(rig, qtbot, 93)
+    window = DiaryWindow(rig.session, rig.clock.now().astimezone(TZ).date(),
+                         confirm=lambda parent, question: True)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.table.rowCount() == 2)
+    window.table.selectRow(1)
+    window.delete_button.click()
+    qtbot.waitUntil(lambda: window.table.item(1, 4) is not None
+                    and window.table.item(1, 4).text() == "deleted")
+    assert window.table.item(1, 1).text() == "0"
