@@ -41,6 +41,15 @@ def parse_day(text: str) -> date:
     return day
 
 
+def grid_columns(segment_minutes: int) -> int:
+    """Cells per line of an hour row: 6 for 10-minute segments (one line an hour); short
+    segments (the demo's 1-minute ones) wrap in even lines of 10, 5 or 6."""
+    slots = 60 // segment_minutes
+    if slots <= 6:
+        return 6
+    return next(n for n in (10, 6, 5, 4, 3) if slots % n == 0)
+
+
 def scoped_contract(db: DB, viewer: User, contract_id: str) -> Contract:
     contract = queries.contract_for(db, viewer, contract_id)
     if contract is None:
@@ -80,7 +89,7 @@ def diary(request: Request, contract_id: str, day: str, db: DB, viewer: Viewer,
         "contract": contract, "d": view, "zone_name": choice.name, "zone_problem": choice.problem,
         "zone_options": zone_options(choice.name), "weeks": weeks, "names": names,
         "is_client": is_client, "disputable_ids": disputable,
-        "cols": min(60 // contract.segment_minutes, 6),
+        "cols": grid_columns(contract.segment_minutes),
         "rate_cents": contract.rate_cents,
         "billable_cents": view.totals.billable_minutes * contract.rate_cents // 60,
     })
