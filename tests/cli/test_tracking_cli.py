@@ -36,7 +36,7 @@ def test_track_without_display_keeps_time_and_says_so(run_cli: Any, seeded: Path
         )
         assert len(segments) >= 1
         assert segments[0].memo == "spec review" and segments[0].seq == 1
-        assert 2 <= sum(s.tracked_seconds for s in segments) <= 3
+        assert 2 <= sum(s.tracked_seconds for s in segments) <= 5  # a loaded CI may lag
 
 
 def test_sigterm_clocks_out_cleanly_and_lock_refuses_a_second_tracker(
@@ -53,7 +53,8 @@ def test_sigterm_clocks_out_cleanly_and_lock_refuses_a_second_tracker(
         second = run_cli("track", "c-1", "--duration", "1")
         assert second.returncode == 1 and "already recording" in second.stderr
         status = json.loads(run_cli("status", "--json").stdout)
-        assert status["clocked_in"] is True and status["contract_id"] == "c-1"
+        assert status["clocked_in"] is True and status["interrupted"] is False
+        assert status["contract_id"] == "c-1"
         proc.send_signal(signal.SIGTERM)
         out, err = proc.communicate(timeout=30)
     finally:

@@ -221,7 +221,8 @@ def status_data(store: LocalStore, now: datetime, tz: ZoneInfo, recording_elsewh
     def seconds_between(start: datetime, end: datetime) -> int:
         return sum(m.seconds for s in segments for m in s.minutes if start <= m.at < end)
 
-    clocked_in = open_segment is not None and recording_elsewhere
+    # The tracker lock is held exactly while someone is clocked in (headless or the app).
+    clocked_in = recording_elsewhere
     contract = store.contract(open_segment.contract_id) if open_segment else None
     data: dict[str, Any] = {
         "clocked_in": clocked_in,
@@ -247,10 +248,12 @@ def format_status(data: dict[str, Any], now: datetime, tz: ZoneInfo) -> list[str
     from workdiary.core.timegrid import parse_iso
     from workdiary.sync.status import format_sync_status
 
-    if data["clocked_in"]:
+    if data["clocked_in"] and data["segment"]:
         start = parse_iso(data["segment"]["start"])
         lines = [f"clocked in on {data['contract_title'] or data['contract_id']} "
                  f"(current segment since {_local(start, tz)})"]
+    elif data["clocked_in"]:
+        lines = ["clocked in (the first segment is being opened)"]
     elif data["interrupted"]:
         lines = ["clocked out; a segment was left open by an interrupted tracker: the next "
                  "`workdiary track` closes it at its last recorded minute"]
