@@ -1,0 +1,193 @@
+"""CPU cost of counting input: our PynputInputCounter vs a bare pynput mouse listener.
+
+Under a private Xvfb, a generator process sends 2,000 pointer moves per second for ~10 s through
+XTest; the listener under test runs alone in its own process, whose CPU time (user + system,
+psutil) over the window is reported as % of one core. Bare and counting runs alternate, a few
+rounds each, and the medians are compared with the budget: the counting layer adds <= 10% on top
+of the bare listener (DESIGN.md; the bare listener is ~12.5% of a core here).
+
+    .venv/bin/python benchmarks/bench_input.py [--seconds 10] [--rate 2000] [--rounds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import select
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+import psutil
+
+BUDGET_OVERHEAD = 0.10
+
+
+def start_xvfb() -> tuple[subprocess.Popen[bytes], str]:
+    """A private 1920x1080 Xvfb on a free display number; waits until it accepts connections."""
+    if shutil.which("Xvfb") is None:
+        raise SystemExit("Xvfb is not installed (Debian package xvfb): cannot run this benchmark.")
+    for number in random.sample(range(300, 990), 10):
+        if os.path.exists(f"/tmp/.X11-unix/X{number}") or os.path.exists(f"/tmp/.X{number}-lock"):
+            continue
+        read_end, write_end = os.pipe()
+        process = subprocess.Popen(
+            ["Xvfb", f":{number}", "-displayfd", str(write_end), "-screen", "0", "1920x1080x24",
+             "-nolisten", "tcp", "-noreset"],
+            pass_fds=(write_end,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        os.close(write_end)
+        data = b""
+        deadline = time.monotonic() + 10
+        # Read through the newline: closing the pipe early makes Xvfb exit.
+        while not data.endswith(b"\n") and time.monotonic() < deadline:
+            ready, _, _ = select.select([read_end], [], [], 0.5)
+            chunk = os.read(read_end, 32) if ready else b""
+            if ready and not chunk:
+                break
+            data += chunk
+        os.close(read_end)
+        if data.strip() == str(number).encode() and process.poll() is None:
+            return process, f":{number}"
+        process.kill()
+        process.wait()
+    raise SystemExit("Could not start a private Xvfb.")
+
+
+# --- child processes -------------------------------------------------------------------------
+
+
+def run_listener(kind: str) -> None:
+    """Child: run one listener until stdin closes; report what it saw as JSON on stdout."""
+    seen = {"moves": 0}
+    if kind == "bare":
+        from pynput import mouse
+
+        def on_move(_x: int, _y: int, _injected: bool = False) -> None:
+            seen["moves"] += 1  # the least a listener can do; keeps the comparison fair
+
+        listener = mouse.Listener(on_move=on_move)
+        listener.start()
+        listener.wait()
+    else:
+        from workdiary.capture.input_pynput import PynputInputCounter
+
+        counter = PynputInputCounter()
+        counter.start()
+    print("ready", flush=True)
+    sys.stdin.read()
+    if kind == "bare":
+        listener.stop()
+    else:
+        counts = counter.take()
+        counter.stop()
+        seen = {"moves": counts.moves, "active_seconds": counts.active_seconds}
+    print(json.dumps(seen), flush=True)
+
+
+def run_generator(seconds: float, rate: int, batch: int) -> None:
+    """Child: XTest pointer moves at ``rate`` per second for ``seconds``; prints how many sent.
+
+    Each batch of ``batch`` moves is flushed at once; batch 1 (the default) spaces every move
+    evenly, like a real mouse, so the listener wakes for each (its costliest case).
+    """
+    from Xlib import X
+    from Xlib import display as xdisplay
+    from Xlib.ext import xtest
+
+    conn = xdisplay.Display()
+    interval = batch / rate
+    sent = 0
+    started = time.monotonic()
+    next_at = started
+    while time.monotonic() - started < seconds:
+        for _ in range(batch):
+            xtest.fake_input(conn, X.MotionNotify, x=100 + sent % 800, y=100 + (sent // 800) % 600)
+            sent += 1
+        conn.flush()
+        next_at += interval
+        delay = next_at - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
+    conn.sync()
+    print(json.dumps({"sent": sent, "seconds": time.monotonic() - started}), flush=True)
+
+
+# --- the measurement -------------------------------------------------------------------------
+
+
+def measure(kind: str, display: str, seconds: float, rate: int, batch: int) -> dict[str, float]:
+    env = {**os.environ, "DISPLAY": display}
+    listener = subprocess.Popen(
+        [sys.executable, __file__, "--child", kind], env=env, stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE, text=True,
+    )
+    assert listener.stdin is not None and listener.stdout is not None
+    if listener.stdout.readline().strip() != "ready":
+        raise SystemExit(f"The {kind} listener did not start.")
+    time.sleep(0.5)  # let start-up work settle before the window opens
+    process = psutil.Process(listener.pid)
+    before = process.cpu_times()
+    started = time.monotonic()
+    generator = subprocess.run(
+        [sys.executable, __file__, "--child", "generator", "--seconds", str(seconds),
+         "--rate", str(rate), "--batch", str(batch)],
+        env=env, capture_output=True, text=True, check=True,
+    )
+    time.sleep(0.3)  # let the listener drain events still queued
+    after = process.cpu_times()
+    wall = time.monotonic() - started
+    listener.stdin.close()
+    seen = json.loads(listener.stdout.readline())
+    listener.wait(timeout=10)
+    sent = json.loads(generator.stdout)
+    cpu = (after.user - before.user) + (after.system - before.system)
+    return {"core_pct": 100 * cpu / wall, "sent": sent["sent"],
+            "rate": sent["sent"] / sent["seconds"], **seen}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--rate", type=int, default=2000)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--batch", type=int, default=1, help="moves sent per X flush")
+    parser.add_argument("--child", choices=("bare", "counter", "generator"))
+    args = parser.parse_args()
+    if args.child == "generator":
+        run_generator(args.seconds, args.rate, args.batch)
+        return
+    if args.child is not None:
+        run_listener(args.child)
+        return
+
+    server, display = start_xvfb()
+    results: dict[str, list[dict[str, float]]] = {"bare": [], "counter": []}
+    try:
+        for round_index in range(args.rounds):
+            for kind in ("bare", "counter"):
+                result = measure(kind, display, args.seconds, args.rate, args.batch)
+                results[kind].append(result)
+                detail = (f"{result['moves']:.0f} move events seen" if kind == "bare"
+                          else f"{result['moves']:.0f} coalesced moves counted")
+                print(f"round {round_index + 1} {kind:<8} {result['core_pct']:5.1f}% of a core "
+                      f"at {result['rate']:.0f} moves/s sent; {detail}", flush=True)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    bare = statistics.median(r["core_pct"] for r in results["bare"])
+    counting = statistics.median(r["core_pct"] for r in results["counter"])
+    overhead = (counting - bare) / bare if bare else float("nan")
+    print(f"bare pynput listener : {bare:5.1f}% of a core (median of {args.rounds})")
+    print(f"workdiary counter    : {counting:5.1f}% of a core (median of {args.rounds})")
+    verdict = "ok" if overhead <= BUDGET_OVERHEAD else "OVER"
+    print(f"counting overhead    : {overhead * 100:+5.1f}% over bare "
+          f"(budget <= {BUDGET_OVERHEAD * 100:.0f}%: {verdict})")
+
+
+if __name__ == "__main__":
+    main()
