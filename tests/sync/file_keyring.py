@@ -12,13 +12,19 @@ import os
 from pathlib import Path
 
 import keyring.errors
+from jaraco.classes import properties
 from keyring.backend import KeyringBackend
 
 PATH_ENV = "WORKDIARY_TEST_KEYRING_FILE"
 
 
 class FileKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
+    @properties.classproperty
+    def priority(cls) -> float:
+        # Only when a test configured it: never picked by keyring's automatic choice.
+        if PATH_ENV not in os.environ:
+            raise RuntimeError(f"{PATH_ENV} is not set")
+        return 1
 
     def __init__(self, path: Path | None = None) -> None:
         super().__init__()

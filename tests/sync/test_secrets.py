@@ -8,6 +8,7 @@ from pathlib import Path
 import keyring
 import keyring.errors
 import pytest
+from jaraco.classes import properties
 from keyring.backend import KeyringBackend
 from keyring.backends import fail
 
@@ -26,7 +27,9 @@ OTHER = Account("https://diary.example.com", "fl@example.com")
 class MemoryKeyring(KeyringBackend):
     """An in-memory keyring backend, installed with keyring.set_keyring()."""
 
-    priority = 1  # type: ignore[assignment]
+    @properties.classproperty
+    def priority(cls) -> float:
+        raise RuntimeError("only installed explicitly, never chosen automatically")
 
     def __init__(self) -> None:
         super().__init__()
