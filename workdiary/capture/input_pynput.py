@@ -7,6 +7,7 @@ the key argument is dropped unread, so which keys were pressed is never seen by 
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -36,9 +37,14 @@ class PynputInputCounter:
         try:
             from pynput import keyboard, mouse
         except ImportError as error:
+            # pynput's own message is a multi-line list of guesses; say it in one sentence.
+            display = os.environ.get("DISPLAY")
+            where = (
+                f"the X display '{display}' is not reachable" if display else "DISPLAY is not set"
+            )
             raise DisplayUnavailable(
-                "Keyboard and mouse activity cannot be observed: no X display is reachable "
-                f"({error}). Run workdiary in an X11 or XWayland session with DISPLAY set."
+                f"Keyboard and mouse activity cannot be observed: {where}. Run workdiary in an "
+                "X11 or XWayland session (DISPLAY naming a running X server)."
             ) from error
         # Each callback takes every argument pynput passes (including `injected`), so pynput
         # calls it directly instead of through an argument-trimming wrapper: one frame less per
