@@ -2,8 +2,9 @@
 
 Budget (DESIGN.md): <= 100 ms. The day goes in through the JSON API as the desktop sends it
 (signed, chained segments and JPEG screenshots, on SQLite in a temporary folder); then the
-client's page is requested in-process (ASGI, no network) and timed end to end: session
-cookie, scoped queries, layout in the viewer's zone, Jinja2 rendering.
+client's page is requested and timed end to end: session cookie, scoped queries, layout in
+the viewer's zone, Jinja2 rendering. Twice: in-process (ASGI, no sockets) and over HTTP from
+a real uvicorn on 127.0.0.1.
 
     .venv/bin/python benchmarks/bench_diary_page.py [--runs 60]
 """
@@ -22,9 +23,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import httpx  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 
 from tests.server.web.apiseed import register, upload_day  # noqa: E402
+from tests.server.web.livesite import serve  # noqa: E402
 from workdiary.core.clock import FakeClock  # noqa: E402
 from workdiary.server.app import create_app  # noqa: E402
 from workdiary.server.services import contracts as contract_service  # noqa: E402
@@ -72,18 +75,30 @@ def main() -> int:
             url = f"/contracts/{contract_id}/diary/2026-11-24?tz=Europe/Berlin"
             first = http.get(url)
             assert first.status_code == 200 and first.text.count('class="seg s-') >= 138
-            timings = []
-            for _ in range(args.runs):
-                started = time.perf_counter()
-                response = http.get(url)
-                timings.append((time.perf_counter() - started) * 1000)
-                assert response.status_code == 200
-    p50, p95 = statistics.median(timings), percentile(timings, 0.95)
-    print(f"diary page, 144 segments, {len(first.content) // 1024} KiB HTML, "
-          f"{args.runs} runs in-process")
-    print(f"  p50 {p50:.1f} ms   p95 {p95:.1f} ms   budget <= {BUDGET_MS:.0f} ms   "
-          f"{'OK' if p95 <= BUDGET_MS else 'OVER BUDGET'}")
-    return 0 if p95 <= BUDGET_MS else 1
+            in_process = time_gets(http, url, args.runs)
+            cookies = dict(http.cookies)
+        with serve(app) as base, httpx.Client(base_url=base, cookies=cookies) as live:
+            assert live.get(url).status_code == 200
+            over_http = time_gets(live, url, args.runs)
+    print(f"diary page, 144 segments, {len(first.content) // 1024} KiB HTML, {args.runs} runs")
+    worst = 0.0
+    for label, timings in (("in-process", in_process), ("HTTP 127.0.0.1", over_http)):
+        p50, p95 = statistics.median(timings), percentile(timings, 0.95)
+        worst = max(worst, p95)
+        print(f"  {label:15} p50 {p50:6.1f} ms   p95 {p95:6.1f} ms   budget <= {BUDGET_MS:.0f} ms"
+              f"   {'OK' if p95 <= BUDGET_MS else 'OVER BUDGET'}")
+    return 0 if worst <= BUDGET_MS else 1
+
+
+def time_gets(http: object, url: str, runs: int) -> list[float]:
+    """Milliseconds per GET of ``url``, each checked for a 200."""
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        response = http.get(url)  # type: ignore[attr-defined]
+        timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200
+    return timings
 
 
 if __name__ == "__main__":
