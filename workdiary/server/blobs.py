@@ -32,6 +32,7 @@ class FileBlobStore:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._made: set[Path] = set()  # fan-out folders known to exist (mkdir is slow on some fs)
 
     def _path(self, sha256: str) -> Path:
         if not SHA256_RE.match(sha256):
@@ -42,7 +43,9 @@ class FileBlobStore:
         path = self._path(sha256)
         if path.exists():
             return
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.parent not in self._made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(path.parent)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         try:
             with os.fdopen(fd, "wb") as handle:

@@ -8,11 +8,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, delete, func, select
+from sqlalchemy import and_, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from workdiary.core.canonical import chain_hash, dumps_canonical, segment_to_dict
+from workdiary.core.canonical import CHAIN_FIELDS, dumps_canonical, segment_to_dict
 from workdiary.core.model import Reason, Segment, SegmentKind, Status
 from workdiary.core.signing import signature_is_valid
 from workdiary.core.verify import Verdict, VerifyContext, verify_segment
@@ -47,9 +47,25 @@ class UploadResult:
                 "over_limit_minutes": self.over_limit_minutes, "reasons": list(self.reasons)}
 
 
+@dataclass(frozen=True, slots=True)
+class _Encoded:
+    """A segment's wire body and the hashes derived from it, computed once per upload."""
+
+    body: dict[str, object]
+    body_hash: str
+    chain_hash: str
+
+
+def _encode(segment: Segment) -> _Encoded:
+    body = segment_to_dict(segment)
+    chain = dumps_canonical({key: body[key] for key in CHAIN_FIELDS})
+    return _Encoded(body, hashlib.sha256(dumps_canonical(body)).hexdigest(),
+                    hashlib.sha256(chain).hexdigest())
+
+
 def body_hash(segment: Segment) -> str:
     """SHA-256 of the signed wire body: two uploads are 'the same' when this matches."""
-    return hashlib.sha256(dumps_canonical(segment_to_dict(segment))).hexdigest()
+    return _encode(segment).body_hash
 
 
 def result_of(row: SegmentRow) -> UploadResult:
@@ -134,8 +150,8 @@ class _BatchState:
             missing_screenshots=self.missing,
         )
 
-    def add(self, segment: Segment, verdict: Verdict) -> None:
-        self.chain.setdefault((segment.device_id, segment.seq), chain_hash(segment))
+    def add(self, segment: Segment, verdict: Verdict, chain: str) -> None:
+        self.chain.setdefault((segment.device_id, segment.seq), chain)
         if verdict.billable:
             self.intervals.append((segment.start, segment.end))
             self.billed[(segment.contract_id, week_of(segment.start))] += verdict.billable_minutes
@@ -148,18 +164,21 @@ def _shas(segment: Segment) -> set[str]:
     return found
 
 
-def _new_row(segment: Segment, verdict: Verdict, user: User, now: datetime) -> SegmentRow:
-    return SegmentRow(
-        id=segment.id, contract_id=segment.contract_id, freelancer_id=user.id,
-        device_id=segment.device_id, seq=segment.seq, start=segment.start, end=segment.end,
-        week_start=week_of(segment.start), kind=segment.kind.value, status=verdict.status.value,
-        billable_minutes=verdict.billable_minutes, over_limit_minutes=verdict.over_limit_minutes,
-        reasons=[r.value for r in verdict.reasons], memo=segment.memo,
-        redacted=segment.redacted or any(s.redacted for s in segment.screenshots),
-        chain_hash=chain_hash(segment), body_hash=body_hash(segment),
-        body=segment_to_dict(segment), deleted=segment.kind is SegmentKind.TOMBSTONE,
-        received_at=now,
-    )
+def _new_row(segment: Segment, encoded: _Encoded, verdict: Verdict, user: User,
+             now: datetime) -> dict[str, object]:
+    """Column values of a new segments row (inserted in bulk, without ORM objects)."""
+    return {
+        "id": segment.id, "contract_id": segment.contract_id, "freelancer_id": user.id,
+        "device_id": segment.device_id, "seq": segment.seq, "start": segment.start,
+        "end": segment.end, "week_start": week_of(segment.start), "kind": segment.kind.value,
+        "status": verdict.status.value, "billable_minutes": verdict.billable_minutes,
+        "over_limit_minutes": verdict.over_limit_minutes,
+        "reasons": [r.value for r in verdict.reasons], "memo": segment.memo,
+        "redacted": segment.redacted or any(s.redacted for s in segment.screenshots),
+        "chain_hash": encoded.chain_hash, "body_hash": encoded.body_hash,
+        "body": encoded.body, "deleted": segment.kind is SegmentKind.TOMBSTONE,
+        "received_at": now,
+    }
 
 
 def upload_segments(
@@ -184,24 +203,26 @@ def upload_segments(
     fresh: dict[str, Segment] = {}
     tombstones: list[tuple[Segment, SegmentRow]] = []
     conflicts: list[str] = []
+    encoded: dict[str, _Encoded] = {}
     for segment in segments:
         row = stored.get(segment.id)
-        digest = body_hash(segment)
+        mine = _encode(segment)
         if row is not None:
             if row.freelancer_id != user.id:
                 conflicts.append(segment.id)
-            elif row.body_hash == digest:
+            elif row.body_hash == mine.body_hash:
                 results[segment.id] = result_of(row)
             elif (segment.kind is SegmentKind.TOMBSTONE and not row.deleted
-                  and row.chain_hash == chain_hash(segment)):
+                  and row.chain_hash == mine.chain_hash):
                 tombstones.append((segment, row))
             else:
                 conflicts.append(segment.id)
         elif segment.id in fresh:
-            if body_hash(fresh[segment.id]) != digest:
+            if encoded[segment.id].body_hash != mine.body_hash:
                 conflicts.append(segment.id)
         else:
             fresh[segment.id] = segment
+            encoded[segment.id] = mine
     if conflicts:
         raise Conflict(
             "a different segment was already uploaded under id(s) "
@@ -214,16 +235,19 @@ def upload_segments(
     if fresh:
         ordered = sorted(fresh.values(), key=lambda s: (s.device_id, s.seq, s.start))
         state = _BatchState(session, user, ordered)
+        rows = []
         for segment in ordered:
             verdict = verify_segment(segment, state.context(segment, now))
-            state.add(segment, verdict)
-            row = _new_row(segment, verdict, user, now)
-            session.add(row)
-            results[segment.id] = result_of(row)
-        session.flush()
-        refs = [SegmentScreenshot(segment_id=s.id, contract_id=s.contract_id, sha256=sha)
+            state.add(segment, verdict, encoded[segment.id].chain_hash)
+            rows.append(_new_row(segment, encoded[segment.id], verdict, user, now))
+            results[segment.id] = UploadResult(
+                segment.id, verdict.status.value, verdict.billable_minutes,
+                verdict.over_limit_minutes, tuple(r.value for r in verdict.reasons))
+        session.execute(insert(SegmentRow), rows)
+        refs = [{"segment_id": s.id, "contract_id": s.contract_id, "sha256": sha}
                 for s in ordered if s.kind is not SegmentKind.TOMBSTONE for sha in _shas(s)]
-        session.add_all(refs)
+        if refs:
+            session.execute(insert(SegmentScreenshot), refs)
     try:
         session.commit()
     except IntegrityError as exc:
@@ -244,7 +268,8 @@ def _apply_tombstone(session: Session, *, user: User, segment: Segment, row: Seg
         return UploadResult(segment.id, Status.REJECTED.value, 0, 0, (Reason.BAD_SIGNATURE,))
     if _locked(session, row.start, row.contract_id, now):
         return UploadResult(segment.id, Status.REJECTED.value, 0, 0, (Reason.WEEK_LOCKED,))
-    gone.extend(_mark_deleted(session, row, segment_to_dict(segment), body_hash(segment)))
+    tomb = _encode(segment)
+    gone.extend(_mark_deleted(session, row, tomb.body, tomb.body_hash))
     return result_of(row)
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -14,8 +12,10 @@ from starlette.responses import Response
 from workdiary.core.clock import Clock
 from workdiary.core.week import review_deadline, week_start
 from workdiary.server.errors import ServiceError
-from workdiary.server.models import Contract, Invoice, User
+from workdiary.server.models import Contract, Invoice
+from workdiary.server.services import contracts as contract_service
 from workdiary.server.services import devices as device_service
+from workdiary.server.services import invoices as invoice_service
 from workdiary.server.web import queries
 from workdiary.server.web.deps import DB, CheckedForm, Viewer
 from workdiary.server.web.rendering import finish, redirect, render, web_session
@@ -63,7 +63,7 @@ def dashboard(request: Request, db: DB, viewer: Viewer) -> Response:
     """The viewer's contracts with this week's hours, and the weeks waiting for review."""
     now = _clock(request).now()
     this_week = week_start(now).date()
-    contracts = queries.visible_contracts(db, viewer)
+    contracts = contract_service.contracts_for(db, user=viewer)
     names = queries.user_names(db, [c.client_id for c in contracts] +
                                [c.freelancer_id for c in contracts])
     minutes = queries.week_minutes(db, [c.id for c in contracts], this_week)
@@ -77,7 +77,7 @@ def dashboard(request: Request, db: DB, viewer: Viewer) -> Response:
         lines.append(ContractLine(contract, names.get(other, ""), used,
                                   min(100, 100 * used // limit) if limit else 0,
                                   last_minutes.get(contract.id, 0)))
-    all_invoices = _invoice_lines(queries.viewer_invoices(db, viewer))
+    all_invoices = _invoice_lines(invoice_service.list_invoices(db, user=viewer))
     reviews = [line for line in all_invoices if line.invoice.status == "in_review"]
     recent = [line for line in all_invoices if line.invoice.status != "in_review"][:5]
     total_minutes = sum(line.week_minutes for line in lines)
@@ -98,7 +98,7 @@ def dashboard(request: Request, db: DB, viewer: Viewer) -> Response:
 @router.get("/invoices")
 def invoices(request: Request, db: DB, viewer: Viewer) -> Response:
     """Every invoice of the viewer's contracts, newest week first."""
-    lines = _invoice_lines(queries.viewer_invoices(db, viewer))
+    lines = _invoice_lines(invoice_service.list_invoices(db, user=viewer))
     names = queries.user_names(db, {uid for line in lines
                                     for uid in (line.contract.client_id,
                                                 line.contract.freelancer_id)})
@@ -112,44 +112,11 @@ def invoices(request: Request, db: DB, viewer: Viewer) -> Response:
     })
 
 
-CSV_COLUMNS = (
-    "invoice_id", "contract_id", "contract", "client", "freelancer", "week_start",
-    "billable_minutes", "disputed_minutes", "rate", "amount", "paid", "currency", "status",
-    "approved_by", "approved_at", "paid_at",
-)
-
-
-def _decimal(cents: int) -> str:
-    sign = "-" if cents < 0 else ""
-    whole, rest = divmod(abs(cents), 100)
-    return f"{sign}{whole}.{rest:02d}"
-
-
-def invoices_csv_text(db: DB, viewer: User) -> str:
-    """The viewer's invoices as CSV (one row per invoice, amounts in major units)."""
-    rows = queries.viewer_invoices(db, viewer)
-    names = queries.user_names(db, {uid for _, c in rows for uid in (c.client_id,
-                                                                      c.freelancer_id)})
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for inv, con in rows:
-        writer.writerow([
-            inv.id, con.id, con.title, names.get(con.client_id, ""),
-            names.get(con.freelancer_id, ""), inv.week_start.isoformat(), inv.billable_minutes,
-            inv.disputed_minutes, _decimal(inv.rate_cents), _decimal(inv.amount_cents),
-            _decimal(inv.paid_cents), inv.currency, inv.status, inv.approved_by or "",
-            inv.approved_at.isoformat() if inv.approved_at else "",
-            inv.paid_at.isoformat() if inv.paid_at else "",
-        ])
-    return out.getvalue()
-
-
 @router.get("/invoices.csv")
 def invoices_csv(request: Request, db: DB, viewer: Viewer) -> Response:
-    """The invoices as a CSV download (spreadsheets, accounting)."""
+    """The invoices as a CSV download: the same columns as the API's CSV export."""
     response = Response(
-        invoices_csv_text(db, viewer),
+        invoice_service.invoices_csv(invoice_service.list_invoices(db, user=viewer)),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="workdiary-invoices.csv"'},
     )
@@ -160,7 +127,7 @@ def invoices_csv(request: Request, db: DB, viewer: Viewer) -> Response:
 def devices(request: Request, db: DB, viewer: Viewer) -> Response:
     """The viewer's registered devices (the desktop apps whose keys sign segments)."""
     return render(request, "devices.html", {
-        "nav": "devices", "devices": queries.viewer_devices(db, viewer),
+        "nav": "devices", "devices": device_service.list_devices(db, user=viewer),
         "is_freelancer": viewer.role == "freelancer",
     })
 

@@ -15,6 +15,7 @@ from workdiary.core.week import week_start_of_date
 from workdiary.server.blobs import SHA256_RE, BlobStore
 from workdiary.server.errors import BadRequest
 from workdiary.server.models import Contract, User
+from workdiary.server.services import weeks as week_service
 from workdiary.server.web import queries
 from workdiary.server.web.deps import DB, PageNotFound, Viewer
 from workdiary.server.web.diary_view import build_diary, segment_view
@@ -78,9 +79,11 @@ def diary(request: Request, contract_id: str, day: str, db: DB, viewer: Viewer,
     names = queries.user_names(db, [contract.client_id, contract.freelancer_id])
     is_client = viewer.id == contract.client_id
     # The client may dispute segments of weeks that are invoiced and still in review.
-    in_review = {w for w in {r.week_start for r in rows}
-                 if (inv := queries.invoice_for(db, contract.id, w)) is not None
-                 and inv.status == "in_review"} if is_client else set()
+    in_review = set()
+    for week in {r.week_start for r in rows} if is_client else ():
+        invoice = week_service.get_invoice(db, contract_id=contract.id, week_start=week)
+        if invoice is not None and invoice.status == "in_review":
+            in_review.add(week)
     disputable = {r.id for r in rows if r.week_start in in_review and r.id not in disputed}
     # The UTC weeks this local day touches (two when the week boundary falls inside it).
     weeks = sorted({week_start_of_date(start.date()), week_start_of_date(

@@ -1,7 +1,8 @@
-"""Read-only queries of the pages, each scoped to what the viewer may see.
+"""Read-only queries the pages need and the services do not offer.
 
-Writes (approve, dispute, withdraw, revoke) go through the server's services; these only
-read. Every function that takes a ``viewer`` returns nothing the viewer is not party to.
+Writes (approve, dispute, withdraw, revoke) and the plain lists (contracts, invoices,
+devices) go through the server's services. The caller scopes by contract first:
+``contract_for`` returns a contract only to its client or its freelancer.
 """
 
 from __future__ import annotations
@@ -10,31 +11,19 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from workdiary.core.model import SegmentKind
 from workdiary.core.timegrid import isoformat_z
 from workdiary.server.models import (
     Contract,
-    Device,
     Dispute,
     DisputeSegment,
-    Invoice,
     SegmentRow,
     SegmentScreenshot,
     User,
 )
-
-
-def visible_contracts(db: Session, viewer: User) -> list[Contract]:
-    """Contracts the viewer hired (client) or works on (freelancer), newest first."""
-    query = (
-        select(Contract)
-        .where(or_(Contract.client_id == viewer.id, Contract.freelancer_id == viewer.id))
-        .order_by(Contract.created_at.desc(), Contract.id)
-    )
-    return list(db.scalars(query))
 
 
 def contract_for(db: Session, viewer: User, contract_id: str) -> Contract | None:
@@ -131,21 +120,8 @@ def week_disputes(db: Session, contract_id: str, week: date) -> list[tuple[Dispu
     return [(d, by_dispute.get(d.id, [])) for d in disputes]
 
 
-def invoice_for(db: Session, contract_id: str, week: date) -> Invoice | None:
-    return db.scalar(
-        select(Invoice).where(Invoice.contract_id == contract_id, Invoice.week_start == week)
-    )
 
 
-def viewer_invoices(db: Session, viewer: User) -> list[tuple[Invoice, Contract]]:
-    """Invoices of the viewer's contracts, newest week first."""
-    query = (
-        select(Invoice, Contract)
-        .join(Contract, Contract.id == Invoice.contract_id)
-        .where(or_(Contract.client_id == viewer.id, Contract.freelancer_id == viewer.id))
-        .order_by(Invoice.week_start.desc(), Contract.title)
-    )
-    return [(inv, con) for inv, con in db.execute(query)]
 
 
 def week_minutes(db: Session, contract_ids: Sequence[str], week: date) -> dict[str, int]:
@@ -164,9 +140,6 @@ def week_minutes(db: Session, contract_ids: Sequence[str], week: date) -> dict[s
     return {cid: int(total) for cid, total in db.execute(query)}
 
 
-def viewer_devices(db: Session, viewer: User) -> list[Device]:
-    query = select(Device).where(Device.user_id == viewer.id).order_by(Device.created_at.desc())
-    return list(db.scalars(query))
 
 
 def screenshot_in_contract(db: Session, contract_id: str, sha256: str) -> SegmentRow | None:
