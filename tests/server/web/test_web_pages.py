@@ -221,8 +221,8 @@ def test_invoices_csv_export(world: World) -> None:
     response = client.get("/invoices.csv")
     assert response.headers["content-type"].startswith("text/csv")
     lines = response.text.splitlines()
-    assert lines[0].startswith("invoice_id,contract_id,contract,")
-    assert len(lines) == 2 and ",Checkout redesign,Clara Client,Fred Lancer,2026-11-23,40,0," \
+    assert lines[0].startswith("id,contract_id,contract_title,week_start,billable_minutes,")
+    assert len(lines) == 2 and f"{world.contract_id},Checkout redesign,2026-11-23,40,0,4500,3000," \
         in lines[1]
 
 
