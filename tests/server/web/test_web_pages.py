@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from fastapi.testclient import TestClient
 
-from workdiary.server.models import Invoice
+from workdiary.server.models import Dispute, Invoice
 from workdiary.server.services.weeks import close_weeks
 
 from .webworld import PASSWORD, PEOPLE, World, csrf_of, sign_in
@@ -167,9 +167,7 @@ def test_client_disputes_withdraws_and_approves_a_week_in_review(world: World) -
     diary = client.get(f"/contracts/{world.contract_id}/diary/2026-11-24?tz=UTC").text
     assert "mark-disputed" in diary
     with world.app.state.sessionmaker() as db:
-        dispute_id = db.query(Invoice).count() and __import__(
-            "workdiary.server.models", fromlist=["Dispute"]).Dispute
-        dispute_id = db.query(dispute_id).one().id
+        dispute_id = db.query(Dispute).one().id
     client.post(f"/contracts/{world.contract_id}/disputes/{dispute_id}/withdraw",
                 data={"csrf_token": csrf_of(html), "return_to": page})
     html = client.get(page).text
