@@ -159,6 +159,12 @@ def test_redaction_of_an_empty_box_is_refused(box: tuple[int, int, int, int]) ->
         redact_regions(original.jpeg, [box])
 
 
+def test_redaction_without_boxes_is_refused() -> None:
+    original = encode_screenshot(_stripes(400, 300), blur=False)
+    with pytest.raises(ValueError, match="No region was marked"):
+        redact_regions(original.jpeg, [])
+
+
 def test_redaction_of_garbage_is_a_clear_error() -> None:
     with pytest.raises(ValueError, match="could not be decoded"):
         redact_regions(b"not a jpeg", [(0, 0, 1, 1)])

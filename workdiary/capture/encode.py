@@ -69,9 +69,12 @@ def redact_regions(
     """Irreversibly blur the given boxes ``(x0, y0, x1, y1)`` of an encoded screenshot.
 
     Boxes are in the encoded image's pixels, x1/y1 exclusive; they are clipped to the image.
-    A box with no area (after clipping) is an error, so a mistaken redaction is never silently a
-    no-op. ``blurred`` is carried into the result (whether the whole picture was blurred).
+    No box, or a box with no area (after clipping), is a ValueError, so a mistaken redaction is
+    never silently a no-op. ``blurred`` (whether the whole picture was blurred) is carried over.
     """
+    if not regions:
+        # Re-encoding with nothing blurred would still mark the segment redacted: refuse.
+        raise ValueError("No region was marked; mark the parts of the screenshot to blur.")
     picture = _decode(jpeg_bytes)
     width, height = picture.size
     for box in regions:
