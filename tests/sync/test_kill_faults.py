@@ -216,3 +216,38 @@ def test_client_killed_during_sync_and_restarted(
     assert set(stored) == set(ids)
     assert stored == local_rows(store, clock)
     assert store.integrity_check() == "ok"
+
+
+@pytest.mark.slow
+def test_sync_watch_uploads_and_stops_on_sigterm(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seeded_server_dir: tuple[Path, object],
+        server_process: ServerProcess, login: Callable[..., None]) -> None:
+    monkeypatch.syspath_prepend(str(HERE))
+    file_keyring_class = importlib.import_module("file_keyring").FileKeyring
+    accounts = seeded_server_dir[1]
+    client_dir = tmp_path / "client"
+    keyring_file = tmp_path / "keyring.json"
+    monkeypatch.setenv("WORKDIARY_DATA_DIR", str(client_dir))
+    secrets = KeyringSecretStore(file_keyring_class(keyring_file))
+    url = f"http://127.0.0.1:{server_process.port}"
+    login(url, accounts.freelancer_email, accounts.password, secrets, monkeypatch)  # type: ignore[attr-defined]
+    clock = FakeClock(recent_start(6))
+    store = LocalStore(database_path(client_dir), clock)
+    account = current_account(store)
+    assert account is not None
+    ids = record_recent(store, clock, accounts.contract_id, 3, make_signer(secrets, account))
+    env = {**os.environ, "PYTHON_KEYRING_BACKEND": "file_keyring.FileKeyring",
+           "WORKDIARY_TEST_KEYRING_FILE": str(keyring_file),
+           "PYTHONPATH": os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")]),
+           "WORKDIARY_SYNC_GRACE_SECONDS": "0"}
+    proc = subprocess.Popen([sys.executable, "-m", "workdiary", "sync", "--watch", "--json"],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        first = json.loads(proc.stdout.readline())
+        assert first["ok"] and {a["id"] for a in first["accepted"]} == set(ids)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0 and "stays queued" in err
+    assert store.pending_count() == 0

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from workdiary.core.clock import Clock
-from workdiary.sync.api import ApiClient
+from workdiary.sync.api import DEFAULT_TIMEOUT, ApiClient
 from workdiary.sync.device import NotLoggedIn, Signer, make_signer
 from workdiary.sync.outbox import Outbox, OutboxConfig, OutboxStore
 from workdiary.sync.retry import RetryPolicy
@@ -87,6 +87,6 @@ def build_outbox(store: OutboxStore, secrets: SecretStore, clock: Clock,
         raise NotLoggedIn("this computer is not logged in to a server: run "
                           "`workdiary login SERVER_URL --email EMAIL` first")
     settings = settings or load_sync_settings(store)
-    api = ApiClient(account.server_url, token, **({"timeout": timeout} if timeout else {}))
+    api = ApiClient(account.server_url, token, timeout=timeout or DEFAULT_TIMEOUT)
     return Outbox(store, api, make_signer(secrets, account), clock,
                   settings.outbox_config(retry))

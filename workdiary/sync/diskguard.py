@@ -69,7 +69,7 @@ def is_disk_full(exc: BaseException) -> bool:
 
 def message_for_write_error(exc: BaseException, data_dir: Path) -> str | None:
     """The sentence to stop tracking with when a write failed because the disk is full."""
-    if not is_disk_full(exc):
+    if not isinstance(exc, OSError) or not is_disk_full(exc):
         return None
     return (
         f"tracking stopped: the disk holding {data_dir} is full ({exc.strerror or exc}). Free "

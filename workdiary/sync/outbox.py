@@ -14,6 +14,7 @@ A 401 marks the login expired and pauses uploads until ``workdiary login``: noth
 
 from __future__ import annotations
 
+import functools
 import random
 import threading
 from collections.abc import Callable
@@ -150,7 +151,7 @@ class Outbox:
         for tombstone in self.store.delete_pending_segments():
             segment_id = tombstone.id
             try:
-                self._retry(lambda sid=segment_id: self.api.delete_segment(sid))
+                self._retry(functools.partial(self.api.delete_segment, segment_id))
             except Rejected as exc:
                 if exc.status != 404:  # 404: already gone on the server, which is the goal
                     self.store.set_sync_error(segment_id, f"delete refused: {exc}")
@@ -197,7 +198,7 @@ class Outbox:
                 continue
             body = path.read_bytes()
             try:
-                self._retry(lambda s=sha, b=body: self.api.put_screenshot(s, b))
+                self._retry(functools.partial(self.api.put_screenshot, sha, body))
             except Rejected as exc:
                 report.screenshot_problems.append((sha, f"{exc.code}: {exc.server_message}"))
                 continue

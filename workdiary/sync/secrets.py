@@ -116,7 +116,8 @@ class KeyringSecretStore(SecretStore):
         return f"{type(self._backend).__module__}.{type(self._backend).__name__}"
 
     def get(self, account: Account, name: str) -> str | None:
-        return self._call(lambda: self._backend.get_password(SERVICE, account.username(name)))
+        value = self._call(lambda: self._backend.get_password(SERVICE, account.username(name)))
+        return None if value is None else str(value)
 
     def put(self, account: Account, name: str, value: str) -> None:
         self._call(lambda: self._backend.set_password(SERVICE, account.username(name), value))
