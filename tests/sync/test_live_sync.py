@@ -3,16 +3,22 @@ network. Afterwards the server holds each segment exactly once, every minute acc
 
 from __future__ import annotations
 
+import random
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import pytest
 
+from workdiary.capture.base import InputCounts
+from workdiary.capture.encode import encode_screenshot
+from workdiary.capture.fakes import FakeInputCounter, FakeScreenGrabber
 from workdiary.core.clock import FakeClock
 from workdiary.sync.api import ApiClient
 from workdiary.sync.faultproxy import FaultProxy
 from workdiary.sync.testing import record_segment, record_work_week
+from workdiary.tracker.engine import Tracker
 
 if TYPE_CHECKING:
     from tests.sync.conftest import Live
@@ -52,6 +58,37 @@ def test_a_week_offline_then_online_arrives_once_with_verdicts(live: Live) -> No
     assert len(diary["segments"]) == 48
     # A second pass has nothing to do; a resend of the same batch gets the stored verdicts.
     assert live.outbox().run_once().verdicts == []
+
+
+def test_a_week_tracked_offline_by_the_real_tracker_syncs_once(live: Live) -> None:
+    """The tracker itself (FakeClock, fake screen and input) records 5 x 8 hours offline."""
+    assert isinstance(live.clock, FakeClock)
+    contract = live.store.contract(live.contract_id)
+    assert contract is not None
+    executor = ThreadPoolExecutor(max_workers=1)
+    keyboard = FakeInputCounter()
+    tracker = Tracker(store=live.store, clock=live.clock, screen=FakeScreenGrabber(320, 180),
+                      input_counter=keyboard, encode=encode_screenshot, executor=executor,
+                      rng=random.Random(3), signer=live.signer())
+    monday = live.clock.now().replace(hour=0, minute=0)
+    for day in range(5):
+        live.clock.advance((monday + timedelta(days=day, hours=9) - live.clock.now())
+                           .total_seconds())
+        tracker.clock_in(contract, f"day {day}")
+        for _ in range(8 * 60 * 2):  # a tick every 30 simulated seconds, with input
+            keyboard.feed(InputCounts(keys=5, moves=3, active_seconds=20,
+                                      last_input_monotonic=live.clock.monotonic()))
+            live.clock.advance(30)
+            tracker.tick()
+        tracker.clock_out()
+    executor.shutdown(wait=True)
+    assert live.store.pending_count() == 240
+    live.clock.advance(86400)
+    report = live.outbox().run_once()
+    assert report.ok and len(report.verdicts) == 240
+    assert {v.status for v in report.verdicts} == {"protected"}, report.verdicts[:3]
+    assert sum(v.billable_minutes for v in report.verdicts) == 40 * 60
+    assert_exactly_once_and_accounted(live)
 
 
 def test_tampered_and_removed_segments_are_flagged_while_the_rest_uploads(live: Live) -> None:
