@@ -30,7 +30,8 @@ def test_the_diary_lists_the_days_segments(rig: Rig, qtbot: Any) -> None:
     rows = [[window.table.item(r, c).text() for c in range(window.table.columnCount())]
             for r in range(3)]
     assert [r[0] for r in rows] == ["10:03–10:04", "10:04–10:05", "10:05–10:06"]
-    assert [r[1] for r in rows] == ["0", "1", "1"]
+    assert [r[1] for r in rows] == ["0:33", "1:00", "1:00"]
+    assert rows[1][2] == "▮▮▮▮▮▮▮▮▮▮ 10/10"
     assert all(r[MEMO] == "Writing tests" for r in rows)
     assert all(r[4] == "waiting for upload" for r in rows)
     assert all(r[SHOTS] == "1 taken" for r in rows)
@@ -80,4 +81,4 @@ def test_delete_from_the_diary(rig: Rig, qtbot: Any) -> None:
     window.delete_button.click()
     qtbot.waitUntil(lambda: window.table.item(1, 4) is not None
                     and window.table.item(1, 4).text() == "deleted")
-    assert window.table.item(1, 1).text() == "0"
+    assert window.table.item(1, 1).text() == "0:00"

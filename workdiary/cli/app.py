@@ -37,6 +37,7 @@ def register(subparsers: Any) -> None:
 
 def run_app_command(args: argparse.Namespace) -> int:
     """Open the user's store and keyring, then run the app until Quit, Ctrl-C or SIGTERM."""
+    from workdiary.sync.client import current_account
     from workdiary.sync.secrets import KeyringSecretStore, SecretStore, SecretStoreError
     from workdiary.tracker.lock import TrackerLock
 
@@ -51,7 +52,9 @@ def run_app_command(args: argparse.Namespace) -> int:
     try:
         secrets = KeyringSecretStore()
     except SecretStoreError as exc:
-        secrets, note = None, f"Uploads are off: {exc}"
+        secrets = None
+        if current_account(store) is not None:  # logged out, the sync line says enough
+            note = f"Uploads are off: {exc}"
     stop = threading.Event()
     previous = {sig: signal.signal(sig, lambda *_: stop.set())
                 for sig in (signal.SIGTERM, signal.SIGINT)}

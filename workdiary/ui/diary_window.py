@@ -28,7 +28,7 @@ from workdiary.ui.preview import Confirm, ask
 from workdiary.ui.session import DesktopSession
 from workdiary.ui.summary import hours_minutes
 
-COLUMNS = ("Time", "Minutes", "Activity", "Memo", "Status", "Screenshots")
+COLUMNS = ("Time", "Tracked", "Activity", "Memo", "Status", "Screenshots")
 MEMO = COLUMNS.index("Memo")
 SHOTS = COLUMNS.index("Screenshots")
 
@@ -89,10 +89,18 @@ class DiaryWindow(QWidget):
         layout.addLayout(bottom)
         self.resize(900, 480)
         session.segment_deleted.connect(lambda _id: self.reload())
+        session.changed.connect(self._follow_today)
         self.show_day(day)
 
     def reload(self) -> None:
         self.show_day(self.day)
+
+    def _follow_today(self) -> None:
+        """New minutes and segments show up while today is open (not while a memo is edited)."""
+        today = self.session.clock.now().astimezone(self.session.tz).date()
+        editing = self.table.state() == QAbstractItemView.State.EditingState
+        if self.isVisible() and self.day == today and not editing:
+            self.reload()
 
     def show_day(self, day: date) -> None:
         self.day = day
@@ -115,8 +123,9 @@ class DiaryWindow(QWidget):
             editable = not info.uploaded and segment.kind is not SegmentKind.TOMBSTONE
             cells = (
                 f"{segment.start.astimezone(tz):%H:%M}–{segment.end.astimezone(tz):%H:%M}",
-                str(segment.tracked_minutes),
-                "▮" * activity.bars + "▯" * (10 - activity.bars) if segment.minutes else "–",
+                f"{segment.tracked_seconds // 60}:{segment.tracked_seconds % 60:02d}",
+                f"{'▮' * activity.bars}{'▯' * (10 - activity.bars)} {activity.bars}/10"
+                if segment.minutes else "–",
                 segment.memo,
                 status_text(segment, info),
                 _shots_text(segment.screenshots),
@@ -132,6 +141,7 @@ class DiaryWindow(QWidget):
             self.table.setRowHeight(row, 62)
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setSectionResizeMode(MEMO, QHeaderView.ResizeMode.Stretch)
+        self.table.setColumnWidth(SHOTS, max(self.table.columnWidth(SHOTS), 190))
         self.totals_label.setText(f"Day total: {hours_minutes(tracked)} h tracked, {active} "
                                   f"active minute{'s' if active != 1 else ''}, "
                                   f"{len(rows)} segment{'s' if len(rows) != 1 else ''}")

@@ -3,6 +3,8 @@ this segment's activity, today's and this week's time, and the sync state."""
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
@@ -38,7 +40,7 @@ class MainWindow(QMainWindow):
         self.hide_on_close = hide_on_close
         self.setWindowTitle("workdiary")
         self.setObjectName("MainWindow")
-        self.resize(720, 560)
+        self.resize(720, 520)
         self._build(tray_note)
         session.changed.connect(self.render)
         session.contracts_changed.connect(self._fill_contracts)
@@ -62,6 +64,7 @@ class MainWindow(QMainWindow):
         picker.addWidget(self.contract_list, 2)
         policy_box = QVBoxLayout()
         self.contract_label = QLabel(objectName="ContractTitle", wordWrap=True)
+        self.contract_label.setTextFormat(Qt.TextFormat.RichText)
         self.policy_label = QLabel(objectName="Policy", wordWrap=True)
         self.policy_label.setTextFormat(Qt.TextFormat.RichText)
         self.policy_label.setAlignment(Qt.AlignmentFlag.AlignTop)
@@ -144,8 +147,9 @@ class MainWindow(QMainWindow):
             self.contract_label.setText("")
             self.policy_label.setText("")
             return
-        self.contract_label.setText(describe_contract(contract))
-        items = "".join(f"<li>{line}</li>" for line in describe_policy(contract.policy))
+        self.contract_label.setText(f"<b>{html.escape(contract.title)}</b><br>"
+                                    f"{html.escape(describe_contract(contract))}")
+        items = "".join(f"<li>{html.escape(line)}</li>" for line in describe_policy(contract.policy))
         self.policy_label.setText(f"<b>While you are clocked in on this contract:</b><ul>"
                                   f"{items}</ul>")
 
@@ -174,9 +178,10 @@ class MainWindow(QMainWindow):
         self.clock_out_button.setEnabled(s.clocked_in and not s.busy)
         summary = s.summary
         if s.clocked_in and summary is not None and summary.segment_activity is not None:
-            ends = f", closes {s.segment_end.astimezone(tz):%H:%M}" if s.segment_end else ""
+            span = (f" {s.segment_start.astimezone(tz):%H:%M}–{s.segment_end.astimezone(tz):%H:%M}"
+                    if s.segment_start and s.segment_end else "")
             self.segment_label.setText(
-                f"This segment: {summary.segment_seconds // 60} min recorded{ends}")
+                f"This segment{span}: {summary.segment_seconds // 60} min recorded so far")
             self.activity_bar.setValue(summary.segment_activity.bars)
         else:
             self.segment_label.setText("This segment: not clocked in")

@@ -34,9 +34,8 @@ def describe_policy(policy: Policy) -> list[str]:
 
 
 def describe_contract(contract: Contract) -> str:
-    """Title, client, rate and weekly limit on one line."""
+    """Client, rate and weekly limit on one line (the title is shown apart)."""
     limit = ("no weekly limit" if contract.weekly_limit_minutes is None
              else f"limit {contract.weekly_limit_minutes / 60:g} h/week")
-    client = f" for {contract.client_name}" if contract.client_name else ""
-    return (f"{contract.title}{client}: {contract.rate_cents / 100:.2f} {contract.currency}/h, "
-            f"{limit}")
+    client = f"{contract.client_name} · " if contract.client_name else ""
+    return f"{client}{contract.rate_cents / 100:.2f} {contract.currency}/h · {limit}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QPixmap
 from PySide6.QtWidgets import (
     QDialogButtonBox,
@@ -20,6 +20,7 @@ from workdiary.core.model import ScreenshotRef
 from workdiary.ui.session import DesktopSession
 
 Confirm = Callable[[QWidget, str], bool]
+SHOWN_MS = 45_000  # then it steps aside; the diary keeps every screenshot reviewable
 
 
 def ask(parent: QWidget, question: str) -> bool:
@@ -63,6 +64,8 @@ class ScreenshotPreview(QWidget):
             layout.addWidget(widget)
         layout.addWidget(buttons)
         self.setFixedWidth(300)
+        self._timer = QTimer(self, singleShot=True, interval=SHOWN_MS)
+        self._timer.timeout.connect(self._step_aside)
 
     def show_shot(self, segment_id: str, shot: ScreenshotRef, can_redact: bool = True) -> None:
         """Show ``shot`` (thumbnail loaded off the GUI thread) near the tray corner."""
@@ -83,6 +86,13 @@ class ScreenshotPreview(QWidget):
                                    lambda data, sha=sha: self._thumbnail_loaded(sha, data))
         self._place()
         self.show()
+        self._timer.start()
+
+    def _step_aside(self) -> None:
+        if self.underMouse():  # the user is looking at it
+            self._timer.start()
+        else:
+            self.hide()
 
     def _thumbnail_loaded(self, sha: str, data: bytes | None) -> None:
         if self.shot is None or self.shot.sha256 != sha:

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QRect, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen, QPixmap
+from PySide6.QtGui import (
+    QColor,
+    QGuiApplication,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QPixmap,
+)
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -17,7 +25,7 @@ from workdiary.core.model import ScreenshotRef
 from workdiary.ui.review import Box
 from workdiary.ui.session import DesktopSession
 
-MAX_VIEW = (960, 600)
+MAX_VIEW = (900, 560)  # at most; less on a small screen, so the buttons stay visible
 
 
 class RegionCanvas(QWidget):
@@ -35,8 +43,13 @@ class RegionCanvas(QWidget):
 
     def set_pixmap(self, pixmap: QPixmap) -> None:
         self.pixmap = pixmap
-        self.scale = min(1.0, MAX_VIEW[0] / max(1, pixmap.width()),
-                         MAX_VIEW[1] / max(1, pixmap.height()))
+        width, height = MAX_VIEW
+        screen = QGuiApplication.primaryScreen()
+        if screen is not None:
+            area = screen.availableGeometry()
+            width, height = min(width, area.width() - 120), min(height, area.height() - 240)
+        self.scale = min(1.0, max(width, 100) / max(1, pixmap.width()),
+                         max(height, 100) / max(1, pixmap.height()))
         self.setFixedSize(round(pixmap.width() * self.scale), round(pixmap.height() * self.scale))
         self.update()
 
@@ -129,6 +142,10 @@ class RedactDialog(QDialog):
         self.canvas.set_pixmap(pixmap)
         self.message.setText("")
         self.adjustSize()
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is not None:  # centred: the picture is the point of this window
+            centre = screen.availableGeometry().center()
+            self.move(centre.x() - self.width() // 2, centre.y() - self.height() // 2)
 
     def _update_buttons(self) -> None:
         self.apply_button.setEnabled(bool(self.canvas.boxes))

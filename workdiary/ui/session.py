@@ -74,6 +74,7 @@ class DesktopSession(QObject):
         self.clocked_in = False
         self.busy = False  # a clock-in/out is under way
         self.segment_id: str | None = None
+        self.segment_start: datetime | None = None
         self.segment_end: datetime | None = None
         self.idle_since: datetime | None = None
         self.problem: str | None = None  # the latest recording failure
@@ -179,6 +180,7 @@ class DesktopSession(QObject):
     def _clocked_out(self, future: Future[None]) -> None:
         self.busy = False
         self.clocked_in, self.contract, self.segment_id = False, None, None
+        self.segment_start = self.segment_end = None
         self.idle_since = None
         self._release_lock()
         try:
@@ -291,7 +293,8 @@ class DesktopSession(QObject):
     @Slot(object)
     def _on_tracker_event(self, event: ev.TrackerEvent) -> None:
         if isinstance(event, ev.SegmentOpened):
-            self.segment_id, self.segment_end = event.segment_id, event.planned_end
+            self.segment_id = event.segment_id
+            self.segment_start, self.segment_end = event.start, event.planned_end
         elif isinstance(event, ev.ScreenshotTaken):
             self.screenshot_taken.emit(event.segment_id, event.shot)
         elif isinstance(event, ev.ScreenshotFailed):

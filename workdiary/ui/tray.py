@@ -14,7 +14,7 @@ _STATE_WORDS = {
     TrayState.IDLE: "clocked out",
     TrayState.TRACKING: "tracking",
     TrayState.PAUSED: "paused (idle)",
-    TrayState.OFFLINE: "offline",
+    TrayState.OFFLINE: "clocked out, not uploading",
     TrayState.ERROR: "needs attention",
 }
 
