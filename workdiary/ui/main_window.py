@@ -149,7 +149,8 @@ class MainWindow(QMainWindow):
             return
         self.contract_label.setText(f"<b>{html.escape(contract.title)}</b><br>"
                                     f"{html.escape(describe_contract(contract))}")
-        items = "".join(f"<li>{html.escape(line)}</li>" for line in describe_policy(contract.policy))
+        lines = describe_policy(contract.policy)
+        items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
         self.policy_label.setText(f"<b>While you are clocked in on this contract:</b><ul>"
                                   f"{items}</ul>")
 
