@@ -35,29 +35,22 @@ def register(subparsers: Any) -> None:
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    try:
-        from workdiary.cli.embedded import EmbeddedServer
-    except ImportError as exc:
+    missing = [name for name in ("fastapi", "uvicorn", "sqlalchemy")
+               if importlib.util.find_spec(name) is None]
+    if missing:
         raise CommandError(
-            f"the demo needs the server part ({exc.name} is missing): install "
-            "`pip install 'workdiary[server]'` and try again") from exc
-    headless = args.headless
-    if not headless:
-        if importlib.util.find_spec("workdiary.cli.app") is None:
-            print("workdiary demo: the tray app is not part of this build; running headless "
-                  "in this terminal instead.", flush=True)
-        else:
-            print("workdiary demo: the tray app cannot be embedded in the demo yet; running "
-                  "headless in this terminal instead (start `workdiary` against the printed "
-                  "server for the tray).", flush=True)
-        headless = True
+            f"the demo needs the server part ({', '.join(missing)} missing): install "
+            "`pip install 'workdiary[server]'` and try again")
+    from workdiary.cli.embedded import EmbeddedServer
+
+    headless = args.headless or not _app_can_run()
     root = Path(tempfile.mkdtemp(prefix="workdiary-demo-"))
     stop = threading.Event()
     previous = {sig: signal.signal(sig, lambda *_: stop.set())
                 for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
         with EmbeddedServer(root / "server", port=args.port) as server:
-            _run_loop(server, root, stop)
+            _run_loop(server, root, stop, headless)
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
@@ -66,7 +59,23 @@ def run_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run_loop(server: Any, root: Path, stop: threading.Event) -> None:
+def _app_can_run() -> bool:
+    """Whether the tray app can start here; if not, say why (the demo then runs headless)."""
+    if importlib.util.find_spec("workdiary.cli.app") is None:
+        print("workdiary demo: the tray app is not part of this build; running headless in "
+              "this terminal instead.", flush=True)
+        return False
+    from workdiary.capture.platform import display_problem
+
+    problem = display_problem()
+    if problem is not None:
+        print(f"workdiary demo: the tray app needs a graphical session ({problem}); running "
+              "headless in this terminal instead.", flush=True)
+        return False
+    return True
+
+
+def _run_loop(server: Any, root: Path, stop: threading.Event, headless: bool) -> None:
     import os
 
     from workdiary.cli.account import log_in
@@ -110,6 +119,17 @@ def _run_loop(server: Any, root: Path, stop: threading.Event) -> None:
             for line in format_report(report):
                 print(f"sync: {line}", flush=True)
 
+        if not headless:
+            _print_banner(server.url, accounts, client_dir)
+            from workdiary.cli.app import run_app
+
+            try:
+                run_app(store, secrets=secrets, clock=clock, sync_settings=settings, stop=stop,
+                        clock_in=(contract, "Demo work"), show_window=True)
+            finally:
+                on_report(Outbox(store, api, signer, clock, settings.outbox_config())
+                          .run_once(flush=True))
+            return
         worker = SyncWorker(outbox, interval=settings.interval, on_report=on_report)
         printer = EventPrinter(local_timezone())
 
