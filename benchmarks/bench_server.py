@@ -64,7 +64,7 @@ def jpeg_150k(seed: int) -> bytes:
         draw.rectangle((x, y, x + rng.randrange(20, 400), y + rng.randrange(8, 40)),
                        fill=(rng.randrange(256), rng.randrange(256), rng.randrange(256)))
     out = io.BytesIO()
-    image.save(out, "JPEG", quality=85)
+    image.save(out, "JPEG", quality=65)
     return out.getvalue()
 
 

@@ -210,3 +210,19 @@ def test_any_flipped_byte_of_the_memo_is_caught(data: st.DataObject) -> None:
     seg = segment(memo="fixed the login bug")
     new_memo = data.draw(st.text(min_size=0, max_size=30).filter(lambda m: m != seg.memo))
     assert Reason.BAD_SIGNATURE in verify_segment(replace(seg, memo=new_memo), ctx()).reasons
+
+
+def test_precomputed_signed_bytes_give_the_same_verdicts() -> None:
+    from workdiary.core.canonical import canonical_bytes
+
+    good = segment()
+    forged = segment(key=generate_private_key())
+    for seg in (good, forged):
+        plain = verify_segment(seg, ctx())
+        fast = verify_segment(seg, ctx(signed_bytes=canonical_bytes(seg)))
+        assert plain == fast
+    assert verify_segment(forged, ctx(signed_bytes=canonical_bytes(forged))).reasons == (
+        Reason.BAD_SIGNATURE,)
+    broken = replace(good, signature="not base64!")
+    assert Reason.BAD_SIGNATURE in verify_segment(
+        broken, ctx(signed_bytes=canonical_bytes(broken))).reasons

@@ -1,4 +1,7 @@
-"""FastAPI dependencies shared by the API and the web pages (``Annotated`` aliases)."""
+"""FastAPI dependencies shared by the API and the web pages (``Annotated`` aliases).
+
+The trivial ones are ``async`` so FastAPI runs them inline instead of in the thread pool.
+"""
 
 from __future__ import annotations
 
@@ -25,17 +28,17 @@ def get_db(request: Request) -> Iterator[Session]:
         yield session
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_clock(request: Request) -> Clock:
+async def get_clock(request: Request) -> Clock:
     clock: Clock = request.app.state.clock
     return clock
 
 
-def get_blobs(request: Request) -> BlobStore:
+async def get_blobs(request: Request) -> BlobStore:
     blobs: BlobStore = request.app.state.blobs
     return blobs
 
@@ -47,7 +50,7 @@ Blobs = Annotated[BlobStore, Depends(get_blobs)]
 BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
-def get_token(credentials: BearerCredentials) -> str:
+async def get_token(credentials: BearerCredentials) -> str:
     if credentials is None or not credentials.credentials:
         raise Unauthorized("log in first: send an API token as 'Authorization: Bearer <token>'.")
     return credentials.credentials

@@ -49,18 +49,21 @@ class UploadResult:
 
 @dataclass(frozen=True, slots=True)
 class _Encoded:
-    """A segment's wire body and the hashes derived from it, computed once per upload."""
+    """A segment's wire body and what derives from it, computed once per upload."""
 
     body: dict[str, object]
-    body_hash: str
+    signed_bytes: bytes  # the canonical bytes the device signed
+    body_hash: str  # SHA-256 of the signed bytes and the signature
     chain_hash: str
 
 
 def _encode(segment: Segment) -> _Encoded:
-    body = segment_to_dict(segment)
+    body = segment_to_dict(segment, with_signature=False)
+    signed = dumps_canonical(body)
     chain = dumps_canonical({key: body[key] for key in CHAIN_FIELDS})
-    return _Encoded(body, hashlib.sha256(dumps_canonical(body)).hexdigest(),
-                    hashlib.sha256(chain).hexdigest())
+    body["signature"] = segment.signature
+    digest = hashlib.sha256(signed + b"\n" + segment.signature.encode()).hexdigest()
+    return _Encoded(body, signed, digest, hashlib.sha256(chain).hexdigest())
 
 
 def body_hash(segment: Segment) -> str:
@@ -136,7 +139,7 @@ class _BatchState:
             Screenshot.sha256.in_(referenced)))) if referenced else set()
         self.missing = frozenset(referenced - present)
 
-    def context(self, segment: Segment, now: datetime) -> VerifyContext:
+    def context(self, segment: Segment, now: datetime, signed_bytes: bytes) -> VerifyContext:
         week = (segment.contract_id, week_of(segment.start))
         return VerifyContext(
             now=now,
@@ -148,6 +151,7 @@ class _BatchState:
             week_billed_minutes=self.billed[week],
             week_locked=is_locked(segment.start, now) or week in self.invoiced,
             missing_screenshots=self.missing,
+            signed_bytes=signed_bytes,
         )
 
     def add(self, segment: Segment, verdict: Verdict, chain: str) -> None:
@@ -237,7 +241,8 @@ def upload_segments(
         state = _BatchState(session, user, ordered)
         rows = []
         for segment in ordered:
-            verdict = verify_segment(segment, state.context(segment, now))
+            verdict = verify_segment(
+                segment, state.context(segment, now, encoded[segment.id].signed_bytes))
             state.add(segment, verdict, encoded[segment.id].chain_hash)
             rows.append(_new_row(segment, encoded[segment.id], verdict, user, now))
             results[segment.id] = UploadResult(

@@ -94,10 +94,10 @@ def issue_token(session: Session, *, user: User, device_name: str, now: datetime
 
 def user_for_token(session: Session, *, token: str) -> User | None:
     """The owner of a live token, or None for an unknown or revoked one."""
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
-    if row is None or row.revoked:
-        return None
-    return session.get(User, row.user_id)
+    return session.scalar(
+        select(User).join(ApiToken, ApiToken.user_id == User.id)
+        .where(ApiToken.token_hash == hash_token(token), ApiToken.revoked.is_(False))
+    )
 
 
 def revoke_token(session: Session, *, token: str) -> None:
