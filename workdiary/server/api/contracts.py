@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from fastapi import APIRouter
 from sqlalchemy.orm import Session
 
@@ -15,9 +17,9 @@ router = APIRouter(tags=["contracts"])
 
 
 def contract_public(session: Session, contract: Contract, user: User,
-                    this_week: object) -> ContractPublic:
+                    week: date) -> ContractPublic:
+    """The API shape of a contract, with the caller's side and the week's minutes so far."""
     client_name, freelancer_name = contracts.party_names(session, contract)
-    week = this_week.date() if hasattr(this_week, "date") else this_week
     return ContractPublic(
         id=contract.id, title=contract.title, client_id=contract.client_id,
         freelancer_id=contract.freelancer_id, client_name=client_name,
@@ -25,15 +27,14 @@ def contract_public(session: Session, contract: Contract, user: User,
         rate_cents=contract.rate_cents, currency=contract.currency,
         weekly_limit_minutes=contract.weekly_limit_minutes, status=contract.status,
         policy=PolicyPublic(**contract.policy().to_dict()),  # type: ignore[arg-type]
-        week_start=week,  # type: ignore[arg-type]
-        week_minutes=contracts.billed_minutes(session, contract_id=contract.id,
-                                              week_start=week),  # type: ignore[arg-type]
+        week_start=week,
+        week_minutes=contracts.billed_minutes(session, contract_id=contract.id, week_start=week),
     )
 
 
 @router.get("/contracts", response_model=list[ContractPublic])
 def list_contracts(session: DbSession, user: CurrentUser, clock: AppClock) -> list[ContractPublic]:
     """Contracts the caller hired or works on."""
-    this_week = week_start(clock.now())
+    this_week = week_start(clock.now()).date()
     return [contract_public(session, c, user, this_week)
             for c in contracts.contracts_for(session, user=user)]

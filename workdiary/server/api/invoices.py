@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, Response
@@ -12,8 +12,10 @@ from workdiary.server.deps import CurrentUser, DbSession
 from workdiary.server.services import diary, invoices
 
 router = APIRouter(tags=["invoices"])
-CSV_RESPONSE = {200: {"content": {"text/csv": {}, "application/json": {}},
-                      "description": "The caller's invoices."}}
+CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/csv": {}, "application/json": {}},
+          "description": "The caller's invoices."},
+}
 
 
 def _csv(session: DbSession, user: CurrentUser) -> Response:
