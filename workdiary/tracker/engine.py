@@ -191,7 +191,7 @@ class Tracker:
         assert session is not None
         while session.minute.at + MINUTE <= now:
             boundary = session.minute.at + MINUTE
-            self._take_due_screenshots(min(now, boundary - timedelta(seconds=1)), now)
+            self._take_due_screenshots(min(now, boundary))
             self._finish_minute(boundary)
             session.minute = MinuteInProgress(at=boundary, since=boundary)
             if boundary >= session.segment.end:
@@ -261,17 +261,18 @@ class Tracker:
 
     # -- screenshots -------------------------------------------------------------------------
 
-    def _take_due_screenshots(self, upto: datetime, now: datetime | None = None) -> None:
-        """Capture every moment due by ``upto``; ``taken_at`` is the tick time when it still
-        falls inside the segment, else the scheduled moment (a late tick)."""
+    def _take_due_screenshots(self, before: datetime) -> None:
+        """Capture every moment scheduled before ``before`` (a tick time or a minute end).
+
+        ``taken_at`` is the scheduled moment: the grab follows within a tick (about a
+        second), and the moment is always inside the segment, even when the segment closes
+        at this very tick (clock-out, sleep).
+        """
         session = self._session
         assert session is not None
         segment = session.segment
-        now = now or upto
-        while segment.moments and segment.moments[0] <= upto:
-            moment = segment.moments.pop(0)
-            taken_at = now if now < segment.end else moment
-            self._submit_capture(segment.id, taken_at)
+        while segment.moments and segment.moments[0] < before:
+            self._submit_capture(segment.id, segment.moments.pop(0))
 
     def _submit_capture(self, segment_id: str, taken_at: datetime) -> None:
         session = self._session
