@@ -25,6 +25,8 @@ def run_tracker(
             return
         fraction = clock.now().microsecond / 1_000_000
         delay = TICK_SECONDS - fraction + 0.01
+        if delay < TICK_SECONDS / 2:
+            delay += TICK_SECONDS  # never two ticks in quick succession: at most 1 Hz
         if deadline is not None:
             delay = min(delay, max(0.0, deadline - clock.monotonic()))
         clock.sleep(delay)
