@@ -60,7 +60,7 @@ class DeviceChain:
             shots = (ScreenshotRef(taken_at=start + timedelta(minutes=1), sha256=self.default_sha,
                                    width=64, height=48, size=100),)
         segment = Segment(
-            id=segment_id or f"{self.device_id[:8]}-{self.counter:05d}",
+            id=segment_id or f"{self.device_id[:40]}-{self.counter:05d}",
             contract_id=contract_id, start=start,
             end=start + timedelta(minutes=span if span is not None else minutes), kind=kind,
             memo=memo, minutes=records, screenshots=shots if kind is SegmentKind.TRACKED else (),
