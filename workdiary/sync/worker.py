@@ -57,7 +57,10 @@ class SyncWorker:
                 report = SyncReport(error=f"internal error during sync: {exc!r}")
             self.last_report = report
             if self.on_report is not None:
-                self.on_report(report)
+                try:
+                    self.on_report(report)
+                except Exception:  # a display problem must not stop uploads
+                    log.exception("sync report handler failed")
             failures = 0 if report.ok else failures + 1
             delay = (self.interval if failures == 0
                      else max(self.interval, self.backoff.delay(failures, self._rng)))
