@@ -46,13 +46,15 @@ class PynputInputCounter:
                 f"Keyboard and mouse activity cannot be observed: {where}. Run workdiary in an "
                 "X11 or XWayland session (DISPLAY naming a running X server)."
             ) from error
-        # Each callback takes every argument pynput passes (including `injected`), so pynput
-        # calls it directly instead of through an argument-trimming wrapper: one frame less per
-        # event at thousands of moves per second.
+        # The tally's callbacks take any arguments, so pynput calls them directly instead of
+        # through an argument-trimming wrapper: one frame less per event at thousands of moves
+        # per second. Key objects go into an ignored *args, never read.
         self._listeners = [
-            keyboard.Listener(on_press=self._on_press),
+            keyboard.Listener(on_press=self._tally.on_key),
             mouse.Listener(
-                on_move=self._on_move, on_click=self._on_click, on_scroll=self._on_scroll
+                on_move=self._tally.on_move,
+                on_click=self._on_click,
+                on_scroll=self._tally.on_scroll,
             ),
         ]
         for listener in self._listeners:
@@ -85,20 +87,11 @@ class PynputInputCounter:
         """Whether both listeners are alive."""
         return bool(self._listeners) and all(item.is_alive() for item in self._listeners)
 
-    def _on_press(self, _key: object, _injected: bool = False) -> None:
-        self._tally.on_key()
-
     def _on_click(
         self, _x: int, _y: int, _button: object, pressed: bool, _injected: bool = False
     ) -> None:
         if pressed:
             self._tally.on_click()
-
-    def _on_scroll(self, _x: int, _y: int, _dx: int, _dy: int, _injected: bool = False) -> None:
-        self._tally.on_scroll()
-
-    def _on_move(self, _x: int, _y: int, _injected: bool = False) -> None:
-        self._tally.on_move()
 
 
 def _disable_recording(listener: Any) -> None:

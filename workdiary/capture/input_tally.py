@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from workdiary.capture.base import InputCounts
 
-MOVE_BUCKETS_PER_SECOND = 10  # at most one counted move per 100 ms window
+TENTHS = 10  # moves are counted at most once per tenth of a second (100 ms window)
 
 
 class InputTally:
@@ -38,20 +38,27 @@ class InputTally:
         self._last_move_bucket: int | None = None
         self._last_input: float | None = None
 
-    def _touch(self) -> float:
+    def _touch(self) -> None:
         """Note an event now (caller holds the lock): active second and last-input time."""
         now = self._monotonic()
-        second = math.floor(now)
+        # Seconds derive from the same tenth-of-a-second step as move windows, so the two
+        # never disagree at a boundary because of float rounding.
+        self._note_second(math.floor(now * TENTHS) // TENTHS)
+        self._last_input = now
+
+    def _note_second(self, second: int) -> None:
         # The clock is read under the lock, so event times are non-decreasing: a new second is
         # simply one different from the previous event's.
         if second != self._last_second:
             self._last_second = second
             self._active_seconds += 1
-        self._last_input = now
-        return now
 
-    def on_key(self) -> None:
-        """A key was pressed (which key is never passed here)."""
+    # The on_* methods accept and ignore any arguments (pynput passes position, key, injected),
+    # so a listener can call them directly: no wrapper frame per event, and the key object is
+    # never looked at.
+
+    def on_key(self, *_ignored: object) -> None:
+        """A key was pressed (which key is never looked at)."""
         with self._lock:
             self._touch()
             self._keys += 1
@@ -62,20 +69,27 @@ class InputTally:
             self._touch()
             self._clicks += 1
 
-    def on_scroll(self) -> None:
+    def on_scroll(self, *_ignored: object) -> None:
         """One wheel event."""
         with self._lock:
             self._touch()
             self._scrolls += 1
 
-    def on_move(self) -> None:
-        """The pointer moved; counted at most once per 100 ms window of the monotonic clock."""
+    def on_move(self, *_ignored: object) -> None:
+        """The pointer moved; counted at most once per 100 ms window of the monotonic clock.
+
+        The hot path (thousands of calls a second): a move inside the window of the previous
+        move only updates the last-input time; that window already noted its second.
+        """
         with self._lock:
-            now = self._touch()
-            bucket = math.floor(now * MOVE_BUCKETS_PER_SECOND)
-            if bucket != self._last_move_bucket:
-                self._last_move_bucket = bucket
-                self._moves += 1
+            now = self._monotonic()
+            self._last_input = now
+            tenth = math.floor(now * TENTHS)
+            if tenth == self._last_move_bucket:
+                return
+            self._last_move_bucket = tenth
+            self._moves += 1
+            self._note_second(tenth // TENTHS)
 
     def take(self) -> InputCounts:
         """Counts since the previous take, resetting them atomically."""
