@@ -64,7 +64,9 @@ class ScreenshotPreview(QWidget):
             layout.addWidget(widget)
         layout.addWidget(buttons)
         self.setFixedWidth(300)
-        self._timer = QTimer(self, singleShot=True, interval=SHOWN_MS)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(SHOWN_MS)
         self._timer.timeout.connect(self._step_aside)
 
     def show_shot(self, segment_id: str, shot: ScreenshotRef, can_redact: bool = True) -> None:
