@@ -14,7 +14,7 @@ import argparse
 import random
 import signal
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -71,12 +71,14 @@ def run_app(store: LocalStore, *, secrets: Any | None, clock: Clock | None = Non
             lock: Any | None = None, sync_settings: SyncSettings | None = None,
             stop: threading.Event | None = None,
             clock_in: tuple[Contract, str] | None = None, show_window: bool = False,
-            note: str | None = None, argv: Sequence[str] = ("workdiary",)) -> int:
+            note: str | None = None, argv: Sequence[str] = ("workdiary",),
+            on_ready: Callable[[Any], None] | None = None) -> int:
     """Build the desktop app around ``store`` and run it until Quit or until ``stop`` is set.
 
     ``secrets`` (a SecretStore, or None when there is no keyring) gives the login, signing and
-    uploads; ``clock_in`` clocks in at start (the demo). On the way out the tracker clocks
-    out and everything recorded is written before this returns. The caller closes ``store``.
+    uploads; ``clock_in`` clocks in at start (the demo); ``on_ready(desktop)`` runs once the
+    windows are up (tests, screenshots). On the way out the tracker clocks out and everything
+    recorded is written before this returns. The caller closes ``store``.
     """
     _check_display()
     from PySide6.QtCore import QTimer
@@ -150,6 +152,8 @@ def run_app(store: LocalStore, *, secrets: Any | None, clock: Clock | None = Non
         session.notice.emit(text)
     if clock_in is not None:
         session.clock_in(*clock_in)
+    if on_ready is not None:
+        on_ready(desktop)
     poll = QTimer()
     poll.setInterval(STOP_POLL_MS)  # also lets Python run its signal handlers
     if stop is not None:
