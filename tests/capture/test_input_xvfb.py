@@ -83,17 +83,14 @@ def test_moves_far_apart_in_time_each_count_once(
 
 
 def test_a_burst_of_moves_is_coalesced(counter: PynputInputCounter, own_xvfb: XServer) -> None:
-    started = time.monotonic()
-    # 20 moves within one xdotool run (a few ms): far fewer counted moves than events.
+    # 40 moves from one xdotool run, a few ms apart: they share a handful of 100 ms windows.
     args: list[str] = []
-    for i in range(20):
+    for i in range(40):
         args += ["mousemove", str(300 + i), "300"]
     xdotool(own_xvfb.name, *args)
-    elapsed = time.monotonic() - started
     totals = _collect(counter, InputCounts(moves=1))
-    # One count per 100 ms window that saw motion: never more windows than the burst spanned.
-    assert 1 <= totals["moves"] <= int(elapsed * 10) + 2
-    assert totals["moves"] < 20
+    assert 1 <= totals["moves"] < 40
+    assert totals["keys"] == totals["clicks"] == totals["scrolls"] == 0
 
 
 def test_activity_time_is_reported(counter: PynputInputCounter, own_xvfb: XServer) -> None:
