@@ -110,6 +110,12 @@ def test_unknown_and_revoked_devices_are_rejected(api: TestClient, world: World)
 def test_another_freelancers_device_or_contract_is_refused(api: TestClient, world: World) -> None:
     verdict = upload(api, world, world.device.segment(world.contract_b, NINE))[0]
     assert verdict["reasons"] == ["outside_contract"]
+    # ... and not stored: contract B's client never sees it.
+    day = api.get(f"/contracts/{world.contract_b}/diary", params={"date": "2026-11-18"},
+                  headers=world.client_b.headers).json()
+    assert day["segments"] == []
+    nowhere = world.device.segment("no-such-contract", NINE + timedelta(minutes=10))
+    assert upload(api, world, nowhere)[0]["reasons"] == ["outside_contract"]
     # Freelancer B uploads with freelancer A's device id (and even A's key): unknown device.
     verdict = upload(api, world, world.device.segment(world.contract_b, NINE),
                      who=world.freelancer_b)[0]

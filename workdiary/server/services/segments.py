@@ -194,7 +194,9 @@ def upload_segments(
     Idempotent on id: a resend (same signed body) returns the stored verdict. A different
     body under a stored id refuses the whole batch (Conflict) and stores nothing, except a
     signed tombstone for a stored segment of the same chain position, which deletes it
-    (when its week is still open). New segments are verified in (device, seq) order.
+    (when its week is still open). New segments are verified in (device, seq) order. A
+    segment for a contract that is not the caller's is rejected (outside_contract) and not
+    stored.
     """
     if user.role != "freelancer":
         raise Forbidden("only freelancers upload segments.", code="not_a_freelancer")
@@ -243,14 +245,19 @@ def upload_segments(
         for segment in ordered:
             verdict = verify_segment(
                 segment, state.context(segment, now, encoded[segment.id].signed_bytes))
-            state.add(segment, verdict, encoded[segment.id].chain_hash)
-            rows.append(_new_row(segment, encoded[segment.id], verdict, user, now))
+            if segment.contract_id in state.contracts:
+                state.add(segment, verdict, encoded[segment.id].chain_hash)
+                rows.append(_new_row(segment, encoded[segment.id], verdict, user, now))
+            # else: not the uploader's contract (or none): refused and not stored, so no
+            # one else's diary ever shows it.
             results[segment.id] = UploadResult(
                 segment.id, verdict.status.value, verdict.billable_minutes,
                 verdict.over_limit_minutes, tuple(r.value for r in verdict.reasons))
-        session.execute(insert(SegmentRow), rows)
+        if rows:
+            session.execute(insert(SegmentRow), rows)
         refs = [{"segment_id": s.id, "contract_id": s.contract_id, "sha256": sha}
-                for s in ordered if s.kind is not SegmentKind.TOMBSTONE for sha in _shas(s)]
+                for s in ordered if s.kind is not SegmentKind.TOMBSTONE
+                and s.contract_id in state.contracts for sha in _shas(s)]
         if refs:
             session.execute(insert(SegmentScreenshot), refs)
     try:
