@@ -116,12 +116,19 @@ def test_encoded_capture_keeps_the_colours(grabber: MssScreenGrabber) -> None:
         assert all(abs(a - b) <= 12 for a, b in zip(got, colour, strict=True)), got
 
 
-def test_grab_from_a_separate_thread_uses_its_own_connection(grabber: MssScreenGrabber) -> None:
-    from concurrent.futures import ThreadPoolExecutor
+def test_each_thread_has_its_own_connection_and_ended_threads_are_reaped(
+    grabber: MssScreenGrabber,
+) -> None:
+    import threading
 
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        sizes = list(pool.map(lambda _: grabber.grab(CaptureMode.ALL).size, range(4)))
-    assert sizes == [(1600, 600)] * 4
+    sizes: list[tuple[int, int]] = []
+    for _ in range(3):  # three short-lived threads, one after another
+        worker = threading.Thread(target=lambda: sizes.append(grabber.grab(CaptureMode.ALL).size))
+        worker.start()
+        worker.join()
+    grabber.grab(CaptureMode.ALL)  # this thread's instance; reaps the ended threads' ones
+    assert sizes == [(1600, 600)] * 3
+    assert list(grabber._instances) == [threading.current_thread()]
 
 
 def test_unreachable_display_is_a_clear_capture_error() -> None:

@@ -80,7 +80,8 @@ class MssScreenGrabber:
         self._monotonic = monotonic
         self._local = threading.local()
         self._lock = threading.Lock()
-        self._instances: list[Any] = []  # every thread's instance, so close() releases them all
+        # Every thread's instance, so close() releases them all and dead threads' are reaped.
+        self._instances: dict[threading.Thread, Any] = {}
         self.last_note: str | None = None  # the latest grab's fallback note, if it had one
 
     def grab(self, mode: CaptureMode) -> Image.Image:
@@ -99,7 +100,7 @@ class MssScreenGrabber:
             )
             region, note = choose_monitor(sct.monitors, mode, pointer)
             shot = sct.grab({k: region[k] for k in ("left", "top", "width", "height")})
-        except mss.ScreenShotError as error:
+        except (mss.ScreenShotError, OSError) as error:
             self._discard_instance()  # reconnect next time: the X server may have restarted
             raise CaptureError(
                 f"The screen could not be captured ({error}). Check that the X display "
@@ -115,7 +116,7 @@ class MssScreenGrabber:
     def close(self) -> None:
         """Release every thread's X connection."""
         with self._lock:
-            instances, self._instances = self._instances, []
+            instances, self._instances = list(self._instances.values()), {}
         for sct in instances:
             sct.close()
         self._local = threading.local()
@@ -132,7 +133,11 @@ class MssScreenGrabber:
             sct = mss.MSS() if self._display is None else mss.MSS(display=self._display)
             self._local.sct, self._local.born = sct, self._monotonic()
             with self._lock:
-                self._instances.append(sct)
+                self._instances[threading.current_thread()] = sct
+                ended = [t for t in self._instances if not t.is_alive()]
+                stale = [self._instances.pop(t) for t in ended]
+            for old in stale:  # their threads have ended: nobody else uses these connections
+                old.close()
         return sct
 
     def _discard_instance(self) -> None:
@@ -140,8 +145,7 @@ class MssScreenGrabber:
         self._local.sct = None
         if sct is not None:
             with self._lock:
-                if sct in self._instances:
-                    self._instances.remove(sct)
+                self._instances.pop(threading.current_thread(), None)
             sct.close()
 
     def _display_label(self) -> str:
