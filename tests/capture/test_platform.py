@@ -7,6 +7,7 @@ import pytest
 from workdiary.capture import platform as capture_platform
 from workdiary.capture.base import DisplayUnavailable, InputCounts
 from workdiary.capture.platform import (
+    display_caveat,
     display_problem,
     make_input_counter,
     make_screen_grabber,
@@ -27,6 +28,13 @@ def test_x11_session_has_no_problem() -> None:
 def test_xwayland_session_has_no_problem() -> None:
     env = {"DISPLAY": ":0", "WAYLAND_DISPLAY": "wayland-0", "XDG_SESSION_TYPE": "wayland"}
     assert display_problem(env, "Linux") is None
+
+
+def test_xwayland_session_carries_a_caveat_and_x11_does_not() -> None:
+    caveat = display_caveat({"DISPLAY": ":0", "XDG_SESSION_TYPE": "wayland"})
+    assert caveat is not None and "only X11 applications" in caveat
+    assert display_caveat({"DISPLAY": ":0", "XDG_SESSION_TYPE": "x11"}) is None
+    assert display_caveat({"WAYLAND_DISPLAY": "wayland-0"}) is None  # that is a problem instead
 
 
 def test_no_display_says_so() -> None:

@@ -44,6 +44,24 @@ def display_problem(env: Mapping[str, str] | None = None, system: str | None = N
     )
 
 
+def display_caveat(env: Mapping[str, str] | None = None) -> str | None:
+    """A warning for sessions where capture works only in part, or None.
+
+    Under Wayland with XWayland, X11 capture sees only X11 (XWayland) applications: native
+    Wayland windows come out black on screenshots and their keyboard and mouse input is not
+    counted. Capture still runs (``display_problem`` is None); the user should know.
+    """
+    env = os.environ if env is None else env
+    wayland = env.get("WAYLAND_DISPLAY") or env.get("XDG_SESSION_TYPE") == "wayland"
+    if wayland and env.get("DISPLAY"):
+        return (
+            "This is a Wayland session: workdiary captures through XWayland, which sees only X11 "
+            "applications. Native Wayland windows may appear black in screenshots and input in "
+            "them is not counted; log in to an X11 session for complete records."
+        )
+    return None
+
+
 def make_screen_grabber() -> ScreenGrabber:
     """The screen grabber for this session (mss on X11), or one that reports why it cannot."""
     problem = display_problem()
