@@ -189,3 +189,34 @@ def test_clients_cannot_upload(api: TestClient, world: World) -> None:
     response = api.post("/segments", headers=world.client_a.headers,
                         json={"segments": [wire(seg)]})
     assert response.status_code == 403
+
+
+def test_concurrent_overlapping_uploads_bill_once(api: TestClient, world: World) -> None:
+    import threading
+
+    second = DeviceChain(device_id="deviceb0000000000000000000000002",
+                         default_sha=world.shot)
+    api.post("/devices", headers=world.freelancer_a.headers,
+             json={"name": "desktop", "public_key": second.public_key,
+                   "device_id": second.device_id})
+    batches = [[world.device.segment(world.contract_a, NINE + timedelta(minutes=10 * i))
+                for i in range(6)],
+               [second.segment(world.contract_ab, NINE + timedelta(minutes=10 * i))
+                for i in range(6)]]
+    barrier = threading.Barrier(2)
+    verdicts: list[dict] = []
+
+    def send(batch: list) -> None:  # type: ignore[type-arg]
+        barrier.wait()
+        response = api.post("/segments", headers=world.freelancer_a.headers,
+                            json={"segments": [wire(s) for s in batch]})
+        verdicts.extend(response.json()["segments"])
+
+    threads = [threading.Thread(target=send, args=(b,)) for b in batches]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    billed = [v for v in verdicts if v["status"] != "rejected"]
+    assert len(verdicts) == 12
+    assert sum(v["billable_minutes"] for v in billed) == 60  # one hour, billed once

@@ -7,6 +7,7 @@ import contextlib
 import importlib
 import importlib.util
 import logging
+import threading
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -32,7 +33,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
     """Build the server app.
 
     ``app.state`` holds: ``settings``, ``engine``, ``sessionmaker`` (SQLAlchemy 2),
-    ``blobs`` (a :class:`BlobStore`), ``clock`` (a core Clock) and ``login_limiter``.
+    ``blobs`` (a :class:`BlobStore`), ``clock`` (a core Clock), ``login_limiter`` and
+    ``upload_lock`` (SQLite only).
     The JSON API is under ``/api/v1`` (OpenAPI at ``/api/v1/openapi.json``); the web pages
     are installed by ``workdiary.server.web.install(app)`` when that module exists.
     """
@@ -66,6 +68,10 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
     app.state.blobs = blobs or FileBlobStore(settings.blob_dir)
     app.state.clock = clock
     app.state.login_limiter = LoginRateLimiter(clock)
+    # SQLite has no row locks: segment uploads take this lock so that two concurrent
+    # uploads of one freelancer cannot both pass the overlap check (PostgreSQL locks the
+    # freelancer's row instead, so its workers scale out).
+    app.state.upload_lock = threading.Lock() if engine.dialect.name == "sqlite" else None
     app.state.html_error_renderer = None
 
     install_error_handlers(app)

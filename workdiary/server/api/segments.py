@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+import contextlib
+
+from fastapi import APIRouter, Request, Response
 
 from workdiary.server.api.segment_schemas import BatchResult, SegmentBatch, VerdictOut
 from workdiary.server.deps import AppClock, AppSettings, Blobs, CurrentUser, DbSession
@@ -13,8 +15,9 @@ router = APIRouter(tags=["segments"])
 
 
 @router.post("/segments", response_model=BatchResult)
-def upload_segments(body: SegmentBatch, session: DbSession, user: CurrentUser, clock: AppClock,
-                    settings: AppSettings, blobs: Blobs) -> BatchResult:
+def upload_segments(body: SegmentBatch, request: Request, session: DbSession,
+                    user: CurrentUser, clock: AppClock, settings: AppSettings,
+                    blobs: Blobs) -> BatchResult:
     """Upload signed segments; returns each one's verdict (status, billable minutes, reasons).
 
     Idempotent on id: a resend returns the stored verdict; a different body under a stored
@@ -22,9 +25,11 @@ def upload_segments(body: SegmentBatch, session: DbSession, user: CurrentUser, c
     """
     if len(body.segments) > settings.max_segments_per_batch:
         raise TooLarge(f"send at most {settings.max_segments_per_batch} segments per batch.")
-    results = segments.upload_segments(
-        session, user=user, segments=[s.to_segment() for s in body.segments],
-        now=clock.now(), blobs=blobs)
+    parsed = [s.to_segment() for s in body.segments]
+    lock = request.app.state.upload_lock
+    with lock if lock is not None else contextlib.nullcontext():
+        results = segments.upload_segments(session, user=user, segments=parsed,
+                                           now=clock.now(), blobs=blobs)
     return BatchResult(segments=[VerdictOut(**r.to_dict()) for r in results])  # type: ignore[arg-type]
 
 
