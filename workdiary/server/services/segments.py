@@ -3,33 +3,33 @@
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
-from sqlalchemy import and_, delete, func, insert, select
+from sqlalchemy import and_, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from workdiary.core.canonical import CHAIN_FIELDS, dumps_canonical, segment_to_dict
 from workdiary.core.model import Reason, Segment, SegmentKind, Status
 from workdiary.core.signing import signature_is_valid
-from workdiary.core.verify import Verdict, VerifyContext, verify_segment
-from workdiary.core.week import is_locked, week_start
+from workdiary.core.verify import Verdict, verify_segment
 from workdiary.server.blobs import BlobStore
 from workdiary.server.errors import Conflict, Forbidden, NotFound
 from workdiary.server.models import (
-    Contract,
     Device,
-    Invoice,
-    Screenshot,
     SegmentRow,
     SegmentScreenshot,
     User,
 )
 from workdiary.server.services import screenshots as screenshot_service
-from workdiary.server.services.contracts import to_core
+from workdiary.server.services.batch_state import (
+    BatchState,
+    referenced_shas,
+    week_closed_to_changes,
+    week_of,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,98 +74,6 @@ def body_hash(segment: Segment) -> str:
 def result_of(row: SegmentRow) -> UploadResult:
     return UploadResult(row.id, row.status, row.billable_minutes, row.over_limit_minutes,
                         tuple(row.reasons))
-
-
-def week_of(moment: datetime) -> date:
-    return week_start(moment).date()
-
-
-def _week_invoiced(session: Session, contract_id: str, week: date) -> bool:
-    return session.scalar(select(Invoice.id).where(
-        Invoice.contract_id == contract_id, Invoice.week_start == week)) is not None
-
-
-def _locked(session: Session, segment_start: datetime, contract_id: str, now: datetime) -> bool:
-    return is_locked(segment_start, now) or _week_invoiced(session, contract_id,
-                                                          week_of(segment_start))
-
-
-class _BatchState:
-    """What verification needs, loaded once per batch and kept current as segments are added."""
-
-    def __init__(self, session: Session, user: User, fresh: Sequence[Segment]) -> None:
-        self.session = session
-        device_ids = {s.device_id for s in fresh}
-        self.keys = {
-            d.id: d.public_key
-            for d in session.scalars(select(Device).where(Device.id.in_(device_ids)))
-            if d.user_id == user.id and not d.revoked
-        }
-        self.contracts = {
-            c.id: to_core(session, c)
-            for c in session.scalars(select(Contract).where(
-                Contract.id.in_({s.contract_id for s in fresh})))
-            if c.freelancer_id == user.id
-        }
-        seqs = {s.seq for s in fresh} | {s.seq - 1 for s in fresh}
-        self.chain: dict[tuple[str, int], str] = {
-            (row.device_id, row.seq): row.chain_hash
-            for row in session.execute(select(SegmentRow.device_id, SegmentRow.seq,
-                                              SegmentRow.chain_hash).where(
-                SegmentRow.freelancer_id == user.id, SegmentRow.device_id.in_(device_ids),
-                SegmentRow.seq.in_(seqs)))
-        }
-        first = min(s.start for s in fresh)
-        last = max(s.end for s in fresh)
-        self.intervals: list[tuple[datetime, datetime]] = [
-            (row.start, row.end) for row in session.execute(
-                select(SegmentRow.start, SegmentRow.end).where(
-                    SegmentRow.freelancer_id == user.id, SegmentRow.deleted.is_(False),
-                    SegmentRow.status != Status.REJECTED.value,
-                    SegmentRow.start < last, SegmentRow.end > first))
-        ]
-        weeks = {(s.contract_id, week_of(s.start)) for s in fresh}
-        self.billed: dict[tuple[str, date], int] = defaultdict(int)
-        self.invoiced: set[tuple[str, date]] = set()
-        for contract_id, week in weeks:
-            self.billed[(contract_id, week)] = int(session.scalar(
-                select(func.coalesce(func.sum(SegmentRow.billable_minutes), 0)).where(
-                    SegmentRow.contract_id == contract_id, SegmentRow.week_start == week,
-                    SegmentRow.deleted.is_(False))) or 0)
-            if _week_invoiced(session, contract_id, week):
-                self.invoiced.add((contract_id, week))
-        referenced = {sha for s in fresh for sha in _shas(s)}
-        present = set(session.scalars(select(Screenshot.sha256).where(
-            Screenshot.sha256.in_(referenced)))) if referenced else set()
-        self.missing = frozenset(referenced - present)
-
-    def context(self, segment: Segment, now: datetime, signed_bytes: bytes) -> VerifyContext:
-        week = (segment.contract_id, week_of(segment.start))
-        return VerifyContext(
-            now=now,
-            contract=self.contracts.get(segment.contract_id),
-            device_public_key=self.keys.get(segment.device_id),
-            previous_chain_hash=self.chain.get((segment.device_id, segment.seq - 1)),
-            seq_taken=(segment.device_id, segment.seq) in self.chain,
-            other_intervals=self.intervals,
-            week_billed_minutes=self.billed[week],
-            week_locked=is_locked(segment.start, now) or week in self.invoiced,
-            missing_screenshots=self.missing,
-            signed_bytes=signed_bytes,
-        )
-
-    def add(self, segment: Segment, verdict: Verdict, chain: str) -> None:
-        self.chain.setdefault((segment.device_id, segment.seq), chain)
-        if verdict.billable:
-            self.intervals.append((segment.start, segment.end))
-            self.billed[(segment.contract_id, week_of(segment.start))] += verdict.billable_minutes
-
-
-def _shas(segment: Segment) -> set[str]:
-    found: set[str] = set()
-    for shot in segment.screenshots:
-        found.update(sha for sha in (shot.sha256, shot.thumb_sha256) if sha)
-    return found
 
 
 def _new_row(segment: Segment, encoded: _Encoded, verdict: Verdict, user: User,
@@ -240,7 +148,7 @@ def upload_segments(
                                                now=now, gone=gone)
     if fresh:
         ordered = sorted(fresh.values(), key=lambda s: (s.device_id, s.seq, s.start))
-        state = _BatchState(session, user, ordered)
+        state = BatchState(session, user, ordered)
         rows = []
         for segment in ordered:
             verdict = verify_segment(
@@ -257,7 +165,7 @@ def upload_segments(
             session.execute(insert(SegmentRow), rows)
         refs = [{"segment_id": s.id, "contract_id": s.contract_id, "sha256": sha}
                 for s in ordered if s.kind is not SegmentKind.TOMBSTONE
-                and s.contract_id in state.contracts for sha in _shas(s)]
+                and s.contract_id in state.contracts for sha in referenced_shas(s)]
         if refs:
             session.execute(insert(SegmentScreenshot), refs)
     try:
@@ -278,7 +186,7 @@ def _apply_tombstone(session: Session, *, user: User, segment: Segment, row: Seg
         return UploadResult(segment.id, Status.REJECTED.value, 0, 0, (Reason.UNKNOWN_DEVICE,))
     if not signature_is_valid(segment, key):
         return UploadResult(segment.id, Status.REJECTED.value, 0, 0, (Reason.BAD_SIGNATURE,))
-    if _locked(session, row.start, row.contract_id, now):
+    if week_closed_to_changes(session, row.start, row.contract_id, now):
         return UploadResult(segment.id, Status.REJECTED.value, 0, 0, (Reason.WEEK_LOCKED,))
     tomb = _encode(segment)
     gone.extend(_mark_deleted(session, row, tomb.body, tomb.body_hash))
@@ -317,7 +225,7 @@ def delete_segment(session: Session, *, user: User, segment_id: str, now: dateti
         raise NotFound(f"you have no segment {segment_id}.", code="no_such_segment")
     if row.deleted:
         return row
-    if _locked(session, row.start, row.contract_id, now):
+    if week_closed_to_changes(session, row.start, row.contract_id, now):
         raise Conflict("the week of this segment is locked: it can no longer be deleted.",
                        code="week_locked")
     body = dict(row.body)

@@ -1,0 +1,110 @@
+"""What verification needs about a batch, loaded with a few queries and kept current."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from workdiary.core.model import Segment, Status
+from workdiary.core.verify import Verdict, VerifyContext
+from workdiary.core.week import is_locked, week_start
+from workdiary.server.models import Contract, Device, Invoice, Screenshot, SegmentRow, User
+from workdiary.server.services.contracts import to_core
+
+
+def week_of(moment: datetime) -> date:
+    return week_start(moment).date()
+
+
+def week_invoiced(session: Session, contract_id: str, week: date) -> bool:
+    return session.scalar(select(Invoice.id).where(
+        Invoice.contract_id == contract_id, Invoice.week_start == week)) is not None
+
+
+def week_closed_to_changes(session: Session, segment_start: datetime, contract_id: str,
+                           now: datetime) -> bool:
+    """Locked by the clock (Monday 12:00 UTC after the week) or already invoiced."""
+    return is_locked(segment_start, now) or week_invoiced(session, contract_id,
+                                                          week_of(segment_start))
+
+
+class BatchState:
+    """What verification needs, loaded once per batch and kept current as segments are added."""
+
+    def __init__(self, session: Session, user: User, fresh: Sequence[Segment]) -> None:
+        self.session = session
+        device_ids = {s.device_id for s in fresh}
+        self.keys = {
+            d.id: d.public_key
+            for d in session.scalars(select(Device).where(Device.id.in_(device_ids)))
+            if d.user_id == user.id and not d.revoked
+        }
+        self.contracts = {
+            c.id: to_core(session, c)
+            for c in session.scalars(select(Contract).where(
+                Contract.id.in_({s.contract_id for s in fresh})))
+            if c.freelancer_id == user.id
+        }
+        seqs = {s.seq for s in fresh} | {s.seq - 1 for s in fresh}
+        self.chain: dict[tuple[str, int], str] = {
+            (row.device_id, row.seq): row.chain_hash
+            for row in session.execute(select(SegmentRow.device_id, SegmentRow.seq,
+                                              SegmentRow.chain_hash).where(
+                SegmentRow.freelancer_id == user.id, SegmentRow.device_id.in_(device_ids),
+                SegmentRow.seq.in_(seqs)))
+        }
+        first = min(s.start for s in fresh)
+        last = max(s.end for s in fresh)
+        self.intervals: list[tuple[datetime, datetime]] = [
+            (row.start, row.end) for row in session.execute(
+                select(SegmentRow.start, SegmentRow.end).where(
+                    SegmentRow.freelancer_id == user.id, SegmentRow.deleted.is_(False),
+                    SegmentRow.status != Status.REJECTED.value,
+                    SegmentRow.start < last, SegmentRow.end > first))
+        ]
+        weeks = {(s.contract_id, week_of(s.start)) for s in fresh}
+        self.billed: dict[tuple[str, date], int] = defaultdict(int)
+        self.invoiced: set[tuple[str, date]] = set()
+        for contract_id, week in weeks:
+            self.billed[(contract_id, week)] = int(session.scalar(
+                select(func.coalesce(func.sum(SegmentRow.billable_minutes), 0)).where(
+                    SegmentRow.contract_id == contract_id, SegmentRow.week_start == week,
+                    SegmentRow.deleted.is_(False))) or 0)
+            if week_invoiced(session, contract_id, week):
+                self.invoiced.add((contract_id, week))
+        referenced = {sha for s in fresh for sha in referenced_shas(s)}
+        present = set(session.scalars(select(Screenshot.sha256).where(
+            Screenshot.sha256.in_(referenced)))) if referenced else set()
+        self.missing = frozenset(referenced - present)
+
+    def context(self, segment: Segment, now: datetime, signed_bytes: bytes) -> VerifyContext:
+        week = (segment.contract_id, week_of(segment.start))
+        return VerifyContext(
+            now=now,
+            contract=self.contracts.get(segment.contract_id),
+            device_public_key=self.keys.get(segment.device_id),
+            previous_chain_hash=self.chain.get((segment.device_id, segment.seq - 1)),
+            seq_taken=(segment.device_id, segment.seq) in self.chain,
+            other_intervals=self.intervals,
+            week_billed_minutes=self.billed[week],
+            week_locked=is_locked(segment.start, now) or week in self.invoiced,
+            missing_screenshots=self.missing,
+            signed_bytes=signed_bytes,
+        )
+
+    def add(self, segment: Segment, verdict: Verdict, chain: str) -> None:
+        self.chain.setdefault((segment.device_id, segment.seq), chain)
+        if verdict.billable:
+            self.intervals.append((segment.start, segment.end))
+            self.billed[(segment.contract_id, week_of(segment.start))] += verdict.billable_minutes
+
+
+def referenced_shas(segment: Segment) -> set[str]:
+    found: set[str] = set()
+    for shot in segment.screenshots:
+        found.update(sha for sha in (shot.sha256, shot.thumb_sha256) if sha)
+    return found
