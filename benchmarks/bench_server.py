@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from PIL import Image, ImageDraw
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 
 from workdiary.core.canonical import GENESIS_HASH, chain_hash, segment_to_dict
 from workdiary.core.clock import FakeClock
@@ -47,12 +47,14 @@ SHOTS = 200
 CONTRACTS = 1000
 
 
-def fresh_postgres(url: str) -> None:
-    engine = make_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
+def fresh_postgres(url: str) -> str:
+    """A new, empty database ``workdiary_bench`` on that server; returns its URL."""
+    admin = make_engine(url).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text('DROP DATABASE IF EXISTS "workdiary_bench" WITH (FORCE)'))
+        conn.execute(text('CREATE DATABASE "workdiary_bench"'))
+    admin.dispose()
+    return make_url(url).set(database="workdiary_bench").render_as_string(hide_password=False)
 
 
 def jpeg_150k(seed: int) -> bytes:
@@ -243,8 +245,7 @@ def main() -> int:
                       folder / "sqlite")
         url = os.environ.get("WORKDIARY_TEST_POSTGRES_URL")
         if url:
-            fresh_postgres(url)
-            bench_backend("postgresql", url, folder / "pg")
+            bench_backend("postgresql", fresh_postgres(url), folder / "pg")
         else:
             print("[postgresql] skipped: set WORKDIARY_TEST_POSTGRES_URL (scripts/bench.sh "
                   "starts a throwaway cluster)")

@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from server_factories import DeviceChain, jpeg_bytes, sha
 from server_pg import Cluster, pg_bin
 from server_world import NOW, World, make_person
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 from sqlalchemy.orm import Session
 
 from workdiary.core.clock import FakeClock
@@ -39,7 +39,8 @@ def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
-    """A PostgreSQL server for the session, migrated to head."""
+    """A fresh database for this session, migrated to head, on the PostgreSQL server of
+    $WORKDIARY_TEST_POSTGRES_URL or on a throwaway cluster started here."""
     url = os.environ.get("WORKDIARY_TEST_POSTGRES_URL")
     cluster = None
     if not url:
@@ -48,15 +49,21 @@ def postgres_url() -> Iterator[str]:
             pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) are not installed")
         cluster = Cluster(bin_dir)
         url = cluster.start()
-    engine = make_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
+    name = f"workdiary_test_{os.getpid()}"
+    admin = make_engine(url).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    test_url = make_url(url).set(database=name).render_as_string(hide_password=False)
+    engine = make_engine(test_url)
     upgrade_to_head(engine)
     engine.dispose()
     try:
-        yield url
+        yield test_url
     finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
         if cluster is not None:
             cluster.stop()
 
