@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import errno
+import threading
 from pathlib import Path
 
 import pytest
 
-from workdiary.sync.diskguard import DiskGuard, DiskLimits, is_disk_full, message_for_write_error
+from workdiary.sync.diskguard import (
+    DiskGuard,
+    DiskLimits,
+    is_disk_full,
+    message_for_write_error,
+    watch_disk,
+)
 
 
 def write_shots(data_dir: Path, count: int, size: int) -> None:
@@ -45,3 +52,12 @@ def test_enospc_is_recognised(tmp_path: Path) -> None:
     message = message_for_write_error(full, tmp_path)
     assert message is not None and "full" in message
     assert message_for_write_error(ValueError("x"), tmp_path) is None
+
+
+def test_watch_disk_reports_and_stops(tmp_path: Path) -> None:
+    write_shots(tmp_path, 2, 1000)
+    guard = DiskGuard(tmp_path, DiskLimits(min_free_bytes=1, max_screenshot_bytes=1500))
+    stop = threading.Event()
+    problems: list[str] = []
+    watch_disk(guard, stop, problems.append, every=0.01).join(10)
+    assert stop.is_set() and len(problems) == 1 and "waiting for upload" in problems[0]

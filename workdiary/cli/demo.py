@@ -86,7 +86,7 @@ def _run_loop(server: Any, root: Path, stop: threading.Event, headless: bool) ->
     from workdiary.sync.api import ApiClient
     from workdiary.sync.client import SyncSettings
     from workdiary.sync.device import make_signer
-    from workdiary.sync.diskguard import DiskGuard
+    from workdiary.sync.diskguard import DiskGuard, watch_disk
     from workdiary.sync.outbox import Outbox
     from workdiary.sync.report import format_report
     from workdiary.sync.secrets import Account, MemorySecretStore
@@ -145,8 +145,7 @@ def _run_loop(server: Any, root: Path, stop: threading.Event, headless: bool) ->
         guard = DiskGuard(client_dir)
         if (problem := guard.check()) is not None:
             raise CommandError(problem)
-        threading.Thread(target=_watch_disk, args=(guard, stop), daemon=True,
-                         name="workdiary-diskguard").start()
+        watch_disk(guard, stop, lambda problem: print(f"workdiary demo: {problem}", flush=True))
         worker.start()
         tracker = tracking.tracker
         tracker.clock_in(contract, "Demo work")
@@ -161,15 +160,6 @@ def _run_loop(server: Any, root: Path, stop: threading.Event, headless: bool) ->
             on_report(final.run_once(flush=True))
     finally:
         store.close()
-
-
-def _watch_disk(guard: Any, stop: threading.Event, every: float = 60.0) -> None:
-    """Stop tracking cleanly when the disk or the screenshot queue fills up."""
-    while not stop.wait(every):
-        problem = guard.check()
-        if problem is not None:
-            print(f"workdiary demo: {problem}", flush=True)
-            stop.set()
 
 
 def _print_banner(url: str, accounts: Any, client_dir: Path) -> None:

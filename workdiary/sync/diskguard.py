@@ -1,8 +1,13 @@
 """Bounds on the queue on disk: stop tracking cleanly before the disk (or our share of it) fills.
 
-The tracker's composition root calls ``DiskGuard.check()`` before it starts and once per minute
-(and ``message_for_write_error`` when a write fails); a non-None message means: clock out,
-show/print the message, do not record further. Nothing already recorded is touched.
+The tracker's composition root calls ``DiskGuard.check()`` before it clocks in, starts
+``watch_disk`` (a thread that checks once a minute) and calls ``message_for_write_error`` when a
+write fails; a message means: clock out, show/print it, record nothing further. Nothing already
+recorded is touched. Wiring, e.g. in `track`:
+
+    guard = DiskGuard(data_dir())
+    if (problem := guard.check()) is not None: raise CommandError(problem)
+    watch_disk(guard, stop, on_problem=print)   # sets ``stop`` after reporting the problem
 """
 
 from __future__ import annotations
@@ -10,6 +15,8 @@ from __future__ import annotations
 import errno
 import os
 import shutil
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,3 +82,19 @@ def message_for_write_error(exc: BaseException, data_dir: Path) -> str | None:
         f"tracking stopped: the disk holding {data_dir} is full ({exc.strerror or exc}). Free "
         "some space, then clock in again; the minutes recorded before this are kept."
     )
+
+
+def watch_disk(guard: DiskGuard, stop: threading.Event, on_problem: Callable[[str], None],
+               every: float = 60.0) -> threading.Thread:
+    """Check every ``every`` seconds until ``stop``; on a problem report it and set ``stop``."""
+
+    def run() -> None:
+        while not stop.wait(every):
+            problem = guard.check()
+            if problem is not None:
+                on_problem(problem)
+                stop.set()
+
+    thread = threading.Thread(target=run, name="workdiary-diskguard", daemon=True)
+    thread.start()
+    return thread
