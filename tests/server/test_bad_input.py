@@ -196,3 +196,21 @@ def test_upload_long_after_nothing_breaks(api: TestClient, world: World, clock) 
     response = api.post("/segments", headers=world.freelancer_a.headers,
                         json={"segments": [wire(old)]})
     assert response.json()["segments"][0]["reasons"] == ["week_locked"]
+
+
+def test_nul_characters_are_refused_not_crashing(api: TestClient, world: World) -> None:
+    # PostgreSQL text cannot hold NUL: a clear 4xx on both backends, never a 500.
+    seg = world.device.segment(world.contract_a, NINE, memo="before\x00after")
+    response = api.post("/segments", headers=world.freelancer_a.headers,
+                        json={"segments": [wire(seg)]})
+    assert response.status_code in (200, 422), response.text
+    if response.status_code == 422:
+        error(response, 422, "invalid")
+    got = api.get("/contracts/a%00b/diary", params={"date": "2026-11-18"},
+                  headers=world.client_a.headers)
+    assert got.status_code in (404, 422)
+    login = api.post("/auth/tokens", json={"email": "x\x00@y.z", "password": "p"})
+    assert login.status_code in (401, 422)
+    named = api.post("/devices", headers=world.freelancer_a.headers,
+                     json={"name": "a\x00b", "public_key": world.device.public_key})
+    assert named.status_code in (201, 422)
