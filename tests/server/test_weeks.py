@@ -204,3 +204,17 @@ def test_two_workers_at_once_invoice_and_pay_once(app, session: Session, world: 
     entries = list(session.scalars(select(LedgerEntry)))
     assert len(entries) == 50
     assert sum(e.amount_cents for e in entries) == 0
+
+
+def test_a_fully_disputed_week_is_settled_without_payment(api: TestClient, world: World, app,
+                                                          session: Session) -> None:
+    seg = world.device.segment(world.contract_a, NINE)
+    api.post("/segments", headers=world.freelancer_a.headers, json={"segments": [wire(seg)]})
+    close(app, LOCK)
+    made = api.post(f"/contracts/{world.contract_a}/disputes", headers=world.client_a.headers,
+                    json={"segment_ids": [seg.id], "reason": "not mine"})
+    assert made.status_code == 201
+    assert close(app, REVIEW_END) == {"invoiced": 0, "approved": 1, "paid": 0}
+    sheet = invoice_of(api, world)["invoice"]
+    assert (sheet["status"], sheet["amount_cents"], sheet["paid_cents"]) == ("paid", 0, 0)
+    assert ledger(session) == []

@@ -108,6 +108,13 @@ def pay_due_invoices(session: Session, now: datetime) -> int:
                     Invoice.amount_cents > Invoice.paid_cents)
              .order_by(Invoice.id))
     due = session.execute(query).all()
+    # Approved with nothing (more) to pay, e.g. every minute disputed: settled as it is.
+    session.execute(
+        update(Invoice)
+        .where(Invoice.status == "approved", Invoice.amount_cents <= Invoice.paid_cents)
+        .values(status="paid", paid_at=now)
+        .execution_options(synchronize_session=False)
+    )
     session.commit()
     postgres = session.get_bind().dialect.name == "postgresql"
     paid = 0
