@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QProgressBar
 
 from workdiary.ui.diary_window import MEMO, SHOTS, DiaryWindow
 
@@ -31,7 +32,9 @@ def test_the_diary_lists_the_days_segments(rig: Rig, qtbot: Any) -> None:
             for r in range(3)]
     assert [r[0] for r in rows] == ["10:03–10:04", "10:04–10:05", "10:05–10:06"]
     assert [r[1] for r in rows] == ["0:33", "1:00", "1:00"]
-    assert rows[1][2] == "▮▮▮▮▮▮▮▮▮▮ 10/10"
+    assert rows[1][2] == "10/10"
+    meter = window.table.cellWidget(1, 2).findChild(QProgressBar)
+    assert meter.value() == 10
     assert all(r[MEMO] == "Writing tests" for r in rows)
     assert all(r[4] == "waiting for upload" for r in rows)
     assert all(r[SHOTS] == "1 taken" for r in rows)

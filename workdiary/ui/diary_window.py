@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QProgressBar,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -30,6 +31,7 @@ from workdiary.ui.summary import hours_minutes
 
 COLUMNS = ("Time", "Tracked", "Activity", "Memo", "Status", "Screenshots")
 MEMO = COLUMNS.index("Memo")
+ACTIVITY = COLUMNS.index("Activity")
 SHOTS = COLUMNS.index("Screenshots")
 
 
@@ -124,8 +126,7 @@ class DiaryWindow(QWidget):
             cells = (
                 f"{segment.start.astimezone(tz):%H:%M}–{segment.end.astimezone(tz):%H:%M}",
                 f"{segment.tracked_seconds // 60}:{segment.tracked_seconds % 60:02d}",
-                f"{'▮' * activity.bars}{'▯' * (10 - activity.bars)} {activity.bars}/10"
-                if segment.minutes else "–",
+                f"{activity.bars}/10" if segment.minutes else "–",
                 segment.memo,
                 status_text(segment, info),
                 _shots_text(segment.screenshots),
@@ -137,11 +138,16 @@ class DiaryWindow(QWidget):
                     flags |= Qt.ItemFlag.ItemIsEditable
                 item.setFlags(flags)
                 self.table.setItem(row, column, item)
+            if segment.minutes:
+                self.table.setCellWidget(row, ACTIVITY, _meter(activity.bars))
+            else:
+                self.table.removeCellWidget(row, ACTIVITY)
             self._load_thumbnail(row, segment)
             self.table.setRowHeight(row, 62)
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setSectionResizeMode(MEMO, QHeaderView.ResizeMode.Stretch)
         self.table.setColumnWidth(SHOTS, max(self.table.columnWidth(SHOTS), 190))
+        self.table.setColumnWidth(ACTIVITY, 110)
         self.totals_label.setText(f"Day total: {hours_minutes(tracked)} h tracked, {active} "
                                   f"active minute{'s' if active != 1 else ''}, "
                                   f"{len(rows)} segment{'s' if len(rows) != 1 else ''}")
@@ -191,6 +197,17 @@ class DiaryWindow(QWidget):
                                    "tombstone keeps its place. This cannot be undone."):
             return
         self.session.delete_segment(segment.id, lambda outcome: self.reload())
+
+
+def _meter(bars: int) -> QWidget:
+    """The Upwork-style 0-10 activity meter of one segment."""
+    holder = QWidget()
+    layout = QVBoxLayout(holder)
+    layout.setContentsMargins(4, 18, 4, 18)
+    meter = QProgressBar(objectName="Activity", maximum=10, value=bars, textVisible=True)
+    meter.setFormat("%v/10")
+    layout.addWidget(meter)
+    return holder
 
 
 def _shots_text(shots: tuple[ScreenshotRef, ...]) -> str:
