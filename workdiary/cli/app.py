@@ -122,9 +122,7 @@ def run_app(store: LocalStore, *, secrets: Any | None, clock: Clock | None = Non
             session.post_event(event)
 
     def input_unavailable(reason: str) -> None:
-        if session is not None:
-            session.notice.emit(f"Keyboard and mouse input cannot be counted ({reason}); "
-                                f"time is still recorded.")
+        tell(f"Keyboard and mouse input cannot be counted ({reason}); time is still recorded.")
 
     tracker = Tracker(
         store=store, clock=clock, screen=screen,
@@ -135,10 +133,16 @@ def run_app(store: LocalStore, *, secrets: Any | None, clock: Clock | None = Non
         signer=_signer(store, secrets, notices),
     )
     review = ScreenshotReview(store, clock.now)
-    control = TrackerThread(tracker, clock, on_error=lambda message: session and
-                            session.notice.emit(message))
-    worker = _sync_worker(store, secrets, clock, sync_settings, notices,
-                          lambda report: session and session.post_sync_report(report))
+    def tell(message: str) -> None:  # any thread: Qt queues the signal to the GUI thread
+        if session is not None:
+            session.notice.emit(message)
+
+    def on_report(report: Any) -> None:  # the sync worker's thread
+        if session is not None:
+            session.post_sync_report(report)
+
+    control = TrackerThread(tracker, clock, on_error=tell)
+    worker = _sync_worker(store, secrets, clock, sync_settings, notices, on_report)
     session = DesktopSession(store=store, control=control, taskman=TaskManager(executor),
                              review=review, clock=clock, tz=local_timezone(), lock=lock,
                              sync=worker)
@@ -156,8 +160,11 @@ def run_app(store: LocalStore, *, secrets: Any | None, clock: Clock | None = Non
         on_ready(desktop)
     poll = QTimer()
     poll.setInterval(STOP_POLL_MS)  # also lets Python run its signal handlers
-    if stop is not None:
-        poll.timeout.connect(lambda: stop.is_set() and desktop.quit())
+    def check_stop() -> None:
+        if stop is not None and stop.is_set():
+            desktop.quit()
+
+    poll.timeout.connect(check_stop)
     poll.start()
     try:
         code = app.exec()

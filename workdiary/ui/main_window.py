@@ -42,11 +42,11 @@ class MainWindow(QMainWindow):
         self.setObjectName("MainWindow")
         self.resize(720, 520)
         self._build(tray_note)
-        session.changed.connect(self.render)
+        session.changed.connect(self.refresh_view)
         session.contracts_changed.connect(self._fill_contracts)
         session.notice.connect(self.statusBar().showMessage)
         self._fill_contracts()
-        self.render()
+        self.refresh_view()
 
     def _build(self, tray_note: str | None) -> None:
         root = QWidget()
@@ -139,7 +139,7 @@ class MainWindow(QMainWindow):
             f"here when you open workdiary again.")
         self.empty_label.setVisible(not self.session.contracts)
         self._show_policy()
-        self.render()
+        self.refresh_view()
 
     def _show_policy(self) -> None:
         contract = self.session.contract or self.selected_contract()
@@ -154,7 +154,7 @@ class MainWindow(QMainWindow):
         self.policy_label.setText(f"<b>While you are clocked in on this contract:</b><ul>"
                                   f"{items}</ul>")
 
-    def render(self) -> None:
+    def refresh_view(self) -> None:
         s = self.session
         tz = s.tz
         state = s.tray_state

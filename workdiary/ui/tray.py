@@ -45,11 +45,11 @@ class Tray(QSystemTrayIcon):
         self.menu.addAction("Quit (clocks out)").triggered.connect(self.quit_requested)
         self.setContextMenu(self.menu)
         self.activated.connect(self._activated)
-        session.changed.connect(self.render)
+        session.changed.connect(self.refresh_view)
         session.notice.connect(lambda text: self.showMessage("workdiary", text))
-        self.render()
+        self.refresh_view()
 
-    def render(self) -> None:
+    def refresh_view(self) -> None:
         s = self.session
         state = s.tray_state
         self.setIcon(state_icon(state))
