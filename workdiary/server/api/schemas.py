@@ -137,3 +137,88 @@ class ScreenshotPublic(BaseModel):
     width: int
     height: int
     content_type: str
+
+
+class MinuteOut(BaseModel):
+    at: str
+    seconds: int
+    keys: int
+    clicks: int
+    scrolls: int
+    moves: int
+    active_seconds: int
+    idle: bool
+
+
+class ScreenshotOut(BaseModel):
+    taken_at: str
+    sha256: str | None
+    width: int
+    height: int
+    size: int
+    thumb_sha256: str | None
+    error: str | None
+    app: str | None
+    window_title: str | None
+    blurred: bool
+    redacted: bool
+
+
+class ActivityOut(BaseModel):
+    level: float
+    bars: int
+    percent: int
+
+
+class SegmentOut(BaseModel):
+    """A stored segment as diaries and timesheets show it."""
+
+    id: str
+    contract_id: str
+    start: str
+    end: str
+    kind: Literal["tracked", "manual", "tombstone"]
+    status: Literal["protected", "unprotected", "rejected"]
+    billable_minutes: int
+    over_limit_minutes: int
+    reasons: list[str]
+    memo: str
+    redacted: bool
+    disputed: bool
+    activity: ActivityOut
+    minutes: list[MinuteOut]
+    screenshots: list[ScreenshotOut]
+
+
+class DiaryTotals(BaseModel):
+    segments: int
+    billable_minutes: int
+    tracked_minutes: int
+    active_minutes: int
+
+
+class DiaryOut(BaseModel):
+    date: date
+    tz: str
+    contract_id: str
+    start: str  # UTC instant where the local day starts
+    end: str
+    week_boundaries: list[str]  # UTC Monday 00:00 instants inside the local day
+    segments: list[SegmentOut]
+    totals: DiaryTotals
+
+
+class TimesheetOut(BaseModel):
+    contract_id: str
+    week_start: date
+    phase: Literal["open", "in_review", "closed"]
+    lock_at: str
+    review_until: str
+    billable_minutes: int
+    disputed_minutes: int
+    day_minutes: list[int]  # Monday first, UTC days
+    amount_cents: int  # the invoice's amount once locked, else an estimate
+    currency: str
+    invoice: InvoicePublic | None
+    segments: list[SegmentOut]
+    disputes: list[DisputePublic]

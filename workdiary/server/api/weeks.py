@@ -6,7 +6,13 @@ from datetime import date
 
 from fastapi import APIRouter, Query, Response
 
-from workdiary.server.api.schemas import DisputeCreate, DisputePublic, InvoicePublic
+from workdiary.server.api.schemas import (
+    DiaryOut,
+    DisputeCreate,
+    DisputePublic,
+    InvoicePublic,
+    TimesheetOut,
+)
 from workdiary.server.deps import AppClock, CurrentUser, DbSession
 from workdiary.server.errors import Unprocessable
 from workdiary.server.services import diary, disputes, weeks
@@ -22,7 +28,7 @@ def check_day(day: date) -> date:
     return day
 
 
-@router.get("/contracts/{contract_id}/diary")
+@router.get("/contracts/{contract_id}/diary", response_model=DiaryOut)
 def get_diary(contract_id: str, session: DbSession, user: CurrentUser,
               date: date = Query(description="The local day, YYYY-MM-DD."),  # noqa: B008
               tz: str = Query(default="UTC", max_length=64, description="IANA time zone."),
@@ -33,7 +39,7 @@ def get_diary(contract_id: str, session: DbSession, user: CurrentUser,
     return view.to_dict()
 
 
-@router.get("/contracts/{contract_id}/timesheets/{week_start}")
+@router.get("/contracts/{contract_id}/timesheets/{week_start}", response_model=TimesheetOut)
 def get_timesheet(contract_id: str, week_start: date, session: DbSession, user: CurrentUser,
                   clock: AppClock) -> dict[str, object]:
     """A week (Monday, UTC): segments, minutes per day, phase, invoice and disputes."""
