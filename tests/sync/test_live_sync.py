@@ -37,7 +37,6 @@ def assert_exactly_once_and_accounted(live: Live) -> None:
     assert live.store.pending_count() == 0
 
 
-@pytest.mark.slow  # ~20 s: the same week as the tracker test below, plus the client's view
 def test_a_week_offline_then_online_arrives_once_with_verdicts(live: Live) -> None:
     assert isinstance(live.clock, FakeClock)
     week = record_work_week(live.store, live.contract_id, live.clock.now().replace(hour=0),
