@@ -27,6 +27,8 @@ ACCOUNT = Account("http://127.0.0.1:1", "fl@example.com")
 class FakeApi:
     """Answers like the server would; ``fail`` scripts failures per call kind."""
 
+    server_url = "http://127.0.0.1:1"
+
     def __init__(self) -> None:
         self.segments: dict[str, dict[str, Any]] = {}
         self.screenshots: dict[str, bytes] = {}
@@ -225,3 +227,25 @@ def test_a_refused_screenshot_does_not_block_its_segment(
     report = make_outbox(store, api, secrets, clock).run_once()
     assert report.screenshot_problems and "undecodable" in report.screenshot_problems[0][1]
     assert [v.id for v in report.verdicts] == ids
+
+
+@pytest.mark.parametrize("status", [403, 404, 405])
+def test_a_refusal_of_the_whole_upload_quarantines_nothing(
+        store: LocalStore, clock: FakeClock, secrets: MemorySecretStore, status: int) -> None:
+    ids = record(store, clock, 3, shots=False)
+    api = FakeApi()
+    api.fail["post"] = [Rejected(status, f"http_{status}", "no")] * 10
+    report = make_outbox(store, api, secrets, clock).run_once()
+    assert report.error is not None and "stays queued" in report.error
+    assert report.quarantined == []
+    assert all(store.sync_info(i).sync_state == "pending" for i in ids)
+    assert make_outbox(store, FakeApi(), secrets, clock).run_once().ok
+
+
+def test_a_screenshot_refused_for_the_account_stops_the_pass(
+        store: LocalStore, clock: FakeClock, secrets: MemorySecretStore) -> None:
+    record(store, clock, 1)
+    api = FakeApi()
+    api.fail["put"] = [Rejected(403, "forbidden", "not yours")]
+    report = make_outbox(store, api, secrets, clock).run_once()
+    assert report.error is not None and report.verdicts == [] and store.pending_count() == 1

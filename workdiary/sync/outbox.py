@@ -37,6 +37,24 @@ AUTH_EXPIRED_MESSAGE = (
 )
 
 
+# 4xx answers that judge the record sent (its body, its size, a conflicting copy): quarantine
+# that record. Other 4xx (403, 404, 405, ...) mean the account or the address is wrong for
+# every record: the pass stops and everything stays queued.
+SEGMENT_RECORD_ERRORS = frozenset({400, 409, 413, 422})
+SCREENSHOT_RECORD_ERRORS = frozenset({400, 413, 415, 422})
+
+
+class PassRefused(Exception):
+    """The server refused the whole upload, not one record: stop the pass, keep the queue."""
+
+
+def _refused(exc: Rejected, server_url: str) -> PassRefused:
+    return PassRefused(
+        f"the server at {server_url} refused the upload ({exc.status} {exc.code}: "
+        f"{exc.server_message or 'no message'}); nothing was quarantined, everything stays "
+        "queued. Check the server address and account (`workdiary login`)")
+
+
 class OutboxStore(Protocol):
     """What the outbox needs from the local store (see STORE_CONTRACT)."""
 
@@ -136,6 +154,9 @@ class Outbox:
         except Stopped:
             report.error = "stopped before the pass finished; the rest stays queued"
             return report
+        except PassRefused as exc:
+            report.error = str(exc)
+            return report
         now = self.clock.now()
         self.store.set_setting("last_sync_at", isoformat_z(now))
         report.purged = self.store.purge_uploaded_screenshots(
@@ -200,6 +221,8 @@ class Outbox:
             try:
                 self._retry(functools.partial(self.api.put_screenshot, sha, body))
             except Rejected as exc:
+                if exc.status not in SCREENSHOT_RECORD_ERRORS:
+                    raise _refused(exc, self.api.server_url) from exc
                 report.screenshot_problems.append((sha, f"{exc.code}: {exc.server_message}"))
                 continue
             self.store.mark_screenshot_uploaded(sha, self.clock.now())
@@ -211,6 +234,8 @@ class Outbox:
         try:
             verdicts = self._retry(lambda: self.api.post_segments(payload))
         except Rejected as exc:
+            if exc.status not in SEGMENT_RECORD_ERRORS:
+                raise _refused(exc, self.api.server_url) from exc
             if len(batch) == 1 and exc.status == 409 and not again:
                 # A conflict can be a race with a concurrent upload of the same records:
                 # one more try tells a race from a real conflicting body.
