@@ -16,6 +16,7 @@ from workdiary.cli.main import CommandError, main
 from workdiary.sync.api import ApiClient, AuthExpired
 from workdiary.sync.client import current_account
 from workdiary.sync.secrets import MemorySecretStore
+from workdiary.sync.status import sync_status
 from workdiary.sync.testing import record_segment
 
 if TYPE_CHECKING:
@@ -120,3 +121,9 @@ def test_logout_revokes_the_token_and_forgets_the_secrets(
     with pytest.raises(AuthExpired):
         ApiClient(live.server_url, token).me()
     assert "Logged out" in capsys.readouterr().out
+    assert run_contracts(argparse.Namespace(json=False), secrets_factory=factory(live)) == 0
+    assert "logged out" in capsys.readouterr().err
+    status = sync_status(live.store, live.clock.now())
+    assert status["auth_state"] == "logged_out" and "logged out" in status["warnings"][0]
+    with pytest.raises(CommandError, match="workdiary login"):
+        run_sync(argparse.Namespace(watch=False, json=False), secrets_factory=factory(live))

@@ -188,6 +188,8 @@ def run_contracts(args: argparse.Namespace, *,
         note = None
         if account is None:
             note = "not logged in: showing the cached contracts"
+        elif store.get_setting(AUTH_STATE) == "logged_out":
+            note = "logged out (run `workdiary login`): showing the cached contracts"
         else:
             token = secrets_factory().token(account)
             try:

@@ -35,6 +35,9 @@ def sync_status(store: StatusStore, now: datetime) -> dict[str, Any]:
                         "`workdiary login SERVER_URL --email EMAIL`")
     elif auth_state == "expired":
         warnings.append("uploads paused: the login expired; run `workdiary login` again")
+    elif auth_state == "logged_out":
+        warnings.append("logged out: recorded time stays on this computer until "
+                        "`workdiary login` again")
     for week, minutes in sorted(_unsynced_minutes_by_week(pending).items()):
         locks = lock_time(week)
         if now <= locks <= now + AT_RISK_WINDOW and minutes > 0:
@@ -67,8 +70,9 @@ def _unsynced_minutes_by_week(pending: list[Segment]) -> dict[datetime, int]:
 def format_sync_status(status: dict[str, Any], now: datetime) -> list[str]:
     """Human lines for `workdiary status`."""
     if status["server_url"]:
+        state = {"expired": " (login expired)", "logged_out": " (logged out)"}
         lines = [f"server: {status['server_url']} as {status['user_email']}"
-                 + (" (login expired)" if status["auth_state"] == "expired" else "")]
+                 + state.get(status["auth_state"], "")]
     else:
         lines = ["server: not logged in"]
     last = status["last_sync_at"]
