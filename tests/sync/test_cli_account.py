@@ -111,13 +111,16 @@ def test_expired_token_pauses_until_login_again(live: Live, login: Any,
     assert "bad_signature" not in report.verdicts[0].reasons
 
 
-def test_logout_revokes_the_token_and_forgets_the_secrets(
-        live: Live, capsys: pytest.CaptureFixture[str]) -> None:
+def test_logout_revokes_the_token_and_login_again_continues_the_chain(
+        live: Live, capsys: pytest.CaptureFixture[str], login: Any,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     account = current_account(live.store)
     assert account is not None
     token = live.secrets.token(account)
+    key = live.secrets.private_key(account)
     assert run_logout(argparse.Namespace(), secrets_factory=factory(live)) == 0
-    assert live.secrets.token(account) is None and live.secrets.private_key(account) is None
+    assert live.secrets.token(account) is None
+    assert live.secrets.private_key(account) == key  # the device identity stays
     with pytest.raises(AuthExpired):
         ApiClient(live.server_url, token).me()
     assert "Logged out" in capsys.readouterr().out
@@ -127,3 +130,10 @@ def test_logout_revokes_the_token_and_forgets_the_secrets(
     assert status["auth_state"] == "logged_out" and "logged out" in status["warnings"][0]
     with pytest.raises(CommandError, match="workdiary login"):
         run_sync(argparse.Namespace(watch=False, json=False), secrets_factory=factory(live))
+    record_segment(live.store, live.contract_id, live.clock.now(), 10, jpeg=None,
+                   signer=None, clock=live.clock)  # recorded while logged out: unsigned
+    live.clock.advance(5)
+    login(live.server_url, "freelancer@demo.example", live.password, live.secrets, monkeypatch)
+    report = live.outbox().run_once()
+    assert report.ok and len(report.verdicts) == 1
+    assert not {"bad_signature", "chain_break", "unknown_device"} & set(report.verdicts[0].reasons)

@@ -160,11 +160,14 @@ def run_logout(args: argparse.Namespace, *,
             except ApiError as exc:
                 note = (f" The server could not be told ({exc}); the token is forgotten here "
                         "and can be revoked from the web page /devices.")
-        secrets.clear(account)
+        # The token goes; the device key stays: the server binds this device's id to it, so
+        # a new key would make the next login fail (409) and orphan the recorded chain.
+        secrets.delete(account, TOKEN)
         store.set_setting(AUTH_STATE, "logged_out")
         pending = store.pending_count()
-        print(f"Logged out of {account.server_url}; token and device key removed from "
-              f"{secrets.where}.{note}")
+        print(f"Logged out of {account.server_url}: the token is revoked and removed from "
+              f"{secrets.where}.{note} This device's signing key stays there so its segments "
+              "keep their signatures; retire the device on the server's /devices page.")
         if pending:
             print(f"{pending} segment(s) were not uploaded; they stay on this computer.")
     return 0
