@@ -1,0 +1,29 @@
+"""The OpenAPI document lists exactly the JSON API of DESIGN.md (no web pages)."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+DESIGN = {
+    ("post", "/api/v1/auth/tokens"), ("delete", "/api/v1/auth/tokens/current"),
+    ("get", "/api/v1/me"), ("post", "/api/v1/devices"), ("get", "/api/v1/devices"),
+    ("delete", "/api/v1/devices/{device_id}"), ("get", "/api/v1/contracts"),
+    ("put", "/api/v1/screenshots/{sha256}"), ("get", "/api/v1/screenshots/{sha256}"),
+    ("post", "/api/v1/segments"), ("delete", "/api/v1/segments/{segment_id}"),
+    ("get", "/api/v1/contracts/{contract_id}/diary"),
+    ("get", "/api/v1/contracts/{contract_id}/timesheets/{week_start}"),
+    ("post", "/api/v1/contracts/{contract_id}/timesheets/{week_start}/approve"),
+    ("post", "/api/v1/contracts/{contract_id}/disputes"),
+    ("delete", "/api/v1/contracts/{contract_id}/disputes/{dispute_id}"),
+    ("get", "/api/v1/invoices"), ("get", "/api/v1/invoices.csv"),
+}
+
+
+def test_every_design_endpoint_is_documented(api: TestClient) -> None:
+    document = api.get("/openapi.json").json()
+    listed = {(method, path) for path, item in document["paths"].items() for method in item}
+    assert listed == DESIGN
+    error = document["components"]["schemas"]["ErrorBody"]
+    assert error["properties"]["error"]
+    segments = document["paths"]["/api/v1/segments"]["post"]
+    assert {"200", "401", "409", "413", "422"} <= set(segments["responses"])
