@@ -137,3 +137,21 @@ def test_logout_revokes_the_token_and_login_again_continues_the_chain(
     report = live.outbox().run_once()
     assert report.ok and len(report.verdicts) == 1
     assert not {"bad_signature", "chain_break", "unknown_device"} & set(report.verdicts[0].reasons)
+
+
+def test_a_lost_device_key_gets_a_new_device_id_and_chain(
+        live: Live, login: Any, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    account = current_account(live.store)
+    assert account is not None
+    old_id = live.store.device_id()
+    live.secrets.clear(account)  # the keyring was wiped
+    login(live.server_url, "freelancer@demo.example", live.password, live.secrets, monkeypatch)
+    assert live.store.device_id() != old_id
+    assert "new chain" in capsys.readouterr().err
+    record_segment(live.store, live.contract_id, live.clock.now(), 10, jpeg=None,
+                   signer=live.signer(), clock=live.clock)  # type: ignore[arg-type]
+    live.clock.advance(5)
+    report = live.outbox().run_once()
+    assert report.ok and len(report.verdicts) == 1
+    assert not {"bad_signature", "chain_break", "unknown_device"} & set(report.verdicts[0].reasons)

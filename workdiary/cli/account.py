@@ -117,7 +117,12 @@ def log_in(api: ApiClient, store: LocalStore, secrets: SecretStore, email: str,
     api.token = str(answer["token"])
     try:
         secrets.put(account, TOKEN, api.token)
+        previous_id = store.device_id()
         device_id = register_device(api, store, secrets, account)
+        if device_id != previous_id:
+            print(f"note: the server knows this computer's device id {previous_id} with another "
+                  f"key (or revoked it), so it continues as device {device_id} with a new "
+                  "chain. Segments recorded before keep the old id.", file=sys.stderr)
         contracts = _fetch_contracts(api)
     except SecretStoreError as exc:
         raise CommandError(str(exc)) from exc

@@ -9,12 +9,13 @@ redaction, idle decision, deletion into a tombstone).
 from __future__ import annotations
 
 import platform
+import uuid
 from collections.abc import Callable
 from typing import Protocol
 
 from workdiary.core.model import Segment
 from workdiary.core.signing import generate_private_key, public_key_of, sign_segment
-from workdiary.sync.api import ApiClient
+from workdiary.sync.api import ApiClient, Rejected
 from workdiary.sync.secrets import Account, SecretStore
 
 Signer = Callable[[Segment], Segment]
@@ -49,11 +50,22 @@ def register_device(api: ApiClient, store: DeviceStore, secrets: SecretStore, ac
                     name: str | None = None) -> str:
     """Create the device key if needed and register its public part (POST /devices).
 
-    Returns the device id the server knows us by (the store's local id, which segments carry).
+    Returns the device id the server knows us by (the store's local id, which segments carry;
+    a new one when the server holds the old id under another key or revoked it).
     """
     public_key = ensure_device_key(secrets, account)
     device_id = store.device_id()
-    server_id = api.register_device(name or default_device_name(), public_key, device_id)
+    try:
+        server_id = api.register_device(name or default_device_name(), public_key, device_id)
+    except Rejected as exc:
+        if exc.code not in ("device_exists", "device_revoked"):
+            raise
+        # The id is bound on the server to another key (keyring lost, another account) or
+        # revoked: continue under a fresh id, which starts a new chain. Records closed under
+        # the old id keep it; the server judges them against the old key.
+        device_id = uuid.uuid4().hex
+        store.set_setting("device_id", device_id)
+        server_id = api.register_device(name or default_device_name(), public_key, device_id)
     store.set_setting("server_device_id", server_id)
     return device_id
 
