@@ -218,3 +218,12 @@ def test_a_fully_disputed_week_is_settled_without_payment(api: TestClient, world
     sheet = invoice_of(api, world)["invoice"]
     assert (sheet["status"], sheet["amount_cents"], sheet["paid_cents"]) == ("paid", 0, 0)
     assert ledger(session) == []
+
+
+def test_a_week_with_nothing_billable_gets_no_invoice(api: TestClient, world: World,
+                                                      app) -> None:
+    seg = world.device.segment(world.contract_a, NINE)
+    api.post("/segments", headers=world.freelancer_a.headers, json={"segments": [wire(seg)]})
+    assert api.delete(f"/segments/{seg.id}", headers=world.freelancer_a.headers).status_code == 204
+    assert close(app, LOCK) == {"invoiced": 0, "approved": 0, "paid": 0}
+    assert invoice_of(api, world)["invoice"] is None

@@ -52,14 +52,18 @@ def last_reviewed_week(now: datetime) -> date:
 
 
 def invoice_due_weeks(session: Session, now: datetime) -> int:
-    """Lock every due contract-week that has segments and no invoice: invoice it."""
+    """Lock every due contract-week that has billable segments and no invoice: invoice it.
+
+    A week with only rejected or deleted segments has nothing to invoice and gets none.
+    """
     created = 0
     due = session.execute(
         select(SegmentRow.contract_id, SegmentRow.week_start,
                func.sum(SegmentRow.billable_minutes))
         .outerjoin(Invoice, and_(Invoice.contract_id == SegmentRow.contract_id,
                                  Invoice.week_start == SegmentRow.week_start))
-        .where(SegmentRow.week_start <= last_locked_week(now), Invoice.id.is_(None))
+        .where(SegmentRow.week_start <= last_locked_week(now), Invoice.id.is_(None),
+               SegmentRow.deleted.is_(False), SegmentRow.status != "rejected")
         .group_by(SegmentRow.contract_id, SegmentRow.week_start)
     ).all()
     contracts = {c.id: c for c in session.scalars(
