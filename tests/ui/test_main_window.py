@@ -58,6 +58,10 @@ def test_clock_in_and_out_from_the_window_drives_the_tracker(rig: Rig, qtbot: An
     qtbot.waitUntil(lambda: rig.session.summary is not None
                     and rig.session.summary.today_seconds == 153)
     assert window.today_label.text().startswith("Today: 0:02")
+    # 09:06:00 opened a segment with no finished minute: the meter shows the one before.
+    assert window.activity_bar.format() == "last segment: activity %v/10"
+    assert window.activity_bar.value() == 10
+    assert window.memo_edit.text() == "Fixing the login page"
 
     qtbot.mouseClick(window.clock_out_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not rig.session.clocked_in and not rig.session.busy)

@@ -177,13 +177,22 @@ class MainWindow(QMainWindow):
         self.clock_in_button.setEnabled(
             not s.clocked_in and not s.busy and self.selected_contract() is not None)
         self.clock_out_button.setEnabled(s.clocked_in and not s.busy)
+        if s.clocked_in and not self.memo_edit.hasFocus() and self.memo_edit.text() != s.memo:
+            self.memo_edit.setText(s.memo)  # clocked in elsewhere (tray, demo) or memo changed
         summary = s.summary
         if s.clocked_in and summary is not None and summary.segment_activity is not None:
             span = (f" {s.segment_start.astimezone(tz):%H:%M}–{s.segment_end.astimezone(tz):%H:%M}"
                     if s.segment_start and s.segment_end else "")
             self.segment_label.setText(
                 f"This segment{span}: {summary.segment_seconds // 60} min recorded so far")
-            self.activity_bar.setValue(summary.segment_activity.bars)
+            activity = summary.segment_activity
+            if not activity.tracked_minutes and summary.previous_activity is not None:
+                # No finished minute yet: the meter shows the segment before, and says so.
+                activity = summary.previous_activity
+                self.activity_bar.setFormat("last segment: activity %v/10")
+            else:
+                self.activity_bar.setFormat("activity %v/10")
+            self.activity_bar.setValue(activity.bars)
         else:
             self.segment_label.setText("This segment: not clocked in")
             self.activity_bar.setValue(0)

@@ -71,6 +71,7 @@ class DesktopSession(QObject):
         self.clock, self.tz, self.lock, self.sync = clock, tz, lock, sync
         self.contracts: list[Contract] = []
         self.contract: Contract | None = None  # the one being tracked
+        self.memo = ""  # the memo of the segment being recorded
         self.clocked_in = False
         self.busy = False  # a clock-in/out is under way
         self.segment_id: str | None = None
@@ -153,7 +154,7 @@ class DesktopSession(QObject):
                 self.notice.emit(f"Cannot clock in: {exc}.")
                 return
         self.busy, self.problem = True, None
-        self.contract = contract
+        self.contract, self.memo = contract, memo
         self.changed.emit()
         self.taskman.watch(self.control.clock_in(contract, memo), self._clocked_in)
 
@@ -191,7 +192,8 @@ class DesktopSession(QObject):
         self.refresh()
 
     def set_memo(self, memo: str) -> None:
-        if self.clocked_in:
+        if self.clocked_in and memo != self.memo:
+            self.memo = memo
             self.control.set_memo(memo)
 
     def sync_now(self) -> None:

@@ -33,6 +33,7 @@ class Summary:
     week_seconds: int
     segment_seconds: int
     segment_activity: Activity | None
+    previous_activity: Activity | None  # the last segment with minutes before this one
     sync_state: SyncState
     sync_text: str
 
@@ -49,12 +50,15 @@ def compute_summary(store: LocalStore, now: datetime, tz: ZoneInfo, segment_id: 
         return sum(m.seconds for s in segments for m in s.minutes if start <= m.at < end)
 
     current = store.segment(segment_id) if segment_id else None
+    earlier = [s for s in segments if s.minutes and s.id != segment_id
+               and (current is None or s.start < current.start)]
     state, text = sync_line(sync_status(store, now), last_report, now, tz)
     return Summary(
         today_seconds=seconds(day_start, day_end),
         week_seconds=seconds(week_from, week_from + timedelta(days=7)),
         segment_seconds=current.tracked_seconds if current else 0,
         segment_activity=activity_of(current.minutes) if current else None,
+        previous_activity=activity_of(earlier[-1].minutes) if earlier else None,
         sync_state=state, sync_text=text,
     )
 
