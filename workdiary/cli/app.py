@@ -47,12 +47,12 @@ def run_app_command(args: argparse.Namespace) -> int:
         store = LocalStore(database_path(directory))
     except StoreError as exc:
         raise CommandError(str(exc)) from exc
-    note = None
+    note = problem = None
     secrets: SecretStore | None
     try:
         secrets = KeyringSecretStore()
     except SecretStoreError as exc:
-        secrets = None
+        secrets, problem = None, str(exc)
         if current_account(store) is not None:  # logged out, the sync line says enough
             note = f"Uploads are off: {exc}"
     stop = threading.Event()
@@ -60,7 +60,7 @@ def run_app_command(args: argparse.Namespace) -> int:
                 for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
         return run_app(store, secrets=secrets, lock=TrackerLock(directory), stop=stop,
-                       show_window=args.show, note=note)
+                       show_window=args.show, note=note, secrets_problem=problem)
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
@@ -72,13 +72,15 @@ def run_app(store: LocalStore, *, secrets: Any | None, clock: Clock | None = Non
             stop: threading.Event | None = None,
             clock_in: tuple[Contract, str] | None = None, show_window: bool = False,
             note: str | None = None, argv: Sequence[str] = ("workdiary",),
-            on_ready: Callable[[Any], None] | None = None) -> int:
+            on_ready: Callable[[Any], None] | None = None,
+            secrets_problem: str | None = None) -> int:
     """Build the desktop app around ``store`` and run it until Quit or until ``stop`` is set.
 
-    ``secrets`` (a SecretStore, or None when there is no keyring) gives the login, signing and
-    uploads; ``clock_in`` clocks in at start (the demo); ``on_ready(desktop)`` runs once the
-    windows are up (tests, screenshots). On the way out the tracker clocks out and everything
-    recorded is written before this returns. The caller closes ``store``.
+    ``secrets`` (a SecretStore, or None when there is no keyring: ``secrets_problem`` says
+    why) gives the login, signing and uploads; ``clock_in`` clocks in at start (the demo);
+    ``on_ready(desktop)`` runs once the windows are up (tests, screenshots). On the way out
+    the tracker clocks out and everything recorded is written before this returns. The
+    caller closes ``store``.
     """
     _check_display()
     from PySide6.QtCore import QTimer
@@ -143,11 +145,25 @@ def run_app(store: LocalStore, *, secrets: Any | None, clock: Clock | None = Non
 
     control = TrackerThread(tracker, clock, on_error=tell)
     worker = _sync_worker(store, secrets, clock, sync_settings, notices, on_report)
+    workers = [worker]  # the current one last: a login from the window replaces it
+    network = ThreadPoolExecutor(max_workers=1, thread_name_prefix="workdiary-login")
+
+    def login(url: str, email: str, password: str) -> tuple[str, Any]:  # the login thread
+        message = _log_in(store, secrets, secrets_problem, url, email, password)
+        tracker.signer = _signer(store, secrets, [])
+        if workers[-1] is not None:
+            workers[-1].stop()
+        workers.append(_sync_worker(store, secrets, clock, sync_settings, [], on_report))
+        if workers[-1] is not None:
+            workers[-1].start()
+        return message, workers[-1]
+
     session = DesktopSession(store=store, control=control, taskman=TaskManager(executor),
                              review=review, clock=clock, tz=local_timezone(), lock=lock,
                              sync=worker)
     desktop = Desktop(session, tray_available=QSystemTrayIcon.isSystemTrayAvailable(),
-                      on_quit=app.quit, note=note)
+                      on_quit=app.quit, note=note, login=login,
+                      login_tasks=TaskManager(network))
     control.start()
     if worker is not None:
         worker.start()
@@ -171,9 +187,27 @@ def run_app(store: LocalStore, *, secrets: Any | None, clock: Clock | None = Non
     finally:
         poll.stop()
         desktop.quit()  # no-op if Quit already ran: clock out, stop sync
+        network.shutdown(wait=True)
         executor.shutdown(wait=True)
         screen.close()
     return int(code)
+
+
+def _log_in(store: LocalStore, secrets: Any | None, secrets_problem: str | None, url: str,
+            email: str, password: str) -> str:
+    """`workdiary login` from the window; returns the sentence to show."""
+    from workdiary.cli.account import log_in
+    from workdiary.sync.api import ApiClient, InsecureServerUrl
+
+    if secrets is None:
+        raise CommandError(secrets_problem or "there is no system keyring to keep the login in")
+    try:
+        api = ApiClient(url)
+    except InsecureServerUrl as exc:
+        raise CommandError(str(exc)) from exc
+    outcome = log_in(api, store, secrets, email, password)  # CommandError says what failed
+    return (f"Logged in to {api.server_url} as {outcome.user_name}: {outcome.contracts} "
+            f"contract(s) on this computer; uploads start now.")
 
 
 def _check_display() -> None:

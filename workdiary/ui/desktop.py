@@ -12,10 +12,12 @@ from workdiary.core.model import Contract, ScreenshotRef, Segment
 from workdiary.tracker.events import IdlePeriod
 from workdiary.ui.diary_window import DiaryWindow
 from workdiary.ui.idle_prompt import IdlePrompt
+from workdiary.ui.login_dialog import Login, LoginDialog
 from workdiary.ui.main_window import MainWindow
 from workdiary.ui.preview import Confirm, ScreenshotPreview, ask
 from workdiary.ui.redact_dialog import RedactDialog
 from workdiary.ui.session import DesktopSession
+from workdiary.ui.taskman import TaskManager
 from workdiary.ui.tray import Tray
 
 NO_TRAY_NOTE = (
@@ -28,14 +30,19 @@ class Desktop(QObject):
 
     def __init__(self, session: DesktopSession, *, tray_available: bool,
                  on_quit: Callable[[], None], confirm: Confirm = ask,
-                 note: str | None = None) -> None:
+                 note: str | None = None, login: Login | None = None,
+                 login_tasks: TaskManager | None = None) -> None:
         super().__init__()
         self.session = session
+        self._login, self._login_tasks = login, login_tasks
+        self.login_dialog: LoginDialog | None = None
         self._on_quit = on_quit
         self._confirm = confirm
         notes = [n for n in (note, None if tray_available else NO_TRAY_NOTE) if n]
         self.main_window = MainWindow(session, tray_note=" ".join(notes) or None,
-                                      hide_on_close=tray_available)
+                                      hide_on_close=tray_available,
+                                      can_log_in=login is not None)
+        self.main_window.login_requested.connect(self.open_login)
         self.main_window.open_diary.connect(self.open_diary)
         self.main_window.quit_requested.connect(self.quit)
         self.tray: Tray | None = None
@@ -44,6 +51,10 @@ class Desktop(QObject):
             self.tray.open_window.connect(self.show_window)
             self.tray.open_diary.connect(self.open_diary)
             self.tray.quit_requested.connect(self.quit)
+            if login is not None:
+                self.tray.login_action.triggered.disconnect()
+                self.tray.login_action.setText("Not logged in: log in…")
+                self.tray.login_action.triggered.connect(self.open_login)
         self.preview = ScreenshotPreview(session, confirm=confirm)
         self.preview.redact_requested.connect(self.open_redaction)
         session.screenshot_taken.connect(
@@ -79,6 +90,24 @@ class Desktop(QObject):
         self.diary.raise_()
         return self.diary
 
+    def open_login(self) -> LoginDialog | None:
+        if self._login is None or self._login_tasks is None:
+            return None
+        if self.login_dialog is None:
+            store = self.session.store
+            self.login_dialog = LoginDialog(
+                self._login, self._login_tasks, server_url=store.get_setting("server_url") or "",
+                email=store.get_setting("user_email") or "")
+            self.login_dialog.logged_in.connect(
+                lambda result: self.session.logged_in(*result))
+            self.login_dialog.finished.connect(lambda _code: self._forget_login())
+        self.login_dialog.show()
+        self.login_dialog.raise_()
+        return self.login_dialog
+
+    def _forget_login(self) -> None:
+        self.login_dialog = None
+
     def _review_from_diary(self, segment: Segment, shot: ScreenshotRef) -> None:
         contract = next((c for c in self.session.contracts if c.id == segment.contract_id), None)
         self.preview.show_shot(segment.id, shot, _redaction_allowed(contract))
@@ -108,7 +137,8 @@ class Desktop(QObject):
         self.session.shutdown()
         if self.tray is not None:
             self.tray.hide()
-        for window in (self.preview, self.diary, self.redaction, *self.idle_prompts):
+        for window in (self.preview, self.diary, self.redaction, self.login_dialog,
+                       *self.idle_prompts):
             if window is not None:
                 window.close()
         self.main_window.hide_on_close = True  # closing now must not ask to quit again

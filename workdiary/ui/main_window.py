@@ -26,17 +26,19 @@ from workdiary.core.model import Contract
 from workdiary.ui.icons import state_icon
 from workdiary.ui.policy_text import describe_contract, describe_policy
 from workdiary.ui.session import DesktopSession, TrayState
-from workdiary.ui.summary import LOGIN_HINT, hours_minutes
+from workdiary.ui.summary import LOGIN_HINT, SyncState, hours_minutes
 
 
 class MainWindow(QMainWindow):
     open_diary = Signal()
     quit_requested = Signal()
+    login_requested = Signal()
 
     def __init__(self, session: DesktopSession, *, tray_note: str | None = None,
-                 hide_on_close: bool = True) -> None:
+                 hide_on_close: bool = True, can_log_in: bool = False) -> None:
         super().__init__()
         self.session = session
+        self.can_log_in = can_log_in
         self.hide_on_close = hide_on_close
         self.setWindowTitle("workdiary")
         self.setObjectName("MainWindow")
@@ -73,9 +75,14 @@ class MainWindow(QMainWindow):
         picker.addLayout(policy_box, 3)
         layout.addLayout(picker, 1)
 
+        empty_row = QHBoxLayout()
         self.empty_label = QLabel(objectName="Note", wordWrap=True)
         self.empty_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(self.empty_label)
+        self.login_button = QPushButton("Log in…")
+        self.login_button.clicked.connect(self.login_requested)
+        empty_row.addWidget(self.empty_label, 1)
+        empty_row.addWidget(self.login_button)
+        layout.addLayout(empty_row)
 
         row = QHBoxLayout()
         self.memo_edit = QLineEdit(placeholderText="Memo: what are you working on?")
@@ -133,10 +140,10 @@ class MainWindow(QMainWindow):
                 self.contract_list.setCurrentItem(item)
         if self.contract_list.currentItem() is None and self.contract_list.count():
             self.contract_list.setCurrentRow(0)
+        how = ("Log in to fetch yours." if self.can_log_in else
+               f"To fetch yours, {LOGIN_HINT}; they appear here when you open workdiary again.")
         self.empty_label.setText(
-            "" if self.session.contracts else
-            f"No contracts on this computer yet. To fetch yours, {LOGIN_HINT}; they appear "
-            f"here when you open workdiary again.")
+            "" if self.session.contracts else f"No contracts on this computer yet. {how}")
         self.empty_label.setVisible(not self.session.contracts)
         self._show_policy()
         self.refresh_view()
@@ -180,6 +187,8 @@ class MainWindow(QMainWindow):
         if s.clocked_in and not self.memo_edit.hasFocus() and self.memo_edit.text() != s.memo:
             self.memo_edit.setText(s.memo)  # clocked in elsewhere (tray, demo) or memo changed
         summary = s.summary
+        logged_out = summary is not None and summary.sync_state is SyncState.LOGGED_OUT
+        self.login_button.setVisible(self.can_log_in and (logged_out or not s.contracts))
         if s.clocked_in and summary is not None and summary.segment_activity is not None:
             span = (f" {s.segment_start.astimezone(tz):%H:%M}–{s.segment_end.astimezone(tz):%H:%M}"
                     if s.segment_start and s.segment_end else "")

@@ -204,6 +204,13 @@ class DesktopSession(QObject):
         self.sync.wake()
         self.notice.emit("Syncing now.")
 
+    def logged_in(self, message: str, sync: SyncControl | None) -> None:
+        """After a login from the window: the new sync worker, fresh contracts and totals."""
+        self.sync = sync
+        self.notice.emit(message)
+        self.load_contracts()
+        self.refresh()
+
     def resolve_idle(self, period: ev.IdlePeriod, keep: bool) -> None:
         self.control.resolve_idle(period, keep)
 

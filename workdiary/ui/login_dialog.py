@@ -1,0 +1,89 @@
+"""Log this computer in to a server (what `workdiary login` does), from the window.
+
+The network work runs on a background thread through a TaskManager; the dialog only
+collects the three fields and shows the outcome in a sentence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import Future
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+)
+
+from workdiary.ui.taskman import TaskManager
+
+# (server URL, email, password) -> whatever the caller needs on success; raises with a
+# sentence on failure (wrong password, server unreachable, no keyring, plain http).
+Login = Callable[[str, str, str], Any]
+
+
+class LoginDialog(QDialog):
+    logged_in = Signal(object)  # the login callable's result
+
+    def __init__(self, login: Login, taskman: TaskManager, *, server_url: str = "",
+                 email: str = "") -> None:
+        super().__init__()
+        self.setWindowTitle("workdiary: log in")
+        self._login, self._taskman = login, taskman
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(
+            "Log this computer in to your workdiary server. The token and this device's "
+            "signing key are kept in the system keyring, never in a file.", wordWrap=True))
+        form = QFormLayout()
+        self.server_edit = QLineEdit(server_url, placeholderText="https://diary.example.org")
+        self.email_edit = QLineEdit(email, placeholderText="you@example.org")
+        self.password_edit = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
+        form.addRow("Server", self.server_edit)
+        form.addRow("Email", self.email_edit)
+        form.addRow("Password", self.password_edit)
+        layout.addLayout(form)
+        self.message = QLabel(objectName="Note", wordWrap=True)
+        self.message.hide()
+        layout.addWidget(self.message)
+        buttons = QDialogButtonBox()
+        self.login_button = QPushButton("Log in")
+        self.login_button.setDefault(True)
+        cancel = QPushButton("Cancel")
+        buttons.addButton(self.login_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(cancel, QDialogButtonBox.ButtonRole.RejectRole)
+        self.login_button.clicked.connect(self.submit)
+        cancel.clicked.connect(self.reject)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(420)
+
+    def submit(self) -> None:
+        url = self.server_edit.text().strip()
+        email = self.email_edit.text().strip()
+        password = self.password_edit.text()
+        if not (url and email and password):
+            self._say("Fill in the server address, your email and your password.")
+            return
+        self.login_button.setEnabled(False)
+        self._say(f"Logging in to {url}…")
+        self._taskman.run(lambda: self._login(url, email, password), self._done)
+
+    def _done(self, future: Future[Any]) -> None:
+        self.login_button.setEnabled(True)
+        try:
+            result = future.result()
+        except Exception as exc:  # the login callable's sentence
+            self.password_edit.clear()
+            self._say(f"Not logged in: {exc}")
+            return
+        self.logged_in.emit(result)
+        self.accept()
+
+    def _say(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.show()
