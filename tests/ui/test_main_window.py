@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 
 from workdiary.tracker.events import ClockedIn, ClockedOut, MinuteRecorded
 from workdiary.ui.main_window import MainWindow
-from workdiary.ui.session import TrayState
+from workdiary.ui.state import TrayState
 
 from .conftest import Rig
 

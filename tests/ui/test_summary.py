@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from workdiary.sync.outbox import SyncReport
-from workdiary.ui.session import TrayState
+from workdiary.ui.state import TrayState
 from workdiary.ui.summary import SyncState, hours_minutes, sync_line
 
 from .conftest import TZ

@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
 from workdiary.core.model import Contract
 from workdiary.ui.icons import state_icon
 from workdiary.ui.policy_text import describe_contract, describe_policy
-from workdiary.ui.session import DesktopSession, TrayState
+from workdiary.ui.session import DesktopSession
+from workdiary.ui.state import TrayState
 from workdiary.ui.summary import LOGIN_HINT, SyncState, hours_minutes
 
 

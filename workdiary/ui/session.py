@@ -7,11 +7,10 @@ The windows only render what it holds and call its methods.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Callable
 from concurrent.futures import Future
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
@@ -23,33 +22,12 @@ from workdiary.store import LocalStore
 from workdiary.sync.outbox import SyncReport
 from workdiary.tracker import events as ev
 from workdiary.ui.review import Box, DeleteOutcome, ScreenshotReview
+from workdiary.ui.state import Lock, SyncControl, TrayState
 from workdiary.ui.summary import Summary, SyncState, compute_summary
 from workdiary.ui.taskman import TaskManager
 from workdiary.ui.tracker_thread import TrackerThread
 
 REFRESH_MS = 30_000  # the "last sync" line and totals while nothing else happens
-
-
-class TrayState(enum.StrEnum):
-    IDLE = "idle"  # clocked out
-    TRACKING = "tracking"
-    PAUSED = "paused"  # clocked in, but idle: no input for the policy's idle minutes
-    OFFLINE = "offline"  # not logged in or the server is unreachable
-    ERROR = "error"  # something needs the user
-
-
-class Lock(Protocol):
-    """``workdiary.tracker.lock.TrackerLock``: one recorder per data folder."""
-
-    def acquire(self) -> None: ...
-    def release(self) -> None: ...
-
-
-class SyncControl(Protocol):
-    """``workdiary.sync.worker.SyncWorker``."""
-
-    def wake(self) -> None: ...
-    def stop(self, timeout: float = 30.0) -> None: ...
 
 
 class DesktopSession(QObject):

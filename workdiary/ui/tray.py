@@ -7,7 +7,8 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from workdiary.ui.icons import state_icon
-from workdiary.ui.session import DesktopSession, TrayState
+from workdiary.ui.session import DesktopSession
+from workdiary.ui.state import TrayState
 from workdiary.ui.summary import SyncState, hours_minutes
 
 _STATE_WORDS = {
