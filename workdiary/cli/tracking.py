@@ -8,6 +8,7 @@ import signal
 import sys
 import threading
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,7 +19,9 @@ from workdiary.core.timegrid import isoformat_z, local_day_bounds
 from workdiary.core.week import is_locked, lock_time, week_start
 from workdiary.store import LocalStore, StoreError
 from workdiary.store.diary import diary_data
+from workdiary.sync.diskguard import DiskGuard, message_for_write_error, watch_disk
 from workdiary.tracker.console import EventPrinter
+from workdiary.tracker.events import RecordingFailed, TrackerEvent
 from workdiary.tracker.lock import TrackerBusy, TrackerLock
 
 
@@ -97,23 +100,50 @@ def run_track(args: argparse.Namespace) -> int:
             print(f"recovered: a segment interrupted by a crash was closed at its last recorded "
                   f"minute ({_local(segment.start, tz)}-{_local(segment.end, tz)}, "
                   f"{segment.tracked_minutes} min kept, id {segment.id})", flush=True)
-        printer = EventPrinter(tz)
-        headless = build_headless_tracker(store, on_event=printer, signer=_signer(store))
+        guard = DiskGuard(directory)
+        if (problem := guard.check()) is not None:
+            raise CommandError(problem)
         stop = threading.Event()
+        printer = FullDiskStopper(EventPrinter(tz), directory, stop)
+        headless = build_headless_tracker(store, on_event=printer, signer=_signer(store))
         previous = {sig: signal.signal(sig, lambda *_: stop.set())
                     for sig in (signal.SIGTERM, signal.SIGINT)}
+        watch_disk(guard, stop, on_problem=_print_error)
         try:
             _track(headless, contract, args, stop, tz)
         finally:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
             headless.shutdown()
-        print(f"clocked out: {printer.minutes // 60} min {printer.minutes % 60} s recorded",
+        seconds = printer.inner.minutes
+        print(f"clocked out: {seconds // 60} min {seconds % 60} s recorded",
               flush=True)
     finally:
         store.close()
         lock.release()
     return 0
+
+
+def _print_error(message: str) -> None:
+    print(f"workdiary: {message}", file=sys.stderr, flush=True)
+
+
+class FullDiskStopper:
+    """Pass events on; when a write failed because the disk is full, say so and stop tracking
+    (the runner then clocks out cleanly, keeping every minute recorded before)."""
+
+    def __init__(self, inner: EventPrinter, directory: Path, stop: threading.Event) -> None:
+        self.inner = inner
+        self.directory = directory
+        self.stop = stop
+
+    def __call__(self, event: TrackerEvent) -> None:
+        self.inner(event)
+        if isinstance(event, RecordingFailed):
+            message = message_for_write_error(event.error, self.directory)
+            if message is not None and not self.stop.is_set():
+                _print_error(message)
+                self.stop.set()
 
 
 def _track(headless: Any, contract: Any, args: argparse.Namespace, stop: threading.Event,

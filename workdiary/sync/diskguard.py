@@ -15,6 +15,7 @@ from __future__ import annotations
 import errno
 import os
 import shutil
+import sqlite3
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -69,17 +70,25 @@ class DiskGuard:
         return None
 
 
-def is_disk_full(exc: BaseException) -> bool:
-    """True for the write errors that mean the disk (or quota) is full."""
+def is_disk_full(exc: BaseException | None) -> bool:
+    """True for the write errors that mean the disk (or quota) is full.
+
+    SQLite reports a full disk as its own error (SQLITE_FULL), not as an OSError.
+    """
+    if isinstance(exc, sqlite3.Error):
+        return getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or (
+            "disk is full" in str(exc)
+        )
     return isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)
 
 
-def message_for_write_error(exc: BaseException, data_dir: Path) -> str | None:
+def message_for_write_error(exc: BaseException | None, data_dir: Path) -> str | None:
     """The sentence to stop tracking with when a write failed because the disk is full."""
-    if not isinstance(exc, OSError) or not is_disk_full(exc):
+    if exc is None or not is_disk_full(exc):
         return None
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
     return (
-        f"tracking stopped: the disk holding {data_dir} is full ({exc.strerror or exc}). Free "
+        f"tracking stopped: the disk holding {data_dir} is full ({reason}). Free "
         "some space, then clock in again; the minutes recorded before this are kept."
     )
 

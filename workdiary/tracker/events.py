@@ -110,6 +110,7 @@ class RecordingFailed:
     """A store write failed: the message says what was not recorded and why."""
 
     message: str
+    error: BaseException | None = None  # lets the composition root tell a full disk apart
 
 
 TrackerEvent = (

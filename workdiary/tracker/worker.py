@@ -26,7 +26,7 @@ class Worker:
                 job()
             except Exception as exc:
                 try:
-                    self.on_event(RecordingFailed(f"{type(exc).__name__}: {exc}"))
+                    self.on_event(RecordingFailed(f"{type(exc).__name__}: {exc}", exc))
                 except Exception:
                     _log.exception("recording failed and the event handler failed too")
 
