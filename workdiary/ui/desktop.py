@@ -57,9 +57,7 @@ class Desktop(QObject):
                 self.tray.login_action.triggered.connect(self.open_login)
         self.preview = ScreenshotPreview(session, confirm=confirm)
         self.preview.redact_requested.connect(self.open_redaction)
-        session.screenshot_taken.connect(
-            lambda segment_id, shot: self.preview.show_shot(
-                segment_id, shot, _redaction_allowed(session.contract)))
+        session.screenshot_taken.connect(self._screenshot_taken)
         session.idle_ended.connect(self.ask_idle)
         self.diary: DiaryWindow | None = None
         self.redaction: RedactDialog | None = None
@@ -107,6 +105,14 @@ class Desktop(QObject):
 
     def _forget_login(self) -> None:
         self.login_dialog = None
+
+    def _screenshot_taken(self, segment_id: str, shot: ScreenshotRef) -> None:
+        s = self.session
+        span = ""
+        if segment_id == s.segment_id and s.segment_start and s.segment_end:
+            span = (f"{s.segment_start.astimezone(s.tz):%H:%M}–"
+                    f"{s.segment_end.astimezone(s.tz):%H:%M}")
+        self.preview.show_shot(segment_id, shot, _redaction_allowed(s.contract), span)
 
     def _review_from_diary(self, segment: Segment, shot: ScreenshotRef) -> None:
         contract = next((c for c in self.session.contracts if c.id == segment.contract_id), None)

@@ -40,6 +40,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.session = session
         self.can_log_in = can_log_in
+        self._shown_memo = ""
         self.hide_on_close = hide_on_close
         self.setWindowTitle("workdiary")
         self.setObjectName("MainWindow")
@@ -185,8 +186,9 @@ class MainWindow(QMainWindow):
         self.clock_in_button.setEnabled(
             not s.clocked_in and not s.busy and self.selected_contract() is not None)
         self.clock_out_button.setEnabled(s.clocked_in and not s.busy)
-        if s.clocked_in and not self.memo_edit.hasFocus() and self.memo_edit.text() != s.memo:
-            self.memo_edit.setText(s.memo)  # clocked in elsewhere (tray, demo) or memo changed
+        if s.clocked_in and s.memo != self._shown_memo:
+            self.memo_edit.setText(s.memo)  # clocked in from elsewhere (tray, demo)
+        self._shown_memo = s.memo
         summary = s.summary
         logged_out = summary is not None and summary.sync_state is SyncState.LOGGED_OUT
         self.login_button.setVisible(self.can_log_in and (logged_out or not s.contracts))

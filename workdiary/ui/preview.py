@@ -69,10 +69,12 @@ class ScreenshotPreview(QWidget):
         self._timer.setInterval(SHOWN_MS)
         self._timer.timeout.connect(self._step_aside)
 
-    def show_shot(self, segment_id: str, shot: ScreenshotRef, can_redact: bool = True) -> None:
+    def show_shot(self, segment_id: str, shot: ScreenshotRef, can_redact: bool = True,
+                  segment_span: str = "") -> None:
         """Show ``shot`` (thumbnail loaded off the GUI thread) near the tray corner."""
         self.segment_id, self.shot = segment_id, shot
         self.caption.setText(f"Screenshot taken at {_local(shot.taken_at, self.session)}"
+                             + (f" in the segment {segment_span}" if segment_span else "")
                              + (" (blurred by policy)" if shot.blurred else ""))
         self.image.setText("loading…")
         self.image.setPixmap(QPixmap())
