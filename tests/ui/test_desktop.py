@@ -25,6 +25,7 @@ def test_the_desktop_without_a_tray(rig: Rig, qtbot: Any) -> None:
 
     rig.session.clock_in(rig.store.contracts()[0], "Work")
     qtbot.waitUntil(lambda: rig.session.clocked_in)
+    assert desktop.main_window.memo_edit.text() == "Work"
     rig.run(40, input_every=3)
     shot = rig.of(ScreenshotTaken)[-1]  # 09:03:37 UTC, in the first segment
     qtbot.waitUntil(lambda: desktop.preview.segment_id == shot.segment_id)

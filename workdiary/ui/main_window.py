@@ -186,9 +186,9 @@ class MainWindow(QMainWindow):
         self.clock_in_button.setEnabled(
             not s.clocked_in and not s.busy and self.selected_contract() is not None)
         self.clock_out_button.setEnabled(s.clocked_in and not s.busy)
-        if s.clocked_in and s.memo != self._shown_memo:
-            self.memo_edit.setText(s.memo)  # clocked in from elsewhere (tray, demo)
-        self._shown_memo = s.memo
+        if s.memo != self._shown_memo:  # clocked in from elsewhere (tray, demo)
+            self.memo_edit.setText(s.memo)
+            self._shown_memo = s.memo
         summary = s.summary
         logged_out = summary is not None and summary.sync_state is SyncState.LOGGED_OUT
         self.login_button.setVisible(self.can_log_in and (logged_out or not s.contracts))
