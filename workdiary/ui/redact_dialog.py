@@ -136,16 +136,20 @@ class RedactDialog(QDialog):
     def _loaded(self, data: bytes | None) -> None:
         pixmap = QPixmap()
         if data is None or not pixmap.loadFromData(data):
-            self.message.setText("The screenshot file is no longer on this computer, so it "
-                                 "cannot be redacted here.")
+            self._say("The screenshot file is no longer on this computer, so it cannot be "
+                      "redacted here.")
             return
         self.canvas.set_pixmap(pixmap)
-        self.message.setText("")
+        self._say("")
         self.adjustSize()
         screen = self.screen() or QGuiApplication.primaryScreen()
         if screen is not None:  # centred: the picture is the point of this window
             centre = screen.availableGeometry().center()
             self.move(centre.x() - self.width() // 2, centre.y() - self.height() // 2)
+
+    def _say(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
 
     def _update_buttons(self) -> None:
         self.apply_button.setEnabled(bool(self.canvas.boxes))
@@ -155,7 +159,7 @@ class RedactDialog(QDialog):
         if not self.shot.sha256 or not self.canvas.boxes:
             return
         self.apply_button.setEnabled(False)
-        self.message.setText("Redacting…")
+        self._say("Redacting…")
         self.session.redact(self.segment_id, self.shot.sha256, list(self.canvas.boxes),
                             self._done)
 
@@ -164,5 +168,5 @@ class RedactDialog(QDialog):
             self.applied = True
             self.accept()
         else:
-            self.message.setText("The redaction failed; see the message in the status line.")
+            self._say("The redaction failed; the reason is in the status line and the tray.")
             self._update_buttons()
