@@ -7,7 +7,7 @@ import json
 import signal
 import sys
 import threading
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -187,7 +187,7 @@ def run_diary(args: argparse.Namespace) -> int:
     day = args.date or datetime.now(tz).date()
     store = open_local_store()
     try:
-        data = diary_data(store, day, tz, args.contract)
+        data = diary_data(store, day, tz, args.contract, now=datetime.now(UTC))
         if args.json:
             print(json.dumps(data, indent=2))
             return 0
@@ -216,6 +216,8 @@ def format_diary(data: dict[str, Any], store: LocalStore, tz: ZoneInfo) -> list[
             "deleted" if item["kind"] == "tombstone" else sync["state"])
         if item["status"]:
             state = f"{state}/{item['status']}"
+        elif sync["precheck"]:
+            state = f"{state}/{sync['precheck']['status']}?"
         minutes = item["minutes"]
         active = sum(1 for m in minutes if not m["idle"] and (
             m["keys"] + m["clicks"] + m["scrolls"] + m["moves"]) > 0)
@@ -225,10 +227,14 @@ def format_diary(data: dict[str, Any], store: LocalStore, tz: ZoneInfo) -> list[
             f"{item['tracked_minutes']:>4} {bars:>8} {len(item['screenshots']):>5}  "
             f"{state:<12} {item['memo']}"
         )
+        if sync["precheck"] and sync["precheck"]["reasons"]:
+            lines.append(f"{'':<13} pre-check: {', '.join(sync['precheck']['reasons'])}")
     if boundary is not None:
         lines.append(f"----- UTC week boundary: Monday 00:00 UTC = {_local(boundary, tz)} "
                      f"local -----")
     totals = data["totals"]
+    if any(item["sync"]["precheck"] for item in data["segments"]):
+        lines.append("(? = pre-check: the verdict the server is expected to give on upload)")
     lines += ["", f"Total: {_hm(totals['tracked_minutes'])} tracked in {totals['segments']} "
                   f"segment(s), {totals['active_minutes']} active minute(s), "
                   f"{totals['screenshots']} screenshot(s)"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -12,11 +12,23 @@ from workdiary.core.model import Segment, SegmentKind
 from workdiary.core.timegrid import isoformat_z, local_day_bounds
 from workdiary.core.week import week_start
 from workdiary.store.local import LocalStore
+from workdiary.store.precheck import precheck_segment
 
 
-def segment_json(segment: Segment, store: LocalStore) -> dict[str, Any]:
-    """DESIGN.md's diary segment shape, from the local cache, plus the local sync state."""
+def segment_json(segment: Segment, store: LocalStore, now: datetime | None = None
+                 ) -> dict[str, Any]:
+    """DESIGN.md's diary segment shape, from the local cache, plus the local sync state and,
+    for a closed segment not yet uploaded, the pre-check verdict (when ``now`` is given)."""
     info = store.sync_info(segment.id)
+    precheck = None
+    if (now is not None and info.closed_at is not None and not info.uploaded
+            and segment.kind is not SegmentKind.TOMBSTONE):
+        verdict = precheck_segment(store, segment, now)
+        precheck = {
+            "status": verdict.status.value,
+            "billable_minutes": verdict.billable_minutes,
+            "reasons": [reason.value for reason in verdict.reasons],
+        }
     return {
         "id": segment.id,
         "contract_id": segment.contract_id,
@@ -43,16 +55,18 @@ def segment_json(segment: Segment, store: LocalStore) -> dict[str, Any]:
             "delete_pending": info.delete_pending,
             "last_error": info.last_error,
             "quarantine_reason": info.quarantine_reason,
+            "precheck": precheck,
         },
     }
 
 
-def diary_data(store: LocalStore, day: date, tz: ZoneInfo, contract_id: str | None
-               ) -> dict[str, Any]:
-    """``{date, tz, week_boundary, segments, totals}`` for one local day (tombstones shown)."""
+def diary_data(store: LocalStore, day: date, tz: ZoneInfo, contract_id: str | None,
+               now: datetime | None = None) -> dict[str, Any]:
+    """``{date, tz, week_boundary, segments, totals}`` for one local day (tombstones shown);
+    with ``now``, unsent segments carry the pre-check verdict in ``sync.precheck``."""
     start, end = local_day_bounds(day, tz)
     segments = store.segments_between(start, end, contract_id)
-    shown = [segment_json(s, store) for s in segments]
+    shown = [segment_json(s, store, now) for s in segments]
     live = [s for s in segments if s.kind is not SegmentKind.TOMBSTONE]
     boundary = week_start(end - timedelta(seconds=1))
     return {
