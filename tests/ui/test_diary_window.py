@@ -85,3 +85,15 @@ def test_delete_from_the_diary(rig: Rig, qtbot: Any) -> None:
     qtbot.waitUntil(lambda: window.table.item(1, 4) is not None
                     and window.table.item(1, 4).text() == "deleted")
     assert window.table.item(1, 1).text() == "0:00"
+
+
+def test_the_utc_week_boundary_is_marked_on_its_local_day(rig: Rig, qtbot: Any) -> None:
+    from datetime import date
+
+    window = DiaryWindow(rig.session, date(2026, 3, 9))  # a Monday; Berlin is UTC+1
+    qtbot.addWidget(window)
+    window.show()
+    assert window.boundary_label.isVisible()
+    assert "Monday 00:00 UTC, which is 01:00 here" in window.boundary_label.text()
+    window.next_button.click()
+    assert not window.boundary_label.isVisible()

@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
 
 from workdiary.core.activity import activity_of
 from workdiary.core.model import ScreenshotRef, Segment, SegmentKind
+from workdiary.core.timegrid import local_day_bounds
+from workdiary.core.week import week_start
 from workdiary.store import SyncInfo
 from workdiary.ui.preview import Confirm, ask
 from workdiary.ui.session import DesktopSession
@@ -70,6 +72,9 @@ class DiaryWindow(QWidget):
         nav.addWidget(self.day_label, 1)
         nav.addWidget(self.next_button)
         layout.addLayout(nav)
+        self.boundary_label = QLabel(objectName="Note", wordWrap=True)
+        self.boundary_label.hide()
+        layout.addWidget(self.boundary_label)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -106,7 +111,16 @@ class DiaryWindow(QWidget):
 
     def show_day(self, day: date) -> None:
         self.day = day
-        self.day_label.setText(f"{day:%A %d %B %Y} (times in {self.session.tz.key})")
+        tz = self.session.tz
+        self.day_label.setText(f"{day:%A %d %B %Y} (times in {tz.key})")
+        start, end = local_day_bounds(day, tz)
+        boundary = week_start(end - timedelta(seconds=1))
+        inside = start <= boundary < end
+        self.boundary_label.setVisible(inside)
+        self.boundary_label.setText(
+            f"The work week turns at Monday 00:00 UTC, which is {boundary.astimezone(tz):%H:%M} "
+            f"here: segments before it belong to the previous week's timesheet."
+            if inside else "")
         self.session.load_day(day, lambda rows, day=day: self._fill(day, rows))
 
     def _fill(self, day: date, rows: list[Any]) -> None:
