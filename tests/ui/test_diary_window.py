@@ -36,7 +36,7 @@ def test_the_diary_lists_the_days_segments(rig: Rig, qtbot: Any) -> None:
     meter = window.table.cellWidget(1, 2).findChild(QProgressBar)
     assert meter.value() == 10
     assert all(r[MEMO] == "Writing tests" for r in rows)
-    assert all(r[4] == "waiting for upload" for r in rows)
+    assert all(r[4] == "waiting for upload; expected protected" for r in rows)
     assert all(r[SHOTS] == "1 taken" for r in rows)
     assert "0:02 h tracked" in window.totals_label.text()
     assert "3 segments" in window.totals_label.text()
@@ -97,3 +97,17 @@ def test_the_utc_week_boundary_is_marked_on_its_local_day(rig: Rig, qtbot: Any) 
     assert "Monday 00:00 UTC, which is 01:00 here" in window.boundary_label.text()
     window.next_button.click()
     assert not window.boundary_label.isVisible()
+
+
+def test_before_upload_the_diary_shows_the_expected_verdict(rig: Rig, qtbot: Any) -> None:
+    rig.session.clock_in(rig.store.contracts()[0], "")  # no memo: costs protection
+    qtbot.waitUntil(lambda: rig.session.clocked_in)
+    rig.run(93)  # and no input at all
+    rig.session.clock_out()
+    qtbot.waitUntil(lambda: not rig.session.clocked_in and not rig.session.busy)
+    window = DiaryWindow(rig.session, rig.clock.now().astimezone(TZ).date())
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.table.rowCount() == 2)
+    status = window.table.item(1, 4).text()
+    assert status.startswith("waiting for upload; expected unprotected (")
+    assert "no_activity" in status and "no_memo" in status

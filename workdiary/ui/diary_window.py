@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from workdiary.core.activity import activity_of
 from workdiary.core.model import ScreenshotRef, Segment, SegmentKind
 from workdiary.core.timegrid import local_day_bounds
+from workdiary.core.verify import Verdict
 from workdiary.core.week import week_start
 from workdiary.store import SyncInfo
 from workdiary.ui.preview import Confirm, ask
@@ -37,8 +38,8 @@ ACTIVITY = COLUMNS.index("Activity")
 SHOTS = COLUMNS.index("Screenshots")
 
 
-def status_text(segment: Segment, info: SyncInfo) -> str:
-    """Where the segment stands, in words."""
+def status_text(segment: Segment, info: SyncInfo, expected: Verdict | None = None) -> str:
+    """Where the segment stands, in words; before upload, the verdict to expect."""
     if info.closed_at is None:
         return "recording"
     if segment.kind is SegmentKind.TOMBSTONE:
@@ -48,7 +49,11 @@ def status_text(segment: Segment, info: SyncInfo) -> str:
     if info.uploaded:
         text = info.server_status or "uploaded"
         return text + (f" ({', '.join(info.server_reasons)})" if info.server_reasons else "")
-    return "waiting for upload" + (f" ({info.last_error})" if info.last_error else "")
+    text = "waiting for upload" + (f" ({info.last_error})" if info.last_error else "")
+    if expected is not None:
+        reasons = f" ({', '.join(expected.reasons)})" if expected.reasons else ""
+        text += f"; expected {expected.status.value}{reasons}"
+    return text
 
 
 class DiaryWindow(QWidget):
@@ -59,7 +64,7 @@ class DiaryWindow(QWidget):
         self.setObjectName("Diary")
         self.setWindowTitle("workdiary: diary")
         self.session, self.day, self._confirm = session, day, confirm
-        self.rows: list[tuple[Segment, SyncInfo]] = []
+        self.rows: list[tuple[Segment, SyncInfo, Verdict | None]] = []
         self._filling = False
         layout = QVBoxLayout(self)
         nav = QHBoxLayout()
@@ -131,7 +136,7 @@ class DiaryWindow(QWidget):
         tz = self.session.tz
         self.table.setRowCount(len(rows))
         tracked = active = 0
-        for row, (segment, info) in enumerate(rows):
+        for row, (segment, info, expected) in enumerate(rows):
             activity = activity_of(segment.minutes)
             if segment.kind is not SegmentKind.TOMBSTONE:
                 tracked += segment.tracked_seconds
@@ -142,7 +147,7 @@ class DiaryWindow(QWidget):
                 f"{segment.tracked_seconds // 60}:{segment.tracked_seconds % 60:02d}",
                 f"{activity.bars}/10" if segment.minutes else "–",
                 segment.memo,
-                status_text(segment, info),
+                status_text(segment, info, expected),
                 _shots_text(segment.screenshots),
             )
             for column, text in enumerate(cells):
@@ -191,13 +196,13 @@ class DiaryWindow(QWidget):
     def _memo_edited(self, item: QTableWidgetItem) -> None:
         if self._filling or item.column() != MEMO:
             return
-        segment, _info = self.rows[item.row()]
+        segment = self.rows[item.row()][0]
         self.session.set_segment_memo(segment.id, item.text())
 
     def _open_shot(self, row: int, column: int) -> None:
         if column != SHOTS or row >= len(self.rows):
             return
-        segment, info = self.rows[row]
+        segment, info = self.rows[row][0], self.rows[row][1]
         shot = next((s for s in segment.screenshots if s.sha256), None)
         if shot is not None and not info.uploaded:
             self.review_shot.emit(segment, shot)
@@ -206,7 +211,7 @@ class DiaryWindow(QWidget):
         row = self.table.currentRow()
         if row < 0 or row >= len(self.rows):
             return
-        segment, _info = self.rows[row]
+        segment = self.rows[row][0]
         if not self._confirm(self, "Delete this segment's time? It will not be billed; a "
                                    "tombstone keeps its place. This cannot be undone."):
             return

@@ -16,9 +16,10 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from workdiary.core.clock import Clock
-from workdiary.core.model import Contract
+from workdiary.core.model import Contract, SegmentKind
 from workdiary.core.timegrid import local_day_bounds
 from workdiary.store import LocalStore
+from workdiary.store.precheck import precheck_segment
 from workdiary.sync.outbox import SyncReport
 from workdiary.tracker import events as ev
 from workdiary.ui.review import Box, DeleteOutcome, ScreenshotReview
@@ -243,12 +244,21 @@ class DesktopSession(QObject):
         self.taskman.run(job, lambda future: on_done(_result_or_none(future)))
 
     def load_day(self, day: date, on_done: Callable[[list[Any]], None]) -> None:
-        """Segments of a local day with their sync info, for the diary window."""
+        """(segment, sync info, expected verdict or None) for a local day, for the diary."""
         start, end = local_day_bounds(day, self.tz)
 
+        now = self.clock.now()
+
         def job() -> list[Any]:
-            segments = self.store.segments_between(start, end)
-            return [(s, self.store.sync_info(s.id)) for s in segments]
+            rows = []
+            for segment in self.store.segments_between(start, end):
+                info = self.store.sync_info(segment.id)
+                expected = None  # the server's likely verdict, until it gives its own
+                if (info.closed_at is not None and not info.uploaded
+                        and segment.kind is not SegmentKind.TOMBSTONE):
+                    expected = precheck_segment(self.store, segment, now)
+                rows.append((segment, info, expected))
+            return rows
 
         self.taskman.run(job, lambda future: on_done(_result_or_none(future) or []))
 
