@@ -16,15 +16,13 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from workdiary.core.clock import Clock
-from workdiary.core.model import Contract, SegmentKind
-from workdiary.core.timegrid import local_day_bounds
+from workdiary.core.model import Contract
 from workdiary.store import LocalStore
-from workdiary.store.precheck import precheck_segment
 from workdiary.sync.outbox import SyncReport
 from workdiary.tracker import events as ev
 from workdiary.ui.review import Box, DeleteOutcome, ScreenshotReview
 from workdiary.ui.state import Lock, SyncControl, TrayState
-from workdiary.ui.summary import Summary, SyncState, compute_summary
+from workdiary.ui.summary import Summary, SyncState, compute_summary, day_rows
 from workdiary.ui.taskman import TaskManager
 from workdiary.ui.tracker_thread import TrackerThread
 
@@ -245,22 +243,9 @@ class DesktopSession(QObject):
 
     def load_day(self, day: date, on_done: Callable[[list[Any]], None]) -> None:
         """(segment, sync info, expected verdict or None) for a local day, for the diary."""
-        start, end = local_day_bounds(day, self.tz)
-
         now = self.clock.now()
-
-        def job() -> list[Any]:
-            rows = []
-            for segment in self.store.segments_between(start, end):
-                info = self.store.sync_info(segment.id)
-                expected = None  # the server's likely verdict, until it gives its own
-                if (info.closed_at is not None and not info.uploaded
-                        and segment.kind is not SegmentKind.TOMBSTONE):
-                    expected = precheck_segment(self.store, segment, now)
-                rows.append((segment, info, expected))
-            return rows
-
-        self.taskman.run(job, lambda future: on_done(_result_or_none(future) or []))
+        self.taskman.run(lambda: day_rows(self.store, day, self.tz, now),
+                         lambda future: on_done(_result_or_none(future) or []))
 
     def set_segment_memo(self, segment_id: str, memo: str) -> None:
         """Edit a recorded segment's memo (until upload; the store refuses after)."""

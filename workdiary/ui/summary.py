@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from workdiary.core.activity import Activity, activity_of
+from workdiary.core.model import Segment, SegmentKind
 from workdiary.core.timegrid import local_day_bounds, parse_iso
+from workdiary.core.verify import Verdict
 from workdiary.core.week import week_start
-from workdiary.store import LocalStore
+from workdiary.store import LocalStore, SyncInfo
+from workdiary.store.precheck import precheck_segment
 from workdiary.sync.outbox import SyncReport
 from workdiary.sync.status import sync_status
 
@@ -61,6 +64,22 @@ def compute_summary(store: LocalStore, now: datetime, tz: ZoneInfo, segment_id: 
         previous_activity=activity_of(earlier[-1].minutes) if earlier else None,
         sync_state=state, sync_text=text,
     )
+
+
+def day_rows(store: LocalStore, day: date, tz: ZoneInfo, now: datetime
+             ) -> list[tuple[Segment, SyncInfo, Verdict | None]]:
+    """A local day's segments with their sync state and, until the server has judged them,
+    the verdict the protection pre-check expects."""
+    start, end = local_day_bounds(day, tz)
+    rows: list[tuple[Segment, SyncInfo, Verdict | None]] = []
+    for segment in store.segments_between(start, end):
+        info = store.sync_info(segment.id)
+        expected = None
+        if (info.closed_at is not None and not info.uploaded
+                and segment.kind is not SegmentKind.TOMBSTONE):
+            expected = precheck_segment(store, segment, now)
+        rows.append((segment, info, expected))
+    return rows
 
 
 def sync_line(status: dict[str, Any], report: SyncReport | None, now: datetime, tz: ZoneInfo
