@@ -7,22 +7,20 @@ Delete removes the whole segment's time, as on Upwork. A segment still being rec
 become a tombstone yet, so it is marked and deleted the moment the tracker closes it (the
 event hook runs on the worker right after the close is committed).
 
-Redaction replaces the screenshot's files and row in place. The store has no public method
-for that yet (STORE_CONTRACT.md only says redaction clears the signature), so
-``replace_screenshot`` below is the smallest adapter over its internals; it belongs in
-``LocalStore`` and should move there.
+Redaction replaces the screenshot's files and row in place (``LocalStore.redact_screenshot``),
+clears the stale signature (sync re-signs before upload) and removes the unredacted file.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from workdiary.capture.base import EncodedScreenshot
 from workdiary.capture.encode import redact_regions
-from workdiary.core.model import Segment
+from workdiary.core.model import ScreenshotRef, Segment
 from workdiary.core.week import is_locked, lock_time, week_start
 from workdiary.store import LocalStore, StoreError
 from workdiary.tracker.events import SegmentClosed, SegmentDropped, TrackerEvent
@@ -91,7 +89,13 @@ class ScreenshotReview:
         shot = next((s for s in segment.screenshots if s.sha256 == sha256), None)
         redacted = redact_regions(path.read_bytes(), boxes,
                                   blurred=bool(shot and shot.blurred))
-        replace_screenshot(self._store, segment_id, sha256, redacted)
+        replacement = replace(
+            shot or ScreenshotRef(taken_at=segment.start), sha256=redacted.sha256,
+            width=redacted.width, height=redacted.height, size=len(redacted.jpeg),
+            thumb_sha256=redacted.thumb_sha256, blurred=redacted.blurred, redacted=True,
+        )
+        self._store.redact_screenshot(segment_id, sha256, replacement, redacted.jpeg,
+                                      redacted.thumbnail)
         return redacted
 
     def _refuse_locked(self, segment: Segment) -> None:
@@ -99,33 +103,3 @@ class ScreenshotReview:
             locked = lock_time(week_start(segment.start))
             raise StoreError(f"this segment's week locked at {locked:%Y-%m-%d %H:%M} UTC: it can "
                              f"no longer be changed")
-
-
-def replace_screenshot(store: LocalStore, segment_id: str, old_sha: str,
-                       new: EncodedScreenshot) -> None:
-    """Put a redacted picture in place of ``old_sha`` in one segment, mark screenshot and
-    segment redacted, and clear the (now stale) signature; refused once uploaded."""
-    files, db = store._files, store._db  # see the module docstring: belongs in LocalStore
-    files.write(new.sha256, new.jpeg, new.thumbnail)
-    with db.transaction() as conn:
-        row = conn.execute("SELECT pk, uploaded FROM segments WHERE id = ?",
-                           (segment_id,)).fetchone()
-        if row is None:
-            raise StoreError(f"no segment {segment_id} in the local cache")
-        pk, uploaded = row
-        if uploaded:
-            raise StoreError(f"segment {segment_id} is already uploaded: its screenshots can "
-                             f"no longer be redacted")
-        changed = conn.execute(
-            "UPDATE screenshots SET sha256 = ?, width = ?, height = ?, size = ?, "
-            "thumb_sha256 = ?, blurred = ?, redacted = 1 WHERE segment = ? AND sha256 = ?",
-            (new.sha256, new.width, new.height, len(new.jpeg), new.thumb_sha256,
-             int(new.blurred), pk, old_sha),
-        ).rowcount
-        if changed == 0:
-            raise StoreError(f"segment {segment_id} has no screenshot {old_sha[:12]}")
-        conn.execute("UPDATE segments SET redacted = 1, signature = '' WHERE pk = ?", (pk,))
-        in_use = conn.execute("SELECT 1 FROM screenshots WHERE sha256 = ? LIMIT 1",
-                              (old_sha,)).fetchone()
-    if in_use is None:
-        files.remove(old_sha)  # the unredacted picture must not stay on disk
