@@ -1,10 +1,10 @@
-"""The application's Qt stylesheet, read from resources/qss beside the package if present."""
+"""The application's Qt stylesheet, shipped in workdiary/resources/qss."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-STYLESHEET = Path(__file__).resolve().parents[2] / "resources" / "qss" / "workdiary.qss"
+STYLESHEET = Path(__file__).resolve().parents[1] / "resources" / "qss" / "workdiary.qss"
 
 
 def load_stylesheet(path: Path = STYLESHEET) -> str:
