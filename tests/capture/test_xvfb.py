@@ -1,0 +1,56 @@
+"""The private Xvfb helper: it starts, serves clients, stops, and says clearly when it cannot."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from Xlib import display as xdisplay
+
+from workdiary.capture import xvfb
+from workdiary.capture.xvfb import XvfbUnavailable, display_in_use, start_xvfb
+
+
+@pytest.mark.xvfb
+def test_a_started_display_accepts_connections_and_is_gone_after_stop() -> None:
+    with start_xvfb(320, 200, depth=16) as display:
+        number = int(display.name.removeprefix(":"))
+        assert display_in_use(number)  # what the next start_xvfb will skip
+        conn = xdisplay.Display(display.name)
+        try:
+            screen = conn.screen()
+            assert (screen.width_in_pixels, screen.height_in_pixels) == (320, 200)
+            assert screen.root_depth == 16
+        finally:
+            conn.close()
+        assert display.process.poll() is None
+    assert display.process.poll() is not None  # stopped on leaving the block
+    display.stop()  # a second stop is harmless
+
+
+@pytest.mark.xvfb
+def test_extra_args_reach_the_server() -> None:
+    # Turning an extension off is something a client can observe.
+    with start_xvfb(320, 200, extra_args=("-extension", "RANDR")) as display:
+        conn = xdisplay.Display(display.name)
+        try:
+            assert not conn.has_extension("RANDR")
+        finally:
+            conn.close()
+
+
+def test_a_missing_xvfb_binary_gives_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    real_which = shutil.which
+    monkeypatch.setattr(
+        xvfb.shutil, "which", lambda name, *a, **k: None if name == "Xvfb" else real_which(name)
+    )
+    with pytest.raises(XvfbUnavailable, match=r"Xvfb is not installed.*package xvfb") as raised:
+        start_xvfb()
+    assert isinstance(raised.value, RuntimeError)  # callers may catch the general kind
+
+
+def test_no_free_display_gives_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(xvfb.shutil, "which", lambda name, *a, **k: "/usr/bin/Xvfb")
+    monkeypatch.setattr(xvfb, "display_in_use", lambda number: True)
+    with pytest.raises(XvfbUnavailable, match="free display number in 3 attempts"):
+        start_xvfb(attempts=3)
