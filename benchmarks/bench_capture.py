@@ -14,19 +14,15 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import random
-import select
-import shutil
 import statistics
-import subprocess
 import time
-from dataclasses import dataclass
 
 from PIL import Image, ImageChops
 
 from workdiary.capture.busy_screen import render_busy_screen
 from workdiary.capture.encode import encode_screenshot
 from workdiary.capture.screen_mss import MssScreenGrabber
+from workdiary.capture.xvfb import VirtualDisplay, XvfbUnavailable, start_xvfb
 from workdiary.core.model import CaptureMode
 
 BUDGET_P95_MS = {(1920, 1080): 40.0, (3840, 2160): 100.0}
@@ -34,49 +30,12 @@ BUDGET_BYTES_1080P = 150_000
 WARM_UP = 3
 
 
-@dataclass
-class Xvfb:
-    name: str
-    process: subprocess.Popen[bytes]
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-
-
-def start_xvfb(width: int, height: int) -> Xvfb:
-    """A private Xvfb on a free display number; waits until it accepts connections."""
-    if shutil.which("Xvfb") is None:
-        raise SystemExit("Xvfb is not installed (Debian package xvfb): cannot run this benchmark.")
-    for number in random.sample(range(300, 990), 10):
-        if os.path.exists(f"/tmp/.X11-unix/X{number}") or os.path.exists(f"/tmp/.X{number}-lock"):
-            continue
-        read_end, write_end = os.pipe()
-        process = subprocess.Popen(
-            ["Xvfb", f":{number}", "-displayfd", str(write_end), "-screen", "0",
-             f"{width}x{height}x24", "-nolisten", "tcp", "-noreset"],
-            pass_fds=(write_end,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        os.close(write_end)
-        data = b""
-        deadline = time.monotonic() + 10
-        # Read through the newline: closing the pipe early makes Xvfb exit.
-        while not data.endswith(b"\n") and time.monotonic() < deadline:
-            ready, _, _ = select.select([read_end], [], [], 0.5)
-            chunk = os.read(read_end, 32) if ready else b""
-            if ready and not chunk:
-                break
-            data += chunk
-        os.close(read_end)
-        if data.strip() == str(number).encode() and process.poll() is None:
-            return Xvfb(f":{number}", process)
-        process.kill()
-        process.wait()
-    raise SystemExit("Could not start a private Xvfb.")
+def start_display(width: int, height: int) -> VirtualDisplay:
+    """A private Xvfb of that size; exits with the reason if there is none."""
+    try:
+        return start_xvfb(width, height)
+    except XvfbUnavailable as problem:
+        raise SystemExit(f"{problem} Cannot run this benchmark.") from problem
 
 
 def paint_root(display_name: str, image: Image.Image) -> None:
@@ -151,7 +110,7 @@ def main() -> None:
           f"Python {platform.python_version()}")
     failures = 0
     for size, budget_ms in BUDGET_P95_MS.items():
-        server = start_xvfb(*size)
+        server = start_display(*size)
         try:
             busy = render_busy_screen(*size)
             paint_root(server.name, busy)

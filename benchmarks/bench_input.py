@@ -17,9 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
-import select
-import shutil
 import statistics
 import subprocess
 import sys
@@ -27,38 +24,17 @@ import time
 
 import psutil
 
+from workdiary.capture.xvfb import VirtualDisplay, XvfbUnavailable, start_xvfb
+
 BUDGET_OVERHEAD = 0.10
 
 
-def start_xvfb() -> tuple[subprocess.Popen[bytes], str]:
-    """A private 1920x1080 Xvfb on a free display number; waits until it accepts connections."""
-    if shutil.which("Xvfb") is None:
-        raise SystemExit("Xvfb is not installed (Debian package xvfb): cannot run this benchmark.")
-    for number in random.sample(range(300, 990), 10):
-        if os.path.exists(f"/tmp/.X11-unix/X{number}") or os.path.exists(f"/tmp/.X{number}-lock"):
-            continue
-        read_end, write_end = os.pipe()
-        process = subprocess.Popen(
-            ["Xvfb", f":{number}", "-displayfd", str(write_end), "-screen", "0", "1920x1080x24",
-             "-nolisten", "tcp", "-noreset"],
-            pass_fds=(write_end,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        os.close(write_end)
-        data = b""
-        deadline = time.monotonic() + 10
-        # Read through the newline: closing the pipe early makes Xvfb exit.
-        while not data.endswith(b"\n") and time.monotonic() < deadline:
-            ready, _, _ = select.select([read_end], [], [], 0.5)
-            chunk = os.read(read_end, 32) if ready else b""
-            if ready and not chunk:
-                break
-            data += chunk
-        os.close(read_end)
-        if data.strip() == str(number).encode() and process.poll() is None:
-            return process, f":{number}"
-        process.kill()
-        process.wait()
-    raise SystemExit("Could not start a private Xvfb.")
+def start_display() -> VirtualDisplay:
+    """A private 1920x1080 Xvfb; exits with the reason if there is none."""
+    try:
+        return start_xvfb(1920, 1080)
+    except XvfbUnavailable as problem:
+        raise SystemExit(f"{problem} Cannot run this benchmark.") from problem
 
 
 # --- child processes -------------------------------------------------------------------------
@@ -205,7 +181,8 @@ def main() -> None:
         run_listener(args.child)
         return
 
-    server, display = start_xvfb()
+    server = start_display()
+    display = server.name
     results: dict[str, list[dict[str, float]]] = {"bare": [], "counter": []}
     try:
         for round_index in range(args.rounds):
@@ -219,8 +196,7 @@ def main() -> None:
                 print(f"round {round_index + 1} {kind:<8} {result['core_pct']:5.2f}% of a core "
                       f"at {result['rate']:.0f} moves/s sent; {detail}", flush=True)
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        server.stop()
     bare = statistics.median(r["core_pct"] for r in results["bare"])
     counting = statistics.median(r["core_pct"] for r in results["counter"])
     overhead = (counting - bare) / bare if bare else float("nan")

@@ -16,9 +16,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import select
-import shutil
-import subprocess
 import tempfile
 import threading
 import time
@@ -31,6 +28,7 @@ import psutil
 from workdiary.capture.base import InputCounts
 from workdiary.capture.encode import encode_screenshot
 from workdiary.capture.fakes import FakeInputCounter, FakeScreenGrabber, FakeWindowProbe
+from workdiary.capture.xvfb import VirtualDisplay, XvfbUnavailable, start_xvfb
 from workdiary.core.clock import FakeClock, SystemClock
 from workdiary.core.model import Contract, Policy
 from workdiary.store import LocalStore
@@ -41,33 +39,12 @@ from workdiary.tracker.runner import run_tracker
 MB = 1024 * 1024
 
 
-def start_xvfb() -> tuple[subprocess.Popen[bytes], str] | None:
-    """A private Xvfb on a display number it picks itself; None if Xvfb is missing."""
-    if shutil.which("Xvfb") is None:
+def start_display() -> VirtualDisplay | None:
+    """A private 1920x1080 Xvfb; None if Xvfb is missing or cannot start (then: the fakes)."""
+    try:
+        return start_xvfb(1920, 1080)
+    except XvfbUnavailable:
         return None
-    for number in random.sample(range(300, 990), 10):
-        if os.path.exists(f"/tmp/.X11-unix/X{number}") or os.path.exists(f"/tmp/.X{number}-lock"):
-            continue
-        read_end, write_end = os.pipe()
-        process = subprocess.Popen(
-            ["Xvfb", f":{number}", "-displayfd", str(write_end), "-screen", "0",
-             "1920x1080x24", "-nolisten", "tcp", "-noreset"],
-            pass_fds=(write_end,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        os.close(write_end)
-        data = b""
-        while not data.endswith(b"\n"):
-            ready, _, _ = select.select([read_end], [], [], 10)
-            chunk = os.read(read_end, 32) if ready else b""
-            if not chunk:
-                break
-            data += chunk
-        os.close(read_end)
-        if data.decode().strip() == str(number) and process.poll() is None:
-            return process, f":{number}"
-        process.kill()
-        process.wait()
-    return None
 
 
 def contract(policy: Policy) -> Contract:
@@ -75,18 +52,18 @@ def contract(policy: Policy) -> Contract:
 
 
 def real_run(seconds: float) -> None:
-    server = start_xvfb()
+    server = start_display()
     events: list[TrackerEvent] = []
     with tempfile.TemporaryDirectory() as folder:
         store = LocalStore(Path(folder) / "workdiary.sqlite3")
         store.replace_contracts([contract(Policy(segment_minutes=1))])
         if server is not None:
-            os.environ["DISPLAY"] = server[1]
+            os.environ["DISPLAY"] = server.name
             from workdiary.tracker.headless import build_headless_tracker
 
             headless = build_headless_tracker(store, on_event=events.append)
             tracker, executor, closer = headless.tracker, headless.executor, headless.shutdown
-            mode = f"real capture (mss, pynput, X11) under a private Xvfb {server[1]}"
+            mode = f"real capture (mss, pynput, X11) under a private Xvfb {server.name}"
         else:
             executor = ThreadPoolExecutor(max_workers=1)
             tracker = Tracker(
@@ -109,8 +86,7 @@ def real_run(seconds: float) -> None:
         closer()
         store.close()
     if server is not None:
-        server[0].terminate()
-        server[0].wait(timeout=10)
+        server.stop()
     shots = sum(isinstance(e, ScreenshotTaken) for e in events)
     failed = sum(isinstance(e, ScreenshotFailed) for e in events)
     print(f"bench_tracker: {seconds:.0f} s of tracking with no input, {mode}")

@@ -42,7 +42,7 @@ def test_extra_args_reach_the_server() -> None:
 def test_a_missing_xvfb_binary_gives_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
     real_which = shutil.which
     monkeypatch.setattr(
-        xvfb.shutil, "which", lambda name, *a, **k: None if name == "Xvfb" else real_which(name)
+        shutil, "which", lambda name, *a, **k: None if name == "Xvfb" else real_which(name)
     )
     with pytest.raises(XvfbUnavailable, match=r"Xvfb is not installed.*package xvfb") as raised:
         start_xvfb()
@@ -50,7 +50,7 @@ def test_a_missing_xvfb_binary_gives_a_clear_error(monkeypatch: pytest.MonkeyPat
 
 
 def test_no_free_display_gives_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(xvfb.shutil, "which", lambda name, *a, **k: "/usr/bin/Xvfb")
+    monkeypatch.setattr(shutil, "which", lambda name, *a, **k: "/usr/bin/Xvfb")
     monkeypatch.setattr(xvfb, "display_in_use", lambda number: True)
     with pytest.raises(XvfbUnavailable, match="free display number in 3 attempts"):
         start_xvfb(attempts=3)

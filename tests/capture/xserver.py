@@ -1,16 +1,13 @@
-"""Private Xvfb servers for the capture tests: free display number, RandR monitors, Tk windows."""
+"""Private Xvfb servers for the capture tests: RandR monitors and Tk windows on top of
+``workdiary.capture.xvfb`` (which picks the free display number and starts the server)."""
 
 from __future__ import annotations
 
 import json
 import os
-import random
 import select
-import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,87 +16,11 @@ from Xlib import display as xdisplay
 from Xlib.ext import randr
 from Xlib.protocol import rq
 
+from workdiary.capture.xvfb import VirtualDisplay, start_xvfb
 
-@dataclass
-class XServer:
-    name: str  # ":N"
-    process: subprocess.Popen[bytes]
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-
-
-def _display_in_use(number: int) -> bool:
-    if os.path.exists(f"/tmp/.X{number}-lock") or os.path.exists(f"/tmp/.X11-unix/X{number}"):
-        return True
-    # Other sessions on this machine may have their own /tmp but share the abstract socket
-    # namespace; Xvfb's own -displayfd choice only looks at lock files and can collide there.
-    probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    try:
-        probe.connect(f"\0/tmp/.X11-unix/X{number}")
-        return True
-    except OSError:
-        return False
-    finally:
-        probe.close()
-
-
-def start_xvfb(width: int, height: int, attempts: int = 5) -> XServer:
-    """A fresh Xvfb on a free display number (random, well above the usual :0-:99).
-
-    -noreset keeps RandR monitors (and everything else) when the last client disconnects.
-    """
-    if shutil.which("Xvfb") is None:
-        raise RuntimeError("Xvfb is not installed (Debian package xvfb).")
-    for _ in range(attempts):
-        number = random.randrange(200, 900)
-        if _display_in_use(number):
-            continue
-        server = _launch(number, width, height)
-        if server is not None:
-            return server
-    raise RuntimeError(f"Could not start Xvfb on a free display in {attempts} attempts.")
-
-
-def _launch(number: int, width: int, height: int) -> XServer | None:
-    read_end, write_end = os.pipe()
-    process = subprocess.Popen(
-        ["Xvfb", f":{number}", "-displayfd", str(write_end), "-screen", "0",
-         f"{width}x{height}x24", "-nolisten", "tcp", "-noreset"],
-        pass_fds=(write_end,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    os.close(write_end)
-    try:
-        reported = _read_line(read_end, timeout=10.0)
-    finally:
-        os.close(read_end)
-    if reported != str(number) or process.poll() is not None:
-        process.kill()
-        process.wait()
-        return None
-    return XServer(name=f":{number}", process=process)
-
-
-def _read_line(fd: int, timeout: float) -> str:
-    """-displayfd: Xvfb writes "N", then "\\n", once it accepts connections (EOF if it died).
-
-    Read through the newline before closing the pipe: closing after "N" makes the server's
-    second write fail, and Xvfb treats that as fatal ("Cannot write display number").
-    """
-    data = b""
-    deadline = time.monotonic() + timeout
-    while not data.endswith(b"\n"):
-        ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
-        chunk = os.read(fd, 32) if ready else b""
-        if not chunk:
-            break
-        data += chunk
-    return data.decode().strip()
+# The capture tests call a running private Xvfb an XServer; started by the package's helper.
+XServer = VirtualDisplay
+__all__ = ["ColourWindow", "MonitorSpec", "XServer", "define_monitors", "start_xvfb", "xdotool"]
 
 
 class _SetMonitor(rq.Request):
