@@ -32,6 +32,9 @@ def register(subparsers: Any) -> None:
     app = subparsers.add_parser("app", help="the tray application (the default command)")
     app.add_argument("--show", action="store_true",
                      help="open the main window at start (it always opens when there is no tray)")
+    app.add_argument("--clock-in", metavar="CONTRACT_ID", dest="clock_in",
+                     help="clock in on this contract at start (e.g. from an autostart entry)")
+    app.add_argument("--memo", default="", help="the memo to clock in with (with --clock-in)")
     app.set_defaults(handler=run_app_command)
 
 
@@ -47,6 +50,16 @@ def run_app_command(args: argparse.Namespace) -> int:
         store = LocalStore(database_path(directory))
     except StoreError as exc:
         raise CommandError(str(exc)) from exc
+    clock_in = None
+    if args.clock_in is not None:
+        contract = store.contract(args.clock_in)
+        if contract is None:
+            store.close()
+            raise CommandError(
+                f"contract {args.clock_in} is not in the local cache. Run `workdiary login "
+                f"SERVER_URL --email EMAIL` (or `workdiary contracts`), then try again."
+            )
+        clock_in = (contract, args.memo)
     note = problem = None
     secrets: SecretStore | None
     try:
@@ -60,7 +73,8 @@ def run_app_command(args: argparse.Namespace) -> int:
                 for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
         return run_app(store, secrets=secrets, lock=TrackerLock(directory), stop=stop,
-                       show_window=args.show, note=note, secrets_problem=problem)
+                       clock_in=clock_in, show_window=args.show, note=note,
+                       secrets_problem=problem)
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
