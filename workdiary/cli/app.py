@@ -106,6 +106,7 @@ def run_app(store: LocalStore, *, secrets: Any | None, clock: Clock | None = Non
         make_screen_grabber,
         make_window_probe,
     )
+    from workdiary.sync.diskguard import DiskGuard
     from workdiary.tracker.engine import Tracker
     from workdiary.tracker.events import TrackerEvent
     from workdiary.tracker.headless import TimeOnlyInputCounter
@@ -174,7 +175,7 @@ def run_app(store: LocalStore, *, secrets: Any | None, clock: Clock | None = Non
 
     session = DesktopSession(store=store, control=control, taskman=TaskManager(executor),
                              review=review, clock=clock, tz=local_timezone(), lock=lock,
-                             sync=worker)
+                             sync=worker, disk_guard=DiskGuard(store.path.parent))
     desktop = Desktop(session, tray_available=QSystemTrayIcon.isSystemTrayAvailable(),
                       on_quit=app.quit, note=note, login=login,
                       login_tasks=TaskManager(network))

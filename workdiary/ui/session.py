@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from workdiary.core.clock import Clock
 from workdiary.core.model import Contract
 from workdiary.store import LocalStore
+from workdiary.sync.diskguard import DiskGuard, message_for_write_error
 from workdiary.sync.outbox import SyncReport
 from workdiary.tracker import events as ev
 from workdiary.ui.review import Box, DeleteOutcome, ScreenshotReview
@@ -42,10 +43,11 @@ class DesktopSession(QObject):
     def __init__(self, *, store: LocalStore, control: TrackerThread, taskman: TaskManager,
                  review: ScreenshotReview, clock: Clock, tz: ZoneInfo,
                  lock: Lock | None = None, sync: SyncControl | None = None,
-                 parent: QObject | None = None) -> None:
+                 disk_guard: DiskGuard | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.store, self.control, self.taskman, self.review = store, control, taskman, review
         self.clock, self.tz, self.lock, self.sync = clock, tz, lock, sync
+        self.disk_guard = disk_guard
         self.contracts: list[Contract] = []
         self.contract: Contract | None = None  # the one being tracked
         self.memo = ""  # the memo of the segment being recorded
@@ -124,6 +126,29 @@ class DesktopSession(QObject):
     def clock_in(self, contract: Contract, memo: str) -> None:
         if self.clocked_in or self.busy:
             return
+        if self.disk_guard is not None:  # free space first, off the GUI thread
+            self.busy = True
+            self.taskman.run(self.disk_guard.check,
+                             lambda future: self._disk_checked(future, contract, memo))
+            return
+        self._clock_in_now(contract, memo)
+
+    def _disk_checked(self, future: Future[str | None], contract: Contract, memo: str) -> None:
+        self.busy = False
+        problem = _result_or_none(future)
+        if problem is not None:
+            self._disk_problem(problem)
+            return
+        self._clock_in_now(contract, memo)
+
+    def _disk_problem(self, problem: str) -> None:
+        """The disk is (nearly) full: stop recording, keep what was recorded, say so."""
+        self.problem = problem
+        self.notice.emit(problem[:1].upper() + problem[1:])
+        self.clock_out()
+        self.changed.emit()
+
+    def _clock_in_now(self, contract: Contract, memo: str) -> None:
         if self.lock is not None:
             try:
                 self.lock.acquire()
@@ -292,12 +317,24 @@ class DesktopSession(QObject):
             self.notice.emit(f"The computer slept or its clock moved ({event.last_seen:%H:%M} "
                              f"UTC): no time was recorded for the gap.")
         elif isinstance(event, ev.RecordingFailed):
-            self.problem = event.message
-            self.notice.emit(f"Recording problem: {event.message}")
+            full = (message_for_write_error(event.error, self.disk_guard.data_dir)
+                    if self.disk_guard is not None else None)
+            if full is not None:
+                self._disk_problem(full)
+            else:
+                self.problem = event.message
+                self.notice.emit(f"Recording problem: {event.message}")
+        elif isinstance(event, ev.MinuteRecorded) and self.disk_guard is not None:
+            self.taskman.run(self.disk_guard.check, self._disk_watched)  # once a minute
         elif isinstance(event, ev.SegmentClosed) and self.sync is not None:
             self.sync.wake()
         if not isinstance(event, ev.ScreenshotTaken):
             self.refresh()
+
+    def _disk_watched(self, future: Future[str | None]) -> None:
+        problem = _result_or_none(future)
+        if problem is not None and self.clocked_in:
+            self._disk_problem(problem)
 
     @Slot(object)
     def _on_sync_report(self, report: SyncReport) -> None:
