@@ -249,3 +249,20 @@ def test_a_screenshot_refused_for_the_account_stops_the_pass(
     api.fail["put"] = [Rejected(403, "forbidden", "not yours")]
     report = make_outbox(store, api, secrets, clock).run_once()
     assert report.error is not None and report.verdicts == [] and store.pending_count() == 1
+
+
+def test_a_deletion_refused_for_good_is_asked_once_and_shown(
+        store: LocalStore, clock: FakeClock, secrets: MemorySecretStore) -> None:
+    ids = record(store, clock, 2, shots=False)
+    api = FakeApi()
+    outbox = make_outbox(store, api, secrets, clock)
+    outbox.run_once()
+    store.delete_segment(ids[0])
+    api.fail["delete"] = [Rejected(409, "week_locked", "the week of this segment is locked")]
+    report = outbox.run_once()
+    assert report.quarantined == [(ids[0], "delete refused: week_locked")]
+    info = store.sync_info(ids[0])
+    assert info.sync_state == "quarantined" and not info.delete_pending
+    assert info.quarantine_reason is not None and "locked" in info.quarantine_reason
+    again = outbox.run_once()  # not asked again
+    assert again.quarantined == [] and api.deleted == []

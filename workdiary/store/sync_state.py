@@ -51,6 +51,16 @@ class SyncStateMixin(StoreBase):
     def mark_deleted_on_server(self, segment_id: str) -> None:
         self._update(segment_id, "delete_pending = 0, last_error = NULL", ())
 
+    def deletion_refused(self, segment_id: str, reason: str) -> None:
+        """The server refused for good to delete an uploaded segment (its week locked): stop
+        asking, and keep the refusal as the record's quarantine reason for the user to see."""
+        self._update(
+            segment_id,
+            "delete_pending = 0, sync_state = 'quarantined', quarantine_reason = ?, "
+            "last_error = ?",
+            (reason, reason),
+        )
+
     def record_verdict(
         self, segment_id: str, status: str, billable_minutes: int, reasons: list[str],
         at: datetime | None = None,

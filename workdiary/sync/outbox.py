@@ -72,6 +72,7 @@ class OutboxStore(Protocol):
     def screenshot_uploaded(self, sha256: str) -> bool: ...
     def delete_pending_segments(self) -> list[Segment]: ...
     def mark_deleted_on_server(self, segment_id: str) -> None: ...
+    def deletion_refused(self, segment_id: str, reason: str) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,8 +176,12 @@ class Outbox:
                 self._retry(functools.partial(self.api.delete_segment, segment_id))
             except Rejected as exc:
                 if exc.status != 404:  # 404: already gone on the server, which is the goal
-                    self.store.set_sync_error(segment_id, f"delete refused: {exc}")
-                    report.quarantined.append((segment_id, f"delete refused: {exc.code}"))
+                    reason = f"delete refused: {exc.code}"
+                    if exc.status in SEGMENT_RECORD_ERRORS:  # final: asking again cannot help
+                        self.store.deletion_refused(segment_id, f"{reason} ({exc.server_message})")
+                    else:
+                        self.store.set_sync_error(segment_id, f"delete refused: {exc}")
+                    report.quarantined.append((segment_id, reason))
                     continue
             self.store.mark_deleted_on_server(segment_id)
             report.deleted.append(segment_id)
