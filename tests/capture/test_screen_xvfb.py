@@ -116,10 +116,20 @@ def test_encoded_capture_keeps_the_colours(grabber: MssScreenGrabber) -> None:
         assert all(abs(a - b) <= 12 for a, b in zip(got, colour, strict=True)), got
 
 
-def test_each_thread_has_its_own_connection_and_ended_threads_are_reaped(
+def test_by_default_the_connection_is_released_after_each_grab(
     grabber: MssScreenGrabber,
 ) -> None:
+    first = grabber.grab(CaptureMode.ALL)
+    assert grabber._instances == {}  # no X connection or shared-memory buffer kept
+    assert grabber.grab(CaptureMode.ALL).tobytes() == first.tobytes()
+
+
+def test_each_thread_has_its_own_connection_and_ended_threads_are_reaped(
+    painted: XServer,
+) -> None:
     import threading
+
+    grabber = MssScreenGrabber(display=painted.name, keep_connection=True)
 
     sizes: list[tuple[int, int]] = []
     for _ in range(3):  # three short-lived threads, one after another
@@ -129,6 +139,7 @@ def test_each_thread_has_its_own_connection_and_ended_threads_are_reaped(
     grabber.grab(CaptureMode.ALL)  # this thread's instance; reaps the ended threads' ones
     assert sizes == [(1600, 600)] * 3
     assert list(grabber._instances) == [threading.current_thread()]
+    grabber.close()
 
 
 def test_unreachable_display_is_a_clear_capture_error() -> None:

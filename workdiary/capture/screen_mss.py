@@ -66,7 +66,12 @@ def choose_monitor(
 
 
 class MssScreenGrabber:
-    """Grabs with one mss instance per thread (an X connection is not shared across threads)."""
+    """Grabs with one mss instance per thread (an X connection is not shared across threads).
+
+    By default the connection and its shared-memory buffer (8 MB at 1080p, 33 MB at 4K) are
+    released after each grab: the tracker grabs minutes apart, and reopening costs ~9 ms.
+    ``keep_connection=True`` keeps them for back-to-back grabs.
+    """
 
     def __init__(
         self,
@@ -74,9 +79,11 @@ class MssScreenGrabber:
         *,
         display: str | None = None,
         monotonic: Callable[[], float] = time.monotonic,
+        keep_connection: bool = False,
     ) -> None:
         self._pointer = pointer
         self._display = display
+        self._keep_connection = keep_connection
         self._monotonic = monotonic
         self._local = threading.local()
         self._lock = threading.Lock()
@@ -107,6 +114,9 @@ class MssScreenGrabber:
                 f"{self._display_label()} is running and reachable."
             ) from error
         image = Image.frombuffer("RGB", shot.size, shot.raw, "raw", "BGRX", 0, 1)
+        image.load()  # converted into Pillow's own memory: the mss buffer can go
+        if not self._keep_connection:
+            self._discard_instance()
         self.last_note = note
         if note is not None:
             _log.warning("Screenshot fallback: %s.", note)
