@@ -56,9 +56,17 @@ def sign_segment(segment: Segment, private_key: str) -> Segment:
 
 def signature_is_valid(segment: Segment, public_key: str) -> bool:
     """True when ``segment.signature`` is the key's signature over its canonical bytes."""
+    return signature_over_bytes_is_valid(canonical_bytes(segment), segment.signature, public_key)
+
+
+def signature_over_bytes_is_valid(signed_bytes: bytes, signature: str, public_key: str) -> bool:
+    """True when ``signature`` (base64) is the key's signature over ``signed_bytes``.
+
+    For callers that already hold a segment's canonical bytes and should not encode it again.
+    """
     try:
         key = Ed25519PublicKey.from_public_bytes(_unb64(public_key, "public key"))
-        key.verify(_unb64(segment.signature, "signature"), canonical_bytes(segment))
+        key.verify(_unb64(signature, "signature"), signed_bytes)
     except (InvalidSignature, DomainError, ValueError):
         return False
     return True

@@ -25,19 +25,14 @@ own length so a record cannot claim more minutes than its span holds.
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
 from workdiary.core.activity import activity_of
 from workdiary.core.canonical import GENESIS_HASH
 from workdiary.core.model import Contract, Reason, Segment, SegmentKind, Status
-from workdiary.core.signing import signature_is_valid
+from workdiary.core.signing import signature_is_valid, signature_over_bytes_is_valid
 from workdiary.core.timegrid import segment_start
 
 # A device clock a little ahead of the server's is tolerated; more than this is "future".
@@ -104,12 +99,7 @@ class Verdict:
 def _signature_ok(segment: Segment, public_key: str, signed_bytes: bytes | None) -> bool:
     if signed_bytes is None:
         return signature_is_valid(segment, public_key)
-    try:
-        key = Ed25519PublicKey.from_public_bytes(base64.b64decode(public_key, validate=True))
-        key.verify(base64.b64decode(segment.signature, validate=True), signed_bytes)
-    except (InvalidSignature, ValueError, binascii.Error):
-        return False
-    return True
+    return signature_over_bytes_is_valid(signed_bytes, segment.signature, public_key)
 
 
 def _overlaps(segment: Segment, intervals: Sequence[tuple[datetime, datetime]]) -> bool:
