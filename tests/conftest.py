@@ -3,13 +3,17 @@ display. Keep it generic."""
 
 from __future__ import annotations
 
+import hashlib
+import io
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from PIL.Image import Image
 
+from workdiary.capture.base import EncodedScreenshot
 from workdiary.capture.xvfb import XvfbUnavailable, start_xvfb
 from workdiary.core.clock import FakeClock
 from workdiary.core.model import Contract, Policy
@@ -42,6 +46,27 @@ def build_contract(contract_id: str = "c-1", **policy: Any) -> Contract:
 def make_contract() -> Callable[..., Contract]:
     """``make_contract("c-1", segment_minutes=1, ...)`` builds a contract with that policy."""
     return build_contract
+
+
+def _small_encode(image: Image, *, blur: bool) -> EncodedScreenshot:
+    def jpeg(picture: Image) -> bytes:
+        out = io.BytesIO()
+        picture.save(out, "JPEG", quality=40)
+        return out.getvalue()
+
+    full, thumb = jpeg(image), jpeg(image.resize((80, 45)))
+    return EncodedScreenshot(
+        jpeg=full, thumbnail=thumb, sha256=hashlib.sha256(full).hexdigest(),
+        thumb_sha256=hashlib.sha256(thumb).hexdigest(), width=image.width,
+        height=image.height, blurred=blur,
+    )
+
+
+@pytest.fixture(scope="session")
+def small_encode() -> Callable[..., EncodedScreenshot]:
+    """A stand-in for capture.encode: real JPEG bytes (so redaction can decode them) and a
+    real thumbnail, at cheap settings. Session-scoped so hypothesis tests may take it."""
+    return _small_encode
 
 
 @pytest.fixture(scope="module")

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
-import io
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -13,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PIL.Image import Image
 
 from workdiary.capture.base import EncodedScreenshot, InputCounts
 from workdiary.capture.fakes import FakeInputCounter, FakeScreenGrabber, FakeWindowProbe
@@ -21,19 +18,6 @@ from workdiary.core.clock import FakeClock
 from workdiary.store import LocalStore
 from workdiary.tracker.engine import Tracker
 from workdiary.tracker.events import TrackerEvent
-
-
-def fake_encode(image: Image, *, blur: bool) -> EncodedScreenshot:
-    """A stand-in for capture.encode in engine tests: real JPEG bytes, cheap settings."""
-    out = io.BytesIO()
-    image.save(out, "JPEG", quality=30)
-    jpeg = out.getvalue()
-    thumb = jpeg[:64]
-    return EncodedScreenshot(
-        jpeg=jpeg, thumbnail=thumb, sha256=hashlib.sha256(jpeg).hexdigest(),
-        thumb_sha256=hashlib.sha256(thumb).hexdigest(), width=image.width,
-        height=image.height, blurred=blur,
-    )
 
 
 @dataclass
@@ -70,14 +54,16 @@ class Rig:
 
 
 @pytest.fixture
-def rig(tmp_path: Path) -> Iterator[Rig]:
+def rig(
+    tmp_path: Path, small_encode: Callable[..., EncodedScreenshot],
+) -> Iterator[Rig]:
     clock = FakeClock(datetime(2026, 3, 4, 8, 57, 27, tzinfo=UTC))
     store = LocalStore(tmp_path / "workdiary.sqlite3", clock=clock)
     executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tracker-worker")
     screen, keyboard, probe = FakeScreenGrabber(160, 90), FakeInputCounter(), FakeWindowProbe()
     events: list[TrackerEvent] = []
     tracker = Tracker(
-        store=store, clock=clock, screen=screen, input_counter=keyboard, encode=fake_encode,
+        store=store, clock=clock, screen=screen, input_counter=keyboard, encode=small_encode,
         executor=executor, rng=random.Random(1234), window_probe=probe,
         on_event=events.append,
     )

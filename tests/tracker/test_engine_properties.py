@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -12,7 +13,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from workdiary.capture.base import InputCounts
+from workdiary.capture.base import EncodedScreenshot, InputCounts
 from workdiary.capture.fakes import FakeInputCounter, FakeScreenGrabber
 from workdiary.core.clock import FakeClock
 from workdiary.core.model import Contract, Policy, SegmentKind
@@ -20,8 +21,6 @@ from workdiary.core.timegrid import floor_minute
 from workdiary.store import LocalStore
 from workdiary.tracker.engine import SLEEP_THRESHOLD_SECONDS, Tracker
 from workdiary.tracker.events import IdleEnded, RecordingFailed, ScreenshotFailed, TrackerEvent
-
-from .conftest import fake_encode
 
 steps = st.lists(
     st.one_of(
@@ -45,7 +44,7 @@ steps = st.lists(
 )
 def test_every_second_once(
     start_offset: int, grid: int, shots: int, idle_minutes: int, keep_idle: bool,
-    plan: list[tuple[str, int]], seed: int,
+    plan: list[tuple[str, int]], seed: int, small_encode: Callable[..., EncodedScreenshot],
 ) -> None:
     clock = FakeClock(datetime(2026, 3, 29, 0, 0, tzinfo=UTC) + timedelta(seconds=start_offset))
     keyboard = FakeInputCounter()
@@ -57,7 +56,7 @@ def test_every_second_once(
         store = LocalStore(Path(folder) / "workdiary.sqlite3", clock=clock)
         tracker = Tracker(
             store=store, clock=clock, screen=FakeScreenGrabber(64, 40), input_counter=keyboard,
-            encode=fake_encode, executor=executor, rng=random.Random(seed),
+            encode=small_encode, executor=executor, rng=random.Random(seed),
             on_event=events.append, idle_decision=lambda period: keep_idle,
         )
         clock_in = clock.now()
