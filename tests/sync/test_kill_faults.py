@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -42,6 +43,28 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+@dataclass(frozen=True)
+class ClientSide:
+    """A client data directory and a file keyring that a `workdiary` child process reads too."""
+
+    directory: Path
+    secrets: KeyringSecretStore
+    env: dict[str, str]  # for the child: the file keyring, no grace before upload
+
+
+def client_side(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ClientSide:
+    monkeypatch.syspath_prepend(str(HERE))
+    file_keyring_class = importlib.import_module("file_keyring").FileKeyring
+    directory = tmp_path / "client"
+    keyring_file = tmp_path / "keyring.json"
+    monkeypatch.setenv("WORKDIARY_DATA_DIR", str(directory))
+    env = {**os.environ, "PYTHON_KEYRING_BACKEND": "file_keyring.FileKeyring",
+           "WORKDIARY_TEST_KEYRING_FILE": str(keyring_file),
+           "PYTHONPATH": os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")]),
+           "WORKDIARY_SYNC_GRACE_SECONDS": "0"}
+    return ClientSide(directory, KeyringSecretStore(file_keyring_class(keyring_file)), env)
 
 
 def record_recent(store: LocalStore, clock: FakeClock, contract_id: str, count: int,
@@ -173,12 +196,9 @@ def test_server_killed_mid_batch_and_restarted(
 def test_client_killed_during_sync_and_restarted(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seeded_server_dir: tuple[Path, object],
         server_process: ServerProcess, login: Callable[..., None]) -> None:
-    monkeypatch.syspath_prepend(str(HERE))
-    file_keyring_class = importlib.import_module("file_keyring").FileKeyring
     accounts = seeded_server_dir[1]
-    client_dir = tmp_path / "client"
-    keyring_file = tmp_path / "keyring.json"
-    monkeypatch.setenv("WORKDIARY_DATA_DIR", str(client_dir))
+    client = client_side(tmp_path, monkeypatch)
+    secrets, env = client.secrets, client.env
     child: list[subprocess.Popen[bytes]] = []
     killed = threading.Event()
 
@@ -190,18 +210,13 @@ def test_client_killed_during_sync_and_restarted(
                 os.kill(child[0].pid, signal.SIGKILL)
 
     with FaultProxy(server_process.port, on_request=kill_client_on_second_batch) as proxy:
-        secrets = KeyringSecretStore(file_keyring_class(keyring_file))
         login(proxy.url, accounts.freelancer_email, accounts.password, secrets, monkeypatch)  # type: ignore[attr-defined]
         clock = FakeClock(recent_start(120))
-        store = LocalStore(database_path(client_dir), clock)
+        store = LocalStore(database_path(client.directory), clock)
         account = current_account(store)
         assert account is not None
         ids = record_recent(store, clock, accounts.contract_id, 120,
                             make_signer(secrets, account))
-        env = {**os.environ, "PYTHON_KEYRING_BACKEND": "file_keyring.FileKeyring",
-               "WORKDIARY_TEST_KEYRING_FILE": str(keyring_file),
-               "PYTHONPATH": os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")]),
-               "WORKDIARY_SYNC_GRACE_SECONDS": "0"}
         command = [sys.executable, "-m", "workdiary", "sync", "--json"]
         child.append(subprocess.Popen(command, env=env, stdout=subprocess.PIPE,
                                       stderr=subprocess.PIPE))
@@ -222,24 +237,16 @@ def test_client_killed_during_sync_and_restarted(
 def test_sync_watch_uploads_and_stops_on_sigterm(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seeded_server_dir: tuple[Path, object],
         server_process: ServerProcess, login: Callable[..., None]) -> None:
-    monkeypatch.syspath_prepend(str(HERE))
-    file_keyring_class = importlib.import_module("file_keyring").FileKeyring
     accounts = seeded_server_dir[1]
-    client_dir = tmp_path / "client"
-    keyring_file = tmp_path / "keyring.json"
-    monkeypatch.setenv("WORKDIARY_DATA_DIR", str(client_dir))
-    secrets = KeyringSecretStore(file_keyring_class(keyring_file))
+    client = client_side(tmp_path, monkeypatch)
+    secrets, env = client.secrets, client.env
     url = f"http://127.0.0.1:{server_process.port}"
     login(url, accounts.freelancer_email, accounts.password, secrets, monkeypatch)  # type: ignore[attr-defined]
     clock = FakeClock(recent_start(6))
-    store = LocalStore(database_path(client_dir), clock)
+    store = LocalStore(database_path(client.directory), clock)
     account = current_account(store)
     assert account is not None
     ids = record_recent(store, clock, accounts.contract_id, 3, make_signer(secrets, account))
-    env = {**os.environ, "PYTHON_KEYRING_BACKEND": "file_keyring.FileKeyring",
-           "WORKDIARY_TEST_KEYRING_FILE": str(keyring_file),
-           "PYTHONPATH": os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")]),
-           "WORKDIARY_SYNC_GRACE_SECONDS": "0"}
     proc = subprocess.Popen([sys.executable, "-m", "workdiary", "sync", "--watch", "--json"],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
