@@ -193,9 +193,8 @@ def get_timesheet(session: Session, *, user: User, contract_id: str, week_start:
     start = as_datetime(week_start)
     rows = segments_between(session, contract_id=contract.id, start=start,
                             end=start + timedelta(days=7))
-    disputes = [(d, dispute_service.dispute_segment_ids(session, d))
-                for d in dispute_service.disputes_of_week(session, contract_id=contract.id,
-                                                          week_start=week_start)]
+    disputes = dispute_service.week_disputes(session, contract_id=contract.id,
+                                             week_start=week_start)
     return TimesheetView(
         contract=contract, week_start=week_start, phase=week_phase(start, now),
         lock_at=lock_time(start), review_until=review_deadline(start),

@@ -100,6 +100,25 @@ def disputes_of_week(session: Session, *, contract_id: str, week_start: date) ->
     ).order_by(Dispute.created_at, Dispute.id)))
 
 
+def week_disputes(session: Session, *, contract_id: str, week_start: date
+                  ) -> list[tuple[Dispute, list[str]]]:
+    """The week's disputes (withdrawn ones too), oldest first, each with its segment ids.
+
+    Two queries whatever the number of disputes (callers check the viewer first).
+    """
+    disputes = disputes_of_week(session, contract_id=contract_id, week_start=week_start)
+    if not disputes:
+        return []
+    links = session.execute(
+        select(DisputeSegment.dispute_id, DisputeSegment.segment_id)
+        .where(DisputeSegment.dispute_id.in_([d.id for d in disputes]))
+        .order_by(DisputeSegment.id))
+    by_dispute: dict[str, list[str]] = {}
+    for dispute_id, segment_id in links:
+        by_dispute.setdefault(dispute_id, []).append(segment_id)
+    return [(d, by_dispute.get(d.id, [])) for d in disputes]
+
+
 def disputed_segment_ids(session: Session, *, contract_id: str) -> set[str]:
     """Ids of the contract's segments under an active dispute."""
     return _active_disputed_ids(session, contract_id)

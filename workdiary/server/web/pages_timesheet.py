@@ -46,7 +46,7 @@ def timesheet(request: Request, contract_id: str, week_start: str, db: DB,
     view = build_week(week=week, segments=[queries.segment_shape(r) for r in rows],
                       disputed_ids=disputed, now=clock.now())
     invoice = week_service.get_invoice(db, contract_id=contract.id, week_start=week)
-    disputes = queries.week_disputes(db, contract.id, week)
+    disputes = dispute_service.week_disputes(db, contract_id=contract.id, week_start=week)
     minutes_of = {r.id: (0 if r.deleted else r.billable_minutes) for r in rows}
     names = queries.user_names(db, [contract.client_id, contract.freelancer_id])
     is_client = viewer.id == contract.client_id

@@ -98,32 +98,6 @@ def disputed_segment_ids(db: Session, segment_ids: Sequence[str]) -> set[str]:
     return set(db.scalars(query))
 
 
-def week_disputes(db: Session, contract_id: str, week: date) -> list[tuple[Dispute, list[str]]]:
-    """The week's disputes (withdrawn ones too, for the record) with their segment ids."""
-    disputes = list(
-        db.scalars(
-            select(Dispute)
-            .where(Dispute.contract_id == contract_id, Dispute.week_start == week)
-            .order_by(Dispute.created_at)
-        )
-    )
-    if not disputes:
-        return []
-    links = db.execute(
-        select(DisputeSegment.dispute_id, DisputeSegment.segment_id).where(
-            DisputeSegment.dispute_id.in_([d.id for d in disputes])
-        )
-    )
-    by_dispute: dict[str, list[str]] = {}
-    for dispute_id, segment_id in links:
-        by_dispute.setdefault(dispute_id, []).append(segment_id)
-    return [(d, by_dispute.get(d.id, [])) for d in disputes]
-
-
-
-
-
-
 def week_minutes(db: Session, contract_ids: Sequence[str], week: date) -> dict[str, int]:
     """Billable minutes per contract in the week (what counts against the weekly limit)."""
     if not contract_ids:
@@ -138,8 +112,6 @@ def week_minutes(db: Session, contract_ids: Sequence[str], week: date) -> dict[s
         .group_by(SegmentRow.contract_id)
     )
     return {cid: int(total) for cid, total in db.execute(query)}
-
-
 
 
 def screenshot_in_contract(db: Session, contract_id: str, sha256: str) -> SegmentRow | None:
