@@ -181,13 +181,20 @@ def test_expired_login_pauses_and_loses_nothing(
     assert [v.id for v in outbox.run_once().verdicts] == ids
 
 
-def test_deleted_after_upload_sends_delete_and_tombstones_upload(
-        store: LocalStore, clock: FakeClock, secrets: MemorySecretStore) -> None:
+def uploaded_then_deleted(store: LocalStore, clock: FakeClock, secrets: MemorySecretStore
+                          ) -> tuple[list[str], FakeApi, Outbox]:
+    """Two segments uploaded, then the first deleted locally: its deletion is still to send."""
     ids = record(store, clock, 2, shots=False)
     api = FakeApi()
     outbox = make_outbox(store, api, secrets, clock)
     outbox.run_once()
     store.delete_segment(ids[0])
+    return ids, api, outbox
+
+
+def test_deleted_after_upload_sends_delete_and_tombstones_upload(
+        store: LocalStore, clock: FakeClock, secrets: MemorySecretStore) -> None:
+    ids, api, outbox = uploaded_then_deleted(store, clock, secrets)
     report = outbox.run_once()
     assert report.deleted == [ids[0]] and api.deleted == [ids[0]]
     assert store.pending_count() == 0
@@ -253,11 +260,7 @@ def test_a_screenshot_refused_for_the_account_stops_the_pass(
 
 def test_a_deletion_refused_for_good_is_asked_once_and_shown(
         store: LocalStore, clock: FakeClock, secrets: MemorySecretStore) -> None:
-    ids = record(store, clock, 2, shots=False)
-    api = FakeApi()
-    outbox = make_outbox(store, api, secrets, clock)
-    outbox.run_once()
-    store.delete_segment(ids[0])
+    ids, api, outbox = uploaded_then_deleted(store, clock, secrets)
     api.fail["delete"] = [Rejected(409, "week_locked", "the week of this segment is locked")]
     report = outbox.run_once()
     assert report.quarantined == [(ids[0], "delete refused: week_locked")]
