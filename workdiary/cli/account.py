@@ -110,8 +110,11 @@ def log_in(api: ApiClient, store: LocalStore, secrets: SecretStore, email: str,
     try:
         answer = api.create_token(email, password, default_device_name())
     except AuthExpired as exc:
-        raise CommandError(f"login refused by {api.server_url}: wrong email or password") \
-            from exc
+        raise CommandError(f"login refused by {api.server_url}: wrong email or password. "
+                           "Check both and log in again.") from exc
+    except Transient as exc:
+        raise CommandError(f"login failed: {exc}. Check the server address and your network "
+                           "connection, then log in again.") from exc
     except ApiError as exc:
         raise CommandError(f"login failed: {exc}") from exc
     api.token = str(answer["token"])
@@ -207,7 +210,7 @@ def run_contracts(args: argparse.Namespace, *,
             except AuthExpired:
                 store.set_setting(AUTH_STATE, "expired")
                 note = "the login expired (run `workdiary login`): showing the cached contracts"
-            except (Transient, ApiError) as exc:
+            except ApiError as exc:  # Transient included: offline
                 note = f"offline ({exc}): showing the cached contracts"
         contracts = store.contracts()
     if note:
