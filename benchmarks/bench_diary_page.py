@@ -26,13 +26,9 @@ sys.path.insert(0, str(ROOT))
 import httpx  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 
-from tests.server.web.apiseed import register, upload_day  # noqa: E402
+from tests.server.web.apiseed import register, seed_contract, sqlite_app, upload_day  # noqa: E402
 from tests.server.web.livesite import serve  # noqa: E402
 from workdiary.core.clock import FakeClock  # noqa: E402
-from workdiary.server.app import create_app  # noqa: E402
-from workdiary.server.services import contracts as contract_service  # noqa: E402
-from workdiary.server.services import users as user_service  # noqa: E402
-from workdiary.server.settings import Settings  # noqa: E402
 
 BUDGET_MS = 100.0
 PASSWORD = "benchmark password"
@@ -50,19 +46,10 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=60)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-diary-") as folder:
-        tmp = Path(folder)
-        settings = Settings.from_env(
-            database_url=f"sqlite:///{tmp / 'server.sqlite3'}", data_dir=tmp / "srv",
-            secret_key="bench-secret-" + "z" * 32, close_weeks_interval=0, environ={})
-        app = create_app(settings, clock=FakeClock(NOW))
-        with app.state.sessionmaker() as db:
-            user_service.create_user(db, email="c@example.com", name="Clara Client",
-                                     role="client", password=PASSWORD, now=NOW)
-            user_service.create_user(db, email="f@example.com", name="Fred Lancer",
-                                     role="freelancer", password=PASSWORD, now=NOW)
-            contract_id = contract_service.create_contract(
-                db, client_email="c@example.com", freelancer_email="f@example.com",
-                title="Benchmark contract", rate_cents=4500, now=NOW).id
+        app = sqlite_app(Path(folder), FakeClock(NOW))
+        contract_id = seed_contract(app, client_email="c@example.com",
+                                    freelancer_email="f@example.com", password=PASSWORD,
+                                    title="Benchmark contract", now=NOW)
         with TestClient(app, base_url="http://testserver") as http:
             headers, device = register(http, email="f@example.com", password=PASSWORD)
             verdicts = upload_day(http, headers=headers, device=device, contract_id=contract_id,

@@ -12,13 +12,20 @@ import random
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
+from fastapi import FastAPI
 from PIL import Image, ImageDraw
 
 from workdiary.core.canonical import GENESIS_HASH, chain_hash, segment_to_dict
+from workdiary.core.clock import Clock
 from workdiary.core.model import MinuteRecord, ScreenshotRef, Segment
 from workdiary.core.signing import generate_private_key, public_key_of, sign_segment
+from workdiary.server.app import create_app
+from workdiary.server.services import contracts as contract_service
+from workdiary.server.services import users as user_service
+from workdiary.server.settings import Settings
 
 MEMOS = (
     "Checkout: cart summary layout", "Checkout: address form validation",
@@ -106,6 +113,30 @@ class Device:
         signed = sign_segment(chained, self.private_key)
         self.prev_hash = chain_hash(signed)
         return signed
+
+
+def sqlite_app(folder: Path, clock: Clock) -> FastAPI:
+    """A server on SQLite in ``folder`` (no background week closing), on ``clock``."""
+    settings = Settings.from_env(
+        database_url=f"sqlite:///{folder / 'server.sqlite3'}", data_dir=folder / "srv",
+        secret_key="apiseed-secret-" + "y" * 32, close_weeks_interval=0, environ={})
+    return create_app(settings, clock=clock)
+
+
+def seed_contract(app: FastAPI, *, client_email: str, freelancer_email: str, password: str,
+                  title: str, now: datetime, **terms: Any) -> str:
+    """Clara Client, Fred Lancer (both with ``password``) and their contract at 45.00/h: its id.
+
+    ``terms`` go to ``create_contract`` as they are (e.g. ``weekly_limit_minutes``).
+    """
+    with app.state.sessionmaker() as db:
+        user_service.create_user(db, email=client_email, name="Clara Client", role="client",
+                                 password=password, now=now)
+        user_service.create_user(db, email=freelancer_email, name="Fred Lancer",
+                                 role="freelancer", password=password, now=now)
+        return contract_service.create_contract(
+            db, client_email=client_email, freelancer_email=freelancer_email, title=title,
+            rate_cents=4500, now=now, **terms).id
 
 
 def register(http: Any, *, email: str, password: str) -> tuple[dict[str, str], Device]:

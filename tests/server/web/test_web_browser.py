@@ -16,13 +16,9 @@ import httpx
 import pytest
 
 from workdiary.core.clock import FakeClock
-from workdiary.server.app import create_app
-from workdiary.server.services import contracts as contract_service
-from workdiary.server.services import users as user_service
 from workdiary.server.services.weeks import close_weeks
-from workdiary.server.settings import Settings
 
-from .apiseed import register, upload_day
+from .apiseed import register, seed_contract, sqlite_app, upload_day
 from .livesite import CHROMIUM, chromium, serve
 
 pytestmark = [
@@ -42,20 +38,11 @@ IN_REVIEW = datetime(2026, 11, 30, 13, 0, tzinfo=UTC)  # the week locked at 12:0
 def test_client_reviews_disputes_and_approves_in_chromium(tmp_path: Path) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     clock = FakeClock(WEEK_BOUNDARY)
-    settings = Settings.from_env(
-        database_url=f"sqlite:///{tmp_path / 'server.sqlite3'}", data_dir=tmp_path / "srv",
-        secret_key="browser-test-secret-" + "y" * 32, close_weeks_interval=0, environ={},
-    )
-    app = create_app(settings, clock=clock)
-    with app.state.sessionmaker() as db:
-        user_service.create_user(db, email="clara@example.com", name="Clara Client",
-                                 role="client", password=PASSWORD, now=CREATED)
-        user_service.create_user(db, email="fred@example.com", name="Fred Lancer",
-                                 role="freelancer", password=PASSWORD, now=CREATED)
-        contract_id = contract_service.create_contract(
-            db, client_email="clara@example.com", freelancer_email="fred@example.com",
-            title="Checkout redesign", rate_cents=4500, now=CREATED,
-            weekly_limit_minutes=30 * 60).id
+    app = sqlite_app(tmp_path, clock)
+    contract_id = seed_contract(app, client_email="clara@example.com",
+                                freelancer_email="fred@example.com", password=PASSWORD,
+                                title="Checkout redesign", now=CREATED,
+                                weekly_limit_minutes=30 * 60)
 
     with serve(app) as base, chromium(tmp_path / "home") as browser:
         with httpx.Client(base_url=base, timeout=30) as http:
