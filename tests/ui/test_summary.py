@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -13,8 +12,6 @@ from workdiary.ui.summary import SyncState, hours_minutes, sync_line
 
 from .conftest import TZ
 
-NOW = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)
-
 
 def status(**changes: Any) -> dict[str, Any]:
     base = {"server_url": "https://example.org", "user_email": "f@example.org",
@@ -24,18 +21,18 @@ def status(**changes: Any) -> dict[str, Any]:
 
 
 def test_everything_uploaded() -> None:
-    assert sync_line(status(), None, NOW, TZ) == (
+    assert sync_line(status(), None, TZ) == (
         SyncState.OK, "Everything is uploaded, last sync 09:55.")
 
 
 def test_pending() -> None:
-    state, text = sync_line(status(pending_uploads=3), SyncReport(), NOW, TZ)
+    state, text = sync_line(status(pending_uploads=3), SyncReport(), TZ)
     assert state is SyncState.PENDING and text == "3 segments waiting for upload, last sync 09:55."
 
 
 def test_not_logged_in_says_what_to_run() -> None:
     state, text = sync_line(status(server_url=None, pending_uploads=1, warnings=[
-        "not logged in: recorded time stays..."]), None, NOW, TZ)
+        "not logged in: recorded time stays..."]), None, TZ)
     assert state is SyncState.LOGGED_OUT
     assert "1 segment waiting" in text and "workdiary login SERVER_URL --email EMAIL" in text
     assert text.count("not logged in") == 0 and text.startswith("Not logged in")
@@ -43,21 +40,21 @@ def test_not_logged_in_says_what_to_run() -> None:
 
 def test_offline_says_nothing_is_lost() -> None:
     report = SyncReport(error="connection refused by 127.0.0.1:9")
-    state, text = sync_line(status(pending_uploads=2, last_sync_at=None), report, NOW, TZ)
+    state, text = sync_line(status(pending_uploads=2, last_sync_at=None), report, TZ)
     assert state is SyncState.OFFLINE
     assert "connection refused" in text and "nothing is lost" in text
     assert "Never synced" in text
 
 
 def test_expired_login_and_quarantine_need_the_user() -> None:
-    assert sync_line(status(auth_state="expired"), None, NOW, TZ)[0] is SyncState.ERROR
+    assert sync_line(status(auth_state="expired"), None, TZ)[0] is SyncState.ERROR
     report = SyncReport(quarantined=[("s-1", "conflict: different body")])
-    state, text = sync_line(status(), report, NOW, TZ)
+    state, text = sync_line(status(), report, TZ)
     assert state is SyncState.ERROR and "conflict: different body" in text
 
 
 def test_warnings_are_added() -> None:
-    text = sync_line(status(warnings=["30 minutes of the week are not uploaded"]), None, NOW,
+    text = sync_line(status(warnings=["30 minutes of the week are not uploaded"]), None,
                      TZ)[1]
     assert text.endswith("30 minutes of the week are not uploaded.")
 

@@ -55,7 +55,7 @@ def compute_summary(store: LocalStore, now: datetime, tz: ZoneInfo, segment_id: 
     current = store.segment(segment_id) if segment_id else None
     earlier = [s for s in segments if s.minutes and s.id != segment_id
                and (current is None or s.start < current.start)]
-    state, text = sync_line(sync_status(store, now), last_report, now, tz)
+    state, text = sync_line(sync_status(store, now), last_report, tz)
     return Summary(
         today_seconds=seconds(day_start, day_end),
         week_seconds=seconds(week_from, week_from + timedelta(days=7)),
@@ -82,7 +82,7 @@ def day_rows(store: LocalStore, day: date, tz: ZoneInfo, now: datetime
     return rows
 
 
-def sync_line(status: dict[str, Any], report: SyncReport | None, now: datetime, tz: ZoneInfo
+def sync_line(status: dict[str, Any], report: SyncReport | None, tz: ZoneInfo
               ) -> tuple[SyncState, str]:
     """The sync state and one or two sentences about it."""
     pending = int(status["pending_uploads"])
