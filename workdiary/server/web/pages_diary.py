@@ -13,9 +13,10 @@ from workdiary.core.clock import Clock
 from workdiary.core.timegrid import local_day_bounds
 from workdiary.core.week import week_start_of_date
 from workdiary.server.blobs import SHA256_RE, BlobStore
-from workdiary.server.errors import BadRequest
+from workdiary.server.errors import BadRequest, NotFound
 from workdiary.server.models import Contract, User
 from workdiary.server.services import weeks as week_service
+from workdiary.server.services.contracts import get_contract_for
 from workdiary.server.web import queries
 from workdiary.server.web.deps import DB, PageNotFound, Viewer
 from workdiary.server.web.diary_view import build_diary, segment_view
@@ -52,10 +53,11 @@ def grid_columns(segment_minutes: int) -> int:
 
 
 def scoped_contract(db: DB, viewer: User, contract_id: str) -> Contract:
-    contract = queries.contract_for(db, viewer, contract_id)
-    if contract is None:
-        raise PageNotFound()
-    return contract
+    """The contract if the viewer is its client or its freelancer, else the page's 404."""
+    try:
+        return get_contract_for(db, user=viewer, contract_id=contract_id)
+    except NotFound:
+        raise PageNotFound() from None
 
 
 @router.get("/contracts/{contract_id}/diary/{day}")

@@ -1,8 +1,8 @@
 """Read-only queries the pages need and the services do not offer.
 
 Writes (approve, dispute, withdraw, revoke) and the plain lists (contracts, invoices,
-devices) go through the server's services. The caller scopes by contract first:
-``contract_for`` returns a contract only to its client or its freelancer.
+devices) go through the server's services. The caller scopes by contract first
+(``pages_diary.scoped_contract``: only its client or its freelancer see it).
 """
 
 from __future__ import annotations
@@ -17,21 +17,12 @@ from sqlalchemy.orm import Session
 from workdiary.core.model import SegmentKind
 from workdiary.core.timegrid import isoformat_z
 from workdiary.server.models import (
-    Contract,
     Dispute,
     DisputeSegment,
     SegmentRow,
     SegmentScreenshot,
     User,
 )
-
-
-def contract_for(db: Session, viewer: User, contract_id: str) -> Contract | None:
-    """The contract if the viewer is its client or its freelancer, else None."""
-    contract = db.get(Contract, contract_id)
-    if contract is None or viewer.id not in (contract.client_id, contract.freelancer_id):
-        return None
-    return contract
 
 
 def user_names(db: Session, ids: Iterable[str]) -> dict[str, str]:
