@@ -107,7 +107,7 @@ def sync_line(status: dict[str, Any], report: SyncReport | None, tz: ZoneInfo
                 f"`workdiary sync`. {waiting.capitalize()}, {last_text}.")
     elif report is not None and report.error:
         state = SyncState.OFFLINE
-        text = (f"Cannot reach the server ({report.error}). {waiting.capitalize()}; nothing is "
+        text = (f"Uploads stopped: {report.error}. {waiting.capitalize()}; nothing is "
                 f"lost, uploads resume by themselves. {last_text.capitalize()}.")
     elif pending:
         state, text = SyncState.PENDING, f"{waiting.capitalize()}, {last_text}."
