@@ -132,18 +132,16 @@ class RecordingMixin(StoreBase):
         closed: list[Segment] = []
         with self._db.transaction() as conn:
             rows = conn.execute(
-                "SELECT pk, id FROM segments WHERE closed_at IS NULL ORDER BY start_at, pk"
+                "SELECT pk, id, end_at FROM segments WHERE closed_at IS NULL "
+                "ORDER BY start_at, pk"
             ).fetchall()
-            for pk, segment_id in rows:
+            for pk, segment_id, planned_end in rows:
                 last = conn.execute(
                     "SELECT MAX(at) FROM minutes WHERE segment = ?", (pk,)
                 ).fetchone()[0]
                 if last is None:
                     self._drop(conn, pk)
                     continue
-                planned_end = conn.execute(
-                    "SELECT end_at FROM segments WHERE pk = ?", (pk,)
-                ).fetchone()[0]
                 segment = self._close(conn, pk, segment_id, min(int(last) + 60, planned_end))
                 if segment is not None:
                     closed.append(segment)
