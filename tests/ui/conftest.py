@@ -9,8 +9,6 @@ import os
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ["DBUS_SESSION_BUS_ADDRESS"] = "disabled:"
 
-import hashlib
-import io
 import random
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -21,7 +19,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from PIL.Image import Image
 
 from workdiary.capture.base import EncodedScreenshot, InputCounts
 from workdiary.capture.fakes import FakeInputCounter, FakeScreenGrabber
@@ -36,21 +33,6 @@ from workdiary.ui.taskman import TaskManager
 from workdiary.ui.tracker_thread import TrackerThread
 
 TZ = ZoneInfo("Europe/Berlin")
-
-
-def small_encode(image: Image, *, blur: bool) -> EncodedScreenshot:
-    """Real JPEG bytes (so redaction can decode them), cheap settings."""
-    def jpeg(picture: Image) -> bytes:
-        out = io.BytesIO()
-        picture.save(out, "JPEG", quality=40)
-        return out.getvalue()
-
-    full, thumb = jpeg(image), jpeg(image.resize((80, 45)))
-    return EncodedScreenshot(
-        jpeg=full, thumbnail=thumb, sha256=hashlib.sha256(full).hexdigest(),
-        thumb_sha256=hashlib.sha256(thumb).hexdigest(), width=image.width,
-        height=image.height, blurred=blur,
-    )
 
 
 @dataclass
@@ -93,8 +75,8 @@ def contracts(make_contract: Callable[..., Contract]) -> list[Contract]:
 
 
 @pytest.fixture
-def rig(tmp_path: Path, fake_clock: FakeClock, contracts: list[Contract], qtbot: Any
-        ) -> Iterator[Rig]:
+def rig(tmp_path: Path, fake_clock: FakeClock, contracts: list[Contract], qtbot: Any,
+        small_encode: Callable[..., EncodedScreenshot]) -> Iterator[Rig]:
     store = LocalStore(tmp_path / "workdiary.sqlite3", clock=fake_clock)
     store.replace_contracts(contracts)
     executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tracker-worker")
