@@ -130,10 +130,10 @@ def session(app: FastAPI) -> Iterator[Session]:
 
 @pytest.fixture
 def world(session: Session, api: TestClient) -> World:
-    ca = make_person(session, api, "client.a@example.com", "client")
-    fa = make_person(session, api, "free.a@example.com", "freelancer")
-    cb = make_person(session, api, "client.b@example.com", "client")
-    fb = make_person(session, api, "free.b@example.com", "freelancer")
+    ca = make_person(session, "client.a@example.com", "client")
+    fa = make_person(session, "free.a@example.com", "freelancer")
+    cb = make_person(session, "client.b@example.com", "client")
+    fb = make_person(session, "free.b@example.com", "freelancer")
     ka = contracts.create_contract(session, client_email=ca.email, freelancer_email=fa.email,
                                    title="Contract A", rate_cents=3000, now=NOW)
     kb = contracts.create_contract(session, client_email=cb.email, freelancer_email=fb.email,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from fastapi.testclient import TestClient
 from server_factories import DeviceChain
 from sqlalchemy.orm import Session
 
@@ -46,7 +45,7 @@ class World:
     shot: str
 
 
-def make_person(session: Session, api: TestClient, email: str, role: str) -> Person:
+def make_person(session: Session, email: str, role: str) -> Person:
     user = users.create_user(session, email=email, name=email.split("@")[0].title(), role=role,
                              password=PASSWORD, now=NOW)
     token = users.issue_token(session, user=user, device_name="test", now=NOW)
