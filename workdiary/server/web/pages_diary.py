@@ -16,6 +16,7 @@ from workdiary.server.blobs import SHA256_RE, BlobStore
 from workdiary.server.errors import BadRequest, NotFound
 from workdiary.server.models import Contract, User
 from workdiary.server.services import weeks as week_service
+from workdiary.server.services.billing import amount_cents
 from workdiary.server.services.contracts import get_contract_for
 from workdiary.server.web import queries
 from workdiary.server.web.deps import DB, PageNotFound, Viewer
@@ -96,7 +97,7 @@ def diary(request: Request, contract_id: str, day: str, db: DB, viewer: Viewer,
         "is_client": is_client, "disputable_ids": disputable,
         "cols": grid_columns(contract.segment_minutes),
         "rate_cents": contract.rate_cents,
-        "billable_cents": view.totals.billable_minutes * contract.rate_cents // 60,
+        "billable_cents": amount_cents(view.totals.billable_minutes, contract.rate_cents),
     })
 
 

@@ -13,6 +13,7 @@ from workdiary.core.week import week_start_of_date
 from workdiary.server.errors import BadRequest, ServiceError
 from workdiary.server.services import disputes as dispute_service
 from workdiary.server.services import weeks as week_service
+from workdiary.server.services.billing import amount_cents
 from workdiary.server.web import queries
 from workdiary.server.web.deps import DB, CheckedForm, Viewer, safe_next
 from workdiary.server.web.formatting import money
@@ -56,7 +57,7 @@ def timesheet(request: Request, contract_id: str, week_start: str, db: DB,
         "is_client": is_client,
         "can_approve": is_client and invoice is not None and invoice.status == "in_review",
         "can_dispute": is_client and invoice is not None and invoice.status == "in_review",
-        "estimate_cents": view.billable_minutes * contract.rate_cents // 60,
+        "estimate_cents": amount_cents(view.billable_minutes, contract.rate_cents),
     })
 
 
