@@ -84,12 +84,10 @@ def _run_loop(server: Any, root: Path, stop: threading.Event, headless: bool) ->
     from workdiary.core.clock import SystemClock
     from workdiary.store import LocalStore
     from workdiary.sync.api import ApiClient
-    from workdiary.sync.client import SyncSettings
-    from workdiary.sync.device import make_signer
+    from workdiary.sync.client import SyncSettings, build_outbox, signer_for
     from workdiary.sync.diskguard import DiskGuard, watch_disk
-    from workdiary.sync.outbox import Outbox
     from workdiary.sync.report import format_report
-    from workdiary.sync.secrets import Account, MemorySecretStore
+    from workdiary.sync.secrets import MemorySecretStore
     from workdiary.sync.worker import SyncWorker
     from workdiary.tracker.console import EventPrinter
     from workdiary.tracker.events import SegmentClosed
@@ -111,9 +109,7 @@ def _run_loop(server: Any, root: Path, stop: threading.Event, headless: bool) ->
         contract = store.contract(accounts.contract_id)
         if contract is None:
             raise CommandError("the demo contract did not reach the desktop; see the log above")
-        signer = make_signer(secrets, Account(api.server_url, accounts.freelancer_email))
         settings = SyncSettings(grace_seconds=DEMO_GRACE_SECONDS, interval=DEMO_SYNC_INTERVAL)
-        outbox = Outbox(store, api, signer, clock, settings.outbox_config())
 
         def on_report(report: Any) -> None:
             for line in format_report(report):
@@ -127,10 +123,10 @@ def _run_loop(server: Any, root: Path, stop: threading.Event, headless: bool) ->
                 run_app(store, secrets=secrets, clock=clock, sync_settings=settings, stop=stop,
                         clock_in=(contract, "Demo work"), show_window=True)
             finally:
-                on_report(Outbox(store, api, signer, clock, settings.outbox_config())
-                          .run_once(flush=True))
+                on_report(build_outbox(store, secrets, clock, settings).run_once(flush=True))
             return
-        worker = SyncWorker(outbox, interval=settings.interval, on_report=on_report)
+        worker = SyncWorker(build_outbox(store, secrets, clock, settings),
+                            interval=settings.interval, on_report=on_report)
         printer = EventPrinter(local_timezone())
 
         def on_event(event: Any) -> None:
@@ -138,7 +134,8 @@ def _run_loop(server: Any, root: Path, stop: threading.Event, headless: bool) ->
             if isinstance(event, SegmentClosed):
                 worker.wake()
 
-        tracking = build_headless_tracker(store, on_event=on_event, clock=clock, signer=signer)
+        tracking = build_headless_tracker(store, on_event=on_event, clock=clock,
+                                          signer=signer_for(store, secrets))
         _print_banner(server.url, accounts, client_dir)
         for warning in tracking.warnings:
             print(f"workdiary demo: warning: {warning}", flush=True)
@@ -156,8 +153,7 @@ def _run_loop(server: Any, root: Path, stop: threading.Event, headless: bool) ->
             tracking.shutdown()
             worker.stop()
             # The last segment just closed: upload it now, without the review wait.
-            final = Outbox(store, api, signer, clock, settings.outbox_config())
-            on_report(final.run_once(flush=True))
+            on_report(build_outbox(store, secrets, clock, settings).run_once(flush=True))
     finally:
         store.close()
 
