@@ -94,6 +94,17 @@ def test_sync_without_login_is_a_clear_error(tmp_path: Path,
                  secrets_factory=MemorySecretStore)
 
 
+def test_sync_without_login_says_so_before_asking_the_keyring(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WORKDIARY_DATA_DIR", str(tmp_path))
+
+    def no_keyring() -> MemorySecretStore:
+        raise AssertionError("the keyring must not be opened when nobody is logged in")
+
+    with pytest.raises(CommandError, match="not logged in to a server"):
+        run_sync(argparse.Namespace(watch=False, json=False), secrets_factory=no_keyring)
+
+
 def test_expired_token_pauses_until_login_again(live: Live, login: Any,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     account = current_account(live.store)

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import keyring
+import keyring.core
 import keyring.errors
 import pytest
 from jaraco.classes import properties
@@ -94,6 +95,16 @@ def test_no_keyring_is_a_clear_error_and_nothing_is_written(
         KeyringSecretStore(fail.Keyring())
     assert "Nothing was written" in str(caught.value)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_keyring_backend_that_cannot_load_is_a_clear_error(
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "no_such_module.Keyring")
+    monkeypatch.setattr(keyring.core, "_keyring_backend", None)
+    with pytest.raises(KeyringUnavailable, match="PYTHON_KEYRING_BACKEND=no_such_module") as caught:
+        KeyringSecretStore()
+    assert "Nothing was written" in str(caught.value)
 
 
 def test_a_locked_keyring_says_to_unlock_it() -> None:

@@ -20,6 +20,7 @@ from workdiary.store import LocalStore, StoreError
 from workdiary.sync.api import ApiClient, ApiError, AuthExpired, InsecureServerUrl, Transient
 from workdiary.sync.client import (
     AUTH_STATE,
+    NOT_LOGGED_IN,
     SERVER_URL,
     USER_EMAIL,
     build_outbox,
@@ -241,6 +242,8 @@ def run_sync(args: argparse.Namespace, *,
     with open_store() as store:
         try:
             settings = load_sync_settings(store)
+            if current_account(store) is None:  # say so before asking the keyring anything
+                raise NotLoggedIn(NOT_LOGGED_IN)
             outbox = build_outbox(store, secrets_factory(), clock, settings)
         except (NotLoggedIn, ValueError) as exc:
             raise CommandError(str(exc)) from exc

@@ -189,7 +189,7 @@ class ApiClient:
         except ValueError as exc:
             raise Transient(
                 f"the server sent an unreadable answer to {method} {path} "
-                f"(HTTP {response.status_code}); will try again"
+                f"(HTTP {response.status_code})"
             ) from exc
 
     def _request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
@@ -226,7 +226,7 @@ def _raise_for_status(response: requests.Response, method: str, path: str) -> No
         raise Transient(f"the server is rate-limiting us ({message})",
                         retry_after=_retry_after(response))
     if status >= 500:
-        raise Transient(f"the server failed on {method} {path} (HTTP {status}); will try again",
+        raise Transient(f"the server failed on {method} {path} (HTTP {status})",
                         retry_after=_retry_after(response))
     raise Rejected(status, code, message)
 

@@ -58,6 +58,10 @@ def load_sync_settings(store: OutboxStore, environ: Mapping[str, str] | None = N
                         keep_days=number(KEEP_DAYS_SETTING, KEEP_DAYS_ENV, 7.0))
 
 
+NOT_LOGGED_IN = ("this computer is not logged in to a server: run "
+                 "`workdiary login SERVER_URL --email EMAIL` first")
+
+
 def current_account(store: OutboxStore) -> Account | None:
     """The account this desktop logged in to last, or None."""
     url, email = store.get_setting(SERVER_URL), store.get_setting(USER_EMAIL)
@@ -84,8 +88,7 @@ def build_outbox(store: OutboxStore, secrets: SecretStore, clock: Clock,
     account = current_account(store)
     token = secrets.token(account) if account is not None else None
     if account is None or token is None:
-        raise NotLoggedIn("this computer is not logged in to a server: run "
-                          "`workdiary login SERVER_URL --email EMAIL` first")
+        raise NotLoggedIn(NOT_LOGGED_IN)
     settings = settings or load_sync_settings(store)
     api = ApiClient(account.server_url, token, timeout=timeout or DEFAULT_TIMEOUT)
     return Outbox(store, api, make_signer(secrets, account), clock,

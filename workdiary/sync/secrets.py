@@ -10,6 +10,7 @@ fall back to writing secrets in plain text behind the user's back.
 from __future__ import annotations
 
 import abc
+import os
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -108,7 +109,16 @@ class KeyringSecretStore(SecretStore):
     def __init__(self, backend: Any | None = None) -> None:
         import keyring
 
-        self._backend = backend if backend is not None else keyring.get_keyring()
+        if backend is None:
+            try:
+                backend = keyring.get_keyring()
+            except Exception as exc:  # e.g. PYTHON_KEYRING_BACKEND names a missing backend
+                chosen = os.environ.get("PYTHON_KEYRING_BACKEND")
+                where = f" (PYTHON_KEYRING_BACKEND={chosen})" if chosen else ""
+                raise KeyringUnavailable(
+                    f"the OS keyring could not be loaded{where} ({exc}): {NO_KEYRING_HELP}"
+                ) from exc
+        self._backend = backend
         check_backend(self._backend)
 
     @property
