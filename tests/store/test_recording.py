@@ -210,3 +210,7 @@ def test_redaction_replaces_the_picture_and_clears_the_signature(store: LocalSto
     store.record_verdict("s1", "protected", 2, [])
     with pytest.raises(StoreError, match="already uploaded"):
         store.redact_screenshot("s1", "22" * 32, new, b"x", None)
+    stray = ScreenshotRef(taken_at=T0, sha256="44" * 32, width=10, height=5)
+    with pytest.raises(StoreError, match="already uploaded"):
+        store.redact_screenshot("s1", "22" * 32, stray, b"refused", None)
+    assert store.screenshot_path("44" * 32) is None  # a refused redaction leaves no file
