@@ -24,7 +24,7 @@ test: system venv
 
 lint: venv
 	$(VENV)/bin/ruff check workdiary tests benchmarks
-	$(VENV)/bin/mypy workdiary/core
+	$(VENV)/bin/mypy workdiary/core workdiary/testing
 
 bench: venv
 	bash scripts/bench.sh

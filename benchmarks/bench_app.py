@@ -23,9 +23,9 @@ from pathlib import Path
 
 import psutil
 
-from workdiary.capture.xvfb import start_xvfb
 from workdiary.core.model import Contract, Policy
 from workdiary.store import LocalStore
+from workdiary.testing.xvfb import start_xvfb
 
 BUDGET_RSS_MB = 100.0
 BUDGET_CPU_PERCENT = 0.2

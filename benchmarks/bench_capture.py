@@ -1,7 +1,7 @@
 """Screenshot capture + encode speed and size on a busy screen (budgets from DESIGN.md).
 
 For 1920x1080 and 3840x2160: starts a private Xvfb of that size, paints a busy desktop (code
-editor, spreadsheet, chart, photo; ``workdiary.capture.busy_screen``) as the root window's
+editor, spreadsheet, chart, photo; ``workdiary.testing.busy_screen``) as the root window's
 background, then grabs (mss, the real ``MssScreenGrabber``) and encodes (``encode_screenshot``)
 50 times, plain and with the policy's blur. Prints p50/p95 of grab, encode and the total, and the
 JPEG bytes, next to the budgets: p95 <= 40 ms at 1080p, <= 100 ms at 4K, <= 150 KB at 1080p.
@@ -19,11 +19,11 @@ import time
 
 from PIL import Image, ImageChops
 
-from workdiary.capture.busy_screen import render_busy_screen
 from workdiary.capture.encode import encode_screenshot
 from workdiary.capture.screen_mss import MssScreenGrabber
-from workdiary.capture.xvfb import VirtualDisplay, XvfbUnavailable, start_xvfb
 from workdiary.core.model import CaptureMode
+from workdiary.testing.busy_screen import render_busy_screen
+from workdiary.testing.xvfb import VirtualDisplay, XvfbUnavailable, start_xvfb
 
 BUDGET_P95_MS = {(1920, 1080): 40.0, (3840, 2160): 100.0}
 BUDGET_BYTES_1080P = 150_000

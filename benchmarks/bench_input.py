@@ -24,7 +24,7 @@ import time
 
 import psutil
 
-from workdiary.capture.xvfb import VirtualDisplay, XvfbUnavailable, start_xvfb
+from workdiary.testing.xvfb import VirtualDisplay, XvfbUnavailable, start_xvfb
 
 BUDGET_OVERHEAD = 0.10
 

@@ -12,10 +12,8 @@ before the clock starts. Budgets (DESIGN.md): >= 1,000 segments/s per worker on 
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
-import random
 import socket
 import subprocess
 import sys
@@ -25,19 +23,19 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from PIL import Image, ImageDraw
 from sqlalchemy import make_url, text
 
-from workdiary.core.canonical import GENESIS_HASH, chain_hash, segment_to_dict
+from workdiary.core.canonical import segment_to_dict
 from workdiary.core.clock import FakeClock
 from workdiary.core.model import MinuteRecord, ScreenshotRef, Segment
-from workdiary.core.signing import generate_private_key, public_key_of, sign_segment
 from workdiary.server.app import create_app
 from workdiary.server.db import make_engine
 from workdiary.server.models import Base, Contract, SegmentRow
 from workdiary.server.services import contracts, users
 from workdiary.server.services.weeks import close_weeks
 from workdiary.server.settings import Settings
+from workdiary.testing.devices import DeviceChain
+from workdiary.testing.images import make_jpeg
 
 NOW = datetime(2026, 11, 30, 11, 0, tzinfo=UTC)  # Monday before the lock: the week is open
 WEEK = date(2026, 11, 23)
@@ -58,16 +56,8 @@ def fresh_postgres(url: str) -> str:
 
 
 def jpeg_150k(seed: int) -> bytes:
-    rng = random.Random(seed)
-    image = Image.new("RGB", (1920, 1080), (236, 239, 244))
-    draw = ImageDraw.Draw(image)
-    for _ in range(220):
-        x, y = rng.randrange(1900), rng.randrange(1060)
-        draw.rectangle((x, y, x + rng.randrange(20, 400), y + rng.randrange(8, 40)),
-                       fill=(rng.randrange(256), rng.randrange(256), rng.randrange(256)))
-    out = io.BytesIO()
-    image.save(out, "JPEG", quality=65)
-    return out.getvalue()
+    """A busy 1080p screen as a JPEG (the design's budget is <= 150 KB for one)."""
+    return make_jpeg(1920, 1080, picture="busy", seed=seed, quality=65)
 
 
 def setup(app: Any) -> tuple[dict[str, str], str, str]:
@@ -83,8 +73,7 @@ def setup(app: Any) -> tuple[dict[str, str], str, str]:
         return {"Authorization": f"Bearer {token}"}, contract.id, freelancer.id
 
 
-def signed_segments(contract_id: str, device_id: str, key: str, shot: str) -> list[dict]:
-    prev = GENESIS_HASH
+def signed_segments(contract_id: str, device: DeviceChain, shot: str) -> list[dict]:
     start = datetime(2026, 11, 23, 0, 0, tzinfo=UTC)
     bodies = []
     for seq in range(1, SEGMENTS + 1):
@@ -96,10 +85,8 @@ def signed_segments(contract_id: str, device_id: str, key: str, shot: str) -> li
                                        moves=50, active_seconds=45) for i in range(10)),
             screenshots=(ScreenshotRef(taken_at=begin + timedelta(minutes=3), sha256=shot,
                                        width=1920, height=1080, size=150_000),),
-            device_id=device_id, seq=seq, prev_hash=prev,
         )
-        prev = chain_hash(segment)
-        bodies.append(segment_to_dict(sign_segment(segment, key)))
+        bodies.append(segment_to_dict(device.chain(segment)))
     return bodies
 
 
@@ -158,9 +145,9 @@ def bench_backend(name: str, url: str, data_dir: Path) -> None:
     headers, contract_id, _ = setup(app)
     process, api = start_server(url, data_dir)
     try:
-        key = generate_private_key()
-        device = api.post("/devices", headers=headers,
-                          json={"name": "bench", "public_key": public_key_of(key)}).json()
+        device = DeviceChain()
+        api.post("/devices", headers=headers, json={
+            "name": "bench", "public_key": device.public_key, "device_id": device.device_id})
         images = [jpeg_150k(i) for i in range(SHOTS)]
         sizes = sum(len(i) for i in images) / len(images)
         for n in range(5):  # warm up: first imports, decoder plugins, connections
@@ -174,8 +161,7 @@ def bench_backend(name: str, url: str, data_dir: Path) -> None:
             assert response.status_code == 201, response.text
         shots_rate = SHOTS / (time.perf_counter() - started)
 
-        bodies = signed_segments(contract_id, device["device_id"], key,
-                                 hashlib.sha256(images[0]).hexdigest())
+        bodies = signed_segments(contract_id, device, hashlib.sha256(images[0]).hexdigest())
         payloads = [json.dumps({"segments": bodies[i:i + BATCH]}).encode()
                     for i in range(0, SEGMENTS, BATCH)]
         json_headers = {**headers, "Content-Type": "application/json"}

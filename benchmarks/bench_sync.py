@@ -28,11 +28,12 @@ import psutil
 import requests
 
 from workdiary.core.clock import FakeClock
-from workdiary.core.signing import generate_private_key, public_key_of, sign_segment
 from workdiary.store import LocalStore
 from workdiary.sync.api import ApiClient
 from workdiary.sync.outbox import Outbox, OutboxConfig
-from workdiary.sync.testing import noisy_jpeg, record_segment
+from workdiary.testing.devices import DeviceChain
+from workdiary.testing.images import noisy_jpeg
+from workdiary.testing.recording import record_segment
 
 BUDGET_SEGMENTS_PER_S = 50.0
 SECRET = "benchmark-secret-key-long-enough-0123456789-abcdefghijklmnop"
@@ -119,14 +120,15 @@ def main() -> int:
             url = f"http://127.0.0.1:{port}"
             api = ApiClient(url)
             api.token = api.create_token(email, password, "bench")["token"]
-            private_key = generate_private_key()
             now = datetime.now(UTC).replace(second=0, microsecond=0)
             start = now - timedelta(minutes=10 * args.segments + 20)
             start -= timedelta(minutes=start.minute % 10)
             clock = FakeClock(start)
             (root / "client").mkdir()
             store = LocalStore(root / "client" / "workdiary.sqlite3", clock)
-            api.register_device("bench", public_key_of(private_key), store.device_id())
+            # The store numbers the chain; the kit's device holds the key that signs it.
+            device = DeviceChain(device_id=store.device_id())
+            api.register_device("bench", device.public_key, device.device_id)
 
             rng = random.Random(11)
             t0 = time.perf_counter()
@@ -135,11 +137,11 @@ def main() -> int:
                 jpeg = noisy_jpeg(rng, args.shot_kb * 1000)
                 shot_bytes += len(jpeg)
                 record_segment(store, contract_id, clock.now(), 10, jpeg=jpeg,
-                               signer=lambda s: sign_segment(s, private_key), clock=clock)
+                               signer=device.sign, clock=clock)
             clock.advance(30)
             record_s = time.perf_counter() - t0
 
-            outbox = Outbox(store, api, lambda s: sign_segment(s, private_key), clock,
+            outbox = Outbox(store, api, device.sign, clock,
                             OutboxConfig(grace_seconds=0, batch_size=args.batch))
             rss_before = psutil.Process().memory_info().rss
             with RssSampler() as sampler:

@@ -27,11 +27,11 @@ import psutil
 
 from workdiary.capture.base import InputCounts
 from workdiary.capture.encode import encode_screenshot
-from workdiary.capture.fakes import FakeInputCounter, FakeScreenGrabber, FakeWindowProbe
-from workdiary.capture.xvfb import VirtualDisplay, XvfbUnavailable, start_xvfb
 from workdiary.core.clock import FakeClock, SystemClock
 from workdiary.core.model import Contract, Policy
 from workdiary.store import LocalStore
+from workdiary.testing.capture_fakes import FakeInputCounter, FakeScreenGrabber, FakeWindowProbe
+from workdiary.testing.xvfb import VirtualDisplay, XvfbUnavailable, start_xvfb
 from workdiary.tracker.engine import Tracker
 from workdiary.tracker.events import ScreenshotFailed, ScreenshotTaken, TrackerEvent
 from workdiary.tracker.runner import run_tracker

@@ -4,7 +4,6 @@ display. Keep it generic."""
 from __future__ import annotations
 
 import hashlib
-import io
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,9 +13,10 @@ import pytest
 from PIL.Image import Image
 
 from workdiary.capture.base import EncodedScreenshot
-from workdiary.capture.xvfb import XvfbUnavailable, start_xvfb
 from workdiary.core.clock import FakeClock
 from workdiary.core.model import Contract, Policy
+from workdiary.testing.images import encode_jpeg
+from workdiary.testing.xvfb import XvfbUnavailable, start_xvfb
 
 
 @pytest.fixture
@@ -49,12 +49,7 @@ def make_contract() -> Callable[..., Contract]:
 
 
 def _small_encode(image: Image, *, blur: bool) -> EncodedScreenshot:
-    def jpeg(picture: Image) -> bytes:
-        out = io.BytesIO()
-        picture.save(out, "JPEG", quality=40)
-        return out.getvalue()
-
-    full, thumb = jpeg(image), jpeg(image.resize((80, 45)))
+    full, thumb = encode_jpeg(image, quality=40), encode_jpeg(image.resize((80, 45)), quality=40)
     return EncodedScreenshot(
         jpeg=full, thumbnail=thumb, sha256=hashlib.sha256(full).hexdigest(),
         thumb_sha256=hashlib.sha256(thumb).hexdigest(), width=image.width,

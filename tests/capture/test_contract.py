@@ -9,8 +9,8 @@ import pytest
 from PIL import Image
 
 from workdiary.capture.base import ActiveWindow, InputCounts
-from workdiary.capture.fakes import FakeInputCounter, FakeScreenGrabber, FakeWindowProbe
 from workdiary.core.model import CaptureMode
+from workdiary.testing.capture_fakes import FakeInputCounter, FakeScreenGrabber, FakeWindowProbe
 
 from .xserver import XServer
 

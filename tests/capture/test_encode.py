@@ -9,13 +9,13 @@ import statistics
 import pytest
 from PIL import Image, ImageDraw
 
-from workdiary.capture.busy_screen import render_busy_screen
 from workdiary.capture.encode import (
     JPEG_BYTE_BUDGET,
     THUMBNAIL_WIDTH,
     encode_screenshot,
     redact_regions,
 )
+from workdiary.testing.busy_screen import render_busy_screen
 
 
 def _decode(data: bytes) -> Image.Image:

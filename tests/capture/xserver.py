@@ -1,5 +1,5 @@
 """Private Xvfb servers for the capture tests: RandR monitors and Tk windows on top of
-``workdiary.capture.xvfb`` (which picks the free display number and starts the server)."""
+``workdiary.testing.xvfb`` (which picks the free display number and starts the server)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from Xlib import display as xdisplay
 from Xlib.ext import randr
 from Xlib.protocol import rq
 
-from workdiary.capture.xvfb import VirtualDisplay, start_xvfb
+from workdiary.testing.xvfb import VirtualDisplay, start_xvfb
 
 # The capture tests call a running private Xvfb an XServer; started by the package's helper.
 XServer = VirtualDisplay

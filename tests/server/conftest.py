@@ -15,7 +15,7 @@ import pytest
 from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from server_factories import DeviceChain, jpeg_bytes, sha
+from server_factories import sha
 from server_pg import Cluster, pg_bin
 from server_world import NOW, World, make_person
 from sqlalchemy import make_url, text
@@ -28,6 +28,8 @@ from workdiary.server.migrate import upgrade_to_head
 from workdiary.server.models import Base
 from workdiary.server.services import contracts, users
 from workdiary.server.settings import Settings
+from workdiary.testing.devices import DeviceChain
+from workdiary.testing.images import make_jpeg
 
 
 @pytest.fixture(autouse=True)
@@ -145,7 +147,7 @@ def world(session: Session, api: TestClient) -> World:
                         json={"name": "laptop", "public_key": device.public_key,
                               "device_id": device.device_id})
     assert response.status_code == 201, response.text
-    image = jpeg_bytes()
+    image = make_jpeg()
     shot = sha(image)
     response = api.put(f"/screenshots/{shot}", headers=fa.headers, content=image)
     assert response.status_code == 201, response.text

@@ -1,79 +1,18 @@
-"""Signed segments for tests: a device chain that numbers, links and signs what it makes."""
+"""Wire bodies of signed segments for the server tests (the device chain is the kit's)."""
 
 from __future__ import annotations
 
 import hashlib
-import io
-from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from dataclasses import replace
 from typing import Any
 
-from PIL import Image
-
-from workdiary.core.canonical import GENESIS_HASH, chain_hash, segment_to_dict
-from workdiary.core.model import MinuteRecord, ScreenshotRef, Segment, SegmentKind
-from workdiary.core.signing import generate_private_key, public_key_of, sign_segment
-
-
-def jpeg_bytes(width: int = 64, height: int = 48, seed: int = 0) -> bytes:
-    image = Image.new("RGB", (width, height), ((seed * 37) % 256, (seed * 91) % 256, 120))
-    out = io.BytesIO()
-    image.save(out, "JPEG", quality=80)
-    return out.getvalue()
+from workdiary.core.canonical import segment_to_dict
+from workdiary.core.model import Segment
+from workdiary.testing.devices import DeviceChain
 
 
 def sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-@dataclass
-class DeviceChain:
-    """One device: its key, its next seq and the chain hash of its last record."""
-
-    device_id: str
-    private_key: str = field(default_factory=generate_private_key)
-    seq: int = 0
-    prev_hash: str = GENESIS_HASH
-    counter: int = 0
-    default_sha: str = "a" * 64  # a screenshot the server holds, when the test uploaded one
-
-    @property
-    def public_key(self) -> str:
-        return public_key_of(self.private_key)
-
-    def segment(
-        self, contract_id: str, start: datetime, *, minutes: int = 10, active: int | None = None,
-        memo: str = "worked on it", shots: tuple[ScreenshotRef, ...] | None = None,
-        kind: SegmentKind = SegmentKind.TRACKED, redacted: bool = False,
-        segment_id: str | None = None, span: int | None = None,
-    ) -> Segment:
-        """The next signed segment of this device's chain."""
-        self.seq += 1
-        self.counter += 1
-        active = minutes if active is None else active
-        records = tuple(
-            MinuteRecord(at=start + timedelta(minutes=i), keys=5 if i < active else 0,
-                         active_seconds=30 if i < active else 0)
-            for i in range(minutes)
-        ) if kind is SegmentKind.TRACKED else ()
-        if shots is None:
-            shots = (ScreenshotRef(taken_at=start + timedelta(minutes=1), sha256=self.default_sha,
-                                   width=64, height=48, size=100),)
-        segment = Segment(
-            id=segment_id or f"{self.device_id[:40]}-{self.counter:05d}",
-            contract_id=contract_id, start=start,
-            end=start + timedelta(minutes=span if span is not None else minutes), kind=kind,
-            memo=memo, minutes=records, screenshots=shots if kind is SegmentKind.TRACKED else (),
-            redacted=redacted, device_id=self.device_id, seq=self.seq, prev_hash=self.prev_hash,
-        )
-        self.prev_hash = chain_hash(segment)
-        return sign_segment(segment, self.private_key)
-
-    def sign(self, segment: Segment) -> Segment:
-        return sign_segment(segment, self.private_key)
-
-    def tombstone(self, segment: Segment) -> Segment:
-        return sign_segment(segment.as_tombstone(), self.private_key)
 
 
 def wire(segment: Segment, **changes: Any) -> dict[str, Any]:

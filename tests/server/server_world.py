@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from server_factories import DeviceChain
 from sqlalchemy.orm import Session
 
 from workdiary.server.services import users
+from workdiary.testing.devices import DeviceChain
 
 PASSWORD = "a long enough password"
 # Wednesday 2026-11-18 12:00 UTC: the week of Monday 2026-11-16.

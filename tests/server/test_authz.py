@@ -10,8 +10,11 @@ from datetime import timedelta
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from server_factories import DeviceChain, jpeg_bytes, sha, wire
+from server_factories import sha, wire
 from server_world import NOW, PASSWORD, World
+
+from workdiary.testing.devices import DeviceChain
+from workdiary.testing.images import make_jpeg
 
 ACTORS = ("client", "freelancer", "other_client", "other_freelancer", "anonymous")
 WEEK = "2026-11-16"
@@ -60,8 +63,8 @@ ENDPOINTS: dict[str, tuple[Call, dict[str, int]]] = {
                        {"client": 200, "freelancer": 200, "other_client": 200,
                         "other_freelancer": 200, "anonymous": 401}),
     "PUT /screenshots/{sha}": (
-        lambda api, c, h: api.put(f"/screenshots/{sha(jpeg_bytes(seed=9))}", headers=h,
-                                  content=jpeg_bytes(seed=9)),
+        lambda api, c, h: api.put(f"/screenshots/{sha(make_jpeg(seed=9))}", headers=h,
+                                  content=make_jpeg(seed=9)),
         {"client": 403, "freelancer": 201, "other_client": 403, "other_freelancer": 201,
          "anonymous": 401}),
     "GET /screenshots/{sha}": (

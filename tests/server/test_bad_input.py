@@ -10,10 +10,11 @@ from datetime import timedelta
 import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
-from server_factories import jpeg_bytes, sha, wire
+from server_factories import sha, wire
 from server_world import NOW, World
 
 from workdiary.server.app import create_app
+from workdiary.testing.images import make_jpeg
 
 NINE = NOW.replace(hour=9, minute=0)
 
@@ -30,7 +31,7 @@ def error(response, status: int, code: str | None = None) -> str:  # type: ignor
 
 
 def test_screenshot_with_the_wrong_hash(api: TestClient, world: World) -> None:
-    data = jpeg_bytes(seed=3)
+    data = make_jpeg(seed=3)
     response = api.put(f"/screenshots/{'0' * 64}", headers=world.freelancer_a.headers,
                        content=data)
     error(response, 422, "hash_mismatch")
@@ -38,7 +39,7 @@ def test_screenshot_with_the_wrong_hash(api: TestClient, world: World) -> None:
           422, "invalid_sha256")
 
 
-@pytest.mark.parametrize("data", [b"hello, not an image", jpeg_bytes(seed=4)[:300]])
+@pytest.mark.parametrize("data", [b"hello, not an image", make_jpeg(seed=4)[:300]])
 def test_screenshot_that_is_not_an_image(api: TestClient, world: World, data: bytes) -> None:
     response = api.put(f"/screenshots/{sha(data)}", headers=world.freelancer_a.headers,
                        content=data)
@@ -56,7 +57,7 @@ def test_screenshot_decompression_bomb(api: TestClient, world: World) -> None:
 
 
 def test_screenshot_upload_is_idempotent(api: TestClient, world: World) -> None:
-    data = jpeg_bytes(seed=5)
+    data = make_jpeg(seed=5)
     url = f"/screenshots/{sha(data)}"
     first = api.put(url, headers=world.freelancer_a.headers, content=data)
     again = api.put(url, headers=world.freelancer_a.headers, content=data)
@@ -171,7 +172,7 @@ def test_bad_disputes_and_devices(api: TestClient, world: World) -> None:
 
 
 def test_device_id_reuse(api: TestClient, world: World) -> None:
-    from server_factories import DeviceChain
+    from workdiary.testing.devices import DeviceChain
 
     same = {"name": "laptop", "public_key": world.device.public_key,
             "device_id": world.device.device_id}

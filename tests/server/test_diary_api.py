@@ -7,12 +7,13 @@ from datetime import UTC, datetime, timedelta
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from server_factories import jpeg_bytes, wire
+from server_factories import wire
 from server_world import NOW, World
 
 from workdiary.core.clock import FakeClock
 from workdiary.core.model import ScreenshotRef
 from workdiary.server.app import create_app
+from workdiary.testing.images import make_jpeg
 
 SEGMENT_KEYS = {"id", "contract_id", "start", "end", "kind", "status", "billable_minutes",
                 "reasons", "memo", "redacted", "minutes", "screenshots"}
@@ -87,7 +88,7 @@ def test_timesheet_days_and_phase(api: TestClient, world: World) -> None:
 
 
 def test_screenshot_download(api: TestClient, world: World) -> None:
-    image = jpeg_bytes(seed=2)
+    image = make_jpeg(seed=2)
     put = api.put(f"/screenshots/{__import__('hashlib').sha256(image).hexdigest()}",
                   headers=world.freelancer_a.headers, content=image)
     sha = put.json()["sha256"]

@@ -6,10 +6,11 @@ from dataclasses import replace
 from datetime import timedelta
 
 from fastapi.testclient import TestClient
-from server_factories import DeviceChain, wire
+from server_factories import wire
 from server_world import NOW, World
 
 from workdiary.core.model import ScreenshotRef, SegmentKind
+from workdiary.testing.devices import DeviceChain
 
 NINE = NOW.replace(hour=9, minute=0)
 

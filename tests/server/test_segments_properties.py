@@ -8,8 +8,10 @@ from datetime import timedelta
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from server_factories import DeviceChain, wire
+from server_factories import wire
 from server_world import NOW, World
+
+from workdiary.testing.devices import DeviceChain
 
 SLOT = itertools.count()
 

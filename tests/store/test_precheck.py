@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import hashlib
-import io
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PIL import Image
-
 from workdiary.core.model import MinuteRecord, Reason, ScreenshotRef, Status
 from workdiary.store import LocalStore
 from workdiary.store.diary import diary_data
 from workdiary.store.precheck import precheck_segment
+from workdiary.testing.images import make_jpeg
 
 START = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)  # a Wednesday
 
@@ -27,9 +25,7 @@ def record(store: LocalStore, segment_id: str, contract_id: str, start: datetime
                                                   keys=5 if active else 0,
                                                   active_seconds=20 if active else 0))
     if shot:
-        jpeg = io.BytesIO()
-        Image.new("RGB", (10, 10), "teal").save(jpeg, "JPEG")
-        data = jpeg.getvalue()
+        data = make_jpeg(10, 10)
         ref = ScreenshotRef(taken_at=start + timedelta(minutes=2),
                             sha256=hashlib.sha256(data).hexdigest(), width=10, height=10,
                             size=len(data))

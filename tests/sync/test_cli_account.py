@@ -17,7 +17,7 @@ from workdiary.sync.api import ApiClient, AuthExpired
 from workdiary.sync.client import current_account
 from workdiary.sync.secrets import MemorySecretStore
 from workdiary.sync.status import sync_status
-from workdiary.sync.testing import record_segment
+from workdiary.testing.recording import record_segment
 
 if TYPE_CHECKING:
     from tests.sync.conftest import Live

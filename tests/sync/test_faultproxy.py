@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from workdiary.sync.api import ApiClient, Transient
-from workdiary.sync.faultproxy import FaultProxy
+from workdiary.testing.faultproxy import FaultProxy
 
 if TYPE_CHECKING:
     from tests.sync.conftest import StubServer

@@ -29,11 +29,12 @@ from workdiary.store import LocalStore
 from workdiary.sync.api import ApiClient
 from workdiary.sync.client import current_account
 from workdiary.sync.device import make_signer
-from workdiary.sync.faultproxy import FaultProxy
 from workdiary.sync.outbox import Outbox, OutboxConfig
 from workdiary.sync.retry import RetryPolicy
 from workdiary.sync.secrets import KeyringSecretStore, MemorySecretStore
-from workdiary.sync.testing import noisy_jpeg, record_segment
+from workdiary.testing.faultproxy import FaultProxy
+from workdiary.testing.images import noisy_jpeg
+from workdiary.testing.recording import record_segment
 
 HERE = Path(__file__).parent
 SECRET = "a-test-secret-key-that-is-long-enough-for-the-server-0123456789"

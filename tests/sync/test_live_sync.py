@@ -13,11 +13,11 @@ import pytest
 
 from workdiary.capture.base import InputCounts
 from workdiary.capture.encode import encode_screenshot
-from workdiary.capture.fakes import FakeInputCounter, FakeScreenGrabber
 from workdiary.core.clock import FakeClock
 from workdiary.sync.api import ApiClient
-from workdiary.sync.faultproxy import FaultProxy
-from workdiary.sync.testing import record_segment, record_work_week
+from workdiary.testing.capture_fakes import FakeInputCounter, FakeScreenGrabber
+from workdiary.testing.faultproxy import FaultProxy
+from workdiary.testing.recording import record_segment, record_work_week
 from workdiary.tracker.engine import Tracker
 
 if TYPE_CHECKING:

@@ -13,51 +13,17 @@ from workdiary.core.canonical import segment_from_dict
 from workdiary.core.clock import FakeClock
 from workdiary.core.signing import generate_private_key, public_key_of, signature_is_valid
 from workdiary.store import LocalStore
-from workdiary.sync.api import AuthExpired, Rejected, Transient, Verdict
+from workdiary.sync.api import AuthExpired, Rejected, Transient
 from workdiary.sync.device import make_signer
 from workdiary.sync.outbox import Outbox, OutboxConfig
 from workdiary.sync.retry import RetryPolicy
 from workdiary.sync.secrets import Account, MemorySecretStore
-from workdiary.sync.testing import noisy_jpeg, record_segment
+from workdiary.testing.fake_api import FakeApi
+from workdiary.testing.images import noisy_jpeg
+from workdiary.testing.recording import record_segment
 
 START = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)  # a Monday
 ACCOUNT = Account("http://127.0.0.1:1", "fl@example.com")
-
-
-class FakeApi:
-    """Answers like the server would; ``fail`` scripts failures per call kind."""
-
-    server_url = "http://127.0.0.1:1"
-
-    def __init__(self) -> None:
-        self.segments: dict[str, dict[str, Any]] = {}
-        self.screenshots: dict[str, bytes] = {}
-        self.deleted: list[str] = []
-        self.posts: list[list[str]] = []
-        self.fail: dict[str, list[Exception]] = {}
-        self.refuse_ids: set[str] = set()
-
-    def _maybe_fail(self, kind: str) -> None:
-        queue = self.fail.get(kind)
-        if queue:
-            raise queue.pop(0)
-
-    def put_screenshot(self, sha256: str, body: bytes) -> None:
-        self._maybe_fail("put")
-        self.screenshots[sha256] = body
-
-    def post_segments(self, segments: list[dict[str, Any]]) -> list[Verdict]:
-        self._maybe_fail("post")
-        if any(s["id"] in self.refuse_ids for s in segments):
-            raise Rejected(422, "invalid_segment", "malformed")
-        self.posts.append([s["id"] for s in segments])
-        for s in segments:
-            self.segments.setdefault(s["id"], s)
-        return [Verdict(id=s["id"], status="protected", billable_minutes=10) for s in segments]
-
-    def delete_segment(self, segment_id: str) -> None:
-        self._maybe_fail("delete")
-        self.deleted.append(segment_id)
 
 
 @pytest.fixture

@@ -9,8 +9,6 @@ import keyring
 import keyring.core
 import keyring.errors
 import pytest
-from jaraco.classes import properties
-from keyring.backend import KeyringBackend
 from keyring.backends import fail
 
 from workdiary.sync.secrets import (
@@ -20,32 +18,10 @@ from workdiary.sync.secrets import (
     MemorySecretStore,
     SecretStore,
 )
+from workdiary.testing.keyrings import MemoryKeyring
 
 ACCOUNT = Account("http://127.0.0.1:8000", "fl@example.com")
 OTHER = Account("https://diary.example.com", "fl@example.com")
-
-
-class MemoryKeyring(KeyringBackend):
-    """An in-memory keyring backend, installed with keyring.set_keyring()."""
-
-    @properties.classproperty
-    def priority(cls) -> float:
-        raise RuntimeError("only installed explicitly, never chosen automatically")
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.values: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.values.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.values[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if (service, username) not in self.values:
-            raise keyring.errors.PasswordDeleteError("not found")
-        del self.values[(service, username)]
 
 
 class LockedKeyring(MemoryKeyring):

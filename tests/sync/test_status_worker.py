@@ -13,8 +13,8 @@ from workdiary.store import LocalStore
 from workdiary.sync.client import load_sync_settings
 from workdiary.sync.outbox import SyncReport
 from workdiary.sync.status import format_sync_status, sync_status
-from workdiary.sync.testing import record_segment
 from workdiary.sync.worker import SyncWorker
+from workdiary.testing.recording import record_segment
 
 SUNDAY_NOON = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)  # the week locks Monday 12:00 UTC
 

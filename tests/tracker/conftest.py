@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from workdiary.capture.base import EncodedScreenshot, InputCounts
-from workdiary.capture.fakes import FakeInputCounter, FakeScreenGrabber, FakeWindowProbe
 from workdiary.core.clock import FakeClock
 from workdiary.store import LocalStore
+from workdiary.testing.capture_fakes import FakeInputCounter, FakeScreenGrabber, FakeWindowProbe
 from workdiary.tracker.engine import Tracker
 from workdiary.tracker.events import TrackerEvent
 

@@ -14,11 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from workdiary.capture.base import EncodedScreenshot, InputCounts
-from workdiary.capture.fakes import FakeInputCounter, FakeScreenGrabber
 from workdiary.core.clock import FakeClock
 from workdiary.core.model import Contract, Policy, SegmentKind
 from workdiary.core.timegrid import floor_minute
 from workdiary.store import LocalStore
+from workdiary.testing.capture_fakes import FakeInputCounter, FakeScreenGrabber
 from workdiary.tracker.engine import SLEEP_THRESHOLD_SECONDS, Tracker
 from workdiary.tracker.events import IdleEnded, RecordingFailed, ScreenshotFailed, TrackerEvent
 

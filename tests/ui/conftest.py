@@ -21,10 +21,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from workdiary.capture.base import EncodedScreenshot, InputCounts
-from workdiary.capture.fakes import FakeInputCounter, FakeScreenGrabber
 from workdiary.core.clock import FakeClock
 from workdiary.core.model import Contract
 from workdiary.store import LocalStore
+from workdiary.testing.capture_fakes import FakeInputCounter, FakeScreenGrabber
 from workdiary.tracker.engine import Tracker
 from workdiary.tracker.events import TrackerEvent
 from workdiary.ui.review import ScreenshotReview

@@ -1,6 +1,7 @@
 """What the tracker needs from the outside world: a screen, an input counter, the active window.
 
-Each has a real implementation (mss, pynput, X11) and a fake in ``workdiary.capture.fakes``.
+Each has a real implementation (mss, pynput, X11) and a fake in the testing kit
+(``workdiary.testing.capture_fakes``).
 """
 
 from __future__ import annotations

@@ -11,9 +11,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from workdiary.core.clock import Clock
+from workdiary.store.protocols import OutboxStore
 from workdiary.sync.api import DEFAULT_TIMEOUT, ApiClient
 from workdiary.sync.device import NotLoggedIn, Signer, make_signer
-from workdiary.sync.outbox import Outbox, OutboxConfig, OutboxStore
+from workdiary.sync.outbox import Outbox, OutboxConfig
 from workdiary.sync.retry import RetryPolicy
 from workdiary.sync.secrets import Account, SecretStore
 

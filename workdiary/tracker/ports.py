@@ -1,13 +1,15 @@
-"""What the engine needs from the store (``LocalStore`` fits) and the injected callables."""
+"""What the engine is given: the store's protocol (defined beside the store) and the callables."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from datetime import datetime
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
 from workdiary.capture.base import EncodedScreenshot
-from workdiary.core.model import MinuteRecord, ScreenshotRef, Segment
+from workdiary.core.model import Segment
+from workdiary.store.protocols import RecordingStore
+
+__all__ = ["Encoder", "RecordingStore", "Signer"]
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -20,25 +22,3 @@ class Encoder(Protocol):
 
 # Signs a closed segment (sync's device key); None when not logged in.
 Signer = Callable[[Segment], Segment]
-
-
-class RecordingStore(Protocol):
-    def start_segment(
-        self, segment_id: str, contract_id: str, start: datetime, planned_end: datetime,
-        memo: str = "",
-    ) -> None: ...
-
-    def add_minute(self, segment_id: str, minute: MinuteRecord) -> None: ...
-
-    def add_screenshot(
-        self, segment_id: str, shot: ScreenshotRef, jpeg: bytes | None = None,
-        thumbnail: bytes | None = None,
-    ) -> None: ...
-
-    def set_memo(self, segment_id: str, memo: str) -> None: ...
-
-    def close_segment(self, segment_id: str, end: datetime) -> Segment | None: ...
-
-    def set_signature(self, segment_id: str, signature: str) -> None: ...
-
-    def discard_minutes(self, segment_id: str, minute_starts: Iterable[datetime]) -> str: ...

@@ -225,15 +225,15 @@ def test_invoices_csv_export(world: World) -> None:
 
 
 def test_devices_page_revokes_a_device(world: World) -> None:
-    from workdiary.core.signing import generate_private_key, public_key_of
     from workdiary.server.services.devices import register_device
     from workdiary.server.services.users import get_user_by_email
+    from workdiary.testing.devices import DeviceChain
 
     with world.app.state.sessionmaker() as db:
         user = get_user_by_email(db, email=PEOPLE["freelancer"])
         assert user is not None
         device = register_device(db, user=user, name="Fred's laptop",
-                                 public_key=public_key_of(generate_private_key()),
+                                 public_key=DeviceChain().public_key,
                                  now=world.clock.now())
         device_id = device.id
     other = sign_in(world.app, "other_freelancer")
@@ -274,16 +274,17 @@ def test_login_refuses_an_offsite_next(world: World) -> None:
 
 def test_cell_marks_extra_screenshots_and_the_weekly_limit_cut(world: World) -> None:
     from workdiary.server.models import Contract
+    from workdiary.testing.images import make_jpeg
 
-    from .webworld import DAY, add_segment, jpeg
+    from .webworld import DAY, add_segment
 
     with world.app.state.sessionmaker() as db:
         contract = db.get(Contract, world.contract_id)
         assert contract is not None
         db.expunge(contract)
     add_segment(world.app, contract=contract, start=DAY.replace(hour=15), status="unprotected",
-                reasons=("over_weekly_limit",), shot=jpeg(label="late"), extra_shots=2,
-                over_limit=4)
+                reasons=("over_weekly_limit",), shot=make_jpeg(640, 400, label="late"),
+                extra_shots=2, over_limit=4)
     html = sign_in(world.app, "client").get(
         f"/contracts/{world.contract_id}/diary/2026-11-24?tz=UTC").text
     assert '<span class="more-shots">+2</span>' in html

@@ -17,8 +17,9 @@ from workdiary.server.web.session import (
     check_csrf,
 )
 from workdiary.server.web.thumbnails import ThumbnailCache, make_thumbnail
+from workdiary.testing.images import make_jpeg
 
-from .webworld import World, jpeg, sign_in
+from .webworld import World, sign_in
 
 
 def request_with_cookie(value: str | None) -> Request:
@@ -57,7 +58,7 @@ def test_check_csrf() -> None:
 
 
 def test_thumbnail_is_small_and_bad_bytes_give_none() -> None:
-    thumb = make_thumbnail(jpeg(1920, 1080))
+    thumb = make_thumbnail(make_jpeg(1920, 1080))
     assert thumb is not None
     with Image.open(io.BytesIO(thumb)) as image:
         assert image.width <= 360 and image.format == "JPEG"

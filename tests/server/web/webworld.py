@@ -7,7 +7,6 @@ test what the pages show and who may see it; the browser test goes through the r
 from __future__ import annotations
 
 import hashlib
-import io
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -15,7 +14,6 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from PIL import Image, ImageDraw
 
 from workdiary.core.canonical import minute_to_dict, screenshot_to_dict
 from workdiary.core.clock import FakeClock
@@ -26,6 +24,7 @@ from workdiary.server.models import Contract, Screenshot, SegmentRow, SegmentScr
 from workdiary.server.services import contracts as contract_service
 from workdiary.server.services import users as user_service
 from workdiary.server.settings import Settings
+from workdiary.testing.images import make_jpeg
 
 PASSWORD = "correct horse battery"
 # Wednesday of a week whose Monday is 2026-11-23: the diary day is the Tuesday before.
@@ -43,19 +42,6 @@ class World:
     other_contract_id: str
     shas: list[str]
     segment_ids: list[str]
-
-
-def jpeg(width: int = 640, height: int = 400, label: str = "") -> bytes:
-    image = Image.new("RGB", (width, height), (238, 241, 246))
-    draw = ImageDraw.Draw(image)
-    draw.rectangle((0, 0, width, 28), fill=(40, 44, 52))
-    draw.rectangle((20, 50, width // 2, height - 30), fill=(255, 255, 255), outline=(200, 205, 212))
-    for i in range(8):
-        draw.line((40, 70 + 22 * i, width // 2 - 40, 70 + 22 * i), fill=(90, 120, 200), width=3)
-    draw.text((width // 2 + 20, 60), label, fill=(20, 20, 20))
-    out = io.BytesIO()
-    image.save(out, "JPEG", quality=80)
-    return out.getvalue()
 
 
 def add_segment(app: FastAPI, *, contract: Contract, start: datetime, minutes: int = 10,
@@ -139,11 +125,12 @@ def make_world(tmp_path: Path) -> World:
     for hour, minute, status, reasons, memo, active in plan:
         seg_id, sha = add_segment(
             app, contract=contract, start=DAY.replace(hour=hour, minute=minute), status=status,
-            reasons=reasons, memo=memo, active=active, shot=jpeg(label=f"{hour}:{minute:02d}"))
+            reasons=reasons, memo=memo, active=active,
+            shot=make_jpeg(640, 400, label=f"{hour}:{minute:02d}"))
         ids.append(seg_id)
         shas.append(sha or "")
     add_segment(app, contract=other, start=DAY.replace(hour=9), memo="other work",
-                shot=jpeg(label="other"))
+                shot=make_jpeg(640, 400, label="other"))
     return World(app, clock, contract.client_id, contract.freelancer_id, contract.id, other.id,
                 shas, ids)
 

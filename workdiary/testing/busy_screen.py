@@ -1,7 +1,8 @@
 """A deterministic "busy desktop" picture: code editor, spreadsheet, chart and a photo.
 
-Used by the benchmarks (shown full-screen under Xvfb), by the encoder tests (size budget) and by
-the demo, so that size and speed are measured on a screen as dense as real work, not a flat one.
+Used by the benchmarks (shown full-screen under Xvfb), by the encoder tests (size budget) and as
+``make_jpeg``'s busy picture, so that size and speed are measured on a screen as dense as real
+work, not a flat one.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
-"""Recording segments straight into the store, for sync tests and the sync benchmark.
+"""Recording segments straight into a store, for sync tests and the sync benchmark.
 
 This stands in for hours of tracking: it writes through the same store calls the tracker uses
 (start, one minute at a time, screenshots, close with chain placement, sign), driven by a clock
-the caller controls. It lives in the package so the benchmark can use it too.
+the caller controls. Any store with the tracker's protocol will do (``LocalStore``,
+``MemoryStore``).
 """
 
 from __future__ import annotations
@@ -13,38 +14,15 @@ import random
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Protocol
 
 from PIL import Image
 
 from workdiary.core.clock import FakeClock
 from workdiary.core.model import MinuteRecord, ScreenshotRef, Segment
+from workdiary.store.protocols import RecordingStore
+from workdiary.testing.images import noisy_jpeg
 
 Signer = Callable[[Segment], Segment]
-
-
-class RecordingStore(Protocol):
-    def start_segment(self, segment_id: str, contract_id: str, start: datetime,
-                      planned_end: datetime, memo: str = "") -> None: ...
-    def add_minute(self, segment_id: str, minute: MinuteRecord) -> None: ...
-    def add_screenshot(self, segment_id: str, shot: ScreenshotRef, jpeg: bytes | None = None,
-                       thumbnail: bytes | None = None) -> None: ...
-    def close_segment(self, segment_id: str, end: datetime) -> Segment | None: ...
-    def set_signature(self, segment_id: str, signature: str) -> None: ...
-
-
-def noisy_jpeg(rng: random.Random, target_bytes: int = 100_000, width: int = 640) -> bytes:
-    """A decodable JPEG of roughly ``target_bytes`` (random noise compresses badly, as wanted)."""
-    def encode(height: int) -> bytes:
-        image = Image.frombytes("RGB", (width, height), rng.randbytes(width * height * 3))
-        out = io.BytesIO()
-        image.save(out, "JPEG", quality=60)
-        return out.getvalue()
-
-    height = max(16, int(target_bytes / (width * 0.5)))
-    first = encode(height)
-    # One correction: noise compresses about evenly, so bytes scale with the height.
-    return encode(max(16, int(height * target_bytes / len(first))))
 
 
 def record_segment(store: RecordingStore, contract_id: str, start: datetime, minutes: int, *,

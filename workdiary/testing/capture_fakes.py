@@ -1,4 +1,4 @@
-"""Fakes of the screen, input counter and window probe: for tests, the demo, benchmarks."""
+"""Fakes of the screen, input counter and window probe: for tests and benchmarks."""
 
 from __future__ import annotations
 

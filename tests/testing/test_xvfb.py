@@ -7,8 +7,8 @@ import shutil
 import pytest
 from Xlib import display as xdisplay
 
-from workdiary.capture import xvfb
-from workdiary.capture.xvfb import XvfbUnavailable, display_in_use, start_xvfb
+from workdiary.testing import xvfb
+from workdiary.testing.xvfb import XvfbUnavailable, display_in_use, start_xvfb
 
 
 @pytest.mark.xvfb

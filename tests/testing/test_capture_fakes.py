@@ -1,4 +1,4 @@
-"""The in-package fakes behave like the interfaces promise."""
+"""The capture fakes of the testing kit behave like the interfaces promise."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import pytest
 
 from workdiary.capture.base import ActiveWindow, CaptureError, InputCounts
 from workdiary.capture.encode import encode_screenshot
-from workdiary.capture.fakes import FakeInputCounter, FakeScreenGrabber, FakeWindowProbe
 from workdiary.core.model import CaptureMode
+from workdiary.testing.capture_fakes import FakeInputCounter, FakeScreenGrabber, FakeWindowProbe
 
 
 def test_fake_screen_draws_a_picture_that_encodes() -> None:

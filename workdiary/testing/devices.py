@@ -1,0 +1,76 @@
+"""``DeviceChain``: the one device-signing helper of the tests and benchmarks.
+
+A desktop device as the server sees it: an Ed25519 key, the next sequence number and the chain
+hash of its last record. ``segment`` makes the next signed tracked segment; ``chain`` places a
+segment built elsewhere in the chain and signs it; ``sign`` and ``tombstone`` sign without
+moving the chain (a re-signed edit, a deletion).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+
+from workdiary.core.canonical import GENESIS_HASH, chain_hash
+from workdiary.core.model import MinuteRecord, ScreenshotRef, Segment, SegmentKind
+from workdiary.core.signing import generate_private_key, public_key_of, sign_segment
+
+
+@dataclass
+class DeviceChain:
+    """One device: its key, its last seq and the chain hash of its last record."""
+
+    device_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    private_key: str = field(default_factory=generate_private_key)
+    seq: int = 0
+    prev_hash: str = GENESIS_HASH
+    counter: int = 0
+    default_sha: str = "a" * 64  # a screenshot the server holds, when the test uploaded one
+
+    @property
+    def public_key(self) -> str:
+        return public_key_of(self.private_key)
+
+    def segment(
+        self, contract_id: str, start: datetime, *, minutes: int = 10, active: int | None = None,
+        memo: str = "worked on it", shots: tuple[ScreenshotRef, ...] | None = None,
+        kind: SegmentKind = SegmentKind.TRACKED, redacted: bool = False,
+        segment_id: str | None = None, span: int | None = None,
+    ) -> Segment:
+        """The next signed segment of this device's chain: ``active`` of its ``minutes`` with
+        input, one screenshot (``default_sha``) unless ``shots`` says otherwise, ``span``
+        minutes long (default: ``minutes``)."""
+        self.counter += 1
+        active = minutes if active is None else active
+        records = tuple(
+            MinuteRecord(at=start + timedelta(minutes=i), keys=5 if i < active else 0,
+                         active_seconds=30 if i < active else 0)
+            for i in range(minutes)
+        ) if kind is SegmentKind.TRACKED else ()
+        if shots is None:
+            shots = (ScreenshotRef(taken_at=start + timedelta(minutes=1), sha256=self.default_sha,
+                                   width=64, height=48, size=100),)
+        return self.chain(Segment(
+            id=segment_id or f"{self.device_id[:40]}-{self.counter:05d}",
+            contract_id=contract_id, start=start,
+            end=start + timedelta(minutes=span if span is not None else minutes), kind=kind,
+            memo=memo, minutes=records, screenshots=shots if kind is SegmentKind.TRACKED else (),
+            redacted=redacted,
+        ))
+
+    def chain(self, segment: Segment) -> Segment:
+        """``segment`` as this device's next record: device id, seq, prev_hash set; signed."""
+        self.seq += 1
+        chained = replace(segment, device_id=self.device_id, seq=self.seq,
+                          prev_hash=self.prev_hash, signature="")
+        self.prev_hash = chain_hash(chained)
+        return sign_segment(chained, self.private_key)
+
+    def sign(self, segment: Segment) -> Segment:
+        """``segment`` signed with this device's key, its chain fields as they are."""
+        return sign_segment(segment, self.private_key)
+
+    def tombstone(self, segment: Segment) -> Segment:
+        """The signed tombstone that replaces ``segment`` (same id, seq and chain hash)."""
+        return sign_segment(segment.as_tombstone(), self.private_key)

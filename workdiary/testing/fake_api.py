@@ -1,0 +1,48 @@
+"""``FakeApi``: the three calls the outbox makes, answered as the server would, with scripted
+failures. For outbox tests that need no HTTP; the real client is tested against a real server."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from workdiary.sync.api import Rejected, Verdict
+
+
+class FakeApi:
+    """Keeps what was uploaded; ``fail["put" | "post" | "delete"]`` queues exceptions that the
+    next calls of that kind raise; a batch holding an id in ``refuse_ids`` is refused (422)."""
+
+    server_url = "http://127.0.0.1:1"
+
+    def __init__(self, billable_minutes: int = 10) -> None:
+        self.billable_minutes = billable_minutes
+        self.segments: dict[str, dict[str, Any]] = {}
+        self.screenshots: dict[str, bytes] = {}
+        self.deleted: list[str] = []
+        self.posts: list[list[str]] = []
+        self.fail: dict[str, list[Exception]] = {}
+        self.refuse_ids: set[str] = set()
+
+    def put_screenshot(self, sha256: str, body: bytes) -> None:
+        self._maybe_fail("put")
+        self.screenshots[sha256] = body
+
+    def post_segments(self, segments: Sequence[dict[str, Any]]) -> list[Verdict]:
+        self._maybe_fail("post")
+        if any(s["id"] in self.refuse_ids for s in segments):
+            raise Rejected(422, "invalid_segment", "malformed")
+        self.posts.append([s["id"] for s in segments])
+        for s in segments:
+            self.segments.setdefault(s["id"], s)
+        return [Verdict(id=s["id"], status="protected", billable_minutes=self.billable_minutes)
+                for s in segments]
+
+    def delete_segment(self, segment_id: str) -> None:
+        self._maybe_fail("delete")
+        self.deleted.append(segment_id)
+
+    def _maybe_fail(self, kind: str) -> None:
+        queue = self.fail.get(kind)
+        if queue:
+            raise queue.pop(0)

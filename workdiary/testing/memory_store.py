@@ -1,0 +1,387 @@
+"""``MemoryStore``: the desktop store's memory twin, for tests and benchmarks that need no disk.
+
+It keeps the same rules as ``LocalStore`` for everything in ``workdiary.store.protocols``
+(chain placement on close, empty segments dropped, tombstones, idle discards, sync states,
+screenshot upload marks and purges), checked by the one contract suite both run
+(``tests/store/test_store_contract.py``). Times are kept to the whole second, as the SQLite
+store keeps them. Thread-safe: one lock around every call, as the real store's connection.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from workdiary.core.canonical import GENESIS_HASH, chain_hash
+from workdiary.core.clock import Clock, SystemClock
+from workdiary.core.model import MinuteRecord, ScreenshotRef, Segment, SegmentKind
+from workdiary.store.codec import SyncInfo, from_epoch, to_epoch
+from workdiary.store.errors import StoreError
+
+if TYPE_CHECKING:
+    from workdiary.store.local import LocalStore
+    from workdiary.store.protocols import DesktopStore
+
+PENDING, UPLOADED, QUARANTINED = "pending", "uploaded", "quarantined"
+
+
+def _second(moment: datetime) -> datetime:
+    """``moment`` to the whole second, as the SQLite store keeps it."""
+    return from_epoch(to_epoch(moment))
+
+
+@dataclass(frozen=True, slots=True)
+class MemoryFile:
+    """A screenshot file held in memory; ``read_bytes`` as on a ``Path``."""
+
+    data: bytes
+
+    def read_bytes(self) -> bytes:
+        return self.data
+
+
+@dataclass
+class _Shot:
+    ref: ScreenshotRef
+    uploaded_at: datetime | None = None
+    purged: bool = False
+
+
+@dataclass
+class _Record:
+    """One segment row with its minutes, screenshots and sync columns."""
+
+    id: str
+    contract_id: str
+    start: datetime
+    end: datetime  # the planned end while open, the real end once closed
+    memo: str = ""
+    kind: SegmentKind = SegmentKind.TRACKED
+    redacted: bool = False
+    device_id: str = ""
+    seq: int | None = None
+    prev_hash: str = ""
+    signature: str = ""
+    closed_at: datetime | None = None
+    minutes: dict[datetime, MinuteRecord] = field(default_factory=dict)
+    shots: list[_Shot] = field(default_factory=list)
+    sync_state: str = PENDING
+    server_status: str | None = None
+    server_reasons: list[str] = field(default_factory=list)
+    billable_minutes: int | None = None
+    quarantine_reason: str | None = None
+    last_error: str | None = None
+    uploaded_at: datetime | None = None
+    uploaded: bool = False
+    delete_pending: bool = False
+
+    def as_segment(self) -> Segment:
+        minutes = tuple(self.minutes[at] for at in sorted(self.minutes))
+        end = self.end
+        if self.closed_at is None and minutes:
+            end = min(end, minutes[-1].at + timedelta(minutes=1))
+        return Segment(
+            id=self.id, contract_id=self.contract_id, start=self.start, end=end, kind=self.kind,
+            memo=self.memo, minutes=minutes,
+            screenshots=tuple(shot.ref for shot in sorted(
+                self.shots, key=lambda shot: shot.ref.taken_at)),
+            redacted=self.redacted, device_id=self.device_id, seq=self.seq or 0,
+            prev_hash=self.prev_hash, signature=self.signature,
+        )
+
+    def sync_info(self) -> SyncInfo:
+        return SyncInfo(
+            sync_state=self.sync_state, server_status=self.server_status,
+            server_reasons=list(self.server_reasons), billable_minutes=self.billable_minutes,
+            quarantine_reason=self.quarantine_reason, last_error=self.last_error,
+            uploaded_at=self.uploaded_at, uploaded=self.uploaded,
+            delete_pending=self.delete_pending, closed_at=self.closed_at,
+        )
+
+
+class MemoryStore:
+    """Segments, screenshots and settings in dicts; satisfies ``store.protocols.DesktopStore``."""
+
+    def __init__(self, clock: Clock | None = None) -> None:
+        self._clock = clock or SystemClock()
+        self._lock = threading.RLock()
+        self._records: dict[str, _Record] = {}  # insertion order = the SQLite primary key order
+        self._settings: dict[str, str] = {}
+        self._files: dict[str, tuple[bytes, bytes | None]] = {}  # sha256 -> (jpeg, thumbnail)
+
+    # -- settings ---------------------------------------------------------------------------
+
+    def get_setting(self, key: str) -> str | None:
+        with self._lock:
+            return self._settings.get(key)
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self._lock:
+            self._settings[key] = value
+
+    def device_id(self) -> str:
+        with self._lock:
+            if "device_id" not in self._settings:
+                self._settings["device_id"] = uuid.uuid4().hex
+            return self._settings["device_id"]
+
+    # -- recording --------------------------------------------------------------------------
+
+    def start_segment(
+        self, segment_id: str, contract_id: str, start: datetime, planned_end: datetime,
+        memo: str = "",
+    ) -> None:
+        with self._lock:
+            if segment_id in self._records:
+                raise StoreError(f"segment {segment_id} is already in the local cache")
+            self._records[segment_id] = _Record(
+                id=segment_id, contract_id=contract_id, start=_second(start),
+                end=_second(planned_end), memo=memo)
+
+    def add_minute(self, segment_id: str, minute: MinuteRecord) -> None:
+        with self._lock:
+            record = self._open(segment_id)
+            at = _second(minute.at)
+            record.minutes[at] = replace(minute, at=at)
+
+    def add_screenshot(
+        self, segment_id: str, shot: ScreenshotRef, jpeg: bytes | None = None,
+        thumbnail: bytes | None = None,
+    ) -> None:
+        with self._lock:
+            if shot.sha256 is not None:
+                if jpeg is None:
+                    raise StoreError("a screenshot with a sha256 needs its JPEG bytes")
+                self._files[shot.sha256] = (jpeg, thumbnail)
+            record = self._open(segment_id)
+            record.shots.append(_Shot(replace(shot, taken_at=_second(shot.taken_at))))
+
+    def set_memo(self, segment_id: str, memo: str) -> None:
+        with self._lock:
+            record = self._not_uploaded(segment_id, "its memo cannot change")
+            record.memo, record.signature = memo, ""
+
+    def close_segment(self, segment_id: str, end: datetime) -> Segment | None:
+        with self._lock:
+            return self._close(self._open(segment_id), _second(end))
+
+    def set_signature(self, segment_id: str, signature: str) -> None:
+        with self._lock:
+            record = self._records.get(segment_id)
+            if record is not None:
+                record.signature = signature
+
+    def discard_minutes(self, segment_id: str, minute_starts: Iterable[datetime]) -> str:
+        with self._lock:
+            record = self._records.get(segment_id)
+            if record is None:
+                return "emptied"
+            if record.uploaded:
+                return "uploaded"
+            shas: list[str] = []
+            for at in (_second(moment) for moment in minute_starts):
+                record.minutes.pop(at, None)
+                gone = [s for s in record.shots if at <= s.ref.taken_at < at + timedelta(minutes=1)]
+                shas += [s.ref.sha256 for s in gone if s.ref.sha256 is not None]
+                record.shots = [s for s in record.shots if s not in gone]
+            record.signature = ""
+            self._remove_orphans(shas)
+            if record.minutes:
+                return "kept"
+            if record.closed_at is None:
+                return "emptied"
+            self.delete_segment(segment_id)
+            return "tombstone"
+
+    def delete_segment(self, segment_id: str) -> Segment:
+        with self._lock:
+            record = self._records.get(segment_id)
+            if record is None:
+                raise StoreError(f"no segment {segment_id} in the local cache")
+            if record.closed_at is None:
+                raise StoreError(
+                    f"segment {segment_id} is still being recorded: clock out first, then delete it"
+                )
+            if record.kind is SegmentKind.TOMBSTONE:
+                raise StoreError(f"segment {segment_id} is already deleted")
+            shas = [s.ref.sha256 for s in record.shots if s.ref.sha256 is not None]
+            record.minutes, record.shots = {}, []
+            record.kind, record.memo, record.redacted, record.signature = (
+                SegmentKind.TOMBSTONE, "", False, "")
+            if record.uploaded:
+                record.delete_pending = True
+            else:
+                record.sync_state, record.server_status, record.server_reasons = PENDING, None, []
+                record.billable_minutes = record.quarantine_reason = record.last_error = None
+            self._remove_orphans(shas)
+            return record.as_segment()
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def segment(self, segment_id: str) -> Segment | None:
+        with self._lock:
+            record = self._records.get(segment_id)
+            return None if record is None else record.as_segment()
+
+    def open_segment(self) -> Segment | None:
+        with self._lock:
+            open_ones = [r for r in self._records.values() if r.closed_at is None]
+            if not open_ones:
+                return None
+            latest = max(enumerate(open_ones), key=lambda pair: (pair[1].start, pair[0]))[1]
+            return latest.as_segment()
+
+    def sync_info(self, segment_id: str) -> SyncInfo:
+        with self._lock:
+            return self._get(segment_id).sync_info()
+
+    # -- sync state -------------------------------------------------------------------------
+
+    def pending_segments(self, closed_before: datetime, limit: int) -> list[Segment]:
+        with self._lock:
+            due = [r for r in self._records.values()
+                   if r.closed_at is not None and r.closed_at < _second(closed_before)
+                   and r.sync_state == PENDING]
+            return [r.as_segment() for r in self._in_chain_order(due)[:limit]]
+
+    def pending_count(self) -> int:
+        with self._lock:
+            return sum(1 for r in self._records.values() if r.closed_at is not None and (
+                (r.sync_state == PENDING and not r.delete_pending) or r.delete_pending))
+
+    def delete_pending_segments(self) -> list[Segment]:
+        with self._lock:
+            due = [r for r in self._records.values() if r.delete_pending]
+            return [r.as_segment() for r in self._in_chain_order(due)]
+
+    def mark_deleted_on_server(self, segment_id: str) -> None:
+        with self._lock:
+            record = self._get(segment_id)
+            record.delete_pending, record.last_error = False, None
+
+    def deletion_refused(self, segment_id: str, reason: str) -> None:
+        with self._lock:
+            record = self._get(segment_id)
+            record.delete_pending, record.sync_state = False, QUARANTINED
+            record.quarantine_reason = record.last_error = reason
+
+    def record_verdict(
+        self, segment_id: str, status: str, billable_minutes: int, reasons: list[str],
+        at: datetime | None = None,
+    ) -> None:
+        with self._lock:
+            record = self._get(segment_id)
+            record.sync_state, record.uploaded, record.server_status = UPLOADED, True, status
+            record.billable_minutes, record.server_reasons = billable_minutes, list(reasons)
+            record.uploaded_at = _second(at if at is not None else self._clock.now())
+            record.last_error = record.quarantine_reason = None
+
+    def quarantine(self, segment_id: str, reason: str) -> None:
+        with self._lock:
+            record = self._get(segment_id)
+            record.sync_state, record.quarantine_reason = QUARANTINED, reason
+
+    def set_sync_error(self, segment_id: str, message: str) -> None:
+        with self._lock:
+            self._get(segment_id).last_error = message
+
+    def requeue(self, segment_id: str) -> None:
+        with self._lock:
+            record = self._get(segment_id)
+            record.sync_state, record.quarantine_reason = PENDING, None
+
+    # -- screenshots ------------------------------------------------------------------------
+
+    def screenshot_path(self, sha256: str) -> MemoryFile | None:
+        with self._lock:
+            stored = self._files.get(sha256)
+            return None if stored is None else MemoryFile(stored[0])
+
+    def thumbnail_path(self, sha256: str) -> MemoryFile | None:
+        with self._lock:
+            stored = self._files.get(sha256)
+            return None if stored is None or stored[1] is None else MemoryFile(stored[1])
+
+    def mark_screenshot_uploaded(self, sha256: str, at: datetime) -> None:
+        with self._lock:
+            for shot in self._shots(sha256):
+                shot.uploaded_at = _second(at)
+
+    def screenshot_uploaded(self, sha256: str) -> bool:
+        with self._lock:
+            return any(shot.uploaded_at is not None for shot in self._shots(sha256))
+
+    def purge_uploaded_screenshots(self, accepted_before: datetime) -> int:
+        with self._lock:
+            before = _second(accepted_before)
+            shas = {
+                shot.ref.sha256 for record in self._records.values()
+                if record.sync_state == UPLOADED for shot in record.shots
+                if shot.ref.sha256 is not None and not shot.purged
+                and shot.uploaded_at is not None and shot.uploaded_at < before
+            }
+            for sha in shas:
+                for shot in self._shots(sha):
+                    shot.purged = True
+            return sum(1 for sha in shas if self._files.pop(sha, None) is not None)
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def _get(self, segment_id: str) -> _Record:
+        record = self._records.get(segment_id)
+        if record is None:
+            raise StoreError(f"no segment {segment_id} in the local cache")
+        return record
+
+    def _open(self, segment_id: str) -> _Record:
+        record = self._get(segment_id)
+        if record.closed_at is not None:
+            raise StoreError(f"segment {segment_id} is closed: it takes no more records")
+        return record
+
+    def _not_uploaded(self, segment_id: str, what: str) -> _Record:
+        record = self._get(segment_id)
+        if record.uploaded:
+            raise StoreError(f"segment {segment_id} is already uploaded: {what}")
+        return record
+
+    def _close(self, record: _Record, end: datetime) -> Segment | None:
+        if not record.minutes or end <= record.start:
+            self._drop(record)
+            return None
+        device = self.device_id()
+        chained = [r for r in self._records.values()
+                   if r.device_id == device and r.seq is not None]
+        previous = max(chained, key=lambda r: r.seq or 0, default=None)
+        record.seq = previous.seq + 1 if previous is not None and previous.seq else 1
+        record.prev_hash = chain_hash(previous.as_segment()) if previous else GENESIS_HASH
+        record.end, record.device_id = end, device
+        record.closed_at = _second(self._clock.now())
+        return record.as_segment()
+
+    def _drop(self, record: _Record) -> None:
+        del self._records[record.id]
+        self._remove_orphans([s.ref.sha256 for s in record.shots if s.ref.sha256 is not None])
+
+    def _shots(self, sha256: str) -> list[_Shot]:
+        return [shot for record in self._records.values() for shot in record.shots
+                if shot.ref.sha256 == sha256]
+
+    def _remove_orphans(self, shas: Iterable[str]) -> None:
+        for sha in shas:
+            if not self._shots(sha):
+                self._files.pop(sha, None)
+
+    def _in_chain_order(self, records: list[_Record]) -> list[_Record]:
+        return sorted(records, key=lambda r: (r.device_id, r.seq or 0))
+
+
+if TYPE_CHECKING:  # mypy proves both stores satisfy every store protocol
+    def _both_are_desktop_stores(
+        memory: MemoryStore, local: LocalStore
+    ) -> tuple[DesktopStore, DesktopStore]:
+        return memory, local
