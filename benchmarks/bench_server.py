@@ -25,6 +25,7 @@ from typing import Any
 
 from sqlalchemy import make_url, text
 
+from workdiary.capture.encode import encode_screenshot
 from workdiary.core.canonical import segment_to_dict
 from workdiary.core.clock import FakeClock
 from workdiary.core.model import MinuteRecord, ScreenshotRef, Segment
@@ -35,7 +36,7 @@ from workdiary.server.services import contracts, users
 from workdiary.server.services.weeks import close_weeks
 from workdiary.server.settings import Settings
 from workdiary.testing.devices import DeviceChain
-from workdiary.testing.images import make_jpeg
+from workdiary.testing.images import draw_picture
 
 NOW = datetime(2026, 11, 30, 11, 0, tzinfo=UTC)  # Monday before the lock: the week is open
 WEEK = date(2026, 11, 23)
@@ -56,8 +57,8 @@ def fresh_postgres(url: str) -> str:
 
 
 def jpeg_150k(seed: int) -> bytes:
-    """A busy 1080p screen as a JPEG (the design's budget is <= 150 KB for one)."""
-    return make_jpeg(1920, 1080, picture="busy", seed=seed, quality=65)
+    """A busy 1080p screen as the desktop sends it: the product's encoder (<= 150 KB)."""
+    return encode_screenshot(draw_picture(1920, 1080, picture="busy", seed=seed), blur=False).jpeg
 
 
 def setup(app: Any) -> tuple[dict[str, str], str, str]:

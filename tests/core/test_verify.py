@@ -20,11 +20,11 @@ from workdiary.core.model import (
     SegmentKind,
     Status,
 )
-from workdiary.core.signing import generate_private_key, public_key_of, sign_segment
 from workdiary.core.verify import VerifyContext, verify_segment
+from workdiary.testing.devices import DeviceChain
 
-KEY = generate_private_key()
-PUB = public_key_of(KEY)
+DEVICE = DeviceChain(device_id="d-1")  # the device the server knows
+PUB = DEVICE.public_key
 START = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)
 NOW = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)
 SHA = "b" * 64
@@ -38,7 +38,7 @@ def contract(**changes: object) -> Contract:
 def segment(*, seq: int = 1, prev: str = GENESIS_HASH, start: datetime = START,
             minutes: int = 10, active: int = 10, memo: str = "work",
             shots: tuple[ScreenshotRef, ...] | None = None, kind: SegmentKind = SegmentKind.TRACKED,
-            redacted: bool = False, key: str = KEY, **changes: object) -> Segment:
+            redacted: bool = False, device: DeviceChain = DEVICE, **changes: object) -> Segment:
     records = tuple(
         MinuteRecord(at=start + timedelta(minutes=i), keys=3 if i < active else 0,
                      active_seconds=20 if i < active else 0)
@@ -50,7 +50,7 @@ def segment(*, seq: int = 1, prev: str = GENESIS_HASH, start: datetime = START,
                   minutes=records, screenshots=shots if kind is SegmentKind.TRACKED else (),
                   redacted=redacted, device_id="d-1", seq=seq, prev_hash=prev)
     seg = replace(seg, **changes)  # type: ignore[arg-type]
-    return sign_segment(seg, key)
+    return device.sign(seg)
 
 
 def ctx(**changes: object) -> VerifyContext:
@@ -66,7 +66,7 @@ def test_a_complete_segment_is_protected() -> None:
 
 @pytest.mark.parametrize(("seg", "context", "reason"), [
     (segment(), ctx(device_public_key=None), Reason.UNKNOWN_DEVICE),
-    (segment(key=generate_private_key()), ctx(), Reason.BAD_SIGNATURE),
+    (segment(device=DeviceChain(device_id="d-1")), ctx(), Reason.BAD_SIGNATURE),
     (segment(), ctx(contract=None), Reason.OUTSIDE_CONTRACT),
     (segment(), ctx(contract=contract(status="ended")), Reason.OUTSIDE_CONTRACT),
     (segment(), ctx(contract=contract(id="c-2")), Reason.OUTSIDE_CONTRACT),
@@ -169,7 +169,7 @@ def test_any_field_changed_after_signing_is_a_bad_signature(field_name: str) -> 
 
 
 def test_another_devices_key_is_a_bad_signature() -> None:
-    other = public_key_of(generate_private_key())
+    other = DeviceChain(device_id="d-1").public_key
     assert verify_segment(segment(), ctx(device_public_key=other)).reasons == (
         Reason.BAD_SIGNATURE,)
 
@@ -216,7 +216,7 @@ def test_precomputed_signed_bytes_give_the_same_verdicts() -> None:
     from workdiary.core.canonical import canonical_bytes
 
     good = segment()
-    forged = segment(key=generate_private_key())
+    forged = segment(device=DeviceChain(device_id="d-1"))
     for seg in (good, forged):
         plain = verify_segment(seg, ctx())
         fast = verify_segment(seg, ctx(signed_bytes=canonical_bytes(seg)))

@@ -1,4 +1,6 @@
-"""The outbox against a scripted API: order, grace, re-signing, quarantine, auth pause, purge."""
+"""The outbox against a scripted API: order, grace, re-signing, quarantine, auth pause, purge.
+
+Each test runs on the SQLite store and on its memory twin."""
 
 from __future__ import annotations
 
@@ -11,15 +13,18 @@ import pytest
 
 from workdiary.core.canonical import segment_from_dict
 from workdiary.core.clock import FakeClock
-from workdiary.core.signing import generate_private_key, public_key_of, signature_is_valid
+from workdiary.core.signing import public_key_of, signature_is_valid
 from workdiary.store import LocalStore
+from workdiary.store.protocols import DesktopStore
 from workdiary.sync.api import AuthExpired, Rejected, Transient
 from workdiary.sync.device import make_signer
 from workdiary.sync.outbox import Outbox, OutboxConfig
 from workdiary.sync.retry import RetryPolicy
 from workdiary.sync.secrets import Account, MemorySecretStore
+from workdiary.testing.devices import DeviceChain
 from workdiary.testing.fake_api import FakeApi
 from workdiary.testing.images import noisy_jpeg
+from workdiary.testing.memory_store import MemoryStore
 from workdiary.testing.recording import record_segment
 
 START = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)  # a Monday
@@ -31,19 +36,22 @@ def clock() -> FakeClock:
     return FakeClock(START)
 
 
-@pytest.fixture
-def store(tmp_path: Path, clock: FakeClock) -> LocalStore:
+@pytest.fixture(params=["sqlite", "memory"])
+def store(request: pytest.FixtureRequest, tmp_path: Path, clock: FakeClock) -> DesktopStore:
+    """The real SQLite store, and its memory twin: the outbox works the same on both."""
+    if request.param == "memory":
+        return MemoryStore(clock)
     return LocalStore(tmp_path / "workdiary.sqlite3", clock)
 
 
 @pytest.fixture
 def secrets() -> MemorySecretStore:
     secrets = MemorySecretStore()
-    secrets.put(ACCOUNT, "device-key", generate_private_key())
+    secrets.put(ACCOUNT, "device-key", DeviceChain().private_key)  # logged in on this device
     return secrets
 
 
-def make_outbox(store: LocalStore, api: FakeApi, secrets: MemorySecretStore, clock: FakeClock,
+def make_outbox(store: DesktopStore, api: FakeApi, secrets: MemorySecretStore, clock: FakeClock,
                 grace: float = 0.0, batch: int = 50) -> Outbox:
     config = OutboxConfig(grace_seconds=grace, batch_size=batch,
                           retry=RetryPolicy(attempts=3, base=0.01, cap=0.01))
@@ -51,7 +59,7 @@ def make_outbox(store: LocalStore, api: FakeApi, secrets: MemorySecretStore, clo
                   rng=random.Random(0))
 
 
-def record(store: LocalStore, clock: FakeClock, count: int, *, shots: bool = True,
+def record(store: DesktopStore, clock: FakeClock, count: int, *, shots: bool = True,
            signer: Any = None) -> list[str]:
     ids = []
     rng = random.Random(1)
@@ -66,7 +74,7 @@ def record(store: LocalStore, clock: FakeClock, count: int, *, shots: bool = Tru
 
 
 def test_uploads_screenshots_then_segments_in_seq_order_in_batches(
-        store: LocalStore, clock: FakeClock, secrets: MemorySecretStore) -> None:
+        store: DesktopStore, clock: FakeClock, secrets: MemorySecretStore) -> None:
     ids = record(store, clock, 7)
     api = FakeApi()
     report = make_outbox(store, api, secrets, clock, batch=3).run_once()
@@ -81,7 +89,7 @@ def test_uploads_screenshots_then_segments_in_seq_order_in_batches(
 
 
 def test_unsigned_segments_are_signed_before_upload_and_valid(
-        store: LocalStore, clock: FakeClock, secrets: MemorySecretStore) -> None:
+        store: DesktopStore, clock: FakeClock, secrets: MemorySecretStore) -> None:
     ids = record(store, clock, 2)
     store.set_memo(ids[1], "edited after close")  # clears the signature
     api = FakeApi()
@@ -94,7 +102,7 @@ def test_unsigned_segments_are_signed_before_upload_and_valid(
 
 
 def test_grace_period_holds_fresh_segments_back(
-        store: LocalStore, clock: FakeClock, secrets: MemorySecretStore) -> None:
+        store: DesktopStore, clock: FakeClock, secrets: MemorySecretStore) -> None:
     record(store, clock, 1)  # closed 60 s ago
     api = FakeApi()
     outbox = make_outbox(store, api, secrets, clock, grace=120)
@@ -104,7 +112,7 @@ def test_grace_period_holds_fresh_segments_back(
 
 
 def test_a_refused_record_is_quarantined_and_the_rest_goes_on(
-        store: LocalStore, clock: FakeClock, secrets: MemorySecretStore) -> None:
+        store: DesktopStore, clock: FakeClock, secrets: MemorySecretStore) -> None:
     ids = record(store, clock, 5, shots=False)
     api = FakeApi()
     api.refuse_ids = {ids[2]}
@@ -118,7 +126,7 @@ def test_a_refused_record_is_quarantined_and_the_rest_goes_on(
 
 
 def test_transient_failures_are_retried_then_left_queued(
-        store: LocalStore, clock: FakeClock, secrets: MemorySecretStore) -> None:
+        store: DesktopStore, clock: FakeClock, secrets: MemorySecretStore) -> None:
     ids = record(store, clock, 2, shots=False)
     api = FakeApi()
     api.fail["post"] = [Transient("down"), Transient("down")]
@@ -133,7 +141,7 @@ def test_transient_failures_are_retried_then_left_queued(
 
 
 def test_expired_login_pauses_and_loses_nothing(
-        store: LocalStore, clock: FakeClock, secrets: MemorySecretStore) -> None:
+        store: DesktopStore, clock: FakeClock, secrets: MemorySecretStore) -> None:
     ids = record(store, clock, 3, shots=False)
     api = FakeApi()
     api.fail["post"] = [AuthExpired("401")]
@@ -147,7 +155,7 @@ def test_expired_login_pauses_and_loses_nothing(
     assert [v.id for v in outbox.run_once().verdicts] == ids
 
 
-def uploaded_then_deleted(store: LocalStore, clock: FakeClock, secrets: MemorySecretStore
+def uploaded_then_deleted(store: DesktopStore, clock: FakeClock, secrets: MemorySecretStore
                           ) -> tuple[list[str], FakeApi, Outbox]:
     """Two segments uploaded, then the first deleted locally: its deletion is still to send."""
     ids = record(store, clock, 2, shots=False)
@@ -159,7 +167,7 @@ def uploaded_then_deleted(store: LocalStore, clock: FakeClock, secrets: MemorySe
 
 
 def test_deleted_after_upload_sends_delete_and_tombstones_upload(
-        store: LocalStore, clock: FakeClock, secrets: MemorySecretStore) -> None:
+        store: DesktopStore, clock: FakeClock, secrets: MemorySecretStore) -> None:
     ids, api, outbox = uploaded_then_deleted(store, clock, secrets)
     report = outbox.run_once()
     assert report.deleted == [ids[0]] and api.deleted == [ids[0]]
@@ -171,7 +179,7 @@ def test_deleted_after_upload_sends_delete_and_tombstones_upload(
 
 
 def test_a_present_signature_is_never_replaced(
-        store: LocalStore, clock: FakeClock, secrets: MemorySecretStore) -> None:
+        store: DesktopStore, clock: FakeClock, secrets: MemorySecretStore) -> None:
     ids = record(store, clock, 1, shots=False, signer=make_signer(secrets, ACCOUNT))
     store.set_signature(ids[0], "AAAA")  # tampered: the server must see the bad signature
     api = FakeApi()
@@ -180,7 +188,7 @@ def test_a_present_signature_is_never_replaced(
 
 
 def test_screenshots_are_purged_days_after_acceptance(
-        store: LocalStore, clock: FakeClock, secrets: MemorySecretStore) -> None:
+        store: DesktopStore, clock: FakeClock, secrets: MemorySecretStore) -> None:
     record(store, clock, 2)
     api = FakeApi()
     outbox = make_outbox(store, api, secrets, clock)
@@ -193,7 +201,7 @@ def test_screenshots_are_purged_days_after_acceptance(
 
 
 def test_a_refused_screenshot_does_not_block_its_segment(
-        store: LocalStore, clock: FakeClock, secrets: MemorySecretStore) -> None:
+        store: DesktopStore, clock: FakeClock, secrets: MemorySecretStore) -> None:
     ids = record(store, clock, 1)
     api = FakeApi()
     api.fail["put"] = [Rejected(422, "undecodable", "not a JPEG")]
@@ -204,7 +212,7 @@ def test_a_refused_screenshot_does_not_block_its_segment(
 
 @pytest.mark.parametrize("status", [403, 404, 405])
 def test_a_refusal_of_the_whole_upload_quarantines_nothing(
-        store: LocalStore, clock: FakeClock, secrets: MemorySecretStore, status: int) -> None:
+        store: DesktopStore, clock: FakeClock, secrets: MemorySecretStore, status: int) -> None:
     ids = record(store, clock, 3, shots=False)
     api = FakeApi()
     api.fail["post"] = [Rejected(status, f"http_{status}", "no")] * 10
@@ -216,7 +224,7 @@ def test_a_refusal_of_the_whole_upload_quarantines_nothing(
 
 
 def test_a_screenshot_refused_for_the_account_stops_the_pass(
-        store: LocalStore, clock: FakeClock, secrets: MemorySecretStore) -> None:
+        store: DesktopStore, clock: FakeClock, secrets: MemorySecretStore) -> None:
     record(store, clock, 1)
     api = FakeApi()
     api.fail["put"] = [Rejected(403, "forbidden", "not yours")]
@@ -225,7 +233,7 @@ def test_a_screenshot_refused_for_the_account_stops_the_pass(
 
 
 def test_a_deletion_refused_for_good_is_asked_once_and_shown(
-        store: LocalStore, clock: FakeClock, secrets: MemorySecretStore) -> None:
+        store: DesktopStore, clock: FakeClock, secrets: MemorySecretStore) -> None:
     ids, api, outbox = uploaded_then_deleted(store, clock, secrets)
     api.fail["delete"] = [Rejected(409, "week_locked", "the week of this segment is locked")]
     report = outbox.run_once()
