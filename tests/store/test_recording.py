@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -12,17 +12,7 @@ from workdiary.core.clock import FakeClock
 from workdiary.core.model import MinuteRecord, ScreenshotRef
 from workdiary.store import LocalStore, StoreError
 
-T0 = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)
-
-
-def _record(
-    store: LocalStore, segment_id: str, start: datetime, minutes: int, close: bool = True
-) -> None:
-    store.start_segment(segment_id, "c-1", start, start + timedelta(minutes=10), memo="work")
-    for index in range(minutes):
-        store.add_minute(segment_id, MinuteRecord(at=start + timedelta(minutes=index), keys=index))
-    if close:
-        store.close_segment(segment_id, start + timedelta(minutes=minutes))
+from .recordings import T0, record
 
 
 def test_closing_assigns_chain_and_continues_across_restarts(
@@ -30,14 +20,14 @@ def test_closing_assigns_chain_and_continues_across_restarts(
 ) -> None:
     path = tmp_path / "workdiary.sqlite3"
     store = LocalStore(path, clock=fake_clock)
-    _record(store, "s1", T0, 10)
-    _record(store, "s2", T0 + timedelta(minutes=10), 4)
+    record(store, "s1", T0, 10)
+    record(store, "s2", T0 + timedelta(minutes=10), 4)
     device = store.device_id()
     store.close()
 
     store = LocalStore(path, clock=fake_clock)
     assert store.device_id() == device
-    _record(store, "s3", T0 + timedelta(minutes=20), 2)
+    record(store, "s3", T0 + timedelta(minutes=20), 2)
     s1, s2, s3 = (store.segment(sid) for sid in ("s1", "s2", "s3"))
     assert s1 and s2 and s3
     assert [s.seq for s in (s1, s2, s3)] == [1, 2, 3]
@@ -53,8 +43,8 @@ def test_closing_assigns_chain_and_continues_across_restarts(
 def test_recover_interrupted_closes_at_last_minute(tmp_path: Path, fake_clock: FakeClock) -> None:
     path = tmp_path / "workdiary.sqlite3"
     store = LocalStore(path, clock=fake_clock)
-    _record(store, "done", T0, 10)
-    _record(store, "crashed", T0 + timedelta(minutes=10), 4, close=False)
+    record(store, "done", T0, 10)
+    record(store, "crashed", T0 + timedelta(minutes=10), 4, close=False)
     store.close()  # the process dies here: the open segment stays open on disk
 
     store = LocalStore(path, clock=fake_clock)
@@ -75,7 +65,7 @@ def test_recover_drops_an_open_segment_without_minutes(store: LocalStore) -> Non
 
 
 def test_segments_between_and_contract_filter(store: LocalStore) -> None:
-    _record(store, "s1", T0, 10)
+    record(store, "s1", T0, 10)
     store.start_segment("s2", "c-2", T0 + timedelta(minutes=10), T0 + timedelta(minutes=20))
     store.add_minute("s2", MinuteRecord(at=T0 + timedelta(minutes=10)))
     store.close_segment("s2", T0 + timedelta(minutes=11))
@@ -86,7 +76,7 @@ def test_segments_between_and_contract_filter(store: LocalStore) -> None:
 
 
 def test_redaction_replaces_the_picture_and_clears_the_signature(store: LocalStore) -> None:
-    _record(store, "s1", T0, 2, close=False)
+    record(store, "s1", T0, 2, close=False)
     store.add_screenshot(
         "s1", ScreenshotRef(taken_at=T0, sha256="11" * 32, width=10, height=5, size=8),
         jpeg=b"original", thumbnail=b"thumb",

@@ -8,7 +8,7 @@ SQLite store does (reopening, crash recovery, redaction, migrations) stays in th
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,7 +20,7 @@ from workdiary.store import LocalStore, StoreError
 from workdiary.store.protocols import DesktopStore
 from workdiary.testing.memory_store import MemoryStore
 
-T0 = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)
+from .recordings import T0, record
 
 
 @pytest.fixture(params=["sqlite", "memory"])
@@ -33,16 +33,6 @@ def store(
     opened = LocalStore(tmp_path / "workdiary.sqlite3", clock=fake_clock)
     yield opened
     opened.close()
-
-
-def _record(
-    store: DesktopStore, segment_id: str, start: datetime, minutes: int, close: bool = True
-) -> None:
-    store.start_segment(segment_id, "c-1", start, start + timedelta(minutes=10), memo="work")
-    for index in range(minutes):
-        store.add_minute(segment_id, MinuteRecord(at=start + timedelta(minutes=index), keys=index))
-    if close:
-        store.close_segment(segment_id, start + timedelta(minutes=minutes))
 
 
 def _closed(store: DesktopStore, segment_id: str, start: datetime, shot: str | None = None) -> None:
@@ -60,7 +50,7 @@ def _closed(store: DesktopStore, segment_id: str, start: datetime, shot: str | N
 
 
 def test_minutes_are_kept_and_read_back(store: DesktopStore) -> None:
-    _record(store, "s1", T0, 3, close=False)
+    record(store, "s1", T0, 3, close=False)
     segment = store.open_segment()
     assert segment is not None and segment.id == "s1"
     assert [m.keys for m in segment.minutes] == [0, 1, 2]
@@ -69,9 +59,9 @@ def test_minutes_are_kept_and_read_back(store: DesktopStore) -> None:
 
 
 def test_closing_assigns_the_place_in_the_chain(store: DesktopStore, fake_clock: FakeClock) -> None:
-    _record(store, "s1", T0, 10)
-    _record(store, "s2", T0 + timedelta(minutes=10), 4)
-    _record(store, "s3", T0 + timedelta(minutes=20), 2)
+    record(store, "s1", T0, 10)
+    record(store, "s2", T0 + timedelta(minutes=10), 4)
+    record(store, "s3", T0 + timedelta(minutes=20), 2)
     s1, s2, s3 = (store.segment(sid) for sid in ("s1", "s2", "s3"))
     assert s1 and s2 and s3
     assert [s.seq for s in (s1, s2, s3)] == [1, 2, 3]
@@ -88,13 +78,13 @@ def test_closing_an_empty_segment_drops_it(store: DesktopStore) -> None:
     store.start_segment("s1", "c-1", T0, T0 + timedelta(minutes=10))
     assert store.close_segment("s1", T0 + timedelta(seconds=30)) is None
     assert store.segment("s1") is None
-    _record(store, "s2", T0 + timedelta(minutes=10), 1)
+    record(store, "s2", T0 + timedelta(minutes=10), 1)
     s2 = store.segment("s2")
     assert s2 is not None and s2.seq == 1  # the dropped one never took a seq
 
 
 def test_closed_or_unknown_segment_takes_no_more_records(store: DesktopStore) -> None:
-    _record(store, "s1", T0, 2)
+    record(store, "s1", T0, 2)
     with pytest.raises(StoreError, match="closed"):
         store.add_minute("s1", MinuteRecord(at=T0 + timedelta(minutes=5)))
     with pytest.raises(StoreError, match="closed"):
@@ -106,7 +96,7 @@ def test_closed_or_unknown_segment_takes_no_more_records(store: DesktopStore) ->
 
 
 def test_screenshots_keep_their_files_and_failed_captures_have_none(store: DesktopStore) -> None:
-    _record(store, "s1", T0, 3, close=False)
+    record(store, "s1", T0, 3, close=False)
     store.add_screenshot("s1", ScreenshotRef(taken_at=T0 + timedelta(minutes=2), sha256="ab" * 32,
                                              size=3), jpeg=b"jpg", thumbnail=b"thm")
     store.add_screenshot("s1", ScreenshotRef(taken_at=T0 + timedelta(minutes=1),
@@ -121,7 +111,7 @@ def test_screenshots_keep_their_files_and_failed_captures_have_none(store: Deskt
 
 
 def test_memo_edit_clears_signature_and_refused_after_upload(store: DesktopStore) -> None:
-    _record(store, "s1", T0, 2)
+    record(store, "s1", T0, 2)
     store.set_signature("s1", "sig")
     store.set_memo("s1", "new memo")
     s1 = store.segment("s1")
@@ -135,7 +125,7 @@ def test_memo_edit_clears_signature_and_refused_after_upload(store: DesktopStore
 
 
 def test_delete_makes_a_tombstone_with_the_same_chain_hash(store: DesktopStore) -> None:
-    _record(store, "s1", T0, 3, close=False)
+    record(store, "s1", T0, 3, close=False)
     store.add_screenshot(
         "s1", ScreenshotRef(taken_at=T0, sha256="ab" * 32, size=3, thumb_sha256="cd" * 32),
         jpeg=b"jpg", thumbnail=b"thm",
@@ -161,7 +151,7 @@ def test_delete_makes_a_tombstone_with_the_same_chain_hash(store: DesktopStore) 
 
 
 def test_delete_after_upload_queues_the_server_delete(store: DesktopStore) -> None:
-    _record(store, "s1", T0, 3)
+    record(store, "s1", T0, 3)
     store.record_verdict("s1", "protected", 3, [])
     assert store.pending_count() == 0
     store.delete_segment("s1")
@@ -174,7 +164,7 @@ def test_delete_after_upload_queues_the_server_delete(store: DesktopStore) -> No
 
 
 def test_a_refused_deletion_is_kept_aside_with_its_reason(store: DesktopStore) -> None:
-    _record(store, "s1", T0, 3)
+    record(store, "s1", T0, 3)
     store.record_verdict("s1", "protected", 3, [])
     store.delete_segment("s1")
     store.deletion_refused("s1", "delete refused: week_locked")
@@ -185,7 +175,7 @@ def test_a_refused_deletion_is_kept_aside_with_its_reason(store: DesktopStore) -
 
 
 def test_discarding_idle_minutes(store: DesktopStore) -> None:
-    _record(store, "s1", T0, 5)
+    record(store, "s1", T0, 5)
     store.set_signature("s1", "sig")
     idle = [T0 + timedelta(minutes=m) for m in (3, 4)]
     assert store.discard_minutes("s1", idle) == "kept"
@@ -193,7 +183,7 @@ def test_discarding_idle_minutes(store: DesktopStore) -> None:
     assert s1 is not None and len(s1.minutes) == 3 and s1.signature == ""
     assert s1.end == T0 + timedelta(minutes=5)  # the chain fields never move
 
-    _record(store, "s2", T0 + timedelta(minutes=10), 2, close=False)
+    record(store, "s2", T0 + timedelta(minutes=10), 2, close=False)
     store.add_screenshot(
         "s2", ScreenshotRef(taken_at=T0 + timedelta(minutes=11, seconds=5), sha256="ee" * 32),
         jpeg=b"j",
@@ -204,12 +194,12 @@ def test_discarding_idle_minutes(store: DesktopStore) -> None:
     assert store.screenshot_path("ee" * 32) is None
     assert store.close_segment("s2", T0 + timedelta(minutes=12)) is None  # dropped when closed
 
-    _record(store, "s3", T0 + timedelta(minutes=20), 1)
+    record(store, "s3", T0 + timedelta(minutes=20), 1)
     assert store.discard_minutes("s3", [T0 + timedelta(minutes=20)]) == "tombstone"
     s3 = store.segment("s3")
     assert s3 is not None and s3.kind is SegmentKind.TOMBSTONE
 
-    _record(store, "s4", T0 + timedelta(minutes=30), 2)
+    record(store, "s4", T0 + timedelta(minutes=30), 2)
     store.record_verdict("s4", "protected", 2, [])
     assert store.discard_minutes("s4", [T0 + timedelta(minutes=30)]) == "uploaded"
     assert store.discard_minutes("never-recorded", [T0]) == "emptied"
