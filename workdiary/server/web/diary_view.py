@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from workdiary.core.activity import Activity
-from workdiary.core.timegrid import local_day_bounds, segment_start
+from workdiary.core.timegrid import segment_start
 from workdiary.core.week import week_start
 from workdiary.server.services.diary import DiaryTotals, SegmentView
 from workdiary.server.services.diary import DiaryView as DiaryModel
@@ -144,7 +144,7 @@ def build_diary(diary: DiaryModel, *, zone: ZoneInfo, zone_name: str) -> DiaryPa
     local day is left to the neighbouring day's page (the read model holds the local day).
     """
     day, segment_minutes = diary.day, diary.contract.segment_minutes
-    day_start, day_end = local_day_bounds(day, zone)
+    day_start, day_end = diary.start, diary.end  # the local day, as UTC instants
     per_slot: dict[datetime, list[SegmentCell]] = {}
     for view in diary.segments:
         slot = segment_start(view.start, segment_minutes)

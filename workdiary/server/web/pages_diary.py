@@ -95,8 +95,9 @@ def diary(request: Request, contract_id: str, day: str, db: DB, viewer: Viewer,
 def _authorised_blob(request: Request, db: DB, viewer: User, contract_id: str,
                      sha256: str) -> tuple[Contract, bytes]:
     contract = scoped_contract(db, viewer, contract_id)
-    if not SHA256_RE.match(sha256) or segment_showing(db, contract_id=contract.id,
-                                                            sha256=sha256) is None:
+    shown = SHA256_RE.match(sha256) and segment_showing(db, contract_id=contract.id,
+                                                        sha256=sha256)
+    if not shown:
         raise PageNotFound("This screenshot does not exist, or it is not yours to see.")
     blobs: BlobStore = request.app.state.blobs
     data = blobs.get(sha256)
