@@ -155,7 +155,13 @@ def test_tombstone_for_an_uploaded_segment_deletes_it(api: TestClient, world: Wo
     assert upload(api, world, tomb)[0]["reasons"] == ["deleted"]  # idempotent
     day = api.get(f"/contracts/{world.contract_a}/diary", params={"date": "2026-11-18"},
                   headers=world.client_a.headers).json()
-    assert day["segments"] == []
+    # The deletion stays visible as a deletion, with no time, no evidence and no pay.
+    (shown,) = day["segments"]
+    assert (shown["id"], shown["kind"], shown["status"], shown["reasons"]) == (
+        seg.id, "tombstone", "rejected", ["deleted"])
+    assert (shown["billable_minutes"], shown["minutes"], shown["screenshots"], shown["memo"]) \
+        == (0, [], [], "")
+    assert day["totals"]["billable_minutes"] == 0 and day["totals"]["tracked_minutes"] == 0
 
 
 def test_delete_before_the_lock_and_not_after(api: TestClient, world: World, clock) -> None:

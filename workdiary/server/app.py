@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
-import importlib.util
 import logging
 import threading
 from collections.abc import AsyncIterator
@@ -16,6 +14,8 @@ from fastapi.openapi.utils import get_openapi
 from starlette.concurrency import run_in_threadpool
 
 from workdiary.core.clock import Clock, SystemClock
+from workdiary.server import web
+from workdiary.server.api import api_router
 from workdiary.server.blobs import BlobStore, FileBlobStore
 from workdiary.server.bodylimit import BodyLimitMiddleware
 from workdiary.server.db import make_engine, make_sessionmaker
@@ -36,7 +36,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
     ``blobs`` (a :class:`BlobStore`), ``clock`` (a core Clock), ``login_limiter`` and
     ``upload_lock`` (SQLite only).
     The JSON API is under ``/api/v1`` (OpenAPI at ``/api/v1/openapi.json``); the web pages
-    are installed by ``workdiary.server.web.install(app)`` when that module exists.
+    are installed beside it by ``workdiary.server.web.install(app)``.
     """
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.database_url)
@@ -77,14 +77,9 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
     install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
 
-    from workdiary.server.api import api_router
-
     app.include_router(api_router, prefix=API_PREFIX)
     _api_only_openapi(app, api_router)
-    if importlib.util.find_spec("workdiary.server.web") is not None:
-        web = importlib.import_module("workdiary.server.web")
-        if hasattr(web, "install"):
-            web.install(app)
+    web.install(app)
     return app
 
 

@@ -2,39 +2,52 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from workdiary.core.timegrid import isoformat_z
-from workdiary.server.web.diary_view import build_diary
+from workdiary.core.activity import activity_of
+from workdiary.core.canonical import segment_to_dict
+from workdiary.core.model import MinuteRecord, Segment, SegmentKind
+from workdiary.core.timegrid import local_day_bounds
+from workdiary.core.week import week_start
+from workdiary.server.models import Contract, SegmentRow
+from workdiary.server.services.diary import DiaryView, SegmentView
+from workdiary.server.web.diary_view import DiaryPage, build_diary
 from workdiary.server.web.formatting import hours_minutes, money
 from workdiary.server.web.timezones import choose_zone
 
 
 def shape(start: datetime, minutes: int = 10, *, active: int | None = None,
           status: str = "protected", billable: int | None = None, kind: str = "tracked",
-          seg_id: str | None = None) -> dict[str, Any]:
+          seg_id: str | None = None) -> SegmentView:
+    """A stored segment as the read model gives it (a row that was never saved)."""
     active = minutes if active is None else active
-    return {
-        "id": seg_id or f"s-{start:%d%H%M}", "start": isoformat_z(start),
-        "end": isoformat_z(start + timedelta(minutes=minutes)), "kind": kind, "status": status,
-        "billable_minutes": minutes if billable is None else billable, "reasons": [],
-        "memo": "m", "redacted": False,
-        "minutes": [] if kind == "manual" else [
-            {"at": isoformat_z(start + timedelta(minutes=i)), "seconds": 60,
-             "keys": 5 if i < active else 0, "active_seconds": 30 if i < active else 0}
-            for i in range(minutes)],
-        "screenshots": [],
-    }
+    segment = Segment(
+        id=seg_id or f"s-{start:%d%H%M}", contract_id="c-1", start=start,
+        end=start + timedelta(minutes=minutes), kind=SegmentKind(kind), memo="m",
+        minutes=() if kind == "manual" else tuple(
+            MinuteRecord(at=start + timedelta(minutes=i), keys=5 if i < active else 0,
+                         active_seconds=30 if i < active else 0)
+            for i in range(minutes)))
+    row = SegmentRow(
+        id=segment.id, contract_id="c-1", start=segment.start, end=segment.end,
+        week_start=week_start(start).date(), kind=kind, status=status,
+        billable_minutes=minutes if billable is None else billable, over_limit_minutes=0,
+        reasons=[], memo="m", redacted=False, body=segment_to_dict(segment),
+        deleted=kind == "tombstone")
+    return SegmentView(row, segment, activity_of(segment.minutes), disputed=False)
 
 
-def build(day: date, tz: str, segments: list[dict[str, Any]], minutes: int = 10,
-          disputed: frozenset[str] = frozenset()):  # type: ignore[no-untyped-def]
-    return build_diary(day=day, zone=ZoneInfo(tz), zone_name=tz, segment_minutes=minutes,
-                       segments=segments, disputed_ids=disputed)
+def build(day: date, tz: str, segments: list[SegmentView], minutes: int = 10,
+          disputed: frozenset[str] = frozenset()) -> DiaryPage:
+    contract = Contract(id="c-1", segment_minutes=minutes, rate_cents=6000)
+    start, end = local_day_bounds(day, ZoneInfo(tz))
+    views = [replace(s, disputed=s.id in disputed) for s in segments]
+    return build_diary(DiaryView(contract, day, tz, start, end, views), zone=ZoneInfo(tz),
+                       zone_name=tz)
 
 
 def test_rows_are_local_hours_and_cells_are_grid_slots() -> None:
@@ -49,7 +62,8 @@ def test_rows_are_local_hours_and_cells_are_grid_slots() -> None:
     assert first.time_label == "14:30–14:40" and not first.partial
     assert partial.partial and partial.tracked_minutes == 6
     assert partial.activity.bars == 5  # 3 of 6 minutes active
-    assert view.totals.tracked_minutes == 16 and view.totals.billable_minutes == 16
+    assert view.totals.tracked_minutes == 16 and view.totals.undisputed_minutes == 16
+    assert view.undisputed_cents == 1600  # 16 minutes at 60.00/h
 
 
 def test_disputed_minutes_leave_the_billable_total() -> None:
@@ -57,8 +71,9 @@ def test_disputed_minutes_leave_the_billable_total() -> None:
     segs = [shape(start, seg_id="a"), shape(start + timedelta(minutes=10), seg_id="b"),
             shape(start + timedelta(minutes=20), status="rejected", billable=0, seg_id="c")]
     view = build(date(2026, 11, 24), "UTC", segs, disputed=frozenset({"b"}))
-    assert view.totals.billable_minutes == 10
+    assert view.totals.undisputed_minutes == 10
     assert view.totals.disputed_minutes == 10
+    assert view.totals.billable_minutes == 20  # the API's total counts disputed minutes too
     assert view.totals.tracked_minutes == 30
     assert view.totals.by_status == {"protected": 2, "rejected": 1}
     assert [s.disputed for s in view.segments] == [False, True, False]

@@ -1,9 +1,9 @@
 """The client's week in a real browser: Debian's Chromium against a real uvicorn server.
 
 The freelancer's day goes in through the JSON API as the desktop sends it (signed, chained
-segments and JPEG screenshots); the client then signs in, reads the diary, opens a full
-screenshot, disputes a segment and approves the week. A PNG of each page is saved under
-test-artifacts/web/.
+segments and JPEG screenshots; one of them deleted again); the client then signs in, reads
+the diary, opens a full screenshot, disputes a segment and approves the week. A PNG of each
+page is saved under test-artifacts/web/.
 """
 
 from __future__ import annotations
@@ -52,6 +52,9 @@ def test_client_reviews_disputes_and_approves_in_chromium(tmp_path: Path) -> Non
             clock.advance((WEEK_BOUNDARY + timedelta(hours=6) - clock.now()).total_seconds())
             verdicts = upload_day(http, headers=headers, device=device, contract_id=contract_id,
                                   start=WEEK_BOUNDARY - timedelta(minutes=30), count=6)
+            # ... then deletes the first of them (Sunday 23:30 UTC) before that week locks.
+            deleted = verdicts[0]["id"]
+            assert http.delete(f"/api/v1/segments/{deleted}", headers=headers).status_code == 204
             # ... and a working day (4 hours) on Tuesday, synced that evening.
             clock.advance((AFTER_DAY - clock.now()).total_seconds())
             verdicts += upload_day(http, headers=headers, device=device,
@@ -115,6 +118,12 @@ def test_client_reviews_disputes_and_approves_in_chromium(tmp_path: Path) -> Non
         page.goto(f"{base}/contracts/{contract_id}/diary/2026-11-23?tz=Asia/Kolkata")
         assert "changes on this day at 05:30" in page.locator(".notice-week").inner_text()
         assert page.locator(".cell.week-start").count() == 1
+        # The deletion stays visible as a deletion: no picture, no meter, nothing to dispute.
+        tomb = page.locator(f"#seg-{deleted}")
+        assert "deleted" in (tomb.get_attribute("class") or "")
+        assert "Deleted by the freelancer" in tomb.inner_text()
+        assert tomb.locator("img, .meter, input").count() == 0
+        assert page.locator(".seg").count() == 6
         page.screenshot(path=str(ARTIFACTS / "diary-week-boundary.png"), full_page=True)
         page.goto(diary_url)
 

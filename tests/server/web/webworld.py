@@ -15,9 +15,9 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from workdiary.core.canonical import minute_to_dict, screenshot_to_dict
+from workdiary.core.canonical import segment_to_dict
 from workdiary.core.clock import FakeClock
-from workdiary.core.model import MinuteRecord, ScreenshotRef
+from workdiary.core.model import MinuteRecord, ScreenshotRef, Segment, SegmentKind
 from workdiary.core.week import week_start
 from workdiary.server.app import create_app
 from workdiary.server.models import Contract, Screenshot, SegmentRow, SegmentScreenshot
@@ -67,8 +67,10 @@ def add_segment(app: FastAPI, *, contract: Contract, start: datetime, minutes: i
             shots.append(ScreenshotRef(taken_at=start + timedelta(minutes=5 + extra),
                                        sha256=f"{extra + 1:064x}", width=640, height=400))
     seg_id = segment_id or f"seg-{contract.id[:6]}-{start:%m%d%H%M}-{seq}"
-    body = {"minutes": [minute_to_dict(m) for m in records],
-            "screenshots": [screenshot_to_dict(s) for s in shots]}
+    body = segment_to_dict(Segment(
+        id=seg_id, contract_id=contract.id, start=start, end=start + timedelta(minutes=minutes),
+        kind=SegmentKind(kind), memo=memo, minutes=tuple(records), screenshots=tuple(shots),
+        redacted="redacted" in reasons, device_id="dev-1", seq=seq))
     with app.state.sessionmaker() as db:
         db.add(SegmentRow(
             id=seg_id, contract_id=contract.id, freelancer_id=contract.freelancer_id,

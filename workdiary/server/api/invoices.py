@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse, Response
 
 from workdiary.server.api.schemas import InvoicePublic
 from workdiary.server.deps import CurrentUser, DbSession
-from workdiary.server.services import diary, invoices
+from workdiary.server.services import invoices, timesheet
 
 router = APIRouter(tags=["invoices"])
 CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
@@ -32,7 +32,7 @@ def list_invoices(session: DbSession, user: CurrentUser,
     if format == "csv":
         return _csv(session, user)
     rows = invoices.list_invoices(session, user=user)
-    return JSONResponse([diary.invoice_dict(invoice) for invoice, _ in rows])
+    return JSONResponse([timesheet.invoice_dict(invoice) for invoice, _ in rows])
 
 
 @router.get("/invoices.csv", response_class=Response,

@@ -15,7 +15,7 @@ from workdiary.server.api.schemas import (
 )
 from workdiary.server.deps import AppClock, CurrentUser, DbSession
 from workdiary.server.errors import Unprocessable
-from workdiary.server.services import diary, disputes, weeks
+from workdiary.server.services import diary, disputes, timesheet, weeks
 
 router = APIRouter(tags=["weeks"])
 EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
@@ -43,7 +43,7 @@ def get_diary(contract_id: str, session: DbSession, user: CurrentUser,
 def get_timesheet(contract_id: str, week_start: date, session: DbSession, user: CurrentUser,
                   clock: AppClock) -> dict[str, object]:
     """A week (Monday, UTC): segments, minutes per day, phase, invoice and disputes."""
-    view = diary.get_timesheet(session, user=user, contract_id=contract_id,
+    view = timesheet.get_timesheet(session, user=user, contract_id=contract_id,
                                week_start=check_day(week_start), now=clock.now())
     return view.to_dict()
 
@@ -56,7 +56,7 @@ def approve(contract_id: str, week_start: date, session: DbSession, user: Curren
     weeks.require_week_start(check_day(week_start))
     invoice = weeks.approve_week(session, user=user, contract_id=contract_id,
                                  week_start=week_start, now=clock.now())
-    return diary.invoice_dict(invoice)
+    return timesheet.invoice_dict(invoice)
 
 
 @router.post("/contracts/{contract_id}/disputes", response_model=DisputePublic,
@@ -67,7 +67,7 @@ def create_dispute(contract_id: str, body: DisputeCreate, session: DbSession, us
     dispute = disputes.create_dispute(session, user=user, contract_id=contract_id,
                                       segment_ids=body.segment_ids, reason=body.reason,
                                       now=clock.now())
-    return diary.dispute_dict(dispute, disputes.dispute_segment_ids(session, dispute))
+    return timesheet.dispute_dict(dispute, disputes.dispute_segment_ids(session, dispute))
 
 
 @router.delete("/contracts/{contract_id}/disputes/{dispute_id}", status_code=204)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from sqlalchemy import func, or_, select
@@ -78,14 +79,23 @@ def role_on(contract: Contract, user: User) -> str:
 
 def billed_minutes(session: Session, *, contract_id: str, week_start: date) -> int:
     """Billable minutes of a contract-week (live, before the lock and disputes)."""
-    total = session.scalar(
-        select(func.coalesce(func.sum(SegmentRow.billable_minutes), 0)).where(
-            SegmentRow.contract_id == contract_id,
-            SegmentRow.week_start == week_start,
-            SegmentRow.deleted.is_(False),
-        )
+    return billed_minutes_by_contract(session, contract_ids=[contract_id],
+                                      week_start=week_start).get(contract_id, 0)
+
+
+def billed_minutes_by_contract(session: Session, *, contract_ids: Sequence[str],
+                               week_start: date) -> dict[str, int]:
+    """Billable minutes per contract in the week (what counts against the weekly limit),
+    in one query; contracts without any are left out."""
+    if not contract_ids:
+        return {}
+    query = (
+        select(SegmentRow.contract_id, func.coalesce(func.sum(SegmentRow.billable_minutes), 0))
+        .where(SegmentRow.contract_id.in_(list(contract_ids)),
+               SegmentRow.week_start == week_start, SegmentRow.deleted.is_(False))
+        .group_by(SegmentRow.contract_id)
     )
-    return int(total or 0)
+    return {cid: int(total) for cid, total in session.execute(query)}
 
 
 def party_names(session: Session, contract: Contract) -> tuple[str, str]:

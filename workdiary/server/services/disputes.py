@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -9,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from workdiary.core.week import review_deadline
 from workdiary.server.errors import Conflict, Forbidden, NotFound, Unprocessable
-from workdiary.server.models import Dispute, DisputeSegment, SegmentRow, User
+from workdiary.server.models import Dispute, DisputeSegment, Invoice, SegmentRow, User
 from workdiary.server.services.billing import refresh_amount
 from workdiary.server.services.contracts import get_contract_for
 from workdiary.server.services.weeks import as_datetime, get_invoice
@@ -19,6 +20,34 @@ def _active_disputed_ids(session: Session, contract_id: str) -> set[str]:
     return set(session.scalars(
         select(DisputeSegment.segment_id).join(Dispute, Dispute.id == DisputeSegment.dispute_id)
         .where(Dispute.contract_id == contract_id, Dispute.withdrawn_at.is_(None))))
+
+
+def review_open(invoice: Invoice, *, now: datetime) -> bool:
+    """A locked week can be disputed while its invoice is in review, until the deadline."""
+    return invoice.status == "in_review" and now < review_deadline(as_datetime(invoice.week_start))
+
+
+def disputable_segment_ids(session: Session, *, user: User, contract_id: str,
+                           segments: Sequence[SegmentRow], now: datetime) -> set[str]:
+    """Which of these segments ``user`` may dispute now (the pages offer these, and only these).
+
+    The contract's client may dispute a segment of the contract that bills something, is not
+    a tombstone and is not under an active dispute yet, in a week whose invoice is in review
+    before its deadline: the rules ``create_dispute`` enforces, less disputes that would
+    withhold nothing.
+    """
+    contract = get_contract_for(session, user=user, contract_id=contract_id)
+    if contract.client_id != user.id:
+        return set()
+    disputed = _active_disputed_ids(session, contract.id)
+    candidates = [row for row in segments if row.contract_id == contract.id and not row.deleted
+                  and row.billable_minutes > 0 and row.id not in disputed]
+    open_weeks = set()
+    for week in {row.week_start for row in candidates}:
+        invoice = get_invoice(session, contract_id=contract.id, week_start=week)
+        if invoice is not None and review_open(invoice, now=now):
+            open_weeks.add(week)
+    return {row.id for row in candidates if row.week_start in open_weeks}
 
 
 def create_dispute(session: Session, *, user: User, contract_id: str, segment_ids: list[str],
@@ -34,13 +63,16 @@ def create_dispute(session: Session, *, user: User, contract_id: str, segment_id
         raise Unprocessable("say why the segments are disputed.", code="invalid_reason")
     ids = list(dict.fromkeys(segment_ids))
     rows = list(session.scalars(select(SegmentRow).where(
-        SegmentRow.id.in_(ids), SegmentRow.contract_id == contract_id,
-        SegmentRow.deleted.is_(False))))
+        SegmentRow.id.in_(ids), SegmentRow.contract_id == contract_id)))
     found = {row.id for row in rows}
     missing = [i for i in ids if i not in found]
     if missing:
         raise NotFound(f"this contract has no segment {', '.join(missing[:5])}.",
                        code="no_such_segment")
+    deleted = sorted(row.id for row in rows if row.deleted)
+    if deleted:
+        raise Unprocessable(f"segment {deleted[0]} was deleted by the freelancer: it bills "
+                            "nothing, so there is nothing to dispute.", code="segment_deleted")
     weeks = {row.week_start for row in rows}
     if len(weeks) != 1:
         raise Unprocessable("a dispute covers segments of one week: file one per week.",
@@ -50,7 +82,7 @@ def create_dispute(session: Session, *, user: User, contract_id: str, segment_id
     if invoice is None:
         raise Conflict("this week is not locked yet: segments can be disputed once it is in "
                        "review (after Monday 12:00 UTC).", code="week_not_locked")
-    if invoice.status != "in_review" or now >= review_deadline(as_datetime(week)):
+    if not review_open(invoice, now=now):
         raise Conflict("the review of this week is over: it was approved.", code="review_over")
     already = _active_disputed_ids(session, contract_id) & found
     if already:

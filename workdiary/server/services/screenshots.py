@@ -16,7 +16,8 @@ from workdiary.server.blobs import SHA256_RE, BlobStore
 from workdiary.server.errors import Forbidden, NotFound, TooLarge, Unprocessable
 from workdiary.server.models import Contract, Screenshot, SegmentRow, SegmentScreenshot, User
 
-__all__ = ["BlobStore", "forget_unreferenced", "put_screenshot", "read_screenshot"]
+__all__ = ["BlobStore", "forget_unreferenced", "put_screenshot", "read_screenshot",
+           "segment_showing"]
 CONTENT_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 
 
@@ -106,6 +107,20 @@ def may_view(session: Session, *, user: User, sha256: str) -> bool:
         .limit(1)
     )
     return hit is not None
+
+
+def segment_showing(session: Session, *, contract_id: str, sha256: str) -> SegmentRow | None:
+    """The contract's live segment that refers to the screenshot, or None (then: 404).
+
+    Not scoped: callers check the contract belongs to the viewer first.
+    """
+    return session.scalar(
+        select(SegmentRow)
+        .join(SegmentScreenshot, SegmentScreenshot.segment_id == SegmentRow.id)
+        .where(SegmentScreenshot.contract_id == contract_id, SegmentScreenshot.sha256 == sha256,
+               SegmentRow.deleted.is_(False))
+        .limit(1)
+    )
 
 
 def read_screenshot(session: Session, *, user: User, blobs: BlobStore,

@@ -245,13 +245,14 @@ def _delete_blobs(blobs: BlobStore | None, shas: Sequence[str]) -> None:
 
 def segments_between(session: Session, *, contract_id: str, start: datetime,
                      end: datetime) -> list[SegmentRow]:
-    """Live (not deleted) segments of a contract starting in [start, end), oldest first.
+    """Stored segments of a contract starting in [start, end), oldest first, tombstones
+    included (a deletion stays visible in the diary; it bills nothing).
 
     Not scoped: callers check the contract belongs to the viewer first.
     """
     return list(session.scalars(
         select(SegmentRow).where(and_(
-            SegmentRow.contract_id == contract_id, SegmentRow.deleted.is_(False),
+            SegmentRow.contract_id == contract_id,
             SegmentRow.start >= start, SegmentRow.start < end,
         )).order_by(SegmentRow.start, SegmentRow.id)
     ))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Iterable
 from datetime import datetime
 
 from argon2 import PasswordHasher
@@ -66,6 +67,14 @@ def get_user(session: Session, *, user_id: str) -> User:
     if user is None:
         raise NotFound("no such user.")
     return user
+
+
+def names_by_id(session: Session, *, user_ids: Iterable[str]) -> dict[str, str]:
+    """Display names of these users, by id (one query; unknown ids are left out)."""
+    wanted = set(user_ids)
+    if not wanted:
+        return {}
+    return {u.id: u.name for u in session.scalars(select(User).where(User.id.in_(wanted)))}
 
 
 def authenticate(session: Session, *, email: str, password: str) -> User | None:

@@ -1,23 +1,23 @@
-"""The day's work diary as the page shows it: hour rows of segment cells in the viewer's zone.
+"""The day's work diary laid out for the page: hour rows of segment cells in the viewer's zone.
 
-Input is the diary's segment shape of the HTTP API (``id, start, end, kind, status,
-billable_minutes, reasons, memo, redacted, minutes, screenshots``), so the page shows the
-same facts a script reads. Rows are the viewer's local hours; cells are the UTC grid's
-slots; the Monday 00:00 UTC week boundary is marked when it falls inside the local day.
+Input is the read model of ``services.diary`` (the same typed views the JSON API renders), so
+the page shows the facts a script reads; this module only places them: rows are the viewer's
+local hours, cells are the UTC grid's slots, and the Monday 00:00 UTC week boundary is marked
+when it falls inside the local day. Times are formatted here, in the viewer's zone.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from workdiary.core.activity import Activity, activity_of
-from workdiary.core.model import MinuteRecord, SegmentKind, Status
-from workdiary.core.timegrid import local_day_bounds, parse_iso, segment_start
+from workdiary.core.activity import Activity
+from workdiary.core.timegrid import segment_start
 from workdiary.core.week import week_start
+from workdiary.server.services.diary import DiaryTotals, SegmentView
+from workdiary.server.services.diary import DiaryView as DiaryModel
 from workdiary.server.web.reasons import reason_text, status_text
 
 ACTIVITY_TICKS = 10
@@ -35,10 +35,11 @@ class ShotView:
 
 
 @dataclass(frozen=True, slots=True)
-class SegmentView:
+class SegmentCell:
+    """One segment of the read model as its diary cell shows it (times in the viewer's zone)."""
+
     id: str
     time_label: str  # 09:10–09:20 local
-    kind: str
     status: str
     status_label: str
     reasons: tuple[tuple[str, str], ...]  # (code, sentence)
@@ -51,14 +52,8 @@ class SegmentView:
     redacted: bool
     disputed: bool
     partial: bool
-
-    @property
-    def manual(self) -> bool:
-        return self.kind == SegmentKind.MANUAL
-
-    @property
-    def deleted(self) -> bool:
-        return self.kind == SegmentKind.TOMBSTONE
+    manual: bool
+    deleted: bool  # a tombstone: shown as "Deleted by the freelancer", bills nothing
 
     @property
     def ticks(self) -> range:
@@ -72,7 +67,7 @@ class SegmentView:
 @dataclass(frozen=True, slots=True)
 class CellView:
     label: str  # slot start, local
-    segments: tuple[SegmentView, ...]
+    segments: tuple[SegmentCell, ...]
     week_boundary: bool  # the billing week starts at this cell
 
 
@@ -86,49 +81,23 @@ class HourRow:
 
 
 @dataclass(frozen=True, slots=True)
-class DiaryTotals:
-    tracked_minutes: int = 0
-    billable_minutes: int = 0
-    disputed_minutes: int = 0
-    by_status: Mapping[str, int] = field(default_factory=dict)  # segment counts
-
-
-@dataclass(frozen=True, slots=True)
-class DiaryView:
+class DiaryPage:
     day: date
     zone_name: str
     segment_minutes: int
     rows: tuple[HourRow, ...]
-    totals: DiaryTotals
+    totals: DiaryTotals  # the read model's sums, as the API reports them
+    undisputed_cents: int  # the day's undisputed minutes at the contract's rate
     week_boundary_local: str | None  # "05:30" when Monday 00:00 UTC falls in this local day
     prev_day: date
     next_day: date
     utc_offset_label: str  # "UTC+05:30" at the start of the day (DST days change it)
 
     @property
-    def segments(self) -> Iterable[SegmentView]:
+    def segments(self) -> Iterable[SegmentCell]:
         for row in self.rows:
             for cell in row.cells:
                 yield from cell.segments
-
-
-def _tracked_minutes(kind: str, start: datetime, end: datetime, minutes: Sequence[Any]) -> int:
-    if kind == SegmentKind.MANUAL:
-        return int((end - start).total_seconds()) // 60
-    if kind == SegmentKind.TOMBSTONE:
-        return 0
-    return sum(int(m.get("seconds", 60)) for m in minutes) // 60
-
-
-def _minute(data: Mapping[str, Any], at: datetime) -> MinuteRecord:
-    """A minute record for the activity meter; its time is not needed, so it is not parsed
-    (1,440 ISO parses per 144-segment day would be a third of the page's layout time)."""
-    return MinuteRecord(
-        at=at, seconds=int(data.get("seconds", 60)), keys=int(data.get("keys", 0)),
-        clicks=int(data.get("clicks", 0)), scrolls=int(data.get("scrolls", 0)),
-        moves=int(data.get("moves", 0)), active_seconds=int(data.get("active_seconds", 0)),
-        idle=bool(data.get("idle", False)),
-    )
 
 
 def _offset_label(moment: datetime) -> str:
@@ -139,75 +108,47 @@ def _offset_label(moment: datetime) -> str:
     return f"UTC{sign}{hours:02d}:{minutes:02d}"
 
 
-def segment_view(
-    data: Mapping[str, Any], zone: ZoneInfo, segment_minutes: int, disputed: bool
-) -> SegmentView:
-    """One segment of the API shape as a cell shows it."""
-    start = parse_iso(str(data["start"]))
-    end = parse_iso(str(data["end"]))
-    kind = str(data.get("kind", SegmentKind.TRACKED))
-    minutes = data.get("minutes") or ()
-    status = str(data.get("status", Status.UNPROTECTED))
+def segment_cell(view: SegmentView, zone: ZoneInfo, segment_minutes: int) -> SegmentCell:
+    """One segment of the read model as a cell (and the screenshot page) shows it."""
     shots = tuple(
-        ShotView(
-            sha256=s.get("sha256"),
-            taken_local=parse_iso(str(s["taken_at"])).astimezone(zone).strftime("%H:%M:%S"),
-            error=s.get("error"),
-            app=s.get("app"),
-            window_title=s.get("window_title"),
-            redacted=bool(s.get("redacted", False)),
-            blurred=bool(s.get("blurred", False)),
-        )
-        for s in data.get("screenshots") or ()
+        ShotView(sha256=s.sha256, taken_local=s.taken_at.astimezone(zone).strftime("%H:%M:%S"),
+                 error=s.error, app=s.app, window_title=s.window_title, redacted=s.redacted,
+                 blurred=s.blurred)
+        for s in view.screenshots
     )
-    local_start, local_end = start.astimezone(zone), end.astimezone(zone)
-    return SegmentView(
-        id=str(data["id"]),
+    local_start, local_end = view.start.astimezone(zone), view.end.astimezone(zone)
+    return SegmentCell(
+        id=view.id,
         time_label=f"{local_start:%H:%M}–{local_end:%H:%M}",
-        kind=kind,
-        status=status,
-        status_label=status_text(status),
-        reasons=tuple((str(code), reason_text(str(code))) for code in data.get("reasons") or ()),
-        memo=str(data.get("memo") or ""),
-        billable_minutes=int(data.get("billable_minutes") or 0),
-        over_limit_minutes=int(data.get("over_limit_minutes") or 0),
-        tracked_minutes=_tracked_minutes(kind, start, end, minutes),
-        activity=activity_of(_minute(m, start) for m in minutes),
+        status=view.status,
+        status_label=status_text(view.status),
+        reasons=tuple((code, reason_text(code)) for code in view.row.reasons),
+        memo=view.memo,
+        billable_minutes=view.billable_minutes,
+        over_limit_minutes=view.row.over_limit_minutes,
+        tracked_minutes=view.tracked_minutes,
+        activity=view.activity,
         shots=shots,
-        redacted=bool(data.get("redacted", False)),
-        disputed=disputed,
-        partial=(end - start) < timedelta(minutes=segment_minutes),
+        redacted=view.row.redacted,
+        disputed=view.disputed,
+        partial=(view.end - view.start) < timedelta(minutes=segment_minutes),
+        manual=view.manual,
+        deleted=view.deleted,
     )
 
 
-def build_diary(
-    *,
-    day: date,
-    zone: ZoneInfo,
-    zone_name: str,
-    segment_minutes: int,
-    segments: Iterable[Mapping[str, Any]],
-    disputed_ids: frozenset[str] | set[str] = frozenset(),
-) -> DiaryView:
+def build_diary(diary: DiaryModel, *, zone: ZoneInfo, zone_name: str) -> DiaryPage:
     """Lay the day's segments out as hour rows of grid cells in the viewer's zone.
 
     Segments are placed by the grid slot of their start; a segment that starts outside the
-    local day is left to the neighbouring day's page (the caller queries by local day).
+    local day is left to the neighbouring day's page (the read model holds the local day).
     """
-    day_start, day_end = local_day_bounds(day, zone)
-    per_slot: dict[datetime, list[SegmentView]] = {}
-    tracked = billable = disputed_minutes = 0
-    by_status: dict[str, int] = {}
-    for data in segments:
-        view = segment_view(data, zone, segment_minutes, str(data["id"]) in disputed_ids)
-        slot = segment_start(parse_iso(str(data["start"])), segment_minutes)
-        per_slot.setdefault(slot, []).append(view)
-        tracked += view.tracked_minutes
-        by_status[view.status] = by_status.get(view.status, 0) + 1
-        if view.disputed:
-            disputed_minutes += view.billable_minutes
-        else:
-            billable += view.billable_minutes
+    day, segment_minutes = diary.day, diary.contract.segment_minutes
+    day_start, day_end = diary.start, diary.end  # the local day, as UTC instants
+    per_slot: dict[datetime, list[SegmentCell]] = {}
+    for view in diary.segments:
+        slot = segment_start(view.start, segment_minutes)
+        per_slot.setdefault(slot, []).append(segment_cell(view, zone, segment_minutes))
 
     boundary = week_start(day_end - timedelta(microseconds=1))
     boundary_inside = day_start <= boundary < day_end
@@ -249,12 +190,13 @@ def build_diary(
             )
         hour = next_hour
 
-    return DiaryView(
+    return DiaryPage(
         day=day,
         zone_name=zone_name,
         segment_minutes=segment_minutes,
         rows=tuple(rows),
-        totals=DiaryTotals(tracked, billable, disputed_minutes, by_status),
+        totals=diary.totals,
+        undisputed_cents=diary.undisputed_cents,
         week_boundary_local=(
             boundary.astimezone(zone).strftime("%H:%M") if boundary_inside else None
         ),

@@ -16,7 +16,7 @@ from workdiary.server.models import Contract, Invoice
 from workdiary.server.services import contracts as contract_service
 from workdiary.server.services import devices as device_service
 from workdiary.server.services import invoices as invoice_service
-from workdiary.server.web import queries
+from workdiary.server.services import users as user_service
 from workdiary.server.web.deps import DB, CheckedForm, Viewer
 from workdiary.server.web.rendering import finish, redirect, render, web_session
 from workdiary.server.web.timezones import choose_zone
@@ -64,11 +64,13 @@ def dashboard(request: Request, db: DB, viewer: Viewer) -> Response:
     now = _clock(request).now()
     this_week = week_start(now).date()
     contracts = contract_service.contracts_for(db, user=viewer)
-    names = queries.user_names(db, [c.client_id for c in contracts] +
-                               [c.freelancer_id for c in contracts])
-    minutes = queries.week_minutes(db, [c.id for c in contracts], this_week)
+    names = user_service.names_by_id(db, user_ids=[c.client_id for c in contracts] +
+                                     [c.freelancer_id for c in contracts])
+    minutes = contract_service.billed_minutes_by_contract(
+        db, contract_ids=[c.id for c in contracts], week_start=this_week)
     last_week = this_week - timedelta(days=7)
-    last_minutes = queries.week_minutes(db, [c.id for c in contracts], last_week)
+    last_minutes = contract_service.billed_minutes_by_contract(
+        db, contract_ids=[c.id for c in contracts], week_start=last_week)
     lines = []
     for contract in contracts:
         other = contract.freelancer_id if viewer.id == contract.client_id else contract.client_id
@@ -99,9 +101,9 @@ def dashboard(request: Request, db: DB, viewer: Viewer) -> Response:
 def invoices(request: Request, db: DB, viewer: Viewer) -> Response:
     """Every invoice of the viewer's contracts, newest week first."""
     lines = _invoice_lines(invoice_service.list_invoices(db, user=viewer))
-    names = queries.user_names(db, {uid for line in lines
-                                    for uid in (line.contract.client_id,
-                                                line.contract.freelancer_id)})
+    names = user_service.names_by_id(db, user_ids={uid for line in lines
+                                                   for uid in (line.contract.client_id,
+                                                               line.contract.freelancer_id)})
     totals: dict[str, int] = {}
     for line in lines:
         totals[line.invoice.currency] = totals.get(line.invoice.currency, 0) + \

@@ -10,17 +10,17 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from workdiary.core.clock import Clock
-from workdiary.core.timegrid import local_day_bounds
 from workdiary.core.week import week_start_of_date
 from workdiary.server.blobs import SHA256_RE, BlobStore
 from workdiary.server.errors import BadRequest, NotFound
 from workdiary.server.models import Contract, User
-from workdiary.server.services import weeks as week_service
-from workdiary.server.services.billing import amount_cents
+from workdiary.server.services import disputes as dispute_service
+from workdiary.server.services import users as user_service
 from workdiary.server.services.contracts import get_contract_for
-from workdiary.server.web import queries
+from workdiary.server.services.diary import get_diary, get_segment_with_screenshot
+from workdiary.server.services.screenshots import segment_showing
 from workdiary.server.web.deps import DB, PageNotFound, Viewer
-from workdiary.server.web.diary_view import build_diary, segment_view
+from workdiary.server.web.diary_view import build_diary, segment_cell
 from workdiary.server.web.rendering import finish, redirect, render, web_session
 from workdiary.server.web.thumbnails import ThumbnailCache, make_thumbnail
 from workdiary.server.web.timezones import choose_zone, zone_options
@@ -71,41 +71,33 @@ def diary(request: Request, contract_id: str, day: str, db: DB, viewer: Viewer,
     choice = choose_zone(tz, session.tz)
     if tz and choice.problem is None:
         session.set_tz(choice.name)
-    start, end = local_day_bounds(the_day, choice.zone)
-    rows = queries.segments_between(db, contract.id, start, end)
-    disputed = queries.disputed_segment_ids(db, [r.id for r in rows])
-    view = build_diary(
-        day=the_day, zone=choice.zone, zone_name=choice.name,
-        segment_minutes=contract.segment_minutes,
-        segments=[queries.segment_shape(r) for r in rows], disputed_ids=disputed,
-    )
-    names = queries.user_names(db, [contract.client_id, contract.freelancer_id])
-    is_client = viewer.id == contract.client_id
-    # The client may dispute segments of weeks that are invoiced and still in review.
-    in_review = set()
-    for week in {r.week_start for r in rows} if is_client else ():
-        invoice = week_service.get_invoice(db, contract_id=contract.id, week_start=week)
-        if invoice is not None and invoice.status == "in_review":
-            in_review.add(week)
-    disputable = {r.id for r in rows if r.week_start in in_review and r.id not in disputed}
+    diary_model = get_diary(db, user=viewer, contract_id=contract.id, day=the_day,
+                            tz=choice.name)
+    view = build_diary(diary_model, zone=choice.zone, zone_name=choice.name)
+    names = user_service.names_by_id(db, user_ids=[contract.client_id, contract.freelancer_id])
+    clock: Clock = request.app.state.clock
+    disputable = dispute_service.disputable_segment_ids(
+        db, user=viewer, contract_id=contract.id,
+        segments=[s.row for s in diary_model.segments], now=clock.now())
     # The UTC weeks this local day touches (two when the week boundary falls inside it).
+    start, end = diary_model.start, diary_model.end
     weeks = sorted({week_start_of_date(start.date()), week_start_of_date(
         (end - timedelta(microseconds=1)).date())})
     return render(request, "diary.html", {
         "contract": contract, "d": view, "zone_name": choice.name, "zone_problem": choice.problem,
         "zone_options": zone_options(choice.name), "weeks": weeks, "names": names,
-        "is_client": is_client, "disputable_ids": disputable,
+        "is_client": viewer.id == contract.client_id, "disputable_ids": disputable,
         "cols": grid_columns(contract.segment_minutes),
         "rate_cents": contract.rate_cents,
-        "billable_cents": amount_cents(view.totals.billable_minutes, contract.rate_cents),
     })
 
 
 def _authorised_blob(request: Request, db: DB, viewer: User, contract_id: str,
                      sha256: str) -> tuple[Contract, bytes]:
     contract = scoped_contract(db, viewer, contract_id)
-    if not SHA256_RE.match(sha256) or queries.screenshot_in_contract(db, contract.id,
-                                                                     sha256) is None:
+    shown = SHA256_RE.match(sha256) and segment_showing(db, contract_id=contract.id,
+                                                        sha256=sha256)
+    if not shown:
         raise PageNotFound("This screenshot does not exist, or it is not yours to see.")
     blobs: BlobStore = request.app.state.blobs
     data = blobs.get(sha256)
@@ -130,7 +122,7 @@ def screenshot_thumb(request: Request, contract_id: str, sha256: str, db: DB,
     cache: ThumbnailCache = request.app.state.web_thumbnails
     scoped_contract(db, viewer, contract_id)
     cached = cache.get(sha256) if SHA256_RE.match(sha256) else None
-    if cached is None or queries.screenshot_in_contract(db, contract_id, sha256) is None:
+    if cached is None or segment_showing(db, contract_id=contract_id, sha256=sha256) is None:
         _, data = _authorised_blob(request, db, viewer, contract_id, sha256)
         cached = make_thumbnail(data)
         if cached is None:
@@ -145,16 +137,14 @@ def screenshot_page(request: Request, contract_id: str, sha256: str, db: DB,
                     viewer: Viewer) -> Response:
     """The full screenshot with its segment's facts and a way back to the day."""
     contract = scoped_contract(db, viewer, contract_id)
-    row = queries.screenshot_in_contract(db, contract.id, sha256) \
-        if SHA256_RE.match(sha256) else None
-    if row is None:
+    found = get_segment_with_screenshot(db, user=viewer, contract_id=contract.id,
+                                        sha256=sha256) if SHA256_RE.match(sha256) else None
+    if found is None:
         raise PageNotFound("This screenshot does not exist, or it is not yours to see.")
     choice = choose_zone(None, web_session(request).tz)
-    shape = queries.segment_shape(row)
-    disputed = bool(queries.disputed_segment_ids(db, [row.id]))
-    segment = segment_view(shape, choice.zone, contract.segment_minutes, disputed)
+    segment = segment_cell(found, choice.zone, contract.segment_minutes)
     shot = next((s for s in segment.shots if s.sha256 == sha256), None)
-    local_day = row.start.astimezone(choice.zone).date()
+    local_day = found.start.astimezone(choice.zone).date()
     return render(request, "screenshot.html", {
         "contract": contract, "segment": segment, "shot": shot, "sha256": sha256,
         "day": local_day, "zone_name": choice.name,

@@ -12,14 +12,13 @@ from workdiary.core.clock import Clock
 from workdiary.core.week import week_start_of_date
 from workdiary.server.errors import BadRequest, ServiceError
 from workdiary.server.services import disputes as dispute_service
+from workdiary.server.services import users as user_service
 from workdiary.server.services import weeks as week_service
-from workdiary.server.services.billing import amount_cents
-from workdiary.server.web import queries
+from workdiary.server.services.timesheet import get_timesheet
 from workdiary.server.web.deps import DB, CheckedForm, Viewer, safe_next
 from workdiary.server.web.formatting import money
 from workdiary.server.web.pages_diary import parse_day, scoped_contract
 from workdiary.server.web.rendering import redirect, render, web_session
-from workdiary.server.web.timesheet_view import build_week
 
 router = APIRouter(include_in_schema=False)
 
@@ -42,22 +41,21 @@ def timesheet(request: Request, contract_id: str, week_start: str, db: DB,
     contract = scoped_contract(db, viewer, contract_id)
     week = parse_week(week_start)
     clock: Clock = request.app.state.clock
-    rows = queries.week_segments(db, contract.id, week)
-    disputed = queries.disputed_segment_ids(db, [r.id for r in rows])
-    view = build_week(week=week, segments=[queries.segment_shape(r) for r in rows],
-                      disputed_ids=disputed, now=clock.now())
-    invoice = week_service.get_invoice(db, contract_id=contract.id, week_start=week)
-    disputes = dispute_service.week_disputes(db, contract_id=contract.id, week_start=week)
-    minutes_of = {r.id: (0 if r.deleted else r.billable_minutes) for r in rows}
-    names = queries.user_names(db, [contract.client_id, contract.freelancer_id])
+    now = clock.now()
+    sheet = get_timesheet(db, user=viewer, contract_id=contract.id, week_start=week, now=now)
+    names = user_service.names_by_id(db, user_ids=[contract.client_id, contract.freelancer_id])
     is_client = viewer.id == contract.client_id
+    in_review = sheet.invoice is not None and sheet.invoice.status == "in_review"
     return render(request, "timesheet.html", {
-        "contract": contract, "w": view, "invoice": invoice, "names": names,
-        "disputes": [(d, ids, sum(minutes_of.get(i, 0) for i in ids)) for d, ids in disputes],
+        "contract": contract, "w": sheet, "invoice": sheet.invoice, "names": names,
+        "disputes": [(d, ids, sheet.dispute_minutes(ids)) for d, ids in sheet.disputes],
         "is_client": is_client,
-        "can_approve": is_client and invoice is not None and invoice.status == "in_review",
-        "can_dispute": is_client and invoice is not None and invoice.status == "in_review",
-        "estimate_cents": amount_cents(view.billable_minutes, contract.rate_cents),
+        "can_approve": is_client and in_review,
+        "can_dispute": is_client and in_review,
+        "disputable_ids": dispute_service.disputable_segment_ids(
+            db, user=viewer, contract_id=contract.id, segments=[s.row for s in sheet.segments],
+            now=now),
+        "prev_week": week - timedelta(days=7), "next_week": week + timedelta(days=7),
     })
 
 
