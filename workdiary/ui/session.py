@@ -17,15 +17,16 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from workdiary.core.clock import Clock
 from workdiary.core.model import Contract
+from workdiary.desktop.diary import DayView, day_view
+from workdiary.desktop.loop import TrackerLoop
+from workdiary.desktop.review import Box, DeleteOutcome, ScreenshotReview
+from workdiary.desktop.state import Lock, SyncControl, TrayState
+from workdiary.desktop.summary import Summary, SyncState, compute_summary
 from workdiary.store import LocalStore
-from workdiary.sync.diskguard import DiskGuard, message_for_write_error
+from workdiary.store.diskguard import DiskGuard, message_for_write_error
 from workdiary.sync.outbox import SyncReport
 from workdiary.tracker import events as ev
-from workdiary.ui.review import Box, DeleteOutcome, ScreenshotReview
-from workdiary.ui.state import Lock, SyncControl, TrayState
-from workdiary.ui.summary import Summary, SyncState, compute_summary, day_rows
 from workdiary.ui.taskman import TaskManager
-from workdiary.ui.tracker_thread import TrackerThread
 
 REFRESH_MS = 30_000  # the "last sync" line and totals while nothing else happens
 
@@ -40,7 +41,7 @@ class DesktopSession(QObject):
     _tracker_event = Signal(object)
     _sync_report = Signal(object)
 
-    def __init__(self, *, store: LocalStore, control: TrackerThread, taskman: TaskManager,
+    def __init__(self, *, store: LocalStore, control: TrackerLoop, taskman: TaskManager,
                  review: ScreenshotReview, clock: Clock, tz: ZoneInfo,
                  lock: Lock | None = None, sync: SyncControl | None = None,
                  disk_guard: DiskGuard | None = None, parent: QObject | None = None) -> None:
@@ -266,11 +267,12 @@ class DesktopSession(QObject):
 
         self.taskman.run(job, lambda future: on_done(_result_or_none(future)))
 
-    def load_day(self, day: date, on_done: Callable[[list[Any]], None]) -> None:
-        """(segment, sync info, expected verdict or None) for a local day, for the diary."""
+    def load_day(self, day: date, on_done: Callable[[DayView | None], None]) -> None:
+        """The one day view (as `workdiary diary` prints it) for the diary window; None when
+        the store could not be read."""
         now = self.clock.now()
-        self.taskman.run(lambda: day_rows(self.store, day, self.tz, now),
-                         lambda future: on_done(_result_or_none(future) or []))
+        self.taskman.run(lambda: day_view(self.store, day, self.tz, now),
+                         lambda future: on_done(_result_or_none(future)))
 
     def set_segment_memo(self, segment_id: str, memo: str) -> None:
         """Edit a recorded segment's memo (until upload; the store refuses after)."""
@@ -324,7 +326,8 @@ class DesktopSession(QObject):
             else:
                 self.problem = event.message
                 self.notice.emit(f"Recording problem: {event.message}")
-        elif isinstance(event, ev.MinuteRecorded) and self.disk_guard is not None:
+        elif (isinstance(event, ev.MinuteRecorded) and self.disk_guard is not None
+              and not self._closed):  # after quit the worker is gone: no more checks
             self.taskman.run(self.disk_guard.check, self._disk_watched)  # once a minute
         elif isinstance(event, ev.SegmentClosed) and self.sync is not None:
             self.sync.wake()
