@@ -13,12 +13,11 @@ from typing import TYPE_CHECKING
 
 from workdiary.cli.main import CommandError
 from workdiary.core.clock import SystemClock
-from workdiary.desktop.account import AccountError, log_in, refresh_contracts
+from workdiary.desktop.account import AccountError, log_in, log_out, refresh_contracts
 from workdiary.desktop.settings import DesktopSettings
 from workdiary.store import LocalStore, StoreError
-from workdiary.sync.api import ApiClient, ApiError, AuthExpired, InsecureServerUrl
+from workdiary.sync.api import ApiClient, InsecureServerUrl
 from workdiary.sync.client import (
-    AUTH_STATE,
     NOT_LOGGED_IN,
     build_outbox,
     current_account,
@@ -26,7 +25,7 @@ from workdiary.sync.client import (
 from workdiary.sync.device import NotLoggedIn
 from workdiary.sync.outbox import SyncReport
 from workdiary.sync.report import format_report
-from workdiary.sync.secrets import TOKEN, KeyringSecretStore, SecretStore, SecretStoreError
+from workdiary.sync.secrets import KeyringSecretStore, SecretStore, SecretStoreError
 
 if TYPE_CHECKING:
     from argparse import _SubParsersAction
@@ -112,31 +111,16 @@ def _read_password(args: argparse.Namespace, server_url: str) -> str:
 def run_logout(args: argparse.Namespace, *,
                secrets_factory: Callable[[], SecretStore] = open_secrets) -> int:
     with open_store() as store:
-        account = current_account(store)
-        if account is None:
-            print("Not logged in.")
-            return 0
-        secrets = secrets_factory()
-        token = secrets.token(account)
-        note = ""
-        if token:
-            try:
-                ApiClient(account.server_url, token).delete_token()
-            except AuthExpired:
-                pass  # already invalid on the server
-            except ApiError as exc:
-                note = (f" The server could not be told ({exc}); the token is forgotten here "
-                        "and can be revoked from the web page /devices.")
-        # The token goes; the device key stays: the server binds this device's id to it, so
-        # a new key would make the next login fail (409) and orphan the recorded chain.
-        secrets.delete(account, TOKEN)
-        store.set_setting(AUTH_STATE, "logged_out")
-        pending = store.pending_count()
-        print(f"Logged out of {account.server_url}: the token is revoked and removed from "
-              f"{secrets.where}.{note} This device's signing key stays there so its segments "
-              "keep their signatures; retire the device on the server's /devices page.")
-        if pending:
-            print(f"{pending} segment(s) were not uploaded; they stay on this computer.")
+        outcome = log_out(store, secrets_factory)
+    if outcome.server_url is None:
+        print("Not logged in.")
+        return 0
+    note = f" {outcome.server_note}" if outcome.server_note else ""
+    print(f"Logged out of {outcome.server_url}: the token is revoked and removed from "
+          f"{outcome.where}.{note} This device's signing key stays there so its segments "
+          "keep their signatures; retire the device on the server's /devices page.")
+    if outcome.pending:
+        print(f"{outcome.pending} segment(s) were not uploaded; they stay on this computer.")
     return 0
 
 

@@ -15,8 +15,6 @@ from zoneinfo import ZoneInfo
 from workdiary.cli.main import CommandError
 from workdiary.core.clock import Clock, SystemClock
 from workdiary.core.model import Contract, SegmentKind
-from workdiary.core.timegrid import isoformat_z
-from workdiary.core.week import is_locked, lock_time, week_start
 from workdiary.desktop.diary import DayView, StatusView, day_view, status_view
 from workdiary.desktop.settings import DesktopSettings
 from workdiary.store import LocalStore, StoreError
@@ -291,28 +289,18 @@ def run_status(args: argparse.Namespace, *, clock: Clock | None = None) -> int:
 # -- delete --------------------------------------------------------------------------------
 
 def run_delete(args: argparse.Namespace, *, clock: Clock | None = None) -> int:
+    from workdiary.desktop.review import delete_closed_segment
+
     clock = clock or SystemClock()
     store = open_local_store(DesktopSettings.from_environment(), clock)
     try:
-        segment = store.segment(args.segment_id)
-        if segment is None:
-            raise CommandError(f"no segment {args.segment_id} in the local cache; "
-                               f"`workdiary diary --json` lists segment ids")
-        now = clock.now()
-        if is_locked(segment.start, now):
-            locked = lock_time(week_start(segment.start))
-            raise CommandError(
-                f"segment {segment.id} is in the week of {week_start(segment.start).date()}, "
-                f"which locked at {isoformat_z(locked)}: its time can no longer be deleted"
-            )
-        try:
-            tombstone = store.delete_segment(segment.id)
-        except StoreError as exc:
-            raise CommandError(str(exc)) from exc
-        info = store.sync_info(tombstone.id)
+        deletion = delete_closed_segment(store, args.segment_id, clock.now())
+    except StoreError as exc:
+        raise CommandError(str(exc)) from exc
     finally:
         store.close()
-    where = ("the server copy is deleted at the next `workdiary sync`" if info.delete_pending
+    segment, tombstone = deletion.segment, deletion.tombstone
+    where = ("the server copy is deleted at the next `workdiary sync`" if deletion.server_copy
              else "the tombstone is uploaded at the next `workdiary sync`")
     print(f"deleted segment {segment.id} ({segment.tracked_minutes} min on {segment.contract_id}): "
           f"its time is gone; a tombstone keeps its place (seq {tombstone.seq}) in the chain, "

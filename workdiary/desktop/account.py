@@ -132,3 +132,33 @@ def refresh_contracts(store: LocalStore, secrets_factory: Callable[[], SecretSto
         except ApiError as exc:  # Transient included: offline
             note = f"offline ({exc}): showing the cached contracts"
     return ContractsRefresh(store.contracts(), note)
+
+
+@dataclass(frozen=True, slots=True)
+class LogoutOutcome:
+    server_url: str | None  # None: was not logged in
+    where: str  # where the token was kept (the secret store's name)
+    server_note: str | None  # why the server could not be told, if it could not
+    pending: int  # segments not uploaded, which stay on this computer
+
+
+def log_out(store: LocalStore, secrets_factory: Callable[[], SecretStore]) -> LogoutOutcome:
+    """Revoke and forget the token; keep the device key (the server binds this device's id to
+    it, so a new key would make the next login fail and orphan the recorded chain)."""
+    account = current_account(store)
+    if account is None:
+        return LogoutOutcome(None, "", None, store.pending_count())
+    secrets = secrets_factory()
+    token = secrets.token(account)
+    note = None
+    if token:
+        try:
+            ApiClient(account.server_url, token).delete_token()
+        except AuthExpired:
+            pass  # already invalid on the server
+        except ApiError as exc:
+            note = (f"The server could not be told ({exc}); the token is forgotten here and "
+                    "can be revoked from the web page /devices.")
+    secrets.delete(account, TOKEN)
+    store.set_setting(AUTH_STATE, "logged_out")
+    return LogoutOutcome(account.server_url, secrets.where, note, store.pending_count())
