@@ -119,7 +119,7 @@ def main() -> int:
         try:
             url = f"http://127.0.0.1:{port}"
             api = ApiClient(url)
-            api.token = api.create_token(email, password, "bench")["token"]
+            api.token = api.create_token(email, password, "bench").token
             now = datetime.now(UTC).replace(second=0, microsecond=0)
             start = now - timedelta(minutes=10 * args.segments + 20)
             start -= timedelta(minutes=start.minute % 10)

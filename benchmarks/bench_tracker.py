@@ -29,12 +29,12 @@ from workdiary.capture.base import InputCounts
 from workdiary.capture.encode import encode_screenshot
 from workdiary.core.clock import FakeClock, SystemClock
 from workdiary.core.model import Contract, Policy
+from workdiary.desktop.loop import TrackerLoop
 from workdiary.store import LocalStore
 from workdiary.testing.capture_fakes import FakeInputCounter, FakeScreenGrabber, FakeWindowProbe
 from workdiary.testing.xvfb import VirtualDisplay, XvfbUnavailable, start_xvfb
 from workdiary.tracker.engine import Tracker
 from workdiary.tracker.events import ScreenshotFailed, ScreenshotTaken, TrackerEvent
-from workdiary.tracker.runner import run_tracker
 
 MB = 1024 * 1024
 
@@ -59,10 +59,14 @@ def real_run(seconds: float) -> None:
         store.replace_contracts([contract(Policy(segment_minutes=1))])
         if server is not None:
             os.environ["DISPLAY"] = server.name
-            from workdiary.tracker.headless import build_headless_tracker
+            from workdiary.config import local_timezone
+            from workdiary.desktop.runtime import build_runtime
+            from workdiary.desktop.settings import DesktopSettings
 
-            headless = build_headless_tracker(store, on_event=events.append)
-            tracker, executor, closer = headless.tracker, headless.executor, headless.shutdown
+            settings = DesktopSettings(data_dir=Path(folder), tz=local_timezone())
+            runtime = build_runtime(settings, store, clock=SystemClock(), secrets=None,
+                                    on_event=events.append, sync=False)
+            tracker, executor, closer = runtime.tracker, runtime.executor, runtime.close
             mode = f"real capture (mss, pynput, X11) under a private Xvfb {server.name}"
         else:
             executor = ThreadPoolExecutor(max_workers=1)
@@ -78,7 +82,7 @@ def real_run(seconds: float) -> None:
         time.sleep(2)  # let start-up work settle before measuring
         cpu_before = sum(process.cpu_times()[:2])
         wall_before = time.monotonic()
-        run_tracker(tracker, SystemClock(), threading.Event(), seconds)
+        TrackerLoop(tracker, SystemClock()).run(threading.Event(), seconds)
         cpu = sum(process.cpu_times()[:2]) - cpu_before
         wall = time.monotonic() - wall_before
         rss = process.memory_info().rss

@@ -7,6 +7,7 @@ run isolated from the user's real data.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -16,9 +17,9 @@ DATA_DIR_ENV = "WORKDIARY_DATA_DIR"
 DATABASE_NAME = "workdiary.sqlite3"
 
 
-def data_dir() -> Path:
+def data_dir(environ: Mapping[str, str] | None = None) -> Path:
     """The client's data directory, created if missing: ``$WORKDIARY_DATA_DIR`` or platformdirs'."""
-    override = os.environ.get(DATA_DIR_ENV)
+    override = (os.environ if environ is None else environ).get(DATA_DIR_ENV)
     path = Path(override) if override else Path(platformdirs.user_data_dir("workdiary", False))
     path.mkdir(parents=True, exist_ok=True)
     return path
@@ -29,12 +30,12 @@ def database_path(directory: Path | None = None) -> Path:
     return (directory or data_dir()) / DATABASE_NAME
 
 
-def local_timezone() -> ZoneInfo:
+def local_timezone(environ: Mapping[str, str] | None = None) -> ZoneInfo:
     """The local time zone by name (``$TZ``, else /etc/localtime), UTC if it cannot be named.
 
     Diary views need a named zone (not a fixed offset) so days across DST changes are right.
     """
-    candidates = [os.environ.get("TZ", "").lstrip(":")]
+    candidates = [(os.environ if environ is None else environ).get("TZ", "").lstrip(":")]
     try:
         target = os.path.realpath("/etc/localtime")
         if "zoneinfo/" in target:

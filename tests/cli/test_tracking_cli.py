@@ -161,3 +161,32 @@ def test_corrupt_database_is_a_clear_error(run_cli: Any, data_dir: Path) -> None
     assert result.returncode == 1
     assert "not an SQLite database" in result.stderr and "untouched" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_status_diary_and_tray_agree_on_a_session_with_partial_minutes(
+    run_cli: Any, seeded: Path
+) -> None:
+    """One rule for billed time (docs/contract-changes.md): floor(seconds / 60) per segment.
+    A session of 1-minute segments clocked in at :20 and out at :50: 40 s + 60 s + 50 s."""
+    from zoneinfo import ZoneInfo
+
+    from workdiary.desktop.summary import compute_summary
+
+    berlin = ZoneInfo("Europe/Berlin")
+    midnight = datetime.now(berlin).replace(hour=0, minute=0, second=0, microsecond=0)
+    start = (midnight + timedelta(hours=2)).astimezone(UTC)
+    with LocalStore(database_path(seeded)) as store:
+        for index, (first, seconds) in enumerate([(20, 40), (0, 60), (0, 50)]):
+            at = start + timedelta(minutes=index)
+            begin = at + timedelta(seconds=first)
+            store.start_segment(f"p{index}", "c-1", begin, at + timedelta(minutes=1))
+            store.add_minute(f"p{index}", MinuteRecord(at=at, seconds=seconds, keys=1))
+            store.close_segment(f"p{index}", begin + timedelta(seconds=seconds))
+        tray = compute_summary(store, datetime.now(UTC), berlin, None, None)
+    day = json.loads(run_cli("diary", "--json").stdout)
+    status = json.loads(run_cli("status", "--json").stdout)
+    assert [s["tracked_minutes"] for s in day["segments"]] == [0, 1, 0]
+    assert day["totals"]["tracked_minutes"] == status["today_minutes"] == 1
+    assert tray.today_minutes == 1
+    assert "Total: 0 h 01 min tracked" in run_cli("diary").stdout
+    assert "today (Europe/Berlin): 0 h 01 min" in run_cli("status").stdout

@@ -56,7 +56,7 @@ def test_demo_headless_fills_the_clients_diary(tmp_path: Path) -> None:
         started = datetime.now(UTC)
         time.sleep(RUN_SECONDS)
         client = ApiClient(banner["url"])
-        client.token = client.create_token(banner["email"], banner["password"], "test")["token"]
+        client.token = client.create_token(banner["email"], banner["password"], "test").token
         days = sorted({started.date().isoformat(), datetime.now(UTC).date().isoformat()})
         segments = [s for day in days
                     for s in client.diary(banner["contract"], day)["segments"]]

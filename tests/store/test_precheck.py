@@ -9,8 +9,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from workdiary.core.model import MinuteRecord, Reason, ScreenshotRef, Status
+from workdiary.desktop.diary import day_view
 from workdiary.store import LocalStore
-from workdiary.store.diary import diary_data
 from workdiary.store.precheck import precheck_segment
 from workdiary.testing.images import make_jpeg
 
@@ -62,10 +62,10 @@ def test_diary_carries_the_precheck_until_upload(tmp_path: Path, make_contract: 
     store = LocalStore(tmp_path / "db.sqlite3")
     store.replace_contracts([make_contract("c-1", segment_minutes=10)])
     record(store, "s-1", "c-1", START)
-    data = diary_data(store, START.date(), ZoneInfo("UTC"), None, now=START + timedelta(hours=1))
+    data = day_view(store, START.date(), ZoneInfo("UTC"), START + timedelta(hours=1)).to_json()
     check = data["segments"][0]["sync"]["precheck"]
     assert check == {"status": "unprotected", "billable_minutes": 10, "reasons": ["no_memo"]}
     store.record_verdict("s-1", "unprotected", 10, ["no_memo"])
-    data = diary_data(store, START.date(), ZoneInfo("UTC"), None, now=START + timedelta(hours=1))
+    data = day_view(store, START.date(), ZoneInfo("UTC"), START + timedelta(hours=1)).to_json()
     assert data["segments"][0]["sync"]["precheck"] is None
     assert data["segments"][0]["status"] == "unprotected"

@@ -11,6 +11,7 @@ from workdiary.sync.api import (
     ApiClient,
     AuthExpired,
     InsecureServerUrl,
+    MalformedAnswer,
     Rejected,
     Transient,
     check_server_url,
@@ -98,3 +99,47 @@ def test_post_segments_parses_verdicts_and_per_record_errors(stub: StubServer) -
     verdicts = ApiClient(stub.url, "tok").post_segments([{"id": "a"}, {"id": "b"}])
     assert verdicts[0].status == "protected" and verdicts[0].billable_minutes == 10
     assert verdicts[1].error_code == "conflict" and verdicts[1].status is None
+
+
+def test_answers_are_typed_as_the_server_sends_them(stub: StubServer) -> None:
+    stub.body = {"token": "t-1", "user": {"id": "u-1", "email": "f@example.org",
+                                          "name": "Fred", "role": "freelancer"}}
+    answer = ApiClient(stub.url).create_token("f@example.org", "pw", "laptop")
+    assert answer.token == "t-1" and answer.user.name == "Fred"
+    stub.body = {"device_id": "dev-12345678", "name": "laptop", "public_key": "k",
+                 "revoked": False, "created_at": "2026-03-04T09:00:00Z"}
+    assert ApiClient(stub.url, "t").register_device("laptop", "k", "dev-12345678") == (
+        "dev-12345678")
+    policy = {"segment_minutes": 10, "screenshots_per_segment": 3, "capture": "all",
+              "blur": False, "allow_redaction": True, "allow_manual": False,
+              "window_titles": False, "idle_minutes": 5}
+    stub.body = [{"id": "c-1", "title": "Build", "client_id": "u-2", "freelancer_id": "u-1",
+                  "client_name": "Cleo", "freelancer_name": "Fred", "role": "freelancer",
+                  "rate_cents": 2500, "currency": "EUR", "weekly_limit_minutes": None,
+                  "status": "active", "policy": policy, "week_start": "2026-03-02",
+                  "week_minutes": 25}]
+    [info] = ApiClient(stub.url, "t").contracts()
+    assert info.role == "freelancer" and info.week_minutes == 25
+    assert info.contract.id == "c-1" and info.contract.policy.segment_minutes == 10
+
+
+@pytest.mark.parametrize(("call", "body"), [
+    ("login", {"access_token": "t-1"}),  # another field name for the token
+    ("device", {"id": "dev-12345678"}),  # "id" instead of "device_id"
+    ("contracts", {"contracts": []}),  # a wrapper object instead of the list
+    ("upload", {"results": [{"id": "a", "status": "protected", "billable_minutes": 1,
+                             "reasons": []}]}),  # "results" instead of "segments"
+])
+def test_other_field_names_are_a_malformed_answer_not_a_guess(
+    stub: StubServer, call: str, body: object
+) -> None:
+    stub.body = body
+    client = ApiClient(stub.url, "t")
+    calls = {
+        "login": lambda: client.create_token("f@example.org", "pw", "laptop"),
+        "device": lambda: client.register_device("laptop", "k", "dev-12345678"),
+        "contracts": client.contracts,
+        "upload": lambda: client.post_segments([{"id": "a"}]),
+    }
+    with pytest.raises(MalformedAnswer, match="same version"):
+        calls[call]()

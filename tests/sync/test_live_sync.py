@@ -53,7 +53,7 @@ def test_a_week_offline_then_online_arrives_once_with_verdicts(live: Live) -> No
         "uploaded", "protected", 10)
     # The client sees the week in the diary.
     client = ApiClient(live.server_url)
-    client.token = client.create_token(live.client_email, live.password, "test")["token"]
+    client.token = client.create_token(live.client_email, live.password, "test").token
     diary = client.diary(live.contract_id, week[0].start.date().isoformat())
     assert len(diary["segments"]) == 48
     # A second pass has nothing to do; a resend of the same batch gets the stored verdicts.

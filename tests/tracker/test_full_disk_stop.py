@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from workdiary.cli.tracking import FullDiskStopper
-from workdiary.sync.diskguard import DiskGuard, DiskLimits, is_disk_full
+from workdiary.desktop.loop import TrackerLoop
+from workdiary.store.diskguard import DiskGuard, DiskLimits, is_disk_full
 from workdiary.tracker.console import EventPrinter
 from workdiary.tracker.events import MinuteRecorded, RecordingFailed
-from workdiary.tracker.runner import run_tracker
 
 
 def test_sqlite_and_os_full_disk_errors_are_recognised() -> None:
@@ -43,7 +43,7 @@ def test_a_full_disk_during_tracking_stops_the_runner(
         raise OSError(errno.ENOSPC, "No space left on device")
 
     rig.store.add_minute = disk_full
-    run_tracker(rig.tracker, rig.clock, stop, duration=600)  # returns when the stopper fires
+    TrackerLoop(rig.tracker, rig.clock).run(stop, duration=600)  # ends when the stopper fires
     rig.tracker.flush()
     assert stop.is_set()
     failures = [e for e in rig.events if isinstance(e, RecordingFailed)]

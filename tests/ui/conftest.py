@@ -1,5 +1,5 @@
 """The desktop GUI built from fakes: FakeClock, fake screen and input, a LocalStore in tmp_path,
-the real Tracker on its real TrackerThread. Qt runs offscreen (set before QApplication exists);
+the real Tracker on its real TrackerLoop thread. Qt runs offscreen (set before QApplication exists);
 the one real-tray test runs in a subprocess under its own Xvfb."""
 
 from __future__ import annotations
@@ -23,14 +23,14 @@ import pytest
 from workdiary.capture.base import EncodedScreenshot, InputCounts
 from workdiary.core.clock import FakeClock
 from workdiary.core.model import Contract
+from workdiary.desktop.loop import TrackerLoop
+from workdiary.desktop.review import ScreenshotReview
 from workdiary.store import LocalStore
 from workdiary.testing.capture_fakes import FakeInputCounter, FakeScreenGrabber
 from workdiary.tracker.engine import Tracker
 from workdiary.tracker.events import TrackerEvent
-from workdiary.ui.review import ScreenshotReview
 from workdiary.ui.session import DesktopSession
 from workdiary.ui.taskman import TaskManager
-from workdiary.ui.tracker_thread import TrackerThread
 
 TZ = ZoneInfo("Europe/Berlin")
 
@@ -39,7 +39,7 @@ TZ = ZoneInfo("Europe/Berlin")
 class Rig:
     session: DesktopSession
     tracker: Tracker
-    control: TrackerThread
+    control: TrackerLoop
     clock: FakeClock
     store: LocalStore
     keyboard: FakeInputCounter
@@ -96,7 +96,7 @@ def rig(tmp_path: Path, fake_clock: FakeClock, contracts: list[Contract], qtbot:
         input_counter=keyboard, encode=small_encode, executor=executor,
         rng=random.Random(7), on_event=on_event, idle_decision=lambda period: None,
     )
-    control = TrackerThread(tracker, fake_clock)
+    control = TrackerLoop(tracker, fake_clock)
     session = DesktopSession(store=store, control=control, taskman=TaskManager(executor),
                              review=review, clock=fake_clock, tz=TZ)
     holder["session"] = session

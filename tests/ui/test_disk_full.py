@@ -6,7 +6,7 @@ import errno
 from pathlib import Path
 from typing import Any
 
-from workdiary.sync.diskguard import DiskGuard, DiskLimits
+from workdiary.store.diskguard import DiskGuard, DiskLimits
 from workdiary.tracker.events import MinuteRecorded, RecordingFailed
 
 from .conftest import Rig

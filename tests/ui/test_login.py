@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
-from workdiary.cli.app import _log_in
-from workdiary.cli.main import CommandError
 from workdiary.core.model import Contract
+from workdiary.desktop.account import AccountError, log_in_to
+from workdiary.sync.secrets import MemorySecretStore
 from workdiary.ui.desktop import Desktop
 from workdiary.ui.taskman import TaskManager
 
@@ -83,7 +83,7 @@ def test_login_from_the_window(rig: Rig, qtbot: Any, login_tasks: TaskManager,
 
 def test_a_refused_login_says_why(rig: Rig, qtbot: Any, login_tasks: TaskManager) -> None:
     def login(url: str, email: str, password: str) -> Any:
-        raise CommandError(f"login refused by {url}: wrong email or password")
+        raise AccountError(f"login refused by {url}: wrong email or password")
 
     desktop = desktop_with(rig, login, login_tasks, qtbot)
     dialog = desktop.open_login()
@@ -101,8 +101,9 @@ def test_a_refused_login_says_why(rig: Rig, qtbot: Any, login_tasks: TaskManager
     assert rig.session.sync is None
 
 
-def test_the_root_login_refuses_without_keyring_and_over_plain_http(rig: Rig) -> None:
-    with pytest.raises(CommandError, match="no usable keyring"):
-        _log_in(rig.store, None, "no usable keyring here", "https://x.org", "a@b.c", "p")
-    with pytest.raises(CommandError, match="http"):
-        _log_in(rig.store, object(), None, "http://diary.example.org", "a@b.c", "p")
+def test_the_login_use_case_refuses_without_keyring_and_over_plain_http(rig: Rig) -> None:
+    with pytest.raises(AccountError, match="no usable keyring"):
+        log_in_to("https://x.org", rig.store, None, "a@b.c", "p",
+                  secrets_problem="no usable keyring here")
+    with pytest.raises(AccountError, match="http"):
+        log_in_to("http://diary.example.org", rig.store, MemorySecretStore(), "a@b.c", "p")

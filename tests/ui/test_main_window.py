@@ -6,9 +6,9 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
+from workdiary.desktop.state import TrayState
 from workdiary.tracker.events import ClockedIn, ClockedOut, MinuteRecorded
 from workdiary.ui.main_window import MainWindow
-from workdiary.ui.state import TrayState
 
 from .conftest import Rig
 
@@ -55,8 +55,13 @@ def test_clock_in_and_out_from_the_window_drives_the_tracker(rig: Rig, qtbot: An
 
     rig.run(153, input_every=5)  # to 09:06:00 UTC: minutes of 33, 60 and 60 s recorded
     assert rig.of(MinuteRecorded)
-    qtbot.waitUntil(lambda: rig.session.summary is not None
-                    and rig.session.summary.today_seconds == 153)
+    def settled() -> bool:  # the summary of the new 09:06 segment, not one read on the way
+        summary = rig.session.summary
+        return (summary is not None and summary.today_minutes == 2  # 0 + 1 + 1 per segment
+                and summary.segment_activity is not None
+                and summary.segment_activity.tracked_minutes == 0)
+
+    qtbot.waitUntil(settled)
     assert window.today_label.text().startswith("Today: 0:02")
     # 09:06:00 opened a segment with no finished minute: the meter shows the one before.
     assert window.activity_bar.format() == "last segment: activity %v/10"

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
+from workdiary.desktop.state import TrayState
+from workdiary.desktop.summary import SyncState, hours_minutes, sync_line
 from workdiary.sync.outbox import SyncReport
-from workdiary.ui.state import TrayState
-from workdiary.ui.summary import SyncState, hours_minutes, sync_line
 
 from .conftest import TZ
 
@@ -59,10 +59,11 @@ def test_warnings_are_added() -> None:
     assert text.endswith("30 minutes of the week are not uploaded.")
 
 
-def test_hours_minutes_rounds_down() -> None:
+def test_hours_minutes() -> None:
+    # Billed minutes in, already floored per segment by the read model (tests/desktop).
     assert hours_minutes(0) == "0:00"
-    assert hours_minutes(3599) == "0:59"
-    assert hours_minutes(3 * 3600 + 5 * 60 + 59) == "3:05"
+    assert hours_minutes(59) == "0:59"
+    assert hours_minutes(3 * 60 + 5) == "3:05"
 
 
 @pytest.mark.parametrize("state", list(TrayState))

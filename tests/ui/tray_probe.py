@@ -11,6 +11,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QSystemTrayIcon
 
 from workdiary.cli.app import run_app
+from workdiary.desktop.settings import DesktopSettings
 from workdiary.store import LocalStore
 
 
@@ -41,7 +42,8 @@ def main(data: Path) -> int:
         timer.start(100)
 
     try:
-        return run_app(store, secrets=None, on_ready=ready)
+        return run_app(store, settings=DesktopSettings.from_environment(), secrets=None,
+                       on_ready=ready)
     finally:
         store.close()
 

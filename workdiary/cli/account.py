@@ -9,31 +9,29 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from workdiary.cli.main import CommandError
-from workdiary.config import data_dir, database_path
 from workdiary.core.clock import SystemClock
-from workdiary.core.model import Contract
+from workdiary.desktop.account import AccountError, log_in, log_out, refresh_contracts
+from workdiary.desktop.settings import DesktopSettings
 from workdiary.store import LocalStore, StoreError
-from workdiary.sync.api import ApiClient, ApiError, AuthExpired, InsecureServerUrl, Transient
+from workdiary.sync.api import ApiClient, InsecureServerUrl
 from workdiary.sync.client import (
-    AUTH_STATE,
     NOT_LOGGED_IN,
-    SERVER_URL,
-    USER_EMAIL,
     build_outbox,
     current_account,
-    load_sync_settings,
 )
-from workdiary.sync.device import NotLoggedIn, default_device_name, register_device
+from workdiary.sync.device import NotLoggedIn
 from workdiary.sync.outbox import SyncReport
 from workdiary.sync.report import format_report
-from workdiary.sync.secrets import TOKEN, Account, KeyringSecretStore, SecretStore, SecretStoreError
+from workdiary.sync.secrets import KeyringSecretStore, SecretStore, SecretStoreError
+
+if TYPE_CHECKING:
+    from argparse import _SubParsersAction
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: _SubParsersAction[argparse.ArgumentParser]) -> None:
     login = subparsers.add_parser("login", help="log this computer in to a workdiary server")
     login.add_argument("server_url", metavar="SERVER_URL",
                        help="https://... (http only to localhost)")
@@ -56,11 +54,13 @@ def register(subparsers: Any) -> None:
 
 
 # -- composition ----------------------------------------------------------------------------
-# Tests and the demo swap the secret store through this factory (a keyword, not a global).
+# Each command is its own composition root: settings from the environment, built once here.
+# Tests swap the secret store through a keyword (a factory), not a global.
 
-def open_store() -> LocalStore:
+def open_store(settings: DesktopSettings | None = None) -> LocalStore:
+    settings = settings or DesktopSettings.from_environment()
     try:
-        return LocalStore(database_path(data_dir()))
+        return LocalStore(settings.database_path)
     except StoreError as exc:
         raise CommandError(str(exc)) from exc
 
@@ -83,7 +83,12 @@ def run_login(args: argparse.Namespace, *, secrets_factory: Callable[[], SecretS
     secrets = secrets_factory()  # before asking for a password: fail early without a keyring
     password = _read_password(args, api.server_url)
     with open_store() as store:
-        outcome = log_in(api, store, secrets, args.email, password)
+        try:
+            outcome = log_in(api, store, secrets, args.email, password)
+        except AccountError as exc:
+            raise CommandError(str(exc)) from exc
+        if outcome.device_note is not None:
+            print(f"note: {outcome.device_note}", file=sys.stderr)
         print(f"Logged in to {api.server_url} as {outcome.user_name} ({outcome.role}). This "
               f"device ({outcome.device_id}) is registered; its signing key and token are in "
               f"{secrets.where}. {outcome.contracts} contract(s) cached.")
@@ -91,54 +96,6 @@ def run_login(args: argparse.Namespace, *, secrets_factory: Callable[[], SecretS
         if pending:
             print(f"{pending} recorded segment(s) are waiting for upload: run `workdiary sync`.")
     return 0
-
-
-@dataclass(frozen=True, slots=True)
-class LoginOutcome:
-    user_name: str
-    role: str
-    device_id: str
-    contracts: int
-
-
-def log_in(api: ApiClient, store: LocalStore, secrets: SecretStore, email: str,
-           password: str) -> LoginOutcome:
-    """Authenticate, keep the token, create and register the device key, cache the contracts.
-
-    ``api`` gets the new token. Raises CommandError with a sentence on any failure.
-    """
-    account = Account(api.server_url, email)
-    try:
-        answer = api.create_token(email, password, default_device_name())
-    except AuthExpired as exc:
-        raise CommandError(f"login refused by {api.server_url}: wrong email or password. "
-                           "Check both and log in again.") from exc
-    except Transient as exc:
-        raise CommandError(f"login failed: {exc}. Check the server address and your network "
-                           "connection, then log in again.") from exc
-    except ApiError as exc:
-        raise CommandError(f"login failed: {exc}") from exc
-    api.token = str(answer["token"])
-    try:
-        secrets.put(account, TOKEN, api.token)
-        previous_id = store.device_id()
-        device_id = register_device(api, store, secrets, account)
-        if device_id != previous_id:
-            print(f"note: the server knows this computer's device id {previous_id} with another "
-                  f"key (or revoked it), so it continues as device {device_id} with a new "
-                  "chain. Segments recorded before keep the old id.", file=sys.stderr)
-        contracts = _fetch_contracts(api)
-    except SecretStoreError as exc:
-        raise CommandError(str(exc)) from exc
-    except ApiError as exc:
-        raise CommandError(f"logged in, but setting up this device failed: {exc}") from exc
-    store.set_setting(SERVER_URL, api.server_url)
-    store.set_setting(USER_EMAIL, email)
-    store.set_setting(AUTH_STATE, "ok")
-    store.replace_contracts(contracts)
-    user = answer.get("user") or {}
-    return LoginOutcome(str(user.get("name", email)), str(user.get("role", "user")), device_id,
-                        len(contracts))
 
 
 def _read_password(args: argparse.Namespace, server_url: str) -> str:
@@ -154,66 +111,27 @@ def _read_password(args: argparse.Namespace, server_url: str) -> str:
 def run_logout(args: argparse.Namespace, *,
                secrets_factory: Callable[[], SecretStore] = open_secrets) -> int:
     with open_store() as store:
-        account = current_account(store)
-        if account is None:
-            print("Not logged in.")
-            return 0
-        secrets = secrets_factory()
-        token = secrets.token(account)
-        note = ""
-        if token:
-            try:
-                ApiClient(account.server_url, token).delete_token()
-            except AuthExpired:
-                pass  # already invalid on the server
-            except ApiError as exc:
-                note = (f" The server could not be told ({exc}); the token is forgotten here "
-                        "and can be revoked from the web page /devices.")
-        # The token goes; the device key stays: the server binds this device's id to it, so
-        # a new key would make the next login fail (409) and orphan the recorded chain.
-        secrets.delete(account, TOKEN)
-        store.set_setting(AUTH_STATE, "logged_out")
-        pending = store.pending_count()
-        print(f"Logged out of {account.server_url}: the token is revoked and removed from "
-              f"{secrets.where}.{note} This device's signing key stays there so its segments "
-              "keep their signatures; retire the device on the server's /devices page.")
-        if pending:
-            print(f"{pending} segment(s) were not uploaded; they stay on this computer.")
+        outcome = log_out(store, secrets_factory)
+    if outcome.server_url is None:
+        print("Not logged in.")
+        return 0
+    note = f" {outcome.server_note}" if outcome.server_note else ""
+    print(f"Logged out of {outcome.server_url}: the token is revoked and removed from "
+          f"{outcome.where}.{note} This device's signing key stays there so its segments "
+          "keep their signatures; retire the device on the server's /devices page.")
+    if outcome.pending:
+        print(f"{outcome.pending} segment(s) were not uploaded; they stay on this computer.")
     return 0
 
 
 # -- contracts ------------------------------------------------------------------------------
 
-def _fetch_contracts(api: ApiClient) -> list[Contract]:
-    contracts = []
-    for item in api.contracts():
-        if item.get("role", "freelancer") != "freelancer":
-            continue  # a client's contracts are reviewed in the browser, not tracked here
-        contracts.append(Contract.from_dict(item))
-    return contracts
-
-
 def run_contracts(args: argparse.Namespace, *,
                   secrets_factory: Callable[[], SecretStore] = open_secrets) -> int:
     with open_store() as store:
         account = current_account(store)
-        note = None
-        if account is None:
-            note = "not logged in: showing the cached contracts"
-        elif store.get_setting(AUTH_STATE) == "logged_out":
-            note = "logged out (run `workdiary login`): showing the cached contracts"
-        else:
-            token = secrets_factory().token(account)
-            try:
-                if token is None:
-                    raise AuthExpired("no token")
-                store.replace_contracts(_fetch_contracts(ApiClient(account.server_url, token)))
-            except AuthExpired:
-                store.set_setting(AUTH_STATE, "expired")
-                note = "the login expired (run `workdiary login`): showing the cached contracts"
-            except ApiError as exc:  # Transient included: offline
-                note = f"offline ({exc}): showing the cached contracts"
-        contracts = store.contracts()
+        refreshed = refresh_contracts(store, secrets_factory)
+    note, contracts = refreshed.note, refreshed.contracts
     if note:
         print(f"workdiary: {note}", file=sys.stderr)
     if args.json:
@@ -239,9 +157,10 @@ def run_contracts(args: argparse.Namespace, *,
 def run_sync(args: argparse.Namespace, *,
              secrets_factory: Callable[[], SecretStore] = open_secrets) -> int:
     clock = SystemClock()
-    with open_store() as store:
+    desktop = DesktopSettings.from_environment()
+    with open_store(desktop) as store:
         try:
-            settings = load_sync_settings(store)
+            settings = desktop.sync_settings(store)
             if current_account(store) is None:  # say so before asking the keyring anything
                 raise NotLoggedIn(NOT_LOGGED_IN)
             outbox = build_outbox(store, secrets_factory(), clock, settings)

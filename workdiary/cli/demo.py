@@ -15,17 +15,27 @@ import signal
 import sys
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from workdiary.cli.main import CommandError
-from workdiary.config import DATA_DIR_ENV, database_path
+
+if TYPE_CHECKING:
+    from argparse import _SubParsersAction
+
+    from workdiary.cli.embedded import DemoAccounts, EmbeddedServer
+    from workdiary.core.clock import Clock
+    from workdiary.desktop.settings import DesktopSettings
+    from workdiary.store import LocalStore
+    from workdiary.sync.outbox import SyncReport
+    from workdiary.sync.secrets import SecretStore
 
 DEMO_GRACE_SECONDS = 3.0  # short review window so the diary fills while you watch
 DEMO_SYNC_INTERVAL = 5.0
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: _SubParsersAction[argparse.ArgumentParser]) -> None:
     demo = subparsers.add_parser(
         "demo", help="run a throwaway server, log in and track: the full loop in one command")
     demo.add_argument("--headless", action="store_true",
@@ -75,44 +85,44 @@ def _app_can_run() -> bool:
     return True
 
 
-def _run_loop(server: Any, root: Path, stop: threading.Event, headless: bool) -> None:
-    import os
-
-    from workdiary.cli.account import log_in
+def _run_loop(server: EmbeddedServer, root: Path, stop: threading.Event, headless: bool) -> None:
     from workdiary.cli.embedded import seed_demo
     from workdiary.config import local_timezone
     from workdiary.core.clock import SystemClock
+    from workdiary.desktop.account import AccountError, log_in
+    from workdiary.desktop.runtime import build_runtime
+    from workdiary.desktop.settings import DesktopSettings
     from workdiary.store import LocalStore
     from workdiary.sync.api import ApiClient
-    from workdiary.sync.client import SyncSettings, build_outbox, signer_for
-    from workdiary.sync.diskguard import DiskGuard, watch_disk
+    from workdiary.sync.client import SyncSettings
     from workdiary.sync.report import format_report
     from workdiary.sync.secrets import MemorySecretStore
-    from workdiary.sync.worker import SyncWorker
     from workdiary.tracker.console import EventPrinter
-    from workdiary.tracker.events import SegmentClosed
-    from workdiary.tracker.headless import build_headless_tracker
-    from workdiary.tracker.runner import run_tracker
 
     client_dir = root / "client"
     client_dir.mkdir()
-    os.environ[DATA_DIR_ENV] = str(client_dir)  # anything we start reads the demo's folder
+    # The demo's own settings, passed to everything it starts: its folder, short sync waits.
+    settings = DesktopSettings(
+        data_dir=client_dir, tz=local_timezone(),
+        sync=SyncSettings(grace_seconds=DEMO_GRACE_SECONDS, interval=DEMO_SYNC_INTERVAL))
     accounts = seed_demo(server)
     clock = SystemClock()
     # The demo's folder is deleted at the end, so its secrets live in memory: the OS
     # keyring is left untouched.
     secrets = MemorySecretStore()
-    store = LocalStore(database_path(client_dir), clock)
+    store = LocalStore(settings.database_path, clock)
     try:
-        api = ApiClient(server.url)
-        log_in(api, store, secrets, accounts.freelancer_email, accounts.password)
+        try:
+            log_in(ApiClient(server.url), store, secrets, accounts.freelancer_email,
+                   accounts.password)
+        except AccountError as exc:
+            raise CommandError(str(exc)) from exc
         contract = store.contract(accounts.contract_id)
         if contract is None:
             raise CommandError("the demo contract did not reach the desktop; see the log above")
-        settings = SyncSettings(grace_seconds=DEMO_GRACE_SECONDS, interval=DEMO_SYNC_INTERVAL)
 
-        def on_report(report: Any) -> None:
-            for line in format_report(report):
+        def on_report(report: SyncReport | None) -> None:
+            for line in format_report(report) if report is not None else ():
                 print(f"sync: {line}", flush=True)
 
         if not headless:
@@ -120,45 +130,46 @@ def _run_loop(server: Any, root: Path, stop: threading.Event, headless: bool) ->
             from workdiary.cli.app import run_app
 
             try:
-                run_app(store, secrets=secrets, clock=clock, sync_settings=settings, stop=stop,
+                run_app(store, settings=settings, secrets=secrets, clock=clock, stop=stop,
                         clock_in=(contract, "Demo work"), show_window=True)
             finally:
-                on_report(build_outbox(store, secrets, clock, settings).run_once(flush=True))
+                _upload_last(settings, store, secrets, clock, on_report)
             return
-        worker = SyncWorker(build_outbox(store, secrets, clock, settings),
-                            interval=settings.interval, on_report=on_report)
-        printer = EventPrinter(local_timezone())
-
-        def on_event(event: Any) -> None:
-            printer(event)
-            if isinstance(event, SegmentClosed):
-                worker.wake()
-
-        tracking = build_headless_tracker(store, on_event=on_event, clock=clock,
-                                          signer=signer_for(store, secrets))
+        runtime = build_runtime(settings, store, clock=clock, secrets=secrets,
+                                on_event=EventPrinter(settings.tz), on_report=on_report)
         _print_banner(server.url, accounts, client_dir)
-        for warning in tracking.warnings:
+        for warning in runtime.warnings:
             print(f"workdiary demo: warning: {warning}", flush=True)
-        guard = DiskGuard(client_dir)
-        if (problem := guard.check()) is not None:
-            raise CommandError(problem)
-        watch_disk(guard, stop, lambda problem: print(f"workdiary demo: {problem}", flush=True))
-        worker.start()
-        tracker = tracking.tracker
-        tracker.clock_in(contract, "Demo work")
         try:
-            run_tracker(tracker, clock, stop)
+            if (problem := runtime.disk_guard.check()) is not None:
+                raise CommandError(problem)
+            runtime.watch_disk(stop, lambda problem: print(f"workdiary demo: {problem}",
+                                                           flush=True))
+            runtime.start_sync()
+            tracker = runtime.tracker
+            tracker.clock_in(contract, "Demo work")  # this thread drives the loop below
+            try:
+                runtime.loop.run(stop)
+            finally:
+                tracker.clock_out()
         finally:
-            tracker.clock_out()
-            tracking.shutdown()
-            worker.stop()
+            runtime.close()
             # The last segment just closed: upload it now, without the review wait.
-            on_report(build_outbox(store, secrets, clock, settings).run_once(flush=True))
+            on_report(runtime.upload_now())
     finally:
         store.close()
 
 
-def _print_banner(url: str, accounts: Any, client_dir: Path) -> None:
+def _upload_last(settings: DesktopSettings, store: LocalStore, secrets: SecretStore,
+                 clock: Clock, on_report: Callable[[SyncReport | None], None]) -> None:
+    """After the tray app quit: upload the last segment now, without the review wait."""
+    from workdiary.sync.client import build_outbox
+
+    on_report(build_outbox(store, secrets, clock, settings.sync_settings(store))
+              .run_once(flush=True))
+
+
+def _print_banner(url: str, accounts: DemoAccounts, client_dir: Path) -> None:
     print(
         "\n".join([
             "",

@@ -7,25 +7,30 @@ import json
 import signal
 import sys
 import threading
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from workdiary.cli.main import CommandError
-from workdiary.config import data_dir, database_path, local_timezone
 from workdiary.core.clock import Clock, SystemClock
-from workdiary.core.timegrid import isoformat_z, local_day_bounds
-from workdiary.core.week import is_locked, lock_time, week_start
+from workdiary.core.model import Contract, SegmentKind
+from workdiary.desktop.diary import DayView, StatusView, day_view, status_view
+from workdiary.desktop.settings import DesktopSettings
 from workdiary.store import LocalStore, StoreError
-from workdiary.store.diary import diary_data
-from workdiary.sync.diskguard import DiskGuard, message_for_write_error, watch_disk
+from workdiary.store.diskguard import DiskGuard, message_for_write_error
+from workdiary.sync.secrets import SecretStore
 from workdiary.tracker.console import EventPrinter
 from workdiary.tracker.events import RecordingFailed, TrackerEvent
 from workdiary.tracker.lock import TrackerBusy, TrackerLock
 
+if TYPE_CHECKING:
+    from argparse import _SubParsersAction
 
-def register(subparsers: Any) -> None:
+    from workdiary.desktop.runtime import Runtime
+
+
+def register(subparsers: _SubParsersAction[argparse.ArgumentParser]) -> None:
     track = subparsers.add_parser("track", help="track time on a contract, headless")
     track.add_argument("contract_id", metavar="CONTRACT_ID")
     track.add_argument("--memo", default="", help="what you are working on")
@@ -56,9 +61,9 @@ def _parse_date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date: {text!r} (use YYYY-MM-DD)") from None
 
 
-def open_local_store(clock: Clock | None = None) -> LocalStore:
+def open_local_store(settings: DesktopSettings, clock: Clock | None = None) -> LocalStore:
     try:
-        return LocalStore(database_path(data_dir()), clock=clock)
+        return LocalStore(settings.database_path, clock=clock)
     except StoreError as exc:
         raise CommandError(str(exc)) from exc
 
@@ -74,17 +79,17 @@ def _hm(minutes: int) -> str:
 # -- track ---------------------------------------------------------------------------------
 
 def run_track(args: argparse.Namespace) -> int:
-    from workdiary.tracker.headless import build_headless_tracker
+    from workdiary.desktop.runtime import build_runtime
 
-    tz = local_timezone()
-    directory = data_dir()
-    lock = TrackerLock(directory)
+    settings = DesktopSettings.from_environment()
+    tz = settings.tz
+    lock = TrackerLock(settings.data_dir)
     try:
         lock.acquire()
     except TrackerBusy as exc:
         raise CommandError(str(exc)) from exc
     try:
-        store = open_local_store()
+        store = open_local_store(settings)
     except CommandError:
         lock.release()
         raise
@@ -100,21 +105,23 @@ def run_track(args: argparse.Namespace) -> int:
             print(f"recovered: a segment interrupted by a crash was closed at its last recorded "
                   f"minute ({_local(segment.start, tz)}-{_local(segment.end, tz)}, "
                   f"{segment.tracked_minutes} min kept, id {segment.id})", flush=True)
-        guard = DiskGuard(directory)
-        if (problem := guard.check()) is not None:
+        if (problem := DiskGuard(settings.data_dir, settings.disk_limits).check()) is not None:
             raise CommandError(problem)
         stop = threading.Event()
-        printer = FullDiskStopper(EventPrinter(tz), directory, stop)
-        headless = build_headless_tracker(store, on_event=printer, signer=_signer(store))
+        printer = FullDiskStopper(EventPrinter(tz), settings.data_dir, stop)
+        runtime = build_runtime(settings, store, clock=SystemClock(), on_event=printer,
+                                secrets=_secrets(store), sync=False)
+        for text in runtime.notices:
+            print(f"workdiary: note: {text}", file=sys.stderr)
         previous = {sig: signal.signal(sig, lambda *_: stop.set())
                     for sig in (signal.SIGTERM, signal.SIGINT)}
-        watch_disk(guard, stop, on_problem=_print_error)
+        runtime.watch_disk(stop, on_problem=_print_error)
         try:
-            _track(headless, contract, args, stop, tz)
+            _track(runtime, contract, args, stop, tz)
         finally:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
-            headless.shutdown()
+            runtime.close()
         seconds = printer.inner.minutes
         print(f"clocked out: {seconds // 60} min {seconds % 60} s recorded",
               flush=True)
@@ -146,34 +153,33 @@ class FullDiskStopper:
                 self.stop.set()
 
 
-def _track(headless: Any, contract: Any, args: argparse.Namespace, stop: threading.Event,
-           tz: ZoneInfo) -> None:
-    from workdiary.tracker.runner import run_tracker
-
-    tracker = headless.tracker
-    tracker.clock_in(contract, args.memo)
-    for warning in headless.warnings:
+def _track(runtime: Runtime, contract: Contract, args: argparse.Namespace,
+           stop: threading.Event, tz: ZoneInfo) -> None:
+    tracker = runtime.tracker
+    tracker.clock_in(contract, args.memo)  # this thread drives the loop below
+    for warning in runtime.warnings:
         print(f"workdiary: warning: {warning}", file=sys.stderr, flush=True)
     p = contract.policy
     print(f"clocked in on {contract.title!r} ({contract.id}) at "
-          f"{_local(headless.clock.now(), tz, '%H:%M:%S %Z')}: {p.segment_minutes}-minute "
+          f"{_local(runtime.clock.now(), tz, '%H:%M:%S %Z')}: {p.segment_minutes}-minute "
           f"segments, {p.screenshots_per_segment} screenshot(s) each, idle after "
           f"{p.idle_minutes} min. Ctrl-C clocks out.", flush=True)
     try:
-        run_tracker(tracker, headless.clock, stop, args.duration)
+        runtime.loop.run(stop, args.duration)
     finally:
         tracker.clock_out()
 
 
-def _signer(store: LocalStore) -> Any:
-    """Sign closed segments when logged in; otherwise they are signed at upload."""
-    from workdiary.sync.client import current_account, signer_for
+def _secrets(store: LocalStore) -> SecretStore | None:
+    """The keyring when logged in (to sign closed segments); otherwise they are signed at
+    upload. A keyring that cannot open is a note, not a stop."""
+    from workdiary.sync.client import current_account
     from workdiary.sync.secrets import KeyringSecretStore, SecretStoreError
 
     if current_account(store) is None:
         return None
     try:
-        return signer_for(store, KeyringSecretStore())
+        return KeyringSecretStore()
     except SecretStoreError as exc:
         print(f"workdiary: note: segments are not signed now ({exc}); they are signed at "
               f"upload.", file=sys.stderr)
@@ -183,166 +189,118 @@ def _signer(store: LocalStore) -> Any:
 # -- diary ---------------------------------------------------------------------------------
 
 def run_diary(args: argparse.Namespace) -> int:
-    tz = local_timezone()
+    settings = DesktopSettings.from_environment()
+    tz = settings.tz
     day = args.date or datetime.now(tz).date()
-    store = open_local_store()
+    store = open_local_store(settings)
     try:
-        data = diary_data(store, day, tz, args.contract, now=datetime.now(UTC))
-        if args.json:
-            print(json.dumps(data, indent=2))
-            return 0
-        for line in format_diary(data, store, tz):
-            print(line)
+        view = day_view(store, day, tz, datetime.now(UTC), args.contract)
     finally:
         store.close()
+    if args.json:
+        print(json.dumps(view.to_json(), indent=2))
+        return 0
+    for line in format_diary(view):
+        print(line)
     return 0
 
 
-def format_diary(data: dict[str, Any], store: LocalStore, tz: ZoneInfo) -> list[str]:
-    from workdiary.core.timegrid import parse_iso
-
-    lines = [f"Work diary for {data['date']} (times in {tz.key})", ""]
+def format_diary(view: DayView) -> list[str]:
+    tz = view.tz
+    lines = [f"Work diary for {view.day.isoformat()} (times in {tz.key})", ""]
     lines.append(f"{'time':<13} {'contract':<12} {'min':>4} {'activity':>8} {'shots':>5}  "
                  f"{'sync':<12} memo")
-    boundary = parse_iso(data["week_boundary"]) if data["week_boundary"] else None
-    for item in data["segments"]:
-        start, end = parse_iso(item["start"]), parse_iso(item["end"])
-        if boundary is not None and start >= boundary:
+    boundary = view.week_boundary
+    for segment, info, expected in view.rows:
+        if boundary is not None and segment.start >= boundary:
             lines.append(f"----- UTC week boundary: Monday 00:00 UTC = {_local(boundary, tz)} "
                          f"local -----")
             boundary = None
-        sync = item["sync"]
-        state = "recording" if sync["recording"] else (
-            "deleted" if item["kind"] == "tombstone" else sync["state"])
-        if item["status"]:
-            state = f"{state}/{item['status']}"
-        elif sync["precheck"]:
-            state = f"{state}/{sync['precheck']['status']}?"
-        minutes = item["minutes"]
-        active = sum(1 for m in minutes if not m["idle"] and (
-            m["keys"] + m["clicks"] + m["scrolls"] + m["moves"]) > 0)
+        state = "recording" if info.closed_at is None else (
+            "deleted" if segment.kind is SegmentKind.TOMBSTONE else info.sync_state)
+        if info.server_status:
+            state = f"{state}/{info.server_status}"
+        elif expected is not None:
+            state = f"{state}/{expected.status.value}?"
+        minutes = segment.minutes
+        active = sum(1 for m in minutes if not m.idle and (
+            m.keys + m.clicks + m.scrolls + m.moves) > 0)
         bars = f"{(10 * active) // len(minutes)}/10" if minutes else "-"
         lines.append(
-            f"{_local(start, tz)}-{_local(end, tz):<7} {item['contract_id'][:12]:<12} "
-            f"{item['tracked_minutes']:>4} {bars:>8} {len(item['screenshots']):>5}  "
-            f"{state:<12} {item['memo']}"
+            f"{_local(segment.start, tz)}-{_local(segment.end, tz):<7} "
+            f"{segment.contract_id[:12]:<12} {segment.tracked_minutes:>4} {bars:>8} "
+            f"{len(segment.screenshots):>5}  {state:<12} {segment.memo}"
         )
-        if sync["precheck"] and sync["precheck"]["reasons"]:
-            lines.append(f"{'':<13} pre-check: {', '.join(sync['precheck']['reasons'])}")
+        if expected is not None and expected.reasons:
+            reasons = ", ".join(reason.value for reason in expected.reasons)
+            lines.append(f"{'':<13} pre-check: {reasons}")
     if boundary is not None:
         lines.append(f"----- UTC week boundary: Monday 00:00 UTC = {_local(boundary, tz)} "
                      f"local -----")
-    totals = data["totals"]
-    if any(item["sync"]["precheck"] for item in data["segments"]):
+    totals = view.totals
+    if any(row.expected is not None for row in view.rows):
         lines.append("(? = pre-check: the verdict the server is expected to give on upload)")
-    lines += ["", f"Total: {_hm(totals['tracked_minutes'])} tracked in {totals['segments']} "
-                  f"segment(s), {totals['active_minutes']} active minute(s), "
-                  f"{totals['screenshots']} screenshot(s)"
-                  + (f", {totals['deleted']} deleted" if totals["deleted"] else "")]
+    lines += ["", f"Total: {_hm(totals.tracked_minutes)} tracked in {totals.segments} "
+                  f"segment(s), {totals.active_minutes} active minute(s), "
+                  f"{totals.screenshots} screenshot(s)"
+                  + (f", {totals.deleted} deleted" if totals.deleted else "")]
     return lines
 
 
 # -- status --------------------------------------------------------------------------------
 
-def status_data(store: LocalStore, now: datetime, tz: ZoneInfo, recording_elsewhere: bool
-                ) -> dict[str, Any]:
-    """The `status` facts as JSON-ready data; the sync part comes from workdiary.sync.status."""
-    from workdiary.sync.status import sync_status
-
-    open_segment = store.open_segment()
-    day_start, day_end = local_day_bounds(now.astimezone(tz).date(), tz)
-    week_from = week_start(now)
-    segments = store.segments_between(min(day_start, week_from), max(day_end, now))
-
-    def seconds_between(start: datetime, end: datetime) -> int:
-        return sum(m.seconds for s in segments for m in s.minutes if start <= m.at < end)
-
-    # The tracker lock is held exactly while someone is clocked in (headless or the app).
-    clocked_in = recording_elsewhere
-    contract = store.contract(open_segment.contract_id) if open_segment else None
-    data: dict[str, Any] = {
-        "clocked_in": clocked_in,
-        "interrupted": open_segment is not None and not recording_elsewhere,
-        "contract_id": open_segment.contract_id if open_segment else None,
-        "contract_title": contract.title if contract else None,
-        "segment": None if open_segment is None else {
-            "id": open_segment.id,
-            "start": isoformat_z(open_segment.start),
-            "tracked_seconds": open_segment.tracked_seconds,
-        },
-        "today_minutes": seconds_between(day_start, day_end) // 60,
-        "week_minutes": seconds_between(week_from, week_from + timedelta(days=7)) // 60,
-        "week_start": isoformat_z(week_from),
-        "week_locks_at": isoformat_z(lock_time(week_from)),
-        "tz": tz.key,
-    }
-    data.update(sync_status(store, now))
-    return data
-
-
-def format_status(data: dict[str, Any], now: datetime, tz: ZoneInfo) -> list[str]:
-    from workdiary.core.timegrid import parse_iso
+def format_status(view: StatusView) -> list[str]:
     from workdiary.sync.status import format_sync_status
 
-    if data["clocked_in"] and data["segment"]:
-        start = parse_iso(data["segment"]["start"])
-        lines = [f"clocked in on {data['contract_title'] or data['contract_id']} "
-                 f"(current segment since {_local(start, tz)})"]
-    elif data["clocked_in"]:
+    tz, segment = view.tz, view.open_segment
+    if view.recording_elsewhere and segment is not None:
+        lines = [f"clocked in on {view.contract_title or segment.contract_id} "
+                 f"(current segment since {_local(segment.start, tz)})"]
+    elif view.recording_elsewhere:
         lines = ["clocked in (the first segment is being opened)"]
-    elif data["interrupted"]:
+    elif view.interrupted:
         lines = ["clocked out; a segment was left open by an interrupted tracker: the next "
                  "`workdiary track` closes it at its last recorded minute"]
     else:
         lines = ["clocked out"]
-    lines.append(f"today ({tz.key}): {_hm(data['today_minutes'])}")
-    lines.append(f"this week (from {data['week_start'][:10]}, UTC): {_hm(data['week_minutes'])}")
-    lines += format_sync_status(data, now)
+    lines.append(f"today ({tz.key}): {_hm(view.today_minutes)}")
+    lines.append(f"this week (from {view.week_start.date().isoformat()}, UTC): "
+                 f"{_hm(view.week_minutes)}")
+    lines += format_sync_status(view.sync, view.now)
     return lines
 
 
 def run_status(args: argparse.Namespace, *, clock: Clock | None = None) -> int:
     clock = clock or SystemClock()
-    tz = local_timezone()
-    recording = TrackerLock(data_dir()).held_elsewhere()
-    store = open_local_store(clock)
+    settings = DesktopSettings.from_environment()
+    recording = TrackerLock(settings.data_dir).held_elsewhere()
+    store = open_local_store(settings, clock)
     try:
-        now = clock.now()
-        data = status_data(store, now, tz, recording)
+        view = status_view(store, clock.now(), settings.tz, recording_elsewhere=recording)
     finally:
         store.close()
     if args.json:
-        print(json.dumps(data, indent=2))
+        print(json.dumps(view.to_json(), indent=2))
     else:
-        print("\n".join(format_status(data, now, tz)))
+        print("\n".join(format_status(view)))
     return 0
 
 
 # -- delete --------------------------------------------------------------------------------
 
 def run_delete(args: argparse.Namespace, *, clock: Clock | None = None) -> int:
+    from workdiary.desktop.review import delete_closed_segment
+
     clock = clock or SystemClock()
-    store = open_local_store(clock)
+    store = open_local_store(DesktopSettings.from_environment(), clock)
     try:
-        segment = store.segment(args.segment_id)
-        if segment is None:
-            raise CommandError(f"no segment {args.segment_id} in the local cache; "
-                               f"`workdiary diary --json` lists segment ids")
-        now = clock.now()
-        if is_locked(segment.start, now):
-            locked = lock_time(week_start(segment.start))
-            raise CommandError(
-                f"segment {segment.id} is in the week of {week_start(segment.start).date()}, "
-                f"which locked at {isoformat_z(locked)}: its time can no longer be deleted"
-            )
-        try:
-            tombstone = store.delete_segment(segment.id)
-        except StoreError as exc:
-            raise CommandError(str(exc)) from exc
-        info = store.sync_info(tombstone.id)
+        deletion = delete_closed_segment(store, args.segment_id, clock.now())
+    except StoreError as exc:
+        raise CommandError(str(exc)) from exc
     finally:
         store.close()
-    where = ("the server copy is deleted at the next `workdiary sync`" if info.delete_pending
+    segment, tombstone = deletion.segment, deletion.tombstone
+    where = ("the server copy is deleted at the next `workdiary sync`" if deletion.server_copy
              else "the tombstone is uploaded at the next `workdiary sync`")
     print(f"deleted segment {segment.id} ({segment.tracked_minutes} min on {segment.contract_id}): "
           f"its time is gone; a tombstone keeps its place (seq {tombstone.seq}) in the chain, "

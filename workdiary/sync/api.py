@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import ipaddress
 import urllib.parse
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import requests
+
+from workdiary.core.model import Contract
+
+T = TypeVar("T")
 
 API_PREFIX = "/api/v1"
 # (connect, read) seconds. Read is generous: a batch of segments is verified before the reply.
@@ -78,6 +82,11 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+class MalformedAnswer(Transient):
+    """The server's answer lacks a field this client needs: not a workdiary server, or a
+    different version (client and server ship together, so there are no fallbacks)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Verdict:
     """The server's judgement of one uploaded segment (or why it refused that one record)."""
@@ -88,22 +97,69 @@ class Verdict:
     reasons: tuple[str, ...] = ()
     error_code: str | None = None  # set when the server refused this record (4xx-like)
     error_message: str | None = None
+    over_limit_minutes: int = 0
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Verdict:
         error = data.get("error")
         if isinstance(error, dict):
             return cls(
-                id=str(data.get("id", "")),
-                error_code=str(error.get("code", "rejected")),
+                id=str(data["id"]),
+                error_code=str(error["code"]),
                 error_message=str(error.get("message", "")),
             )
         return cls(
             id=str(data["id"]),
-            status=str(data.get("status")),
-            billable_minutes=int(data.get("billable_minutes") or 0),
-            reasons=tuple(str(r) for r in data.get("reasons") or ()),
+            status=str(data["status"]),
+            billable_minutes=int(data["billable_minutes"]),
+            reasons=tuple(str(r) for r in data["reasons"]),
+            over_limit_minutes=int(data.get("over_limit_minutes", 0)),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class UserInfo:
+    """``UserPublic``: who a token belongs to."""
+
+    id: str
+    email: str
+    name: str
+    role: str  # freelancer | client
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> UserInfo:
+        return cls(str(data["id"]), str(data["email"]), str(data["name"]), str(data["role"]))
+
+
+@dataclass(frozen=True, slots=True)
+class TokenAnswer:
+    """``TokenPublic``: the answer to a login."""
+
+    token: str
+    user: UserInfo
+
+
+@dataclass(frozen=True, slots=True)
+class ContractInfo:
+    """``ContractPublic``: one contract and the caller's side of it."""
+
+    contract: Contract
+    role: str  # freelancer | client: the caller's side
+    week_minutes: int  # billable minutes recorded this week so far
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ContractInfo:
+        return cls(Contract.from_dict(data), str(data["role"]), int(data["week_minutes"]))
+
+
+def _parse(what: str, parse: Callable[[], T]) -> T:
+    """Run ``parse`` over a JSON answer; a missing or mistyped field is a MalformedAnswer."""
+    try:
+        return parse()
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise MalformedAnswer(f"the server's answer to {what} is not what this version of "
+                              f"workdiary expects ({type(exc).__name__}: {exc}); is this a "
+                              "workdiary server of the same version?") from exc
 
 
 class ApiClient:
@@ -127,33 +183,36 @@ class ApiClient:
 
     # -- auth and account -------------------------------------------------------------------
 
-    def create_token(self, email: str, password: str, device_name: str) -> dict[str, Any]:
-        """POST /auth/tokens: log in; returns {token, user}."""
+    def create_token(self, email: str, password: str, device_name: str) -> TokenAnswer:
+        """POST /auth/tokens: log in; the token and who it belongs to."""
         data = self._json("POST", "/auth/tokens",
                           json={"email": email, "password": password, "device_name": device_name})
-        if not isinstance(data, dict) or not data.get("token"):
-            raise Transient("the server's login answer had no token; is this a workdiary server?")
-        return data
+
+        def parse() -> TokenAnswer:
+            if not data["token"]:
+                raise ValueError("empty token")
+            return TokenAnswer(str(data["token"]), UserInfo.from_dict(data["user"]))
+
+        return _parse("a login", parse)
 
     def delete_token(self) -> None:
         """DELETE /auth/tokens/current: revoke our token."""
         self._request("DELETE", "/auth/tokens/current")
 
     def me(self) -> dict[str, Any]:
+        """GET /me, as sent (tests and probes read it)."""
         return dict(self._json("GET", "/me"))
 
     def register_device(self, name: str, public_key: str, device_id: str) -> str:
         """POST /devices: register this device's public key; returns the server's device id."""
         data = self._json("POST", "/devices",
                           json={"name": name, "public_key": public_key, "device_id": device_id})
-        return str(data.get("device_id") or data.get("id") or device_id)
+        return _parse("a device registration", lambda: str(data["device_id"]))
 
-    def contracts(self) -> list[dict[str, Any]]:
-        """GET /contracts: the contracts visible to us, as the server sends them."""
+    def contracts(self) -> list[ContractInfo]:
+        """GET /contracts: the contracts visible to us (both sides)."""
         data = self._json("GET", "/contracts")
-        if isinstance(data, dict):
-            data = data.get("contracts", [])
-        return [dict(item) for item in data]
+        return _parse("a contract list", lambda: [ContractInfo.from_dict(item) for item in data])
 
     # -- uploads ----------------------------------------------------------------------------
 
@@ -165,10 +224,8 @@ class ApiClient:
     def post_segments(self, segments: Sequence[dict[str, Any]]) -> list[Verdict]:
         """POST /segments: upload a batch; one verdict per segment, idempotent on id."""
         data = self._json("POST", "/segments", json={"segments": list(segments)})
-        items = data.get("segments", data.get("results")) if isinstance(data, dict) else data
-        if not isinstance(items, list):
-            raise Transient("the server's answer to an upload had no per-segment results")
-        return [Verdict.from_dict(item) for item in items]
+        return _parse("an upload",
+                      lambda: [Verdict.from_dict(item) for item in data["segments"]])
 
     def delete_segment(self, segment_id: str) -> None:
         """DELETE /segments/{id}: withdraw an uploaded segment (before the week locks)."""
@@ -177,6 +234,7 @@ class ApiClient:
     # -- reading (tests, demo) --------------------------------------------------------------
 
     def diary(self, contract_id: str, day: str, tz: str = "UTC") -> dict[str, Any]:
+        """GET /contracts/{id}/diary, as sent (the demo's and the tests' look at the server)."""
         return dict(self._json("GET", f"/contracts/{contract_id}/diary",
                                params={"date": day, "tz": tz}))
 

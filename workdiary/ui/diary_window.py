@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QPixmap
@@ -27,10 +26,11 @@ from workdiary.core.model import ScreenshotRef, Segment, SegmentKind
 from workdiary.core.timegrid import local_day_bounds
 from workdiary.core.verify import Verdict
 from workdiary.core.week import week_start
+from workdiary.desktop.diary import DayRow, DayView
+from workdiary.desktop.summary import hours_minutes
 from workdiary.store import SyncInfo
 from workdiary.ui.preview import Confirm, ask
 from workdiary.ui.session import DesktopSession
-from workdiary.ui.summary import hours_minutes
 
 COLUMNS = ("Time", "Tracked", "Activity", "Memo", "Status", "Screenshots")
 MEMO = COLUMNS.index("Memo")
@@ -64,7 +64,7 @@ class DiaryWindow(QWidget):
         self.setObjectName("Diary")
         self.setWindowTitle("workdiary: diary")
         self.session, self.day, self._confirm = session, day, confirm
-        self.rows: list[tuple[Segment, SyncInfo, Verdict | None]] = []
+        self.rows: list[DayRow] = []
         self._filling = False
         layout = QVBoxLayout(self)
         nav = QHBoxLayout()
@@ -128,19 +128,15 @@ class DiaryWindow(QWidget):
             if inside else "")
         self.session.load_day(day, lambda rows, day=day: self._fill(day, rows))
 
-    def _fill(self, day: date, rows: list[Any]) -> None:
+    def _fill(self, day: date, view: DayView | None) -> None:
         if day != self.day:
             return  # the user moved on to another day meanwhile
         self._filling = True
-        self.rows = rows
+        rows = self.rows = list(view.rows) if view is not None else []
         tz = self.session.tz
         self.table.setRowCount(len(rows))
-        tracked = active = 0
         for row, (segment, info, expected) in enumerate(rows):
             activity = activity_of(segment.minutes)
-            if segment.kind is not SegmentKind.TOMBSTONE:
-                tracked += segment.tracked_seconds
-                active += activity.active_minutes
             editable = not info.uploaded and segment.kind is not SegmentKind.TOMBSTONE
             cells = (
                 f"{segment.start.astimezone(tz):%H:%M}–{segment.end.astimezone(tz):%H:%M}",
@@ -167,6 +163,8 @@ class DiaryWindow(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(MEMO, QHeaderView.ResizeMode.Stretch)
         self.table.setColumnWidth(SHOTS, max(self.table.columnWidth(SHOTS), 190))
         self.table.setColumnWidth(ACTIVITY, 110)
+        tracked = view.totals.tracked_minutes if view is not None else 0
+        active = view.totals.active_minutes if view is not None else 0
         self.totals_label.setText(f"Day total: {hours_minutes(tracked)} h tracked, {active} "
                                   f"active minute{'s' if active != 1 else ''}, "
                                   f"{len(rows)} segment{'s' if len(rows) != 1 else ''}")

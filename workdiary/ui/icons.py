@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
 
-from workdiary.ui.state import TrayState
+from workdiary.desktop.state import TrayState
 
 COLOURS = {
     TrayState.IDLE: "#7a828c",

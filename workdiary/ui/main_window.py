@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (
 )
 
 from workdiary.core.model import Contract
+from workdiary.desktop.policy_text import describe_contract, describe_policy
+from workdiary.desktop.state import TrayState
+from workdiary.desktop.summary import LOGIN_HINT, SyncState, hours_minutes
 from workdiary.ui.icons import state_icon
-from workdiary.ui.policy_text import describe_contract, describe_policy
 from workdiary.ui.session import DesktopSession
-from workdiary.ui.state import TrayState
-from workdiary.ui.summary import LOGIN_HINT, SyncState, hours_minutes
 
 
 class MainWindow(QMainWindow):
@@ -209,9 +209,9 @@ class MainWindow(QMainWindow):
             self.segment_label.setText("This segment: not clocked in")
             self.activity_bar.setValue(0)
         if summary is not None:
-            self.today_label.setText(f"Today: {hours_minutes(summary.today_seconds)} h")
+            self.today_label.setText(f"Today: {hours_minutes(summary.today_minutes)} h")
             self.week_label.setText(
-                f"This week (from Monday 00:00 UTC): {hours_minutes(summary.week_seconds)} h")
+                f"This week (from Monday 00:00 UTC): {hours_minutes(summary.week_minutes)} h")
             self.sync_label.setText(summary.sync_text)
         self._show_policy()
 

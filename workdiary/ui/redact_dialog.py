@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from workdiary.core.model import ScreenshotRef
-from workdiary.ui.review import Box
+from workdiary.desktop.review import Box
 from workdiary.ui.session import DesktopSession
 
 MAX_VIEW = (900, 560)  # at most; less on a small screen, so the buttons stay visible

@@ -17,15 +17,16 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from workdiary.core.clock import Clock
 from workdiary.core.model import Contract
+from workdiary.desktop.diary import DayView, day_view
+from workdiary.desktop.loop import TrackerLoop
+from workdiary.desktop.review import Box, DeleteOutcome, ScreenshotReview
+from workdiary.desktop.state import Lock, SyncControl, TrayState
+from workdiary.desktop.summary import Summary, SyncState, compute_summary
 from workdiary.store import LocalStore
-from workdiary.sync.diskguard import DiskGuard, message_for_write_error
+from workdiary.store.diskguard import DiskGuard, message_for_write_error
 from workdiary.sync.outbox import SyncReport
 from workdiary.tracker import events as ev
-from workdiary.ui.review import Box, DeleteOutcome, ScreenshotReview
-from workdiary.ui.state import Lock, SyncControl, TrayState
-from workdiary.ui.summary import Summary, SyncState, compute_summary, day_rows
 from workdiary.ui.taskman import TaskManager
-from workdiary.ui.tracker_thread import TrackerThread
 
 REFRESH_MS = 30_000  # the "last sync" line and totals while nothing else happens
 
@@ -40,7 +41,7 @@ class DesktopSession(QObject):
     _tracker_event = Signal(object)
     _sync_report = Signal(object)
 
-    def __init__(self, *, store: LocalStore, control: TrackerThread, taskman: TaskManager,
+    def __init__(self, *, store: LocalStore, control: TrackerLoop, taskman: TaskManager,
                  review: ScreenshotReview, clock: Clock, tz: ZoneInfo,
                  lock: Lock | None = None, sync: SyncControl | None = None,
                  disk_guard: DiskGuard | None = None, parent: QObject | None = None) -> None:
@@ -91,7 +92,7 @@ class DesktopSession(QObject):
         return TrayState.IDLE
 
     def load_contracts(self) -> None:
-        self.taskman.run(self.store.contracts, self._contracts_loaded)
+        self._work(self.store.contracts, self._contracts_loaded)
 
     def _contracts_loaded(self, future: Future[list[Contract]]) -> None:
         self.contracts = future.result()
@@ -106,7 +107,7 @@ class DesktopSession(QObject):
             return
         self._refreshing = True
         segment_id, report, now = self.segment_id, self.last_report, self.clock.now()
-        self.taskman.run(
+        self._work(
             lambda: compute_summary(self.store, now, self.tz, segment_id, report),
             self._refreshed)
 
@@ -128,7 +129,7 @@ class DesktopSession(QObject):
             return
         if self.disk_guard is not None:  # free space first, off the GUI thread
             self.busy = True
-            self.taskman.run(self.disk_guard.check,
+            self._work(self.disk_guard.check,
                              lambda future: self._disk_checked(future, contract, memo))
             return
         self._clock_in_now(contract, memo)
@@ -238,7 +239,7 @@ class DesktopSession(QObject):
             if on_done is not None:
                 on_done(outcome)
 
-        self.taskman.run(lambda: self.review.delete_segment(segment_id), done)
+        self._work(lambda: self.review.delete_segment(segment_id), done)
 
     def redact(self, segment_id: str, sha256: str, boxes: list[Box],
                on_done: Callable[[bool], None] | None = None) -> None:
@@ -255,7 +256,7 @@ class DesktopSession(QObject):
             if on_done is not None:
                 on_done(ok)
 
-        self.taskman.run(lambda: self.review.redact(segment_id, sha256, boxes), done)
+        self._work(lambda: self.review.redact(segment_id, sha256, boxes), done)
 
     def read_file(self, path_of: Callable[[], Any], on_done: Callable[[bytes | None], None]
                   ) -> None:
@@ -264,13 +265,14 @@ class DesktopSession(QObject):
             path = path_of()
             return None if path is None else path.read_bytes()
 
-        self.taskman.run(job, lambda future: on_done(_result_or_none(future)))
+        self._work(job, lambda future: on_done(_result_or_none(future)))
 
-    def load_day(self, day: date, on_done: Callable[[list[Any]], None]) -> None:
-        """(segment, sync info, expected verdict or None) for a local day, for the diary."""
+    def load_day(self, day: date, on_done: Callable[[DayView | None], None]) -> None:
+        """The one day view (as `workdiary diary` prints it) for the diary window; None when
+        the store could not be read."""
         now = self.clock.now()
-        self.taskman.run(lambda: day_rows(self.store, day, self.tz, now),
-                         lambda future: on_done(_result_or_none(future) or []))
+        self._work(lambda: day_view(self.store, day, self.tz, now),
+                         lambda future: on_done(_result_or_none(future)))
 
     def set_segment_memo(self, segment_id: str, memo: str) -> None:
         """Edit a recorded segment's memo (until upload; the store refuses after)."""
@@ -284,7 +286,7 @@ class DesktopSession(QObject):
             except Exception as exc:
                 self.notice.emit(f"Memo not saved: {exc}")
 
-        self.taskman.run(lambda: self.store.set_memo(segment_id, memo), done)
+        self._work(lambda: self.store.set_memo(segment_id, memo), done)
 
     def shutdown(self) -> None:
         """At quit: clock out (everything written), stop syncing."""
@@ -325,7 +327,7 @@ class DesktopSession(QObject):
                 self.problem = event.message
                 self.notice.emit(f"Recording problem: {event.message}")
         elif isinstance(event, ev.MinuteRecorded) and self.disk_guard is not None:
-            self.taskman.run(self.disk_guard.check, self._disk_watched)  # once a minute
+            self._work(self.disk_guard.check, self._disk_watched)  # once a minute
         elif isinstance(event, ev.SegmentClosed) and self.sync is not None:
             self.sync.wake()
         if not isinstance(event, ev.ScreenshotTaken):
@@ -340,6 +342,12 @@ class DesktopSession(QObject):
     def _on_sync_report(self, report: SyncReport) -> None:
         self.last_report = report
         self.refresh()
+
+    def _work(self, job: Callable[[], Any], on_done: Callable[[Future[Any]], None]) -> None:
+        """Run ``job`` on the worker, ``on_done`` back here; after quit nothing new starts
+        (results still arriving, e.g. a diary page, must not queue work on a stopped worker)."""
+        if not self._closed:
+            self.taskman.run(job, on_done)
 
     def _release_lock(self) -> None:
         if self.lock is not None:

@@ -6,10 +6,10 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
+from workdiary.desktop.state import TrayState
+from workdiary.desktop.summary import SyncState, hours_minutes
 from workdiary.ui.icons import state_icon
 from workdiary.ui.session import DesktopSession
-from workdiary.ui.state import TrayState
-from workdiary.ui.summary import SyncState, hours_minutes
 
 _STATE_WORDS = {
     TrayState.IDLE: "clocked out",
@@ -60,8 +60,8 @@ class Tray(QSystemTrayIcon):
             status += f" ({s.problem})"
         self.status_action.setText(status)
         summary = s.summary
-        totals = (f"Today {hours_minutes(summary.today_seconds)} h, this week "
-                  f"{hours_minutes(summary.week_seconds)} h" if summary else "Today –")
+        totals = (f"Today {hours_minutes(summary.today_minutes)} h, this week "
+                  f"{hours_minutes(summary.week_minutes)} h" if summary else "Today –")
         self.totals_action.setText(totals)
         self.setToolTip(f"{status}\n{totals}" + (f"\n{summary.sync_text}" if summary else ""))
         self.clock_action.setText("Clock out" if s.clocked_in else "Clock in…")

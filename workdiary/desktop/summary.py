@@ -1,23 +1,20 @@
-"""What the windows and the tray show, computed on the store's worker (no Qt here):
-today's and this week's time, the current segment's activity, the sync state in words."""
+"""What the main window and the tray show, computed on the store's worker (no Qt here):
+today's and this week's time (from the one status view), the current segment's activity,
+the sync state in words."""
 
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from workdiary.core.activity import Activity, activity_of
-from workdiary.core.model import Segment, SegmentKind
-from workdiary.core.timegrid import local_day_bounds, parse_iso
-from workdiary.core.verify import Verdict
-from workdiary.core.week import week_start
-from workdiary.store import LocalStore, SyncInfo
-from workdiary.store.precheck import precheck_segment
+from workdiary.core.timegrid import parse_iso
+from workdiary.desktop.diary import status_view
+from workdiary.store import LocalStore
 from workdiary.sync.outbox import SyncReport
-from workdiary.sync.status import sync_status
 
 LOGIN_HINT = "run `workdiary login SERVER_URL --email EMAIL` in a terminal"
 
@@ -32,8 +29,8 @@ class SyncState(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Summary:
-    today_seconds: int
-    week_seconds: int
+    today_minutes: int  # billed minutes, the same number `workdiary status` prints
+    week_minutes: int
     segment_seconds: int
     segment_activity: Activity | None
     previous_activity: Activity | None  # the last segment with minutes before this one
@@ -43,43 +40,19 @@ class Summary:
 
 def compute_summary(store: LocalStore, now: datetime, tz: ZoneInfo, segment_id: str | None,
                     last_report: SyncReport | None) -> Summary:
-    """Read the store once for everything the main window and the tray show."""
-    day_start, day_end = local_day_bounds(now.astimezone(tz).date(), tz)
-    week_from = week_start(now)
-    segments = store.segments_between(min(day_start, week_from),
-                                      max(day_end, week_from + timedelta(days=7)))
-
-    def seconds(start: datetime, end: datetime) -> int:
-        return sum(m.seconds for s in segments for m in s.minutes if start <= m.at < end)
-
-    current = store.segment(segment_id) if segment_id else None
-    earlier = [s for s in segments if s.minutes and s.id != segment_id
-               and (current is None or s.start < current.start)]
-    state, text = sync_line(sync_status(store, now), last_report, tz)
+    """Everything the main window and the tray show, from the one status view."""
+    view = status_view(store, now, tz, recording_elsewhere=segment_id is not None,
+                       segment_id=segment_id)
+    current = view.current
+    state, text = sync_line(view.sync, last_report, tz)
     return Summary(
-        today_seconds=seconds(day_start, day_end),
-        week_seconds=seconds(week_from, week_from + timedelta(days=7)),
+        today_minutes=view.today_minutes,
+        week_minutes=view.week_minutes,
         segment_seconds=current.tracked_seconds if current else 0,
         segment_activity=activity_of(current.minutes) if current else None,
-        previous_activity=activity_of(earlier[-1].minutes) if earlier else None,
+        previous_activity=view.previous_activity,
         sync_state=state, sync_text=text,
     )
-
-
-def day_rows(store: LocalStore, day: date, tz: ZoneInfo, now: datetime
-             ) -> list[tuple[Segment, SyncInfo, Verdict | None]]:
-    """A local day's segments with their sync state and, until the server has judged them,
-    the verdict the protection pre-check expects."""
-    start, end = local_day_bounds(day, tz)
-    rows: list[tuple[Segment, SyncInfo, Verdict | None]] = []
-    for segment in store.segments_between(start, end):
-        info = store.sync_info(segment.id)
-        expected = None
-        if (info.closed_at is not None and not info.uploaded
-                and segment.kind is not SegmentKind.TOMBSTONE):
-            expected = precheck_segment(store, segment, now)
-        rows.append((segment, info, expected))
-    return rows
 
 
 def sync_line(status: dict[str, Any], report: SyncReport | None, tz: ZoneInfo
@@ -116,7 +89,6 @@ def sync_line(status: dict[str, Any], report: SyncReport | None, tz: ZoneInfo
     return state, f"{text} {warnings}".strip()
 
 
-def hours_minutes(seconds: int) -> str:
-    """``1:05`` style: hours and minutes, rounded down (never overstating billed time)."""
-    minutes = seconds // 60
+def hours_minutes(minutes: int) -> str:
+    """``1:05`` style: billed minutes as hours and minutes."""
     return f"{minutes // 60}:{minutes % 60:02d}"

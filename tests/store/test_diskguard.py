@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from workdiary.sync.diskguard import (
+from workdiary.store.diskguard import (
     DiskGuard,
     DiskLimits,
     is_disk_full,

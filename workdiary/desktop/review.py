@@ -1,4 +1,5 @@
-"""Deleting and redacting a screenshot's segment before upload (DESIGN.md, Screenshots).
+"""Deleting and redacting a screenshot's segment before upload (DESIGN.md, Screenshots), from
+the windows (``ScreenshotReview``) and from `workdiary delete` (``delete_closed_segment``).
 
 Runs on the store's worker thread (through the TaskManager or the tracker's event hook),
 never on the GUI thread. Nothing here imports Qt.
@@ -21,6 +22,7 @@ from datetime import datetime
 from workdiary.capture.base import EncodedScreenshot
 from workdiary.capture.encode import redact_regions
 from workdiary.core.model import ScreenshotRef, Segment
+from workdiary.core.timegrid import isoformat_z
 from workdiary.core.week import is_locked, lock_time, week_start
 from workdiary.store import LocalStore, StoreError
 from workdiary.tracker.events import SegmentClosed, SegmentDropped, TrackerEvent
@@ -103,3 +105,25 @@ class ScreenshotReview:
             locked = lock_time(week_start(segment.start))
             raise StoreError(f"this segment's week locked at {locked:%Y-%m-%d %H:%M} UTC: it can "
                              f"no longer be changed")
+
+
+@dataclass(frozen=True, slots=True)
+class Deletion:
+    segment: Segment  # as it was before
+    tombstone: Segment  # what keeps its place in the chain
+    server_copy: bool  # the server holds it: deleted there at the next sync
+
+
+def delete_closed_segment(store: LocalStore, segment_id: str, now: datetime) -> Deletion:
+    """`workdiary delete`: delete a closed segment's time now. StoreError with a sentence when
+    it is unknown, in a locked week or still being recorded."""
+    segment = store.segment(segment_id)
+    if segment is None:
+        raise StoreError(f"no segment {segment_id} in the local cache; "
+                         f"`workdiary diary --json` lists segment ids")
+    if is_locked(segment.start, now):
+        week = week_start(segment.start)
+        raise StoreError(f"segment {segment.id} is in the week of {week.date()}, which locked "
+                         f"at {isoformat_z(lock_time(week))}: its time can no longer be deleted")
+    tombstone = store.delete_segment(segment.id)
+    return Deletion(segment, tombstone, store.sync_info(tombstone.id).delete_pending)

@@ -1,0 +1,164 @@
+"""The account use cases: log this computer in, refresh the contracts. No printing and no Qt:
+results come back as values and failures as ``AccountError`` with a sentence for the user;
+`workdiary login` prints them, the login window shows them.
+
+Runs on whatever thread calls it (the CLI's main thread, the window's login thread); it
+talks to the network, so never on the GUI thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from workdiary.core.model import Contract
+from workdiary.store import LocalStore
+from workdiary.sync.api import (
+    ApiClient,
+    ApiError,
+    AuthExpired,
+    ContractInfo,
+    InsecureServerUrl,
+    Transient,
+)
+from workdiary.sync.client import AUTH_STATE, SERVER_URL, USER_EMAIL, current_account
+from workdiary.sync.device import default_device_name, register_device
+from workdiary.sync.secrets import TOKEN, Account, SecretStore, SecretStoreError
+
+NO_KEYRING = "there is no system keyring to keep the login in"
+
+
+class AccountError(Exception):
+    """A login or refresh that did not happen; the message is a sentence for the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class LoginOutcome:
+    server_url: str
+    user_name: str
+    role: str
+    device_id: str
+    contracts: int
+    # Set when the server holds our old device id under another key: we continue as a new
+    # device with a new chain, and the user should know.
+    device_note: str | None = None
+
+
+def log_in_to(server_url: str, store: LocalStore, secrets: SecretStore | None, email: str,
+              password: str, *, secrets_problem: str | None = None) -> LoginOutcome:
+    """Check the address and the keyring, then ``log_in``. ``secrets`` None: no keyring
+    (``secrets_problem`` says why)."""
+    if secrets is None:
+        raise AccountError(secrets_problem or NO_KEYRING)
+    try:
+        api = ApiClient(server_url)
+    except InsecureServerUrl as exc:
+        raise AccountError(str(exc)) from exc
+    return log_in(api, store, secrets, email, password)
+
+
+def log_in(api: ApiClient, store: LocalStore, secrets: SecretStore, email: str,
+           password: str) -> LoginOutcome:
+    """Authenticate, keep the token, create and register the device key, cache the contracts.
+
+    ``api`` gets the new token. Raises AccountError with a sentence on any failure.
+    """
+    account = Account(api.server_url, email)
+    try:
+        answer = api.create_token(email, password, default_device_name())
+    except AuthExpired as exc:
+        raise AccountError(f"login refused by {api.server_url}: wrong email or password. "
+                           "Check both and log in again.") from exc
+    except Transient as exc:
+        raise AccountError(f"login failed: {exc}. Check the server address and your network "
+                           "connection, then log in again.") from exc
+    except ApiError as exc:
+        raise AccountError(f"login failed: {exc}") from exc
+    api.token = answer.token
+    try:
+        secrets.put(account, TOKEN, api.token)
+        previous_id = store.device_id()
+        device_id = register_device(api, store, secrets, account)
+        contracts = freelancer_contracts(api.contracts())
+    except SecretStoreError as exc:
+        raise AccountError(str(exc)) from exc
+    except ApiError as exc:
+        raise AccountError(f"logged in, but setting up this device failed: {exc}") from exc
+    note = None
+    if device_id != previous_id:
+        note = (f"the server knows this computer's device id {previous_id} with another key "
+                f"(or revoked it), so it continues as device {device_id} with a new chain. "
+                "Segments recorded before keep the old id.")
+    store.set_setting(SERVER_URL, api.server_url)
+    store.set_setting(USER_EMAIL, email)
+    store.set_setting(AUTH_STATE, "ok")
+    store.replace_contracts(contracts)
+    user = answer.user
+    return LoginOutcome(api.server_url, user.name if user else email,
+                        user.role if user else "user", device_id, len(contracts), note)
+
+
+def freelancer_contracts(items: list[ContractInfo]) -> list[Contract]:
+    """The contracts this desktop tracks: a client's are reviewed in the browser instead."""
+    return [item.contract for item in items if item.role == "freelancer"]
+
+
+@dataclass(frozen=True, slots=True)
+class ContractsRefresh:
+    contracts: list[Contract]
+    note: str | None  # why these are the cached ones (offline, logged out), or None
+
+
+def refresh_contracts(store: LocalStore, secrets_factory: Callable[[], SecretStore]
+                      ) -> ContractsRefresh:
+    """Fetch the contracts when logged in and cache them; otherwise (or offline) the cached
+    ones, with a note saying why. The keyring is opened only when logged in."""
+    account = current_account(store)
+    note = None
+    if account is None:
+        note = "not logged in: showing the cached contracts"
+    elif store.get_setting(AUTH_STATE) == "logged_out":
+        note = "logged out (run `workdiary login`): showing the cached contracts"
+    else:
+        token = secrets_factory().token(account)
+        try:
+            if token is None:
+                raise AuthExpired("no token")
+            api = ApiClient(account.server_url, token)
+            store.replace_contracts(freelancer_contracts(api.contracts()))
+        except AuthExpired:
+            store.set_setting(AUTH_STATE, "expired")
+            note = "the login expired (run `workdiary login`): showing the cached contracts"
+        except ApiError as exc:  # Transient included: offline
+            note = f"offline ({exc}): showing the cached contracts"
+    return ContractsRefresh(store.contracts(), note)
+
+
+@dataclass(frozen=True, slots=True)
+class LogoutOutcome:
+    server_url: str | None  # None: was not logged in
+    where: str  # where the token was kept (the secret store's name)
+    server_note: str | None  # why the server could not be told, if it could not
+    pending: int  # segments not uploaded, which stay on this computer
+
+
+def log_out(store: LocalStore, secrets_factory: Callable[[], SecretStore]) -> LogoutOutcome:
+    """Revoke and forget the token; keep the device key (the server binds this device's id to
+    it, so a new key would make the next login fail and orphan the recorded chain)."""
+    account = current_account(store)
+    if account is None:
+        return LogoutOutcome(None, "", None, store.pending_count())
+    secrets = secrets_factory()
+    token = secrets.token(account)
+    note = None
+    if token:
+        try:
+            ApiClient(account.server_url, token).delete_token()
+        except AuthExpired:
+            pass  # already invalid on the server
+        except ApiError as exc:
+            note = (f"The server could not be told ({exc}); the token is forgotten here and "
+                    "can be revoked from the web page /devices.")
+    secrets.delete(account, TOKEN)
+    store.set_setting(AUTH_STATE, "logged_out")
+    return LogoutOutcome(account.server_url, secrets.where, note, store.pending_count())

@@ -1,0 +1,224 @@
+"""The desktop, built once: settings and the store in, a ``Runtime`` out (tracker, tick loop,
+worker, signer, sync worker, disk guard). The tray app, `workdiary track` and the demo each
+call ``build_runtime`` from their composition root, so the three record alike.
+
+Threads: the tracker is driven by its ``TrackerLoop`` (its own thread in the tray app, the
+calling thread headless); store writes, capture and encoding run on the single worker
+``executor`` (the GUI's reads share it); uploads run on the ``SyncWorker``'s thread. No Qt.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from workdiary.capture import platform
+from workdiary.capture.base import (
+    CaptureError,
+    InputCounter,
+    InputCounts,
+    ScreenGrabber,
+    WindowProbe,
+)
+from workdiary.capture.encode import encode_screenshot
+from workdiary.core.clock import Clock
+from workdiary.desktop.loop import TrackerLoop
+from workdiary.desktop.settings import DesktopSettings
+from workdiary.store import LocalStore
+from workdiary.store.diskguard import DiskGuard, watch_disk
+from workdiary.sync.client import build_outbox, current_account, signer_for
+from workdiary.sync.device import NotLoggedIn
+from workdiary.sync.outbox import SyncReport
+from workdiary.sync.secrets import SecretStore, SecretStoreError
+from workdiary.sync.worker import SyncWorker
+from workdiary.tracker.engine import Tracker
+from workdiary.tracker.events import IdlePeriod, SegmentClosed, TrackerEvent
+from workdiary.tracker.idle import discard_idle
+from workdiary.tracker.ports import Signer
+
+
+class TimeOnlyInputCounter:
+    """Wraps the real counter; if input cannot be observed (no display, no X RECORD), it
+    counts nothing instead of stopping the tracker, so time is still recorded."""
+
+    def __init__(self, inner: InputCounter, on_unavailable: Callable[[str], None]) -> None:
+        self._inner = inner
+        self._on_unavailable = on_unavailable
+        self.available = True
+
+    def start(self) -> None:
+        try:
+            self._inner.start()
+        except CaptureError as exc:
+            self.available = False
+            self._on_unavailable(str(exc))
+
+    def stop(self) -> None:
+        if self.available:
+            self._inner.stop()
+
+    def take(self) -> InputCounts:
+        return self._inner.take() if self.available else InputCounts()
+
+
+@dataclass(frozen=True, slots=True)
+class Capture:
+    """The three capture parts; ``platform_capture()`` picks the real ones for this machine."""
+
+    screen: ScreenGrabber
+    input_counter: InputCounter
+    window_probe: WindowProbe | None
+
+
+def platform_capture() -> Capture:
+    return Capture(platform.make_screen_grabber(), platform.make_input_counter(),
+                   platform.make_window_probe())
+
+
+class Runtime:
+    """One desktop program's recording and syncing parts. ``close()`` after clock-out."""
+
+    def __init__(self, *, settings: DesktopSettings, store: LocalStore, clock: Clock,
+                 secrets: SecretStore | None, tracker: Tracker, loop: TrackerLoop,
+                 executor: ThreadPoolExecutor, capture: Capture, disk_guard: DiskGuard,
+                 sync_enabled: bool, on_report: Callable[[SyncReport], None] | None,
+                 notices: list[str], warnings: list[str]) -> None:
+        self.settings, self.store, self.clock, self.secrets = settings, store, clock, secrets
+        self.tracker, self.loop, self.executor = tracker, loop, executor
+        self.capture, self.disk_guard = capture, disk_guard
+        self.notices = notices  # sentences for the user, collected while building
+        self.warnings = warnings  # capture limits (no display, input not countable)
+        self._sync_enabled, self._on_report = sync_enabled, on_report
+        self.sync: SyncWorker | None = None
+        self._sync_lock = threading.Lock()
+
+    def start_sync(self) -> SyncWorker | None:
+        """Start uploading for the logged-in account (None: not logged in or sync off)."""
+        with self._sync_lock:
+            if self.sync is None:
+                self.sync = self._sync_worker(self.notices)
+                if self.sync is not None:
+                    self.sync.start()
+            return self.sync
+
+    def relogin(self) -> SyncWorker | None:
+        """After a login (any thread): sign with the new key from the next closed segment
+        (through the loop's command queue) and upload with the new token."""
+        self.loop.set_signer(self._signer([]))
+        with self._sync_lock:
+            if self.sync is not None:
+                self.sync.stop()
+            self.sync = self._sync_worker([])
+            if self.sync is not None:
+                self.sync.start()
+            return self.sync
+
+    def upload_now(self) -> SyncReport | None:
+        """One upload pass without the review wait (the demo's last segment); None when not
+        logged in."""
+        if self.secrets is None:
+            return None
+        try:
+            outbox = build_outbox(self.store, self.secrets, self.clock,
+                                  self.settings.sync_settings(self.store))
+        except (NotLoggedIn, SecretStoreError, ValueError):
+            return None
+        return outbox.run_once(flush=True)
+
+    def watch_disk(self, stop: threading.Event, on_problem: Callable[[str], None]) -> None:
+        """Check the disk once a minute until ``stop``; a problem is reported, then sets it."""
+        watch_disk(self.disk_guard, stop, on_problem)
+
+    def close(self) -> None:
+        """After clock-out: stop syncing and the loop, finish queued writes, free the screen."""
+        with self._sync_lock:
+            if self.sync is not None:
+                self.sync.stop()
+        self.loop.stop()
+        self.executor.shutdown(wait=True)
+        self.capture.screen.close()
+
+    # -- building parts ------------------------------------------------------------------
+
+    def _signer(self, notices: list[str]) -> Signer | None:
+        if self.secrets is None:
+            return None
+        try:
+            return signer_for(self.store, self.secrets)
+        except SecretStoreError as exc:
+            notices.append(f"segments are not signed now ({exc}); they are signed at upload.")
+            return None
+
+    def _sync_worker(self, notices: list[str]) -> SyncWorker | None:
+        if not self._sync_enabled or self.secrets is None:
+            return None
+        try:
+            settings = self.settings.sync_settings(self.store)
+            outbox = build_outbox(self.store, self.secrets, self.clock, settings)
+        except (NotLoggedIn, SecretStoreError, ValueError) as exc:
+            if current_account(self.store) is not None:  # logged in, yet no uploads: say why
+                notices.append(f"uploads are off: {exc}")
+            return None
+        return SyncWorker(outbox, interval=settings.interval, on_report=self._on_report)
+
+
+def build_runtime(
+    settings: DesktopSettings, store: LocalStore, *, clock: Clock,
+    secrets: SecretStore | None, on_event: Callable[[TrackerEvent], None],
+    idle_decision: Callable[[IdlePeriod], bool | None] = discard_idle,
+    on_input_unavailable: Callable[[str], None] | None = None,
+    on_tick_error: Callable[[str], None] = lambda message: None,
+    sync: bool = True, on_report: Callable[[SyncReport], None] | None = None,
+    capture: Capture | None = None, rng: random.Random | None = None,
+) -> Runtime:
+    """Build the desktop around ``store``; nothing starts yet (``loop.start()`` or
+    ``loop.run()``, ``start_sync()``).
+
+    Without a display the tracker still records time: screenshots are stored as failed
+    captures and no input is counted (``warnings`` says so). When input cannot be counted,
+    minutes are never marked idle: there is nothing to judge idleness by.
+    ``on_input_unavailable`` (default: add to ``warnings``) hears about that at clock-in.
+    ``sync`` False: no uploads (`workdiary track`); else uploads start with ``start_sync``
+    when logged in, and a closed segment wakes them.
+    """
+    warnings: list[str] = []
+    notices: list[str] = []
+    problem = platform.display_problem()
+    if problem is not None:
+        warnings.append(
+            f"{problem} Tracking time anyway: screenshots are recorded as failed captures "
+            f"(capture_failed) and no input is counted.")
+
+    def input_unavailable(reason: str) -> None:
+        if on_input_unavailable is not None:
+            on_input_unavailable(reason)
+        elif problem is None:  # without a display the warning above says it already
+            warnings.append(f"input cannot be counted: {reason}")
+
+    capture = capture or platform_capture()
+    counter = TimeOnlyInputCounter(capture.input_counter, input_unavailable)
+    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tracker-worker")
+    holder: list[Runtime] = []
+
+    def event(happened: TrackerEvent) -> None:  # the worker thread
+        on_event(happened)
+        if isinstance(happened, SegmentClosed) and holder and holder[0].sync is not None:
+            holder[0].sync.wake()
+
+    tracker = Tracker(
+        store=store, clock=clock, screen=capture.screen, input_counter=counter,
+        encode=encode_screenshot, executor=executor, rng=rng or random.SystemRandom(),
+        window_probe=capture.window_probe, on_event=event, idle_decision=idle_decision,
+        input_observed=lambda: counter.available,
+    )
+    runtime = Runtime(
+        settings=settings, store=store, clock=clock, secrets=secrets, tracker=tracker,
+        loop=TrackerLoop(tracker, clock, on_error=on_tick_error), executor=executor,
+        capture=capture, disk_guard=DiskGuard(settings.data_dir, settings.disk_limits),
+        sync_enabled=sync, on_report=on_report, notices=notices, warnings=warnings)
+    holder.append(runtime)
+    tracker.signer = runtime._signer(notices)
+    return runtime
