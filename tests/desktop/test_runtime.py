@@ -10,7 +10,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from workdiary.capture.base import CaptureError, EncodedScreenshot, InputCounts
-from workdiary.capture.fakes import FakeInputCounter, FakeScreenGrabber
 from workdiary.core.clock import FakeClock
 from workdiary.core.model import Contract
 from workdiary.desktop.runtime import Capture, Runtime, build_runtime
@@ -19,6 +18,7 @@ from workdiary.store import LocalStore
 from workdiary.sync.client import SERVER_URL, USER_EMAIL
 from workdiary.sync.device import ensure_device_key
 from workdiary.sync.secrets import Account, MemorySecretStore
+from workdiary.testing.capture_fakes import FakeInputCounter, FakeScreenGrabber
 from workdiary.tracker.events import IdleStarted, TrackerEvent
 
 

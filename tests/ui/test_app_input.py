@@ -13,12 +13,12 @@ import pytest
 
 from workdiary.capture import platform
 from workdiary.capture.base import CaptureError, InputCounts
-from workdiary.capture.fakes import FakeScreenGrabber
 from workdiary.cli.app import run_app
 from workdiary.core.clock import FakeClock
 from workdiary.core.model import Contract
 from workdiary.desktop.settings import DesktopSettings
 from workdiary.store import LocalStore
+from workdiary.testing.capture_fakes import FakeScreenGrabber
 
 
 class UncountableInput:

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 
 from workdiary.config import data_dir, database_path, local_timezone
 from workdiary.store.diskguard import DiskLimits
+from workdiary.store.protocols import OutboxStore
 from workdiary.sync.client import GRACE_ENV, KEEP_DAYS_ENV, SyncSettings, load_sync_settings
-from workdiary.sync.outbox import OutboxStore
 
 
 @dataclass(frozen=True, slots=True)
