@@ -5,7 +5,8 @@ and fails if one does); ``tests/`` and ``benchmarks/`` use it freely. One module
 
 - ``capture_fakes``: scripted screen grabber, input counter and window probe;
 - ``memory_store``: ``MemoryStore``, the desktop store's memory twin (one contract suite runs
-  against it and ``LocalStore``: ``tests/store/test_store_contract.py``);
+  against it and ``LocalStore``: ``tests/store/test_store_contract.py``); its rows in
+  ``memory_rows``;
 - ``fake_api``: ``FakeApi``, the outbox's three server calls with scripted failures;
 - ``keyrings``: ``MemoryKeyring``, an in-memory OS keyring backend;
 - ``devices``: ``DeviceChain``, the one device-signing helper (key, seq, chain hash);

@@ -12,95 +12,28 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from workdiary.core.canonical import GENESIS_HASH, chain_hash
 from workdiary.core.clock import Clock, SystemClock
 from workdiary.core.model import MinuteRecord, ScreenshotRef, Segment, SegmentKind
-from workdiary.store.codec import SyncInfo, from_epoch, to_epoch
+from workdiary.store.codec import SyncInfo
 from workdiary.store.errors import StoreError
+from workdiary.testing.memory_rows import (
+    PENDING,
+    QUARANTINED,
+    UPLOADED,
+    MemoryFile,
+    SegmentRow,
+    ShotRow,
+    to_second,
+)
 
 if TYPE_CHECKING:
     from workdiary.store.local import LocalStore
     from workdiary.store.protocols import DesktopStore
-
-PENDING, UPLOADED, QUARANTINED = "pending", "uploaded", "quarantined"
-
-
-def _second(moment: datetime) -> datetime:
-    """``moment`` to the whole second, as the SQLite store keeps it."""
-    return from_epoch(to_epoch(moment))
-
-
-@dataclass(frozen=True, slots=True)
-class MemoryFile:
-    """A screenshot file held in memory; ``read_bytes`` as on a ``Path``."""
-
-    data: bytes
-
-    def read_bytes(self) -> bytes:
-        return self.data
-
-
-@dataclass
-class _Shot:
-    ref: ScreenshotRef
-    uploaded_at: datetime | None = None
-    purged: bool = False
-
-
-@dataclass
-class _Record:
-    """One segment row with its minutes, screenshots and sync columns."""
-
-    id: str
-    contract_id: str
-    start: datetime
-    end: datetime  # the planned end while open, the real end once closed
-    memo: str = ""
-    kind: SegmentKind = SegmentKind.TRACKED
-    redacted: bool = False
-    device_id: str = ""
-    seq: int | None = None
-    prev_hash: str = ""
-    signature: str = ""
-    closed_at: datetime | None = None
-    minutes: dict[datetime, MinuteRecord] = field(default_factory=dict)
-    shots: list[_Shot] = field(default_factory=list)
-    sync_state: str = PENDING
-    server_status: str | None = None
-    server_reasons: list[str] = field(default_factory=list)
-    billable_minutes: int | None = None
-    quarantine_reason: str | None = None
-    last_error: str | None = None
-    uploaded_at: datetime | None = None
-    uploaded: bool = False
-    delete_pending: bool = False
-
-    def as_segment(self) -> Segment:
-        minutes = tuple(self.minutes[at] for at in sorted(self.minutes))
-        end = self.end
-        if self.closed_at is None and minutes:
-            end = min(end, minutes[-1].at + timedelta(minutes=1))
-        return Segment(
-            id=self.id, contract_id=self.contract_id, start=self.start, end=end, kind=self.kind,
-            memo=self.memo, minutes=minutes,
-            screenshots=tuple(shot.ref for shot in sorted(
-                self.shots, key=lambda shot: shot.ref.taken_at)),
-            redacted=self.redacted, device_id=self.device_id, seq=self.seq or 0,
-            prev_hash=self.prev_hash, signature=self.signature,
-        )
-
-    def sync_info(self) -> SyncInfo:
-        return SyncInfo(
-            sync_state=self.sync_state, server_status=self.server_status,
-            server_reasons=list(self.server_reasons), billable_minutes=self.billable_minutes,
-            quarantine_reason=self.quarantine_reason, last_error=self.last_error,
-            uploaded_at=self.uploaded_at, uploaded=self.uploaded,
-            delete_pending=self.delete_pending, closed_at=self.closed_at,
-        )
 
 
 class MemoryStore:
@@ -109,7 +42,7 @@ class MemoryStore:
     def __init__(self, clock: Clock | None = None) -> None:
         self._clock = clock or SystemClock()
         self._lock = threading.RLock()
-        self._records: dict[str, _Record] = {}  # insertion order = the SQLite primary key order
+        self._records: dict[str, SegmentRow] = {}  # insertion order = the SQLite primary key order
         self._settings: dict[str, str] = {}
         self._files: dict[str, tuple[bytes, bytes | None]] = {}  # sha256 -> (jpeg, thumbnail)
 
@@ -138,14 +71,14 @@ class MemoryStore:
         with self._lock:
             if segment_id in self._records:
                 raise StoreError(f"segment {segment_id} is already in the local cache")
-            self._records[segment_id] = _Record(
-                id=segment_id, contract_id=contract_id, start=_second(start),
-                end=_second(planned_end), memo=memo)
+            self._records[segment_id] = SegmentRow(
+                id=segment_id, contract_id=contract_id, start=to_second(start),
+                end=to_second(planned_end), memo=memo)
 
     def add_minute(self, segment_id: str, minute: MinuteRecord) -> None:
         with self._lock:
             record = self._open(segment_id)
-            at = _second(minute.at)
+            at = to_second(minute.at)
             record.minutes[at] = replace(minute, at=at)
 
     def add_screenshot(
@@ -158,7 +91,7 @@ class MemoryStore:
                     raise StoreError("a screenshot with a sha256 needs its JPEG bytes")
                 self._files[shot.sha256] = (jpeg, thumbnail)
             record = self._open(segment_id)
-            record.shots.append(_Shot(replace(shot, taken_at=_second(shot.taken_at))))
+            record.shots.append(ShotRow(replace(shot, taken_at=to_second(shot.taken_at))))
 
     def set_memo(self, segment_id: str, memo: str) -> None:
         with self._lock:
@@ -167,7 +100,7 @@ class MemoryStore:
 
     def close_segment(self, segment_id: str, end: datetime) -> Segment | None:
         with self._lock:
-            return self._close(self._open(segment_id), _second(end))
+            return self._close(self._open(segment_id), to_second(end))
 
     def set_signature(self, segment_id: str, signature: str) -> None:
         with self._lock:
@@ -183,7 +116,7 @@ class MemoryStore:
             if record.uploaded:
                 return "uploaded"
             shas: list[str] = []
-            for at in (_second(moment) for moment in minute_starts):
+            for at in (to_second(moment) for moment in minute_starts):
                 record.minutes.pop(at, None)
                 gone = [s for s in record.shots if at <= s.ref.taken_at < at + timedelta(minutes=1)]
                 shas += [s.ref.sha256 for s in gone if s.ref.sha256 is not None]
@@ -244,7 +177,7 @@ class MemoryStore:
     def pending_segments(self, closed_before: datetime, limit: int) -> list[Segment]:
         with self._lock:
             due = [r for r in self._records.values()
-                   if r.closed_at is not None and r.closed_at < _second(closed_before)
+                   if r.closed_at is not None and r.closed_at < to_second(closed_before)
                    and r.sync_state == PENDING]
             return [r.as_segment() for r in self._in_chain_order(due)[:limit]]
 
@@ -277,7 +210,7 @@ class MemoryStore:
             record = self._get(segment_id)
             record.sync_state, record.uploaded, record.server_status = UPLOADED, True, status
             record.billable_minutes, record.server_reasons = billable_minutes, list(reasons)
-            record.uploaded_at = _second(at if at is not None else self._clock.now())
+            record.uploaded_at = to_second(at if at is not None else self._clock.now())
             record.last_error = record.quarantine_reason = None
 
     def quarantine(self, segment_id: str, reason: str) -> None:
@@ -309,7 +242,7 @@ class MemoryStore:
     def mark_screenshot_uploaded(self, sha256: str, at: datetime) -> None:
         with self._lock:
             for shot in self._shots(sha256):
-                shot.uploaded_at = _second(at)
+                shot.uploaded_at = to_second(at)
 
     def screenshot_uploaded(self, sha256: str) -> bool:
         with self._lock:
@@ -317,7 +250,7 @@ class MemoryStore:
 
     def purge_uploaded_screenshots(self, accepted_before: datetime) -> int:
         with self._lock:
-            before = _second(accepted_before)
+            before = to_second(accepted_before)
             shas = {
                 shot.ref.sha256 for record in self._records.values()
                 if record.sync_state == UPLOADED for shot in record.shots
@@ -331,25 +264,25 @@ class MemoryStore:
 
     # -- helpers ----------------------------------------------------------------------------
 
-    def _get(self, segment_id: str) -> _Record:
+    def _get(self, segment_id: str) -> SegmentRow:
         record = self._records.get(segment_id)
         if record is None:
             raise StoreError(f"no segment {segment_id} in the local cache")
         return record
 
-    def _open(self, segment_id: str) -> _Record:
+    def _open(self, segment_id: str) -> SegmentRow:
         record = self._get(segment_id)
         if record.closed_at is not None:
             raise StoreError(f"segment {segment_id} is closed: it takes no more records")
         return record
 
-    def _not_uploaded(self, segment_id: str, what: str) -> _Record:
+    def _not_uploaded(self, segment_id: str, what: str) -> SegmentRow:
         record = self._get(segment_id)
         if record.uploaded:
             raise StoreError(f"segment {segment_id} is already uploaded: {what}")
         return record
 
-    def _close(self, record: _Record, end: datetime) -> Segment | None:
+    def _close(self, record: SegmentRow, end: datetime) -> Segment | None:
         if not record.minutes or end <= record.start:
             self._drop(record)
             return None
@@ -360,14 +293,14 @@ class MemoryStore:
         record.seq = previous.seq + 1 if previous is not None and previous.seq else 1
         record.prev_hash = chain_hash(previous.as_segment()) if previous else GENESIS_HASH
         record.end, record.device_id = end, device
-        record.closed_at = _second(self._clock.now())
+        record.closed_at = to_second(self._clock.now())
         return record.as_segment()
 
-    def _drop(self, record: _Record) -> None:
+    def _drop(self, record: SegmentRow) -> None:
         del self._records[record.id]
         self._remove_orphans([s.ref.sha256 for s in record.shots if s.ref.sha256 is not None])
 
-    def _shots(self, sha256: str) -> list[_Shot]:
+    def _shots(self, sha256: str) -> list[ShotRow]:
         return [shot for record in self._records.values() for shot in record.shots
                 if shot.ref.sha256 == sha256]
 
@@ -376,7 +309,7 @@ class MemoryStore:
             if not self._shots(sha):
                 self._files.pop(sha, None)
 
-    def _in_chain_order(self, records: list[_Record]) -> list[_Record]:
+    def _in_chain_order(self, records: list[SegmentRow]) -> list[SegmentRow]:
         return sorted(records, key=lambda r: (r.device_id, r.seq or 0))
 
 
