@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from workdiary.core.model import CaptureMode
+from workdiary.core.model import ActivitySource, CaptureMode
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -32,6 +32,15 @@ class InputCounts:
     moves: int = 0  # coalesced
     active_seconds: int = 0  # distinct seconds with any input
     last_input_monotonic: float | None = None  # when the latest event arrived, if any
+    # IDLE_MONITOR: no events are counted, active seconds come from idle notifications.
+    source: ActivitySource = ActivitySource.COUNTS
+
+    @property
+    def has_input(self) -> bool:
+        """Any input seen: events counted, or (idle monitor) seconds the desktop saw active."""
+        if self.source is ActivitySource.IDLE_MONITOR:
+            return self.active_seconds > 0
+        return (self.keys + self.clicks + self.scrolls + self.moves) > 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from workdiary.core.activity import Activity, activity_of
-from workdiary.core.model import MinuteRecord, SegmentKind, Status
+from workdiary.core.model import ActivitySource, MinuteRecord, SegmentKind, Status
 from workdiary.core.timegrid import local_day_bounds, parse_iso, segment_start
 from workdiary.core.week import week_start
 from workdiary.server.web.reasons import reason_text, status_text
@@ -51,6 +51,7 @@ class SegmentView:
     redacted: bool
     disputed: bool
     partial: bool
+    activity_from_idle: bool = False  # some minutes measured from idle time, not counted input
 
     @property
     def manual(self) -> bool:
@@ -128,6 +129,7 @@ def _minute(data: Mapping[str, Any], at: datetime) -> MinuteRecord:
         clicks=int(data.get("clicks", 0)), scrolls=int(data.get("scrolls", 0)),
         moves=int(data.get("moves", 0)), active_seconds=int(data.get("active_seconds", 0)),
         idle=bool(data.get("idle", False)),
+        source=ActivitySource(data.get("source", ActivitySource.COUNTS)),
     )
 
 
@@ -177,6 +179,9 @@ def segment_view(
         redacted=bool(data.get("redacted", False)),
         disputed=disputed,
         partial=(end - start) < timedelta(minutes=segment_minutes),
+        activity_from_idle=any(
+            m.get("source") == ActivitySource.IDLE_MONITOR for m in minutes
+        ),
     )
 
 
