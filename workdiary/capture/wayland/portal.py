@@ -36,6 +36,7 @@ SCREENSHOT_IFACE = "org.freedesktop.portal.Screenshot"
 REQUEST_IFACE = "org.freedesktop.portal.Request"
 # The first call may wait for the compositor's consent dialog (GNOME times out after ~25 s).
 DEFAULT_TIMEOUT = 40.0
+MAX_REASON = 300  # a failed capture's reason travels to the server (at most 500 characters)
 STALE_SLACK = 2.0  # seconds of clock granularity allowed between the call and the file's mtime
 
 RESPONSE_REASONS = {
@@ -84,7 +85,8 @@ def _reason_of_error(exc: Exception) -> str:
     name = getattr(exc, "name", "") or type(exc).__name__
     data = getattr(exc, "data", ())
     detail = data[0] if isinstance(data, tuple) and data else ""
-    return f"the screenshot portal refused the call ({name}{': ' + str(detail) if detail else ''})"
+    reason = f"the screenshot portal refused the call ({name}{': ' + str(detail) if detail else ''})"
+    return reason[:MAX_REASON]
 
 
 def portal_screenshot_file(connection: DBusConnection, timeout: float) -> str:
