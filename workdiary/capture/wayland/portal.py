@@ -85,7 +85,8 @@ def _reason_of_error(exc: Exception) -> str:
     name = getattr(exc, "name", "") or type(exc).__name__
     data = getattr(exc, "data", ())
     detail = data[0] if isinstance(data, tuple) and data else ""
-    reason = f"the screenshot portal refused the call ({name}{': ' + str(detail) if detail else ''})"
+    said = f"{name}: {detail}" if detail else name
+    reason = f"the screenshot portal refused the call ({said})"
     return reason[:MAX_REASON]
 
 
