@@ -92,5 +92,10 @@ class MutterIdleActivity:
             self._connection.close()
             self._connection = None
 
+    @property
+    def idle(self) -> bool:
+        """The desktop reports the user idle now."""
+        return self._timeline.idle
+
     def take(self) -> InputCounts:
         return self._timeline.take()

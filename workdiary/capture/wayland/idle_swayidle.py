@@ -97,5 +97,10 @@ class SwayidleActivity:
             if stream is not None:
                 stream.close()
 
+    @property
+    def idle(self) -> bool:
+        """The desktop reports the user idle now."""
+        return self._timeline.idle
+
     def take(self) -> InputCounts:
         return self._timeline.take()

@@ -38,6 +38,12 @@ class IdleTimeline:
         self._last_input: float | None = None
         self._taken_at = now
 
+    @property
+    def idle(self) -> bool:
+        """The desktop has said "idle" and no input has come since."""
+        with self._lock:
+            return self._active_since is None
+
     def _count_until(self, end: float) -> None:
         assert self._active_since is not None
         start = max(self._active_since, self._counted_until)
