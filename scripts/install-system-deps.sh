@@ -15,11 +15,11 @@ packages=(
   gcc libc6-dev linux-libc-dev
   # browser tests, PostgreSQL tests, real Secret Service keyring tests
   chromium postgresql dbus dbus-x11 gnome-keyring
-  # native Wayland: headless compositors, the screenshot portal, idle and synthetic input
-  # (tests/capture/wayland; docs/platforms.md)
-  sway grim swayidle wtype foot pipewire wireplumber xdg-desktop-portal xdg-desktop-portal-wlr
-  xdg-desktop-portal-gtk xdg-desktop-portal-gnome mutter gnome-shell plasma-wayland-protocols
-  wayland-protocols libwayland-dev libffi-dev
+  # native Wayland (docs/platforms.md): headless compositors, the screenshot portal (pipewire
+  # must run before it; sway's portal needs the gtk one too), wlr-screencopy (grim), idle
+  # notifications (swayidle), synthetic input (wtype); tests/capture/wayland
+  sway grim swayidle wtype pipewire xdg-desktop-portal xdg-desktop-portal-wlr
+  xdg-desktop-portal-gtk xdg-desktop-portal-gnome gnome-shell
 )
 
 sudo=""

@@ -249,3 +249,47 @@ def grab_as_user(session: WaylandSession, modes: list[str],
     if done.returncode != 0:
         raise RuntimeError(f"the portal grab as the session's user failed: {done.stderr[-2000:]}")
     return [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+
+
+# GNOME Shell wants a system bus (logind, accounts, ...): a private one stands in for it.
+GNOME_SESSION = """\
+echo "$DBUS_SESSION_BUS_ADDRESS" > "$XDG_RUNTIME_DIR/bus"
+dbus-daemon --config-file="$XDG_RUNTIME_DIR/bus.conf" --nofork --print-address=3 \\
+  3>"$XDG_RUNTIME_DIR/system-bus" &  # not --fork: it stays in the group that is stopped
+while [ ! -s "$XDG_RUNTIME_DIR/system-bus" ]; do sleep 0.05; done
+export DBUS_SYSTEM_BUS_ADDRESS="$(cat "$XDG_RUNTIME_DIR/system-bus")"
+pipewire >"$XDG_RUNTIME_DIR/pipewire.log" 2>&1 &
+dbus-update-activation-environment WAYLAND_DISPLAY=wayland-0 XDG_RUNTIME_DIR \\
+  XDG_CURRENT_DESKTOP HOME DBUS_SYSTEM_BUS_ADDRESS
+exec gnome-shell --headless --wayland --no-x11 --virtual-monitor 800x600
+"""
+
+
+def start_gnome_shell() -> WaylandSession:
+    """Headless GNOME Shell (one 800x600 virtual monitor) as nobody, with its buses."""
+    runtime = _private_runtime_dir()
+    log = runtime / "gnome-shell.log"
+    env = {
+        "XDG_RUNTIME_DIR": str(runtime), "HOME": str(runtime), "XDG_CURRENT_DESKTOP": "GNOME",
+        "XDG_SESSION_TYPE": "wayland", "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8",
+        "GSETTINGS_BACKEND": "memory",
+    }
+    with open(log, "wb") as out:
+        process = subprocess.Popen(
+            [*_as_nobody(), "dbus-run-session", f"--config-file={_bus_config(runtime)}", "--",
+             "sh", "-c", GNOME_SESSION],
+            env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True, cwd=runtime,
+        )
+    session = WaylandSession(runtime, {}, process, log)
+    try:
+        _wait_for(runtime / "wayland-0", process, 60, "gnome-shell")
+        bus = (runtime / "bus").read_text().strip()
+        session.env = {
+            "XDG_RUNTIME_DIR": str(runtime), "WAYLAND_DISPLAY": "wayland-0",
+            "DBUS_SESSION_BUS_ADDRESS": bus, "XDG_CURRENT_DESKTOP": "GNOME",
+            "XDG_SESSION_TYPE": "wayland",
+        }
+    except Exception:
+        session.stop()
+        raise
+    return session

@@ -40,8 +40,10 @@ MAX_REASON = 300  # a failed capture's reason travels to the server (at most 500
 STALE_SLACK = 2.0  # seconds of clock granularity allowed between the call and the file's mtime
 
 RESPONSE_REASONS = {
-    1: "the screenshot was refused (the user or the desktop's permission settings said no)",
-    2: "the desktop's screenshot portal could not take the screenshot",
+    1: "the screenshot was refused (cancelled at the desktop's consent dialog)",
+    # GNOME answers 2 when its stored permission says no, as well as on a failure.
+    2: "the desktop's screenshot portal gave no screenshot: screenshots are refused in the "
+       "desktop's privacy settings, or the portal failed",
 }
 
 
