@@ -219,14 +219,19 @@ def format_diary(data: dict[str, Any], store: LocalStore, tz: ZoneInfo) -> list[
         elif sync["precheck"]:
             state = f"{state}/{sync['precheck']['status']}?"
         minutes = item["minutes"]
+        from_idle = any(m.get("source") == "idle_monitor" for m in minutes)
         active = sum(1 for m in minutes if not m["idle"] and (
-            m["keys"] + m["clicks"] + m["scrolls"] + m["moves"]) > 0)
+            m["active_seconds"] > 0 if m.get("source") == "idle_monitor"
+            else (m["keys"] + m["clicks"] + m["scrolls"] + m["moves"]) > 0))
         bars = f"{(10 * active) // len(minutes)}/10" if minutes else "-"
         lines.append(
             f"{_local(start, tz)}-{_local(end, tz):<7} {item['contract_id'][:12]:<12} "
             f"{item['tracked_minutes']:>4} {bars:>8} {len(item['screenshots']):>5}  "
             f"{state:<12} {item['memo']}"
         )
+        if from_idle:
+            lines.append(f"{'':<13} activity measured from idle time (input is not counted "
+                         f"on this desktop)")
         if sync["precheck"] and sync["precheck"]["reasons"]:
             lines.append(f"{'':<13} pre-check: {', '.join(sync['precheck']['reasons'])}")
     if boundary is not None:

@@ -119,6 +119,10 @@ def test_track_on_native_wayland_is_protected_on_the_server(
         local = json.loads(diary.stdout)
         assert {m.get("source") for s in local["segments"] for m in s["minutes"]} == {
             "idle_monitor"}
+        text = subprocess.run([sys.executable, "-m", "workdiary", "diary"], env=env,
+                              capture_output=True, text=True, timeout=60).stdout
+        assert "activity measured from idle time" in text
+        assert re.search(r" [1-9]\d?/10 ", text), text  # idle-monitor minutes count as active
 
         web = requests.Session()
         login_page = web.get(f"{server.url}/login", timeout=10).text
