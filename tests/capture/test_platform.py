@@ -129,3 +129,5 @@ def test_factories_with_display_return_the_x11_implementations(
     assert isinstance(make_screen_grabber(), MssScreenGrabber)
     assert isinstance(make_input_counter(), PynputInputCounter)
     assert isinstance(make_window_probe(), X11WindowProbe)
+    assert capture_platform.session_report()[:2] == [
+        "display server: x11 (DISPLAY is set)", "screenshots: mss (X11)"]

@@ -12,6 +12,7 @@ Threads: ``grab`` blocks its caller (the tracker's capture worker) until the por
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import secrets
@@ -27,6 +28,7 @@ from workdiary.core.model import CaptureMode
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from jeepney import MatchRule
     from jeepney.io.blocking import DBusConnection
     from PIL.Image import Image
 
@@ -94,15 +96,28 @@ def _reason_of_error(exc: Exception) -> str:
 
 def portal_screenshot_file(connection: DBusConnection, timeout: float) -> str:
     """Ask for a non-interactive screenshot; the local path of the file the portal wrote."""
-    from jeepney import DBusAddress, DBusErrorResponse, MatchRule, message_bus, new_method_call
+    from jeepney import DBusErrorResponse, MatchRule, message_bus
     from jeepney.io.blocking import Proxy
 
     token = "workdiary_" + secrets.token_hex(8)
     path = _request_path(connection, token)
     rule = MatchRule(type="signal", interface=REQUEST_IFACE, member="Response", path=path)
-    Proxy(message_bus, connection).AddMatch(rule)
+    bus = Proxy(message_bus, connection)
+    bus.AddMatch(rule)
+    try:
+        return _request_screenshot(connection, rule, token, timeout)
+    finally:  # one rule per request: a day of screenshots must not pile them up on the bus
+        with contextlib.suppress(OSError, TimeoutError, DBusErrorResponse):
+            bus.RemoveMatch(rule)
+
+
+def _request_screenshot(connection: DBusConnection, rule: MatchRule, token: str,
+                        timeout: float) -> str:
+    """Send the request (``token`` names its Request object) and wait for its Response."""
+    from jeepney import DBusAddress, DBusErrorResponse, new_method_call
+
     address = DBusAddress(PORTAL_PATH, bus_name=PORTAL_BUS, interface=SCREENSHOT_IFACE)
-    options = {"handle_token": ("s", token), "interactive": ("b", False)}
+    options = {"handle_token": ("s", token), "interactive": ("b", False)}  # no dialog per shot
     call = new_method_call(address, "Screenshot", "sa{sv}", ("", options))
     with connection.filter(rule) as queue:
         try:
