@@ -60,6 +60,14 @@ class ActiveWindow:
     title: str
 
 
+@dataclass(frozen=True, slots=True)
+class CaptureLimits:
+    """What this session cannot record as the policy describes it (shown before clock-in)."""
+
+    titles_unavailable: str | None = None  # why window titles cannot be recorded here
+    activity_from_idle: bool = False  # active seconds from idle notifications, no counts
+
+
 class ScreenGrabber(Protocol):
     def grab(self, mode: CaptureMode) -> Image:
         """The screen as an RGB image; raises CaptureError with the reason on failure."""

@@ -13,7 +13,7 @@ import platform as _stdlib_platform
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from workdiary.capture.base import InputCounter, ScreenGrabber, WindowProbe
+from workdiary.capture.base import CaptureLimits, InputCounter, ScreenGrabber, WindowProbe
 from workdiary.capture.unsupported import (
     UnsupportedInputCounter,
     UnsupportedScreenGrabber,
@@ -86,6 +86,15 @@ def session_report() -> list[str]:
              "input counts: pynput (X11 RECORD)", "window titles: X11 (_NET_ACTIVE_WINDOW)"]
     caveat = display_caveat()
     return lines + ([f"caveat: {caveat}"] if caveat else [])
+
+
+def capture_limits() -> CaptureLimits:
+    """What this session records differently from the policy's words (native Wayland)."""
+    if not native_wayland():
+        return CaptureLimits()
+    from workdiary.capture.wayland.session import limits_of
+
+    return limits_of(_wayland_backends())
 
 
 def _wayland_backends() -> SessionBackends:

@@ -362,3 +362,24 @@ def test_evdev_is_used_only_when_opted_in_and_readable() -> None:
     assert (chosen.activity.name, chosen.input.name) == ("evdev", "evdev")
     refused = wayland_backends(opted, _probes())
     assert refused.activity.name == "swayidle" and "'input' group" in refused.input.reason
+
+
+def test_the_policy_text_says_what_this_desktop_cannot_record() -> None:
+    from workdiary.capture.wayland.session import limits_of
+    from workdiary.core.model import Policy
+    from workdiary.ui.policy_text import describe_policy
+
+    policy = Policy(window_titles=True)
+    x11 = describe_policy(policy)
+    assert "The active application and window title are recorded with each screenshot." in x11
+    assert any("never which keys" in line for line in x11)
+    gnome = describe_policy(policy, limits_of(wayland_backends(GNOME, _probes())))
+    assert any(line.startswith("The policy asks for window titles. Window titles cannot be "
+                               "recorded here: GNOME") for line in gnome)
+    assert any("measured from the desktop's idle time" in line for line in gnome)
+    sway = describe_policy(policy, limits_of(wayland_backends(SWAY, _probes())))
+    assert "The active application and window title are recorded with each screenshot." in sway
+    assert not any("never which keys" in line for line in sway)
+    opted_in = limits_of(wayland_backends({**SWAY, ev.ENV_OPT_IN: "1"},
+                                          _probes(evdev=("/dev/input/event0",))))
+    assert any("never which keys" in line for line in describe_policy(policy, opted_in))

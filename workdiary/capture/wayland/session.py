@@ -13,7 +13,7 @@ import shutil
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 
-from workdiary.capture.base import InputCounter, ScreenGrabber, WindowProbe
+from workdiary.capture.base import CaptureLimits, InputCounter, ScreenGrabber, WindowProbe
 from workdiary.capture.unsupported import (
     UnsupportedInputCounter,
     UnsupportedScreenGrabber,
@@ -168,6 +168,15 @@ def window_titles_note(backends: SessionBackends) -> str | None:
     if backends.titles.name != "none":
         return None
     return f"Window titles cannot be recorded here: {backends.titles.reason.split(': ', 1)[-1]}."
+
+
+IDLE_ACTIVITY = ("swayidle", "mutter-idle-monitor")
+
+
+def limits_of(backends: SessionBackends) -> CaptureLimits:
+    """What the policy text must say differently on this session."""
+    return CaptureLimits(titles_unavailable=window_titles_note(backends),
+                         activity_from_idle=backends.activity.name in IDLE_ACTIVITY)
 
 
 def make_screen_grabber(backends: SessionBackends,
