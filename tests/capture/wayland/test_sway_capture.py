@@ -87,3 +87,26 @@ def test_sway_reports_the_focused_native_window(sway: WaylandSession) -> None:
     window = SwayWindowProbe(sway.env["SWAYSOCK"]).active_window()
     assert window is not None
     assert (window.app, window.title) == ("workdiary-colour-test", "workdiary colour quadrants")
+
+
+def test_the_session_grabber_on_sway_falls_back_to_screencopy_when_the_portal_fails(
+    sway: WaylandSession, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """As root, the real portal refuses this process (see above); on sway, where the portal
+    never asks the user, that is a broken portal, and wlr-screencopy takes the screenshot."""
+    from workdiary.capture import platform
+    from workdiary.capture.wayland.fallback import PortalThenScreencopy
+
+    for key, value in sway.client_env().items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("DISPLAY", raising=False)
+    report = platform.session_report()
+    assert "screenshots: portal (" in "\n".join(report)
+    grabber = platform.make_screen_grabber()
+    assert isinstance(grabber, PortalThenScreencopy)
+    try:
+        image = grabber.grab(CaptureMode.ACTIVE)
+    finally:
+        grabber.close()
+    assert grabber.portal_failure is not None and "AccessDenied" in grabber.portal_failure
+    assert image.size == (640, 480) and _close(image.getpixel((20, 20)), RED)

@@ -383,3 +383,50 @@ def test_the_policy_text_says_what_this_desktop_cannot_record() -> None:
     opted_in = limits_of(wayland_backends({**SWAY, ev.ENV_OPT_IN: "1"},
                                           _probes(evdev=("/dev/input/event0",))))
     assert any("never which keys" in line for line in describe_policy(policy, opted_in))
+
+
+class ScriptedGrabber:
+    """Answers grabs from a list: an image, or a CaptureError to raise."""
+
+    def __init__(self, *answers: object) -> None:
+        self.answers = list(answers)
+        self.grabs = 0
+        self.closed = False
+
+    def grab(self, mode: CaptureMode) -> Image.Image:
+        from workdiary.capture.base import CaptureError
+
+        self.grabs += 1
+        answer = self.answers.pop(0)
+        if isinstance(answer, CaptureError):
+            raise answer
+        assert isinstance(answer, Image.Image)
+        return answer
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_a_broken_portal_on_wlroots_hands_over_to_screencopy_for_good() -> None:
+    from workdiary.capture.wayland.fallback import PortalThenScreencopy
+
+    picture = Image.new("RGB", (4, 4))
+    portal = ScriptedGrabber(picture, PortalRefused("no portal backend"))
+    screencopy = ScriptedGrabber(picture, picture)
+    grabber = PortalThenScreencopy(portal, screencopy)
+    assert grabber.grab(CaptureMode.ALL) is picture and grabber.portal_failure is None
+    assert grabber.grab(CaptureMode.ALL) is picture  # the portal failed: screencopy answered
+    assert grabber.portal_failure == "no portal backend" and portal.closed
+    assert grabber.grab(CaptureMode.ALL) is picture
+    assert (portal.grabs, screencopy.grabs) == (2, 2)
+
+
+def test_when_both_fail_the_failed_capture_names_both_reasons() -> None:
+    from workdiary.capture.base import CaptureError
+    from workdiary.capture.wayland.fallback import PortalThenScreencopy
+
+    grabber = PortalThenScreencopy(ScriptedGrabber(PortalRefused("portal says no")),
+                                   ScriptedGrabber(CaptureError("grim: no screencopy")))
+    with pytest.raises(CaptureError, match="portal says no; wlr-screencopy failed too: grim"):
+        grabber.grab(CaptureMode.ALL)
+    assert grabber.portal_failure is None  # nothing worked: the portal is asked again next time

@@ -21,6 +21,10 @@ from workdiary.capture.unsupported import (
 )
 from workdiary.capture.wayland.evdev_counter import ENV_OPT_IN, readable_event_paths
 
+# Desktops whose portal may refuse (a consent dialog, a stored permission) and that offer no
+# wlr-screencopy: a portal failure there is a failed capture, never a fallback.
+CAN_REFUSE = ("gnome", "kde")
+
 TITLES_UNAVAILABLE = {
     "gnome": "GNOME lets no application read the active window without a GNOME Shell "
              "extension, which workdiary does not ship yet",
@@ -106,9 +110,11 @@ def _capture(env: Mapping[str, str], compositor: str, probes: Probes) -> Choice:
         modes = ("all, primary and active monitor from sway's output layout"
                  if compositor == "sway" else "the whole desktop for every mode (the "
                  "compositor does not tell its output layout)")
+        fallback = ("" if compositor in CAN_REFUSE or not probes.which("grim") else
+                    "; if the portal fails, wlr-screencopy (grim) takes over")
         return Choice("portal", "org.freedesktop.portal.Screenshot answers; the desktop may "
-                      f"ask once for consent; capture modes: {modes}")
-    if compositor != "gnome" and compositor != "kde" and probes.which("grim"):
+                      f"ask once for consent; capture modes: {modes}{fallback}")
+    if compositor not in CAN_REFUSE and probes.which("grim"):
         return Choice("screencopy", f"no usable screenshot portal ({problem}); grim captures "
                       "through wlr-screencopy")
     return Choice("none", f"no usable screenshot portal ({problem}) and no wlr-screencopy "
@@ -190,7 +196,13 @@ def make_screen_grabber(backends: SessionBackends,
     if backends.capture.name == "portal":
         from workdiary.capture.wayland.portal import PortalScreenGrabber
 
-        return PortalScreenGrabber(outputs)
+        portal = PortalScreenGrabber(outputs)
+        if backends.compositor.name in CAN_REFUSE or not shutil.which("grim"):
+            return portal
+        from workdiary.capture.wayland.fallback import PortalThenScreencopy
+        from workdiary.capture.wayland.screencopy import ScreencopyGrabber
+
+        return PortalThenScreencopy(portal, ScreencopyGrabber(outputs))
     if backends.capture.name == "screencopy":
         from workdiary.capture.wayland.screencopy import ScreencopyGrabber
 
