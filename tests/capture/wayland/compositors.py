@@ -234,7 +234,14 @@ def as_user_python_path() -> str:
         raise RuntimeError(f"{SYSTEM_PYTHON} is Python {system.strip()}, the venv is "
                            f"{sys.version_info[:2]}: the portal grab as nobody needs the same")
     tree = str(Path(__file__).resolve().parents[3])
-    return ":".join([tree, sysconfig.get_paths()["purelib"]])
+    packages = sysconfig.get_paths()["purelib"]
+    readable = subprocess.run(
+        [*_as_nobody(), "test", "-r", f"{tree}/workdiary/__init__.py", "-a", "-r",
+         f"{packages}/PIL/__init__.py"], check=False, timeout=30)
+    if readable.returncode != 0:
+        raise RuntimeError(f"user {NOBODY} cannot read {tree} or {packages}: run the Wayland "
+                           "tests from a checkout and venv outside private folders like /root")
+    return ":".join([tree, packages])
 
 
 def grab_as_user(session: WaylandSession, modes: list[str],
