@@ -66,6 +66,7 @@ class CaptureLimits:
 
     titles_unavailable: str | None = None  # why window titles cannot be recorded here
     activity_from_idle: bool = False  # active seconds from idle notifications, no counts
+    screenshot_consent: bool = False  # the desktop asks once before the first screenshot
 
 
 class ScreenGrabber(Protocol):

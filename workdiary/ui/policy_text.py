@@ -35,6 +35,10 @@ def describe_policy(policy: Policy, limits: CaptureLimits | None = None) -> list
         "This contract does not allow redaction: a screenshot can only be deleted, with its "
         "segment's time.",
     ]
+    if limits.screenshot_consent:
+        lines.insert(1, "Your desktop asks once whether workdiary may take screenshots: allow "
+                        "it, or every screenshot is recorded as a failed capture and the "
+                        "segments lose protection (not pay).")
     return lines
 
 

@@ -377,9 +377,11 @@ def test_the_policy_text_says_what_this_desktop_cannot_record() -> None:
     assert any(line.startswith("The policy asks for window titles. Window titles cannot be "
                                "recorded here: GNOME") for line in gnome)
     assert any("measured from the desktop's idle time" in line for line in gnome)
+    assert any(line.startswith("Your desktop asks once") for line in gnome)
     sway = describe_policy(policy, limits_of(wayland_backends(SWAY, _probes())))
     assert "The active application and window title are recorded with each screenshot." in sway
     assert not any("never which keys" in line for line in sway)
+    assert not any(line.startswith("Your desktop asks once") for line in sway + x11)
     opted_in = limits_of(wayland_backends({**SWAY, ev.ENV_OPT_IN: "1"},
                                           _probes(evdev=("/dev/input/event0",))))
     assert any("never which keys" in line for line in describe_policy(policy, opted_in))

@@ -181,8 +181,12 @@ IDLE_ACTIVITY = ("swayidle", "mutter-idle-monitor")
 
 def limits_of(backends: SessionBackends) -> CaptureLimits:
     """What the policy text must say differently on this session."""
-    return CaptureLimits(titles_unavailable=window_titles_note(backends),
-                         activity_from_idle=backends.activity.name in IDLE_ACTIVITY)
+    return CaptureLimits(
+        titles_unavailable=window_titles_note(backends),
+        activity_from_idle=backends.activity.name in IDLE_ACTIVITY,
+        screenshot_consent=(backends.capture.name == "portal"
+                            and backends.compositor.name in CAN_REFUSE),
+    )
 
 
 def make_screen_grabber(backends: SessionBackends,
