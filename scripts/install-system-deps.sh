@@ -15,6 +15,11 @@ packages=(
   gcc libc6-dev linux-libc-dev
   # browser tests, PostgreSQL tests, real Secret Service keyring tests
   chromium postgresql dbus dbus-x11 gnome-keyring
+  # native Wayland (docs/platforms.md): headless compositors, the screenshot portal (pipewire
+  # must run before it; sway's portal needs the gtk one too), wlr-screencopy (grim), idle
+  # notifications (swayidle), synthetic input (wtype); tests/capture/wayland
+  sway grim swayidle wtype pipewire xdg-desktop-portal xdg-desktop-portal-wlr
+  xdg-desktop-portal-gtk xdg-desktop-portal-gnome gnome-shell
 )
 
 sudo=""

@@ -43,13 +43,16 @@ def test_no_display_says_so() -> None:
     assert "DISPLAY is not set" in problem and "X11" in problem
 
 
-@pytest.mark.parametrize(
-    "env", [{"WAYLAND_DISPLAY": "wayland-0"}, {"XDG_SESSION_TYPE": "wayland"}]
-)
-def test_wayland_without_xwayland_asks_for_x11_or_xwayland(env: dict[str, str]) -> None:
-    problem = display_problem(env, "Linux")
+def test_native_wayland_has_no_problem_and_no_caveat() -> None:
+    env = {"WAYLAND_DISPLAY": "wayland-0", "XDG_SESSION_TYPE": "wayland"}
+    assert display_problem(env, "Linux") is None
+    assert display_caveat(env) is None
+
+
+def test_wayland_without_its_socket_says_where_to_start() -> None:
+    problem = display_problem({"XDG_SESSION_TYPE": "wayland"}, "Linux")
     assert problem is not None
-    assert "Wayland" in problem and "X11 or XWayland" in problem
+    assert "WAYLAND_DISPLAY is not set" in problem
 
 
 @pytest.mark.parametrize(("system", "name"), [("Darwin", "macOS"), ("Windows", "Windows")])
@@ -72,19 +75,46 @@ def test_display_problem_reads_the_process_environment(monkeypatch: pytest.Monke
 def test_factories_without_display_return_stand_ins_that_report(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setattr(capture_platform._stdlib_platform, "system", lambda: "Linux")
     monkeypatch.delenv("DISPLAY", raising=False)
-    monkeypatch.setenv("WAYLAND_DISPLAY", "wayland-1")
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.setenv("XDG_SESSION_TYPE", "tty")
     grabber, counter, probe = make_screen_grabber(), make_input_counter(), make_window_probe()
     assert isinstance(grabber, UnsupportedScreenGrabber)
     assert isinstance(counter, UnsupportedInputCounter)
     assert isinstance(probe, UnsupportedWindowProbe)
-    with pytest.raises(DisplayUnavailable, match="XWayland"):
+    with pytest.raises(DisplayUnavailable, match="DISPLAY is not set"):
         grabber.grab(CaptureMode.ALL)
-    with pytest.raises(DisplayUnavailable, match="XWayland"):
+    with pytest.raises(DisplayUnavailable, match="DISPLAY is not set"):
         counter.start()
     assert counter.take() == InputCounts()
     assert probe.active_window() is None
-    assert "XWayland" in probe.reason
+    assert "DISPLAY is not set" in probe.reason
+
+
+def test_factories_on_native_wayland_return_the_wayland_backends(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from workdiary.capture.wayland import session
+    from workdiary.capture.wayland.idle_swayidle import SwayidleActivity
+    from workdiary.capture.wayland.screencopy import ScreencopyGrabber
+    from workdiary.capture.wayland.sway_ipc import SwayWindowProbe
+
+    monkeypatch.setattr(capture_platform._stdlib_platform, "system", lambda: "Linux")
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.setenv("WAYLAND_DISPLAY", "wayland-1")
+    monkeypatch.setenv("SWAYSOCK", "/nonexistent/sway.sock")  # nothing is contacted yet
+    probes = session.Probes(portal_problem=lambda: "no portal in this test",
+                            which=lambda tool: f"/usr/bin/{tool}")
+    monkeypatch.setattr(capture_platform, "_wayland_backends",
+                        lambda: session.wayland_backends(probes=probes))
+    assert isinstance(make_screen_grabber(), ScreencopyGrabber)
+    assert isinstance(make_input_counter(), SwayidleActivity)
+    assert isinstance(make_window_probe(), SwayWindowProbe)
+    report = capture_platform.session_report()
+    assert report[0].startswith("display server: wayland")
+    assert any(line.startswith("screenshots: screencopy (no usable screenshot portal")
+               for line in report)
 
 
 def test_factories_with_display_return_the_x11_implementations(
@@ -99,3 +129,5 @@ def test_factories_with_display_return_the_x11_implementations(
     assert isinstance(make_screen_grabber(), MssScreenGrabber)
     assert isinstance(make_input_counter(), PynputInputCounter)
     assert isinstance(make_window_probe(), X11WindowProbe)
+    assert capture_platform.session_report()[:2] == [
+        "display server: x11 (DISPLAY is set)", "screenshots: mss (X11)"]

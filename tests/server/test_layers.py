@@ -1,4 +1,4 @@
-"""The server's import rules (docs/architecture.md, "The server inside"), read from the source with ``ast``.
+"""The server's import rules (docs/architecture.md, "The server inside"), read with ``ast``.
 
 models <- services <- api | web: the HTTP API and the web pages sit side by side on the
 services and never import each other; services and models know nothing of HTTP.

@@ -227,3 +227,28 @@ def test_concurrent_overlapping_uploads_bill_once(api: TestClient, world: World)
     billed = [v for v in verdicts if v["status"] != "rejected"]
     assert len(verdicts) == 12
     assert sum(v["billable_minutes"] for v in billed) == 60  # one hour, billed once
+
+
+def test_minutes_measured_from_idle_time_are_verified_and_kept(
+        api: TestClient, world: World) -> None:
+    from workdiary.core.canonical import segment_to_dict
+    from workdiary.core.model import ActivitySource, MinuteRecord
+
+    plain = world.device.segment(world.contract_a, NINE)
+    idle_minutes = tuple(
+        MinuteRecord(at=m.at, active_seconds=40, source=ActivitySource.IDLE_MONITOR)
+        for m in plain.minutes)
+    seg = world.device.sign(replace(plain, minutes=idle_minutes))
+    assert upload(api, world, seg)[0]["status"] == "protected"
+    assert all(m["source"] == "idle_monitor" for m in segment_to_dict(seg)["minutes"])
+
+    bad = wire(world.device.segment(world.contract_a, NINE + timedelta(minutes=10)))
+    bad["minutes"][0].update(source="idle_monitor")  # with its key counts: not idle-measured
+    response = api.post("/segments", headers=world.freelancer_a.headers,
+                        json={"segments": [bad]})
+    assert response.status_code == 422
+    assert "idle time carries no input counts" in response.text
+    unknown = wire(world.device.segment(world.contract_a, NINE + timedelta(minutes=20)))
+    unknown["minutes"][0]["source"] = "guesswork"
+    assert api.post("/segments", headers=world.freelancer_a.headers,
+                    json={"segments": [unknown]}).status_code == 422

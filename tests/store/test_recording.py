@@ -100,3 +100,16 @@ def test_redaction_replaces_the_picture_and_clears_the_signature(store: LocalSto
     with pytest.raises(StoreError, match="already uploaded"):
         store.redact_screenshot("s1", "22" * 32, stray, b"refused", None)
     assert store.screenshot_path("44" * 32) is None  # a refused redaction leaves no file
+
+
+def test_the_activity_source_of_each_minute_is_kept(store: LocalStore) -> None:
+    from workdiary.core.model import ActivitySource
+
+    store.start_segment("s1", "c-1", T0, T0 + timedelta(minutes=10), memo="work")
+    store.add_minute("s1", MinuteRecord(at=T0, keys=4, active_seconds=2))
+    store.add_minute("s1", MinuteRecord(at=T0 + timedelta(minutes=1), active_seconds=37,
+                                        source=ActivitySource.IDLE_MONITOR))
+    segment = store.open_segment()
+    assert segment is not None
+    assert [(m.source, m.active_seconds) for m in segment.minutes] == [
+        (ActivitySource.COUNTS, 2), (ActivitySource.IDLE_MONITOR, 37)]

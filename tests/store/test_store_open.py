@@ -51,8 +51,9 @@ def test_migration_backs_up_first(tmp_path: Path) -> None:
 def test_failed_migration_rolls_back_and_names_backup(tmp_path: Path) -> None:
     path = tmp_path / "workdiary.sqlite3"
     _fresh(path)
-    broken = (*MIGRATIONS, Migration(2, "broken", "ALTER TABLE nowhere ADD COLUMN x INT;"))
-    with pytest.raises(StoreError, match=r"could not migrate .* version 2.*backup"):
+    after = latest_version() + 1
+    broken = (*MIGRATIONS, Migration(after, "broken", "ALTER TABLE nowhere ADD COLUMN x INT;"))
+    with pytest.raises(StoreError, match=rf"could not migrate .* version {after}.*backup"):
         LocalStore(path, migrations=broken)
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == latest_version()
@@ -121,3 +122,21 @@ def test_damaged_page_is_refused_and_untouched(tmp_path: Path) -> None:
 def test_integrity_check_of_a_healthy_store(tmp_path: Path) -> None:
     with LocalStore(tmp_path / "workdiary.sqlite3") as store:
         assert store.integrity_check() == "ok"
+
+
+def test_minutes_recorded_before_activity_sources_read_as_counts(tmp_path: Path) -> None:
+    from workdiary.core.model import ActivitySource
+
+    path = tmp_path / "workdiary.sqlite3"
+    LocalStore(path, migrations=MIGRATIONS[:1]).close()
+    conn = sqlite3.connect(path)
+    conn.execute("INSERT INTO segments (pk, id, contract_id, kind, start_at, end_at) "
+                 "VALUES (1, 's1', 'c-1', 'tracked', 1772614800, 1772615400)")
+    conn.execute("INSERT INTO minutes VALUES (1, 1772614800, 60, 5, 1, 0, 2, 9, 0)")
+    conn.commit()
+    conn.close()
+    store = LocalStore(path)
+    segment = store.open_segment()
+    store.close()
+    assert segment is not None
+    assert [(m.keys, m.source) for m in segment.minutes] == [(5, ActivitySource.COUNTS)]

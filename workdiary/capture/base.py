@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from workdiary.core.model import CaptureMode
+from workdiary.core.model import ActivitySource, CaptureMode
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -33,6 +33,15 @@ class InputCounts:
     moves: int = 0  # coalesced
     active_seconds: int = 0  # distinct seconds with any input
     last_input_monotonic: float | None = None  # when the latest event arrived, if any
+    # IDLE_MONITOR: no events are counted, active seconds come from idle notifications.
+    source: ActivitySource = ActivitySource.COUNTS
+
+    @property
+    def has_input(self) -> bool:
+        """Any input seen: events counted, or (idle monitor) seconds the desktop saw active."""
+        if self.source is ActivitySource.IDLE_MONITOR:
+            return self.active_seconds > 0
+        return (self.keys + self.clicks + self.scrolls + self.moves) > 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +59,15 @@ class EncodedScreenshot:
 class ActiveWindow:
     app: str
     title: str
+
+
+@dataclass(frozen=True, slots=True)
+class CaptureLimits:
+    """What this session cannot record as the policy describes it (shown before clock-in)."""
+
+    titles_unavailable: str | None = None  # why window titles cannot be recorded here
+    activity_from_idle: bool = False  # active seconds from idle notifications, no counts
+    screenshot_consent: bool = False  # the desktop asks once before the first screenshot
 
 
 class ScreenGrabber(Protocol):

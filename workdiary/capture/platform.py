@@ -1,7 +1,9 @@
 """Picks the capture implementations for this OS and session, once, in the composition root.
 
-Only Linux with X11 (or XWayland) has real implementations so far; everywhere else the factories
-return the ``unsupported`` stand-ins, which report the reason instead of failing silently.
+Linux with X11 (or XWayland) uses mss, pynput and X11; a native Wayland session (WAYLAND_DISPLAY
+without DISPLAY) uses the backends ``workdiary.capture.wayland.session`` chooses (portal or
+wlr-screencopy, idle notifications, sway IPC). Everywhere else the factories return the
+``unsupported`` stand-ins, which report the reason instead of failing silently.
 """
 
 from __future__ import annotations
@@ -9,13 +11,17 @@ from __future__ import annotations
 import os
 import platform as _stdlib_platform
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from workdiary.capture.base import InputCounter, ScreenGrabber, WindowProbe
+from workdiary.capture.base import CaptureLimits, InputCounter, ScreenGrabber, WindowProbe
 from workdiary.capture.unsupported import (
     UnsupportedInputCounter,
     UnsupportedScreenGrabber,
     UnsupportedWindowProbe,
 )
+
+if TYPE_CHECKING:
+    from workdiary.capture.wayland.session import SessionBackends
 
 
 def display_problem(env: Mapping[str, str] | None = None, system: str | None = None) -> str | None:
@@ -31,12 +37,12 @@ def display_problem(env: Mapping[str, str] | None = None, system: str | None = N
             f"Screen and input capture is not supported on {name} yet; workdiary records on "
             "Linux with X11 or XWayland only for now."
         )
-    if env.get("DISPLAY"):
-        return None
-    if env.get("WAYLAND_DISPLAY") or env.get("XDG_SESSION_TYPE") == "wayland":
+    if env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"):
+        return None  # X11/XWayland, or native Wayland (capture.wayland)
+    if env.get("XDG_SESSION_TYPE") == "wayland":
         return (
-            "This is a Wayland session without XWayland (DISPLAY is not set): screen and input "
-            "capture needs X11 or XWayland. Enable XWayland, or log in to an X11 session."
+            "This is a Wayland session, but WAYLAND_DISPLAY is not set, so workdiary cannot "
+            "reach the compositor. Start workdiary from inside the graphical session."
         )
     return (
         "No X display: DISPLAY is not set, so the screen and input cannot be captured. Run "
@@ -62,11 +68,51 @@ def display_caveat(env: Mapping[str, str] | None = None) -> str | None:
     return None
 
 
+def native_wayland() -> bool:
+    """A Wayland session without an X display: the Wayland backends are used."""
+    from workdiary.capture.wayland.session import is_native_wayland
+
+    return _stdlib_platform.system() == "Linux" and is_native_wayland(os.environ)
+
+
+def session_report() -> list[str]:
+    """Which backends this session uses and why, one line each (for status and about)."""
+    if native_wayland():
+        return _wayland_backends().lines()
+    problem = display_problem()
+    if problem is not None:
+        return [f"capture: none ({problem})"]
+    lines = ["display server: x11 (DISPLAY is set)", "screenshots: mss (X11)",
+             "input counts: pynput (X11 RECORD)", "window titles: X11 (_NET_ACTIVE_WINDOW)"]
+    caveat = display_caveat()
+    return lines + ([f"caveat: {caveat}"] if caveat else [])
+
+
+def capture_limits() -> CaptureLimits:
+    """What this session records differently from the policy's words (native Wayland)."""
+    if not native_wayland():
+        return CaptureLimits()
+    from workdiary.capture.wayland.session import limits_of
+
+    return limits_of(_wayland_backends())
+
+
+def _wayland_backends() -> SessionBackends:
+    from workdiary.capture.wayland.session import wayland_backends
+
+    return wayland_backends()
+
+
 def make_screen_grabber() -> ScreenGrabber:
-    """The screen grabber for this session (mss on X11), or one that reports why it cannot."""
+    """The screen grabber for this session (mss on X11, the portal or wlr-screencopy on
+    Wayland), or one that reports why it cannot."""
     problem = display_problem()
     if problem is not None:
         return UnsupportedScreenGrabber(problem)
+    if native_wayland():
+        from workdiary.capture.wayland import session
+
+        return session.make_screen_grabber(_wayland_backends())
     from workdiary.capture.pointer_x11 import X11Pointer
     from workdiary.capture.screen_mss import MssScreenGrabber
 
@@ -74,20 +120,29 @@ def make_screen_grabber() -> ScreenGrabber:
 
 
 def make_input_counter() -> InputCounter:
-    """The input counter for this session (pynput on X11), or one that reports why it cannot."""
+    """The input counter for this session (pynput on X11; evdev or idle notifications on
+    Wayland), or one that reports why it cannot."""
     problem = display_problem()
     if problem is not None:
         return UnsupportedInputCounter(problem)
+    if native_wayland():
+        from workdiary.capture.wayland import session
+
+        return session.make_input_counter(_wayland_backends())
     from workdiary.capture.input_pynput import PynputInputCounter
 
     return PynputInputCounter()
 
 
 def make_window_probe() -> WindowProbe:
-    """The active-window probe for this session (X11), or one that always answers None."""
+    """The active-window probe for this session (X11, sway IPC), or one that answers None."""
     problem = display_problem()
     if problem is not None:
         return UnsupportedWindowProbe(problem)
+    if native_wayland():
+        from workdiary.capture.wayland import session
+
+        return session.make_window_probe(_wayland_backends())
     from workdiary.capture.window_x11 import X11WindowProbe
 
     return X11WindowProbe()

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from workdiary.cli.main import CommandError
 from workdiary.core.clock import Clock, SystemClock
-from workdiary.core.model import Contract, SegmentKind
+from workdiary.core.model import ActivitySource, Contract, SegmentKind
 from workdiary.desktop.diary import DayView, StatusView, day_view, status_view
 from workdiary.desktop.settings import DesktopSettings
 from workdiary.store import LocalStore, StoreError
@@ -223,14 +223,17 @@ def format_diary(view: DayView) -> list[str]:
         elif expected is not None:
             state = f"{state}/{expected.status.value}?"
         minutes = segment.minutes
-        active = sum(1 for m in minutes if not m.idle and (
-            m.keys + m.clicks + m.scrolls + m.moves) > 0)
+        from_idle = any(m.source is ActivitySource.IDLE_MONITOR for m in minutes)
+        active = sum(1 for m in minutes if not m.idle and m.has_input)
         bars = f"{(10 * active) // len(minutes)}/10" if minutes else "-"
         lines.append(
             f"{_local(segment.start, tz)}-{_local(segment.end, tz):<7} "
             f"{segment.contract_id[:12]:<12} {segment.tracked_minutes:>4} {bars:>8} "
             f"{len(segment.screenshots):>5}  {state:<12} {segment.memo}"
         )
+        if from_idle:
+            lines.append(f"{'':<13} activity measured from idle time (input is not counted "
+                         f"on this desktop)")
         if expected is not None and expected.reasons:
             reasons = ", ".join(reason.value for reason in expected.reasons)
             lines.append(f"{'':<13} pre-check: {reasons}")

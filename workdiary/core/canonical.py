@@ -17,7 +17,7 @@ import json
 from typing import Any
 
 from workdiary.core.errors import DomainError
-from workdiary.core.model import MinuteRecord, ScreenshotRef, Segment, SegmentKind
+from workdiary.core.model import ActivitySource, MinuteRecord, ScreenshotRef, Segment, SegmentKind
 from workdiary.core.timegrid import isoformat_z, parse_iso
 
 GENESIS_HASH = "0" * 64  # prev_hash of a device's first segment
@@ -29,7 +29,9 @@ def dumps_canonical(value: Any) -> bytes:
 
 
 def minute_to_dict(minute: MinuteRecord) -> dict[str, Any]:
-    return {
+    """The minute's wire shape; ``source`` only when it is not ``counts``, so every segment
+    signed before activity sources existed keeps its canonical bytes (and its signature)."""
+    data: dict[str, Any] = {
         "at": isoformat_z(minute.at),
         "seconds": minute.seconds,
         "keys": minute.keys,
@@ -39,6 +41,9 @@ def minute_to_dict(minute: MinuteRecord) -> dict[str, Any]:
         "active_seconds": minute.active_seconds,
         "idle": minute.idle,
     }
+    if minute.source is not ActivitySource.COUNTS:
+        data["source"] = minute.source.value
+    return data
 
 
 def minute_from_dict(data: dict[str, Any]) -> MinuteRecord:
@@ -51,6 +56,7 @@ def minute_from_dict(data: dict[str, Any]) -> MinuteRecord:
         moves=int(data.get("moves", 0)),
         active_seconds=int(data.get("active_seconds", 0)),
         idle=bool(data.get("idle", False)),
+        source=ActivitySource(data.get("source", ActivitySource.COUNTS)),
     )
 
 

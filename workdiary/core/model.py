@@ -18,6 +18,13 @@ class CaptureMode(enum.StrEnum):
     ACTIVE = "active"  # the monitor under the pointer
 
 
+class ActivitySource(enum.StrEnum):
+    """Where a minute's activity came from."""
+
+    COUNTS = "counts"  # input events counted (keys, clicks, scrolls, moves)
+    IDLE_MONITOR = "idle_monitor"  # the desktop's idle notifications: active seconds, no counts
+
+
 class SegmentKind(enum.StrEnum):
     TRACKED = "tracked"
     MANUAL = "manual"
@@ -141,7 +148,11 @@ class Contract:
 
 @dataclass(frozen=True, slots=True)
 class MinuteRecord:
-    """One tracked wall-clock minute: counts of input events, never which ones."""
+    """One tracked wall-clock minute: counts of input events, never which ones.
+
+    Where input cannot be counted (Wayland without evdev), ``source`` is ``idle_monitor``: the
+    counts are all zero and ``active_seconds`` comes from the desktop's idle notifications.
+    """
 
     at: datetime  # start of the wall-clock minute, UTC
     seconds: int = 60  # seconds of this minute that were tracked (partial at clock-in/out)
@@ -151,18 +162,29 @@ class MinuteRecord:
     moves: int = 0  # coalesced: at most one per sampling interval
     active_seconds: int = 0  # seconds of this minute with any input, 0-60
     idle: bool = False
+    source: ActivitySource = ActivitySource.COUNTS
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "source", ActivitySource(self.source))
         if not 1 <= self.seconds <= 60:
             raise DomainError(f"a minute record tracks 1-60 seconds, not {self.seconds}")
         if not 0 <= self.active_seconds <= 60:
             raise DomainError(f"active_seconds must be 0-60, not {self.active_seconds}")
         if min(self.keys, self.clicks, self.scrolls, self.moves) < 0:
             raise DomainError("input counts cannot be negative")
+        if self.source is ActivitySource.IDLE_MONITOR and self.has_counts:
+            raise DomainError("a minute measured from idle time carries no input counts")
+
+    @property
+    def has_counts(self) -> bool:
+        return (self.keys + self.clicks + self.scrolls + self.moves) > 0
 
     @property
     def has_input(self) -> bool:
-        return (self.keys + self.clicks + self.scrolls + self.moves) > 0
+        """Input was seen: events counted, or (idle monitor) seconds the desktop saw active."""
+        if self.source is ActivitySource.IDLE_MONITOR:
+            return self.active_seconds > 0
+        return self.has_counts
 
     @property
     def active(self) -> bool:

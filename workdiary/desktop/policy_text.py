@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from workdiary.capture.base import CaptureLimits
 from workdiary.core.model import CaptureMode, Contract, Policy
 
 _CAPTURE = {
@@ -11,8 +12,10 @@ _CAPTURE = {
 }
 
 
-def describe_policy(policy: Policy) -> list[str]:
-    """One sentence per rule the freelancer agrees to by clocking in."""
+def describe_policy(policy: Policy, limits: CaptureLimits | None = None) -> list[str]:
+    """One sentence per rule the freelancer agrees to by clocking in; ``limits`` (from
+    ``capture.platform.capture_limits``) says what this desktop records differently."""
+    limits = limits or CaptureLimits()
     shots = policy.screenshots_per_segment
     lines = [
         f"Time is recorded in {policy.segment_minutes}-minute segments; "
@@ -20,8 +23,10 @@ def describe_policy(policy: Policy) -> list[str]:
         f"of {_CAPTURE[policy.capture]}.",
         "Screenshots are blurred on this computer before they are stored: text cannot be read."
         if policy.blur else "Screenshots are stored sharp (not blurred).",
-        "The active application and window title are recorded with each screenshot."
-        if policy.window_titles else "Window titles are not recorded.",
+        _titles(policy, limits),
+        "Activity is measured from the desktop's idle time: this desktop lets no application "
+        "count keys or clicks, so minutes record active seconds only."
+        if limits.activity_from_idle else
         "Keyboard and mouse activity is counted: how many events, never which keys.",
         f"After {policy.idle_minutes} minutes without input the time is marked idle; when you "
         f"come back you keep or discard it.",
@@ -30,7 +35,19 @@ def describe_policy(policy: Policy) -> list[str]:
         "This contract does not allow redaction: a screenshot can only be deleted, with its "
         "segment's time.",
     ]
+    if limits.screenshot_consent:
+        lines.insert(1, "Your desktop asks once whether workdiary may take screenshots: allow "
+                        "it, or every screenshot is recorded as a failed capture and the "
+                        "segments lose protection (not pay).")
     return lines
+
+
+def _titles(policy: Policy, limits: CaptureLimits) -> str:
+    if not policy.window_titles:
+        return "Window titles are not recorded."
+    if limits.titles_unavailable:
+        return f"The policy asks for window titles. {limits.titles_unavailable}"
+    return "The active application and window title are recorded with each screenshot."
 
 
 def describe_contract(contract: Contract) -> str:

@@ -7,13 +7,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from workdiary.core.model import MinuteRecord, ScreenshotRef, Segment, SegmentKind
+from workdiary.core.model import ActivitySource, MinuteRecord, ScreenshotRef, Segment, SegmentKind
 
 SEGMENT_COLUMNS = (
     "pk, id, contract_id, kind, start_at, end_at, memo, redacted, device_id, seq, prev_hash, "
     "signature, closed_at"
 )
-MINUTE_COLUMNS = "at, seconds, keys, clicks, scrolls, moves, active_seconds, idle"
+MINUTE_COLUMNS = "at, seconds, keys, clicks, scrolls, moves, active_seconds, idle, source"
+# The minutes.source column: integers, like the rest of the row.
+SOURCE_CODES = {ActivitySource.COUNTS: 0, ActivitySource.IDLE_MONITOR: 1}
+SOURCES_BY_CODE = {code: source for source, code in SOURCE_CODES.items()}
 SCREENSHOT_COLUMNS = (
     "taken_at, sha256, width, height, size, thumb_sha256, error, app, window_title, blurred, "
     "redacted"
@@ -70,14 +73,16 @@ def minute_values(segment_pk: int, minute: MinuteRecord) -> tuple[int, ...]:
     return (
         segment_pk, to_epoch(minute.at), minute.seconds, minute.keys, minute.clicks,
         minute.scrolls, minute.moves, minute.active_seconds, int(minute.idle),
+        SOURCE_CODES[minute.source],
     )
 
 
 def minute_from_row(row: tuple[int, ...]) -> MinuteRecord:
-    at, seconds, keys, clicks, scrolls, moves, active_seconds, idle = row
+    at, seconds, keys, clicks, scrolls, moves, active_seconds, idle, source = row
     return MinuteRecord(
         at=from_epoch(at), seconds=seconds, keys=keys, clicks=clicks, scrolls=scrolls,
         moves=moves, active_seconds=active_seconds, idle=bool(idle),
+        source=SOURCES_BY_CODE[source],
     )
 
 

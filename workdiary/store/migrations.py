@@ -92,7 +92,15 @@ CREATE INDEX screenshots_segment ON screenshots (segment);
 CREATE INDEX screenshots_sha ON screenshots (sha256) WHERE sha256 IS NOT NULL;
 """
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, "initial schema", SCHEMA_V1),)
+# Where a minute's activity came from: 0 counts (every minute before v2), 1 idle monitor.
+ACTIVITY_SOURCE_V2 = """
+ALTER TABLE minutes ADD COLUMN source INTEGER NOT NULL DEFAULT 0;
+"""
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "initial schema", SCHEMA_V1),
+    Migration(2, "activity source per minute", ACTIVITY_SOURCE_V2),
+)
 
 
 def latest_version(migrations: tuple[Migration, ...] = MIGRATIONS) -> int:

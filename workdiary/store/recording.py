@@ -13,7 +13,7 @@ from datetime import datetime
 from workdiary.core.canonical import GENESIS_HASH, chain_hash
 from workdiary.core.model import MinuteRecord, ScreenshotRef, Segment, SegmentKind
 from workdiary.store.base import StoreBase
-from workdiary.store.codec import minute_values, screenshot_values, to_epoch
+from workdiary.store.codec import MINUTE_COLUMNS, minute_values, screenshot_values, to_epoch
 from workdiary.store.errors import StoreError
 
 
@@ -36,7 +36,8 @@ class RecordingMixin(StoreBase):
         with self._db.transaction() as conn:
             pk = self._open_pk(conn, segment_id)
             conn.execute(
-                "INSERT INTO minutes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO minutes (segment, {MINUTE_COLUMNS}) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 minute_values(pk, minute),
             )
 

@@ -294,7 +294,10 @@ class Tracker:
     def _absorb(self, counts: InputCounts, exact: datetime, mono: float) -> bool:
         session = self._session
         assert session is not None
-        if not (counts.keys or counts.clicks or counts.scrolls or counts.moves):
+        # Every take says where activity comes from, so a minute without input still
+        # records its source (an idle-monitor minute with no activity is not "counts").
+        session.minute.source = counts.source
+        if not counts.has_input:
             return False
         session.minute.add(counts)
         if counts.last_input_monotonic is not None:

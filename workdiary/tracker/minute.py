@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from workdiary.capture.base import InputCounts
-from workdiary.core.model import MinuteRecord
+from workdiary.core.model import ActivitySource, MinuteRecord
 
 
 @dataclass(slots=True)
@@ -18,6 +18,7 @@ class MinuteInProgress:
     scrolls: int = 0
     moves: int = 0
     active_seconds: int = 0
+    source: ActivitySource = ActivitySource.COUNTS
 
     def add(self, counts: InputCounts) -> None:
         self.keys += counts.keys
@@ -28,6 +29,8 @@ class MinuteInProgress:
 
     @property
     def has_input(self) -> bool:
+        if self.source is ActivitySource.IDLE_MONITOR:
+            return self.active_seconds > 0
         return (self.keys + self.clicks + self.scrolls + self.moves) > 0
 
     def finish(self, until: datetime, idle: bool) -> MinuteRecord | None:
@@ -43,5 +46,5 @@ class MinuteInProgress:
         return MinuteRecord(
             at=self.at, seconds=seconds, keys=self.keys, clicks=self.clicks,
             scrolls=self.scrolls, moves=self.moves, active_seconds=active,
-            idle=idle and not self.has_input,
+            idle=idle and not self.has_input, source=self.source,
         )

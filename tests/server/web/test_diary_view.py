@@ -162,3 +162,23 @@ def test_zone_choice() -> None:
     assert choose_zone(None, None).name == "UTC"
     bad = choose_zone("../../etc/passwd", "Asia/Tokyo")
     assert bad.name == "UTC" and bad.problem and "not a time zone" in bad.problem
+
+
+def test_minutes_measured_from_idle_time_are_active_and_marked() -> None:
+    from workdiary.server.web.rendering import build_templates
+
+    start = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+    idle_measured = shape(start, active=0)
+    for minute in idle_measured["minutes"][:6]:
+        minute.update(source="idle_monitor", active_seconds=45)
+    for minute in idle_measured["minutes"][6:]:
+        minute.update(source="idle_monitor")
+    counted = shape(start + timedelta(minutes=10))
+    view = build(date(2026, 11, 24), "UTC", [idle_measured, counted])
+    first, second = list(view.segments)
+    assert first.activity_from_idle and first.activity.active_minutes == 6
+    assert not second.activity_from_idle
+    macro = build_templates().env.get_template("_segment.html").module.segment  # type: ignore[attr-defined]
+    contract = {"id": "c-1"}
+    assert "activity measured from idle time" in str(macro(first, contract, ()))
+    assert "activity measured from idle time" not in str(macro(second, contract, ()))

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, Field, field_validator, model_validator
 
-from workdiary.core.model import MinuteRecord, ScreenshotRef, Segment, SegmentKind
+from workdiary.core.model import ActivitySource, MinuteRecord, ScreenshotRef, Segment, SegmentKind
 from workdiary.server.api.schemas import Strict
 
 # Dates outside this range are typos or attacks, not work diaries.
@@ -34,8 +34,18 @@ class MinuteIn(Strict):
     moves: int = COUNT
     active_seconds: int = Field(default=0, ge=0, le=60)
     idle: bool = False
+    # counts: input events counted; idle_monitor: activity measured from the desktop's idle
+    # notifications (native Wayland), so the counts must all be zero.
+    source: Literal["counts", "idle_monitor"] = "counts"
 
     _at = field_validator("at")(_in_range)
+
+    @model_validator(mode="after")
+    def _idle_monitor_has_no_counts(self) -> MinuteIn:
+        if self.source == "idle_monitor" and (self.keys or self.clicks or self.scrolls
+                                              or self.moves):
+            raise ValueError("a minute measured from idle time carries no input counts")
+        return self
 
 
 class ScreenshotIn(Strict):
@@ -89,7 +99,8 @@ class SegmentIn(Strict):
             minutes=tuple(
                 MinuteRecord(at=m.at.astimezone(UTC), seconds=m.seconds, keys=m.keys,
                              clicks=m.clicks, scrolls=m.scrolls, moves=m.moves,
-                             active_seconds=m.active_seconds, idle=m.idle)
+                             active_seconds=m.active_seconds, idle=m.idle,
+                             source=ActivitySource(m.source))
                 for m in self.minutes
             ),
             screenshots=tuple(

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from workdiary.core.activity import Activity
+from workdiary.core.model import ActivitySource
 from workdiary.core.timegrid import segment_start
 from workdiary.core.week import week_start
 from workdiary.server.services.diary import DiaryTotals, SegmentView
@@ -54,6 +55,7 @@ class SegmentCell:
     partial: bool
     manual: bool
     deleted: bool  # a tombstone: shown as "Deleted by the freelancer", bills nothing
+    activity_from_idle: bool = False  # some minutes measured from idle time, not counted input
 
     @property
     def ticks(self) -> range:
@@ -134,6 +136,8 @@ def segment_cell(view: SegmentView, zone: ZoneInfo, segment_minutes: int) -> Seg
         partial=(view.end - view.start) < timedelta(minutes=segment_minutes),
         manual=view.manual,
         deleted=view.deleted,
+        activity_from_idle=any(
+            m.source is ActivitySource.IDLE_MONITOR for m in view.segment.minutes),
     )
 
 
