@@ -235,13 +235,49 @@ def as_user_python_path() -> str:
                            f"{sys.version_info[:2]}: the portal grab as nobody needs the same")
     tree = str(Path(__file__).resolve().parents[3])
     packages = sysconfig.get_paths()["purelib"]
+    if not _readable_by_nobody(tree, packages):
+        # A checkout or venv under a private folder (/root): show the same folders to the
+        # compositor's user through bind mounts under /tmp (root may mount; CI runs as root).
+        tree, packages = _bind_readable(tree), _bind_readable(packages)
+        if not _readable_by_nobody(tree, packages):
+            raise RuntimeError(f"user {NOBODY} cannot read {tree} or {packages}: run the "
+                               "Wayland tests from a checkout and venv outside private folders")
+    return ":".join([tree, packages])
+
+
+def _readable_by_nobody(tree: str, packages: str) -> bool:
     readable = subprocess.run(
         [*_as_nobody(), "test", "-r", f"{tree}/workdiary/__init__.py", "-a", "-r",
          f"{packages}/PIL/__init__.py"], check=False, timeout=30)
-    if readable.returncode != 0:
-        raise RuntimeError(f"user {NOBODY} cannot read {tree} or {packages}: run the Wayland "
-                           "tests from a checkout and venv outside private folders like /root")
-    return ":".join([tree, packages])
+    return readable.returncode == 0
+
+
+_BOUND: dict[str, str] = {}
+
+
+def _bind_readable(folder: str) -> str:
+    """``folder`` bind-mounted at a fresh world-traversable path; unmounted at exit."""
+    import atexit
+    import tempfile
+
+    if folder in _BOUND:
+        return _BOUND[folder]
+    target = tempfile.mkdtemp(prefix="workdiary-wayland-bind-")
+    os.chmod(target, 0o755)
+    mounted = subprocess.run(["mount", "--bind", "-o", "ro", folder, target],
+                             capture_output=True, text=True, timeout=30, check=False)
+    if mounted.returncode != 0:
+        os.rmdir(target)
+        raise RuntimeError(f"user {NOBODY} cannot read {folder}, and binding it elsewhere "
+                           f"failed: {mounted.stderr.strip()}")
+
+    def unbind() -> None:
+        subprocess.run(["umount", "-l", target], check=False, timeout=30)
+        os.rmdir(target)
+
+    atexit.register(unbind)
+    _BOUND[folder] = target
+    return target
 
 
 def grab_as_user(session: WaylandSession, modes: list[str],
