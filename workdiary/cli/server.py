@@ -152,7 +152,7 @@ def storage_settings(args: argparse.Namespace) -> Any:
 
 def say_database(storage: Any, *, new: bool) -> None:
     """Tell the operator (on stderr, so stdout stays parseable) which database is used."""
-    print(f"database: {storage.describe_database()}", file=sys.stderr)
+    print(f"workdiary: using the database {storage.describe_database()}", file=sys.stderr)
     if new:
         print("workdiary: that database did not exist and was created now. If a server is "
               "already running, it uses another one: give this command the same --data-dir / "

@@ -88,7 +88,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
 
     install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
-    app.add_middleware(RequestObservability, metrics=metrics)  # outermost: sees every answer
+    # Outermost: it sees every answer, the body limit's and the error handlers' included.
+    app.add_middleware(RequestObservability, metrics=metrics, prefixes=(API_PREFIX,))
 
     from workdiary.server.api import api_router
 

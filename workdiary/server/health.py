@@ -20,7 +20,7 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy import Engine, text
 
 from workdiary.server.blobs import BlobStore
-from workdiary.server.errors import NotFound, Unauthorized
+from workdiary.server.errors import error_response
 from workdiary.server.migrate import alembic_config
 
 router = APIRouter(include_in_schema=False)
@@ -75,11 +75,13 @@ def readyz(request: Request) -> JSONResponse:
 @router.get("/metrics")
 def metrics(request: Request) -> Response:
     token: str = request.app.state.settings.metrics_token
+    # JSON errors, not the web pages' HTML: the callers are scrapers, not browsers.
     if not token:
-        raise NotFound("There is nothing at /metrics: set WORKDIARY_METRICS_TOKEN to turn the "
-                       "metrics on.")
+        return error_response(404, "not_found", "There is nothing at /metrics: set "
+                              "WORKDIARY_METRICS_TOKEN to turn the metrics on.")
     scheme, _, given = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not hmac.compare_digest(given.encode(), token.encode()):
-        raise Unauthorized("the metrics need 'Authorization: Bearer <WORKDIARY_METRICS_TOKEN>'.")
+        return error_response(401, "unauthorized", "The metrics need 'Authorization: Bearer "
+                              "<WORKDIARY_METRICS_TOKEN>'.", {"WWW-Authenticate": "Bearer"})
     return Response(request.app.state.metrics.render(),
                     media_type=request.app.state.metrics.content_type)

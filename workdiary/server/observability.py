@@ -32,18 +32,28 @@ def request_id_from(scope: Scope) -> str:
     return uuid.uuid4().hex
 
 
-def route_template(scope: Scope) -> str:
+def route_template(scope: Scope, prefixes: tuple[str, ...] = ()) -> str:
+    """The matched route's template; an included router's routes may not carry its prefix
+    (newer FastAPI keeps the router as one lazy route), so the request path supplies it."""
     route: Any = scope.get("route")
     path = getattr(route, "path", None) or getattr(route, "path_format", None)
-    return str(path) if path else "unmatched"
+    if not path:
+        return "unmatched"
+    template = str(path)
+    request_path = str(scope.get("path", ""))
+    for prefix in prefixes:
+        if request_path.startswith(prefix + "/") and not template.startswith(prefix + "/"):
+            return prefix + template
+    return template
 
 
 class RequestObservability:
     """Pure ASGI (so streamed responses pass through untouched)."""
 
-    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+    def __init__(self, app: ASGIApp, metrics: Metrics, prefixes: tuple[str, ...] = ()) -> None:
         self.app = app
         self.metrics = metrics
+        self.prefixes = prefixes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -67,12 +77,13 @@ class RequestObservability:
             await self.app(scope, receive, send_with_id)
         finally:
             seconds = time.perf_counter() - started
-            route = route_template(scope)
+            route = route_template(scope, self.prefixes)
             method = str(scope.get("method", ""))
             self.metrics.observe_request(method, route, status, seconds)
             client = scope.get("client")
             access_log.info("%s %s %s", method, scope.get("path", ""), status, extra={
-                "method": method, "path": scope.get("path", ""), "route": route,
+                "request_id": request_id, "method": method, "path": scope.get("path", ""),
+                "route": route,
                 "status": status, "duration_ms": round(seconds * 1000, 2),
                 "client": client[0] if client else None})
             REQUEST_ID.reset(token)
