@@ -230,3 +230,13 @@ def test_backup_refuses_postgresql(server_dir: Path, tmp_path: Path,
     code, _, err = run(monkeypatch, capsys, "server", "backup", "--to", str(tmp_path / "b"),
                        "--database", "postgresql+psycopg://u@127.0.0.1:1/db")
     assert code == 1 and "pg_dump" in err
+
+
+def test_readme_sets_the_secret_and_data_dir_before_server_run() -> None:
+    """A newcomer copying the README's server commands gets a server that starts, and admin
+    commands that write into the same database."""
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    run_at = readme.index("workdiary server run")
+    assert readme.rfind("export WORKDIARY_SECRET_KEY=", 0, run_at) != -1
+    assert readme.rfind("export WORKDIARY_SERVER_DATA_DIR=", 0, run_at) != -1
+    assert readme.index("workdiary server add-user") > run_at

@@ -59,5 +59,7 @@ def log_config(*, json_format: bool = True, level: str = "INFO") -> dict[str, An
             "uvicorn": {"handlers": [], "propagate": True, "level": level},
             "uvicorn.error": {"handlers": [], "propagate": True, "level": level},
             "uvicorn.access": {"handlers": [], "propagate": False, "level": "WARNING"},
+            # Every /readyz opens a migration context, which announces itself at INFO.
+            "alembic.runtime.migration": {"level": "WARNING"},
         },
     }
