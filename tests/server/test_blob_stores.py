@@ -206,3 +206,16 @@ def test_migrate_blobs_copies_a_file_store_into_s3(
     report = json.loads(capsys.readouterr().out)
     assert (report["already_there"], report["damaged_in_source"], report["ok"]) == (
         3, [bad_key], False)
+
+
+def test_server_run_names_a_missing_bucket_and_does_not_start(
+        seaweedfs: SeaweedFS, server_dir: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    for name, value in seaweedfs.environ().items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("WORKDIARY_SECRET_KEY", "k" * 40)
+    code = main(["server", "run", "--port", "1", "--blob-url", "s3://never-created-bucket/x"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "the bucket 'never-created-bucket' does not exist" in err and err.startswith(
+        "workdiary: ")

@@ -71,6 +71,6 @@ class Metrics:
     def render(self) -> bytes:
         if self.multiprocess:
             registry = CollectorRegistry()
-            MultiProcessCollector(registry, path=self.multiprocess)
+            MultiProcessCollector(registry, path=self.multiprocess)  # type: ignore[no-untyped-call]
             return generate_latest(registry)
         return generate_latest(self.registry)
