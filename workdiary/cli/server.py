@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
-import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -63,7 +62,7 @@ def register(subparsers: Any) -> None:
     run.add_argument("--log-format", choices=("json", "text"), default="json",
                      help="json: one JSON object per line with a request id (default); text: "
                           "plain lines")
-    run.set_defaults(handler=cmd_run)
+    run.set_defaults(handler=lambda args: _run(args))
 
     add("migrate", "bring the database schema to the newest version").set_defaults(
         handler=cmd_migrate)
@@ -122,6 +121,12 @@ def register(subparsers: Any) -> None:
     from workdiary.cli import server_data
 
     server_data.register(add)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from workdiary.cli.server_run import cmd_run
+
+    return cmd_run(args)
 
 
 def _help(parser: argparse.ArgumentParser) -> int:
@@ -199,74 +204,6 @@ def _service_call(func: Any, *args: Any, **kwargs: Any) -> Any:
         return func(*args, **kwargs)
     except ServiceError as exc:
         raise CommandError(exc.message[:1].upper() + exc.message[1:]) from exc
-
-
-def cmd_run(args: argparse.Namespace) -> int:
-    _server_modules()
-    import uvicorn
-
-    from workdiary.server.blobs import BlobStoreUnavailable
-    from workdiary.server.logs import log_config
-    from workdiary.server.settings import Settings, SettingsError
-
-    if not 1 <= args.workers <= 64:
-        raise CommandError("--workers must be between 1 and 64.")
-    try:
-        settings = Settings.from_env(database_url=args.database, data_dir=args.data_dir,
-                                     blob_url=args.blob_url)
-    except SettingsError as exc:
-        raise CommandError(str(exc)) from exc
-    storage = settings.storage
-    if args.workers > 1 and storage.is_sqlite:
-        raise CommandError("SQLite serves one process only: run one worker, or use "
-                           "PostgreSQL (--database postgresql+psycopg://...) for --workers "
-                           f"{args.workers}.")
-    logging_config = log_config(json_format=args.log_format == "json")
-    try:
-        if args.workers == 1:
-            from workdiary.server.app import create_app
-
-            target: Any = create_app(settings)
-        else:
-            target = _prepare_workers(settings)
-    except BlobStoreUnavailable as exc:
-        raise CommandError(exc.message) from exc
-    print(f"workdiary server on http://{args.host}:{args.port}/ with {args.workers} worker(s); "
-          f"database {storage.describe_database()}, blobs {storage.blob_location}", flush=True)
-    uvicorn.run(target, host=args.host, port=args.port, workers=args.workers,
-                factory=args.workers > 1, log_config=logging_config, access_log=False)
-    return 0
-
-
-def _prepare_workers(settings: Any) -> str:
-    """Migrate once here, check the blob store, and hand the settings to the worker
-    processes through the environment they inherit. Returns the app factory's path."""
-    import tempfile
-
-    from workdiary.server.blobs import open_blob_store
-    from workdiary.server.db import make_engine
-    from workdiary.server.metrics import MULTIPROC_ENV, multiprocess_dir
-    from workdiary.server.migrate import upgrade_to_head
-
-    storage = settings.storage
-    open_blob_store(storage.blob_location).check()
-    engine = make_engine(storage.database_url)
-    try:
-        upgrade_to_head(engine)
-    finally:
-        engine.dispose()
-    os.environ.update({"WORKDIARY_DATABASE_URL": storage.database_url,
-                       "WORKDIARY_SERVER_DATA_DIR": str(storage.data_dir),
-                       "WORKDIARY_BLOB_URL": storage.blob_location,
-                       "WORKDIARY_SECRET_KEY": settings.secret_key})
-    folder = multiprocess_dir()
-    if folder is None:
-        folder = tempfile.mkdtemp(prefix="workdiary-metrics-")
-        os.environ[MULTIPROC_ENV] = folder
-    for stale in os.scandir(folder):  # values of an earlier run would be added in
-        if stale.name.endswith(".db"):
-            os.unlink(stale.path)
-    return "workdiary.server.app:app_from_env"
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
