@@ -3,8 +3,10 @@ SeaweedFS, as separate hosts would run them."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -53,10 +55,11 @@ class Worker:
         self.port = free_port()
         self.log = log or data_dir / f"worker-{self.port}.log"
         data_dir.mkdir(parents=True, exist_ok=True)
+        self._log_file = open(self.log, "ab")  # noqa: SIM115 (closed when the worker ends)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "workdiary", "server", "run", "--port", str(self.port),
              "--data-dir", str(data_dir), "--workers", str(workers)],
-            env=env, stdout=open(self.log, "ab"), stderr=subprocess.STDOUT,  # noqa: SIM115
+            env=env, stdout=self._log_file, stderr=subprocess.STDOUT,
             start_new_session=True)
 
     @property
@@ -78,14 +81,14 @@ class Worker:
 
     def kill(self) -> None:
         """SIGKILL the whole process group (a crashed host: no graceful shutdown)."""
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, 9)
+        with contextlib.suppress(ProcessLookupError):  # the group may be gone already
+            os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(30)
+        self._log_file.close()
 
     def stop(self) -> None:
         if self.process.poll() is None:
-            os.killpg(self.process.pid, 15)
-            try:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                self.kill()
+        self.kill()  # the rest of the group, if any, and the log file

@@ -42,9 +42,13 @@ pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 @pytest.fixture
 def pg_database(postgres_url: str) -> str:
     """The session's PostgreSQL database, emptied (as the `database_url` fixture does)."""
-    from conftest import _truncate
+    from workdiary.server.models import Base
 
-    _truncate(postgres_url)
+    engine = make_engine(postgres_url)
+    names = ", ".join(f'"{t.name}"' for t in reversed(Base.metadata.sorted_tables))
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {names} CASCADE"))
+    engine.dispose()
     return postgres_url
 
 
