@@ -219,3 +219,30 @@ def test_server_run_names_a_missing_bucket_and_does_not_start(
     assert code == 1
     assert "the bucket 'never-created-bucket' does not exist" in err and err.startswith(
         "workdiary: ")
+
+
+def test_an_unusable_store_answers_503_not_500(seaweedfs: SeaweedFS, s3_bucket: str,
+                                               tmp_path: Path,
+                                               caplog: pytest.LogCaptureFixture) -> None:
+    from server_world import make_person
+
+    store = S3BlobStore.from_url(f"s3://{s3_bucket}/x", environ=seaweedfs.environ())
+    app = create_app(s3_settings(tmp_path, f"s3://{s3_bucket}/x"), blobs=store)
+    image = jpeg_bytes(seed=8)
+    with TestClient(app, base_url="http://testserver/api/v1") as api, \
+            app.state.sessionmaker() as session:
+        person = make_person(session, "f@x.io", "freelancer")
+        app.state.blobs = S3BlobStore.from_url(f"s3://{s3_bucket}/x", environ=seaweedfs.environ(
+            secret_key="rotated-without-telling-the-workers"))
+        answer = api.put(f"/screenshots/{sha(image)}", headers=person.headers, content=image)
+        assert answer.status_code == 503
+        assert answer.json()["error"]["code"] == "blob_store_unavailable"
+        assert answer.headers["retry-after"] == "30"
+        message = answer.json()["error"]["message"]
+        assert "unavailable" in message  # the cause is the operator's business, not the caller's
+        assert "AWS" not in message and s3_bucket not in message and "127.0.0.1" not in message
+        assert "refused the credentials" in caplog.text  # the operator learns the cause
+        app.state.blobs = store  # fixed: the same upload goes through
+        assert api.put(f"/screenshots/{sha(image)}", headers=person.headers,
+                       content=image).status_code == 201
+    app.state.engine.dispose()

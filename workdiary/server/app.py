@@ -11,15 +11,15 @@ import threading
 from collections.abc import AsyncIterator
 from typing import Any
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.openapi.utils import get_openapi
 from starlette.concurrency import run_in_threadpool
 
 from workdiary.core.clock import Clock, SystemClock
-from workdiary.server.blobs import BlobStore, open_blob_store
+from workdiary.server.blobs import BlobStore, BlobStoreUnavailable, open_blob_store
 from workdiary.server.bodylimit import BodyLimitMiddleware
 from workdiary.server.db import make_engine, make_sessionmaker
-from workdiary.server.errors import install_error_handlers
+from workdiary.server.errors import error_response, install_error_handlers
 from workdiary.server.health import router as health_router
 from workdiary.server.health import schema_head
 from workdiary.server.metrics import Metrics
@@ -87,6 +87,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
     app.state.html_error_renderer = None
 
     install_error_handlers(app)
+    _install_blob_outage_handler(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     # Outermost: it sees every answer, the body limit's and the error handlers' included.
     app.add_middleware(RequestObservability, metrics=metrics, prefixes=(API_PREFIX,))
@@ -101,6 +102,22 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
         if hasattr(web, "install"):
             web.install(app)
     return app
+
+
+def _install_blob_outage_handler(app: FastAPI) -> None:
+    """A blob store outage is 503 with Retry-After for the caller (desktops retry later); the
+    cause (endpoint, bucket, which credential) goes to the operator's log only."""
+
+    @app.exception_handler(BlobStoreUnavailable)
+    async def _blobs_down(request: Request, exc: BlobStoreUnavailable) -> Response:
+        log.error("blob store unavailable on %s %s: %s", request.method, request.url.path,
+                  exc.message)
+        message = "Screenshot storage is unavailable right now; retry in a minute."
+        renderer = getattr(request.app.state, "html_error_renderer", None)
+        if renderer is not None and not request.url.path.startswith(API_PREFIX + "/"):
+            page: Response = renderer(request, 503, exc.code, message)
+            return page
+        return error_response(503, exc.code, message, {"Retry-After": "30"})
 
 
 def _api_only_openapi(app: FastAPI, api_router: APIRouter) -> None:
