@@ -31,6 +31,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                            "PostgreSQL (--database postgresql+psycopg://...) for --workers "
                            f"{args.workers}.")
     logging_config = log_config(json_format=args.log_format == "json")
+    _fresh_metrics_dir(workers=args.workers)
     try:
         if args.workers == 1:
             from workdiary.server.app import create_app
@@ -50,11 +51,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 def _prepare_workers(settings: Any) -> str:
     """Migrate once here, check the blob store, and hand the settings to the worker
     processes through the environment they inherit. Returns the app factory's path."""
-    import tempfile
-
     from workdiary.server.blobs import open_blob_store
     from workdiary.server.db import make_engine
-    from workdiary.server.metrics import MULTIPROC_ENV, multiprocess_dir
     from workdiary.server.migrate import upgrade_to_head
 
     storage = settings.storage
@@ -68,11 +66,26 @@ def _prepare_workers(settings: Any) -> str:
                        "WORKDIARY_SERVER_DATA_DIR": str(storage.data_dir),
                        "WORKDIARY_BLOB_URL": storage.blob_location,
                        "WORKDIARY_SECRET_KEY": settings.secret_key})
+    return "workdiary.server.app:app_from_env"
+
+
+def _fresh_metrics_dir(*, workers: int) -> None:
+    """Several workers add up their metrics in files: give them a folder (unless the operator
+    named one) and empty it, so figures of an earlier run are not added in. The worker
+    processes read the variable when they start (prometheus_client reads it once, at import)."""
+    import tempfile
+
+    from workdiary.server.metrics import MULTIPROC_ENV, multiprocess_dir
+
     folder = multiprocess_dir()
-    if folder is None:
+    if folder is None and workers > 1:
         folder = tempfile.mkdtemp(prefix="workdiary-metrics-")
         os.environ[MULTIPROC_ENV] = folder
-    for stale in os.scandir(folder):  # values of an earlier run would be added in
-        if stale.name.endswith(".db"):
-            os.unlink(stale.path)
-    return "workdiary.server.app:app_from_env"
+    if folder is None:
+        return
+    try:
+        for stale in os.scandir(folder):
+            if stale.name.endswith(".db"):
+                os.unlink(stale.path)
+    except OSError as exc:
+        raise CommandError(f"{MULTIPROC_ENV}={folder} cannot be used: {exc.strerror}.") from exc
