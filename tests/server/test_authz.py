@@ -167,3 +167,43 @@ def test_login_is_rate_limited(api: TestClient, world: World, clock) -> None:
     assert api.post("/auth/tokens", json=right).status_code == 429
     clock.advance(15 * 60)
     assert api.post("/auth/tokens", json=right).status_code == 201
+
+
+METRICS_TOKEN = "operator-metrics-token-0123456789"
+# Operator endpoints beside the API: health for anyone (load balancers ask without a login),
+# metrics only for the operator's token; no user token opens them.
+OPS_ENDPOINTS: dict[str, dict[str, int]] = {
+    "GET /healthz": {"client": 200, "freelancer": 200, "other_client": 200,
+                     "other_freelancer": 200, "anonymous": 200, "operator": 200},
+    "GET /readyz": {"client": 200, "freelancer": 200, "other_client": 200,
+                    "other_freelancer": 200, "anonymous": 200, "operator": 200},
+    "GET /metrics": {"client": 401, "freelancer": 401, "other_client": 401,
+                     "other_freelancer": 401, "anonymous": 401, "operator": 200},
+}
+
+
+@pytest.mark.parametrize("endpoint", sorted(OPS_ENDPOINTS))
+def test_ops_matrix(settings, clock, world: World, endpoint: str) -> None:
+    import dataclasses
+
+    from workdiary.server.app import create_app
+
+    app = create_app(dataclasses.replace(settings, metrics_token=METRICS_TOKEN), clock=clock)
+    case = Case(world, [])
+    with TestClient(app) as client:
+        for actor, expected in OPS_ENDPOINTS[endpoint].items():
+            headers = ({"Authorization": f"Bearer {METRICS_TOKEN}"} if actor == "operator"
+                       else case.headers(actor))
+            method, path = endpoint.split(" ")
+            response = client.request(method, path, headers=headers)
+            assert response.status_code == expected, (actor, response.text)
+            if response.status_code >= 400:
+                assert set(response.json()["error"]) == {"code", "message"}
+    app.state.engine.dispose()
+
+
+def test_metrics_are_off_without_a_token(api: TestClient, world: World) -> None:
+    for headers in ({}, world.client_a.headers, {"Authorization": "Bearer anything"}):
+        response = api.get("http://testserver/metrics", headers=headers)
+        assert response.status_code == 404
+        assert "WORKDIARY_METRICS_TOKEN" in response.json()["error"]["message"]

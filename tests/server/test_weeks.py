@@ -42,7 +42,9 @@ def close_by_cli(database_url: str, data_dir: str, at: datetime) -> dict[str, in
         env={**os.environ, "WORKDIARY_SECRET_KEY": ""},
     )
     assert result.returncode == 0, result.stderr
-    return dict(json.loads(result.stdout))
+    report = dict(json.loads(result.stdout))
+    assert report.pop("skipped") is False
+    return report
 
 
 def ledger(session: Session) -> list[tuple[str, int, int]]:

@@ -36,11 +36,11 @@ class EmbeddedServer:
         import uvicorn
 
         from workdiary.server.app import create_app
-        from workdiary.server.settings import Settings, default_sqlite_url
+        from workdiary.server.settings import local_settings
 
         data_dir.mkdir(parents=True, exist_ok=True)
-        self.settings = Settings(database_url=default_sqlite_url(data_dir), data_dir=data_dir,
-                                 demo=True, close_weeks_interval=close_weeks_interval)
+        self.settings = local_settings(data_dir, demo=True,
+                                       close_weeks_interval=close_weeks_interval)
         self.clock = clock or SystemClock()
         self.app = create_app(self.settings, clock=self.clock)
         # proto=IPPROTO_TCP matters: asyncio only sets TCP_NODELAY on accepted sockets whose

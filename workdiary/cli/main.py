@@ -14,7 +14,7 @@ COMMAND_MODULES = (
     "workdiary.cli.tracking",  # track, diary, status, delete
     "workdiary.cli.account",  # login, logout, contracts, sync
     "workdiary.cli.demo",  # demo
-    "workdiary.cli.server",  # server run|migrate|add-user|add-contract|close-weeks
+    "workdiary.cli.server",  # server run|migrate|add-user|add-contract|close-weeks|...
 )
 
 

@@ -1,11 +1,15 @@
 """The marketplace server (extra ``workdiary[server]``).
 
-Composition root: ``app.create_app(settings, *, clock=None, blobs=None)``; nothing is built
-at import time. Layout: ``settings`` (typed, from arguments and WORKDIARY_* variables),
-``db`` + ``models`` + ``migrations`` (SQLAlchemy 2, Alembic shipped in the package),
-``services`` (keyword-only functions taking a session, one module per resource, used by
-the JSON API in ``api`` and by the web pages in ``web``), ``blobs`` (content-addressed
-screenshot store), ``deps`` (FastAPI dependencies), ``errors`` (the one error shape).
+Composition root: ``app.create_app(settings, *, clock=None, blobs=None)`` (and
+``app.app_from_env`` for uvicorn worker processes); nothing is built at import time. Layout:
+``settings`` (typed ``StorageSettings`` + serving ``Settings``, from arguments and WORKDIARY_*
+variables), ``db`` + ``models`` + ``migrations`` (SQLAlchemy 2, Alembic shipped in the
+package), ``services`` (keyword-only functions taking a session, one module per resource,
+used by the JSON API in ``api`` and by the web pages in ``web``), ``blobs`` / ``blobs_s3``
+(content-addressed screenshot stores, chosen by URL), ``deps`` (FastAPI dependencies),
+``errors`` (the one error shape), ``health`` (/healthz, /readyz, /metrics), ``metrics`` +
+``observability`` + ``logs`` (Prometheus series, request ids, JSON logs), ``jobs`` (the weekly
+transitions under a PostgreSQL advisory lock), ``backup`` and ``blob_migration`` (data moves).
 
 Contract notes beyond DESIGN.md "HTTP API":
 - ``POST /devices`` takes an optional ``device_id`` (8-64 of ``[A-Za-z0-9_-]``, the desktop's

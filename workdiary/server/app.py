@@ -9,18 +9,22 @@ import threading
 from collections.abc import AsyncIterator
 from typing import Any
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.openapi.utils import get_openapi
 from starlette.concurrency import run_in_threadpool
 
 from workdiary.core.clock import Clock, SystemClock
 from workdiary.server import web
 from workdiary.server.api import api_router
-from workdiary.server.blobs import BlobStore, FileBlobStore
+from workdiary.server.blobs import BlobStore, BlobStoreUnavailable, open_blob_store
 from workdiary.server.bodylimit import BodyLimitMiddleware
 from workdiary.server.db import make_engine, make_sessionmaker
-from workdiary.server.errors import install_error_handlers
+from workdiary.server.errors import error_response, install_error_handlers
+from workdiary.server.health import router as health_router
+from workdiary.server.health import schema_head
+from workdiary.server.metrics import Metrics
 from workdiary.server.migrate import upgrade_to_head
+from workdiary.server.observability import RequestObservability
 from workdiary.server.ratelimit import LoginRateLimiter
 from workdiary.server.settings import Settings
 
@@ -33,16 +37,22 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
     """Build the server app.
 
     ``app.state`` holds: ``settings``, ``engine``, ``sessionmaker`` (SQLAlchemy 2),
-    ``blobs`` (a :class:`BlobStore`), ``clock`` (a core Clock), ``login_limiter`` and
-    ``upload_lock`` (SQLite only).
-    The JSON API is under ``/api/v1`` (OpenAPI at ``/api/v1/openapi.json``); the web pages
-    are installed beside it by ``workdiary.server.web.install(app)``.
+    ``blobs`` (a :class:`BlobStore`, from ``settings.storage.blob_location`` unless given),
+    ``clock`` (a core Clock), ``metrics``, ``schema_head``, ``login_limiter`` and
+    ``upload_lock`` (SQLite only). Raises ``BlobStoreUnavailable`` when the blob store
+    cannot be used (missing bucket, refused credentials), so a bad deployment fails at start.
+    The JSON API is under ``/api/v1`` (OpenAPI at ``/api/v1/openapi.json``); ``/healthz``,
+    ``/readyz`` and ``/metrics`` beside it; the web pages are installed by
+    ``workdiary.server.web.install(app)``.
     """
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    blobs = blobs or open_blob_store(settings.storage.blob_location)
+    blobs.check()
     engine = make_engine(settings.database_url)
     if settings.auto_migrate:
         upgrade_to_head(engine)
     clock = clock or SystemClock()
+    metrics = Metrics()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -65,8 +75,10 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
-    app.state.blobs = blobs or FileBlobStore(settings.blob_dir)
+    app.state.blobs = blobs
     app.state.clock = clock
+    app.state.metrics = metrics
+    app.state.schema_head = schema_head(engine)
     app.state.login_limiter = LoginRateLimiter(clock)
     # SQLite has no row locks: segment uploads take this lock so that two concurrent
     # uploads of one freelancer cannot both pass the overlap check (PostgreSQL locks the
@@ -75,12 +87,32 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
     app.state.html_error_renderer = None
 
     install_error_handlers(app)
+    _install_blob_outage_handler(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    # Outermost: it sees every answer, the body limit's and the error handlers' included.
+    app.add_middleware(RequestObservability, metrics=metrics, prefixes=(API_PREFIX,))
 
     app.include_router(api_router, prefix=API_PREFIX)
+    app.include_router(health_router)
     _api_only_openapi(app, api_router)
     web.install(app)
     return app
+
+
+def _install_blob_outage_handler(app: FastAPI) -> None:
+    """A blob store outage is 503 with Retry-After for the caller (desktops retry later); the
+    cause (endpoint, bucket, which credential) goes to the operator's log only."""
+
+    @app.exception_handler(BlobStoreUnavailable)
+    async def _blobs_down(request: Request, exc: BlobStoreUnavailable) -> Response:
+        log.error("blob store unavailable on %s %s: %s", request.method, request.url.path,
+                  exc.message)
+        message = "Screenshot storage is unavailable right now; retry in a minute."
+        renderer = getattr(request.app.state, "html_error_renderer", None)
+        if renderer is not None and not request.url.path.startswith(API_PREFIX + "/"):
+            page: Response = renderer(request, 503, exc.code, message)
+            return page
+        return error_response(503, exc.code, message, {"Retry-After": "30"})
 
 
 def _api_only_openapi(app: FastAPI, api_router: APIRouter) -> None:
@@ -105,16 +137,27 @@ def _api_only_openapi(app: FastAPI, api_router: APIRouter) -> None:
 
 
 async def _weekly_timer(app: FastAPI, interval: float) -> None:
-    """Run the due week transitions every ``interval`` seconds for as long as the app runs."""
-    from workdiary.server.services.weeks import close_weeks
+    """Run the due week transitions every ``interval`` seconds for as long as the app runs.
+
+    Every worker runs this timer; on PostgreSQL an advisory lock lets one of them do each run.
+    """
+    from workdiary.server.jobs import run_weekly_transitions
 
     def run_once() -> None:
-        with app.state.sessionmaker() as session:
-            close_weeks(session, app.state.clock.now())
+        report = run_weekly_transitions(app.state.engine, app.state.sessionmaker,
+                                        app.state.clock.now())
+        app.state.metrics.count_weekly_run("skipped" if report is None else "ran")
 
     while True:
         try:
             await run_in_threadpool(run_once)
         except Exception:  # the timer must survive a bad run; the next one retries
+            app.state.metrics.count_weekly_run("failed")
             log.exception("close-weeks run failed")
         await asyncio.sleep(interval)
+
+
+def app_from_env() -> FastAPI:
+    """The app factory for uvicorn worker processes (``--factory``): settings from the
+    environment; the parent process has already migrated the database."""
+    return create_app(Settings.from_env(auto_migrate=False))

@@ -26,7 +26,9 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    # connect_timeout: an unreachable host fails a request (and /readyz) in seconds, not minutes.
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20,
+                         connect_args={"connect_timeout": 5})
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

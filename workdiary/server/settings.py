@@ -1,7 +1,13 @@
-"""Typed server settings: built once in the composition root, never at import time.
+"""Typed server settings in two parts, built once in a composition root, never at import time.
+
+- :class:`StorageSettings`: where the data lives (database URL, data dir, blob store URL).
+  The admin commands (``add-user``, ``migrate``, ``backup``, ...) need only this part, and
+  resolve it by exactly the rules ``server run`` uses.
+- :class:`Settings`: the storage part plus what serving needs (secret key, limits, timers).
 
 Values come from arguments first, then the environment (``WORKDIARY_DATABASE_URL``,
-``WORKDIARY_SERVER_DATA_DIR``, ``WORKDIARY_SECRET_KEY``), then defaults in code.
+``WORKDIARY_SERVER_DATA_DIR``, ``WORKDIARY_BLOB_URL``, ``WORKDIARY_SECRET_KEY``,
+``WORKDIARY_METRICS_TOKEN``), then defaults in code.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
+from sqlalchemy import make_url
 
 DEFAULT_SECRET_KEY = "workdiary-insecure-default-secret-change-me"
 MIB = 1024 * 1024
@@ -22,11 +29,58 @@ class SettingsError(ValueError):
 
 
 @dataclass(frozen=True, slots=True)
-class Settings:
-    """Everything the server needs to start. Build with :meth:`from_env` or directly in tests."""
+class StorageSettings:
+    """The server's data: its database and its screenshot blob store."""
 
     database_url: str
     data_dir: Path
+    # file:///ABSOLUTE/DIR or s3://BUCKET/PREFIX; empty means a file store in data_dir/blobs.
+    blob_url: str = ""
+
+    def __post_init__(self) -> None:
+        url = self.blob_url
+        if url and not (url.startswith("file:///") or url.startswith("s3://")):
+            raise SettingsError(f"WORKDIARY_BLOB_URL {url!r} must be file:///ABSOLUTE/PATH or "
+                                "s3://BUCKET/PREFIX.")
+
+    @property
+    def blob_dir(self) -> Path:
+        """The default file store's folder (used when no blob URL is set)."""
+        return self.data_dir / "blobs"
+
+    @property
+    def blob_location(self) -> str:
+        """The blob store as a URL, the default one included."""
+        return self.blob_url or self.blob_dir.resolve().as_uri()
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def describe_database(self) -> str:
+        """The database URL for messages: the password is masked."""
+        try:
+            return make_url(self.database_url).render_as_string(hide_password=True)
+        except Exception:  # an unparsable URL is shown as given; the engine will refuse it
+            return self.database_url
+
+    @classmethod
+    def from_env(cls, *, database_url: str | None = None, data_dir: str | Path | None = None,
+                 blob_url: str | None = None,
+                 environ: Mapping[str, str] | None = None) -> StorageSettings:
+        """Arguments, else the environment, else defaults (a SQLite file and a file store in
+        the data dir; the data dir defaults to the platform's data dir for workdiary-server)."""
+        env = os.environ if environ is None else environ
+        folder = resolve_data_dir(data_dir, env)
+        return cls(database_url=resolve_database_url(database_url, folder, env), data_dir=folder,
+                   blob_url=blob_url or env.get("WORKDIARY_BLOB_URL", ""))
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything the server needs to start. Build with :meth:`from_env` or directly in tests."""
+
+    storage: StorageSettings
     secret_key: str = DEFAULT_SECRET_KEY
     demo: bool = False
     # Any request body above this is refused with 413 before it is read in full.
@@ -40,6 +94,8 @@ class Settings:
     close_weeks_interval: float = 60.0
     # Run Alembic migrations to head when the app starts (one process, or tests).
     auto_migrate: bool = True
+    # GET /metrics answers only with "Authorization: Bearer <this>"; empty turns it off (404).
+    metrics_token: str = ""
 
     def __post_init__(self) -> None:
         if not self.secret_key:
@@ -54,10 +110,20 @@ class Settings:
             raise SettingsError("body limits must be at least 1 KiB")
         if self.max_image_pixels < 1:
             raise SettingsError("max_image_pixels must be positive")
+        if self.metrics_token and len(self.metrics_token) < 16:
+            raise SettingsError("WORKDIARY_METRICS_TOKEN must be at least 16 characters.")
+
+    @property
+    def database_url(self) -> str:
+        return self.storage.database_url
+
+    @property
+    def data_dir(self) -> Path:
+        return self.storage.data_dir
 
     @property
     def blob_dir(self) -> Path:
-        return self.data_dir / "blobs"
+        return self.storage.blob_dir
 
     @classmethod
     def from_env(
@@ -65,24 +131,20 @@ class Settings:
         *,
         database_url: str | None = None,
         data_dir: str | Path | None = None,
+        blob_url: str | None = None,
         secret_key: str | None = None,
         demo: bool = False,
         environ: Mapping[str, str] | None = None,
         **overrides: object,
     ) -> Settings:
-        """Settings from arguments, else the environment, else defaults.
-
-        The default database is a SQLite file in the data dir; the default data dir is
-        the platform's user data dir for ``workdiary-server``.
-        """
+        """Settings from arguments, else the environment, else defaults."""
         env = os.environ if environ is None else environ
-        folder = resolve_data_dir(data_dir, env)
-        url = resolve_database_url(database_url, folder, env)
+        storage = StorageSettings.from_env(database_url=database_url, data_dir=data_dir,
+                                           blob_url=blob_url, environ=env)
         secret = secret_key or env.get("WORKDIARY_SECRET_KEY") or DEFAULT_SECRET_KEY
-        return cls(
-            database_url=url, data_dir=folder, secret_key=secret, demo=demo,
-            **overrides,  # type: ignore[arg-type]
-        )
+        overrides.setdefault("metrics_token", env.get("WORKDIARY_METRICS_TOKEN", ""))
+        return cls(storage=storage, secret_key=secret, demo=demo,
+                   **overrides)  # type: ignore[arg-type]
 
 
 def resolve_data_dir(data_dir: str | Path | None, env: Mapping[str, str]) -> Path:
@@ -101,3 +163,9 @@ def resolve_database_url(database_url: str | None, data_dir: Path,
 
 def default_sqlite_url(data_dir: Path) -> str:
     return f"sqlite:///{(data_dir / 'server.sqlite3').resolve()}"
+
+
+def local_settings(data_dir: Path, **serving: object) -> Settings:
+    """Settings for a SQLite database and a file store in ``data_dir`` (demo, tests, benches)."""
+    storage = StorageSettings(database_url=default_sqlite_url(data_dir), data_dir=data_dir)
+    return Settings(storage=storage, **serving)  # type: ignore[arg-type]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
+from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from workdiary.server.api.schemas import ScreenshotPublic
@@ -45,6 +46,7 @@ async def put_screenshot(sha256: str, request: Request, response: Response, sess
         screenshots.put_screenshot, session, user=user, blobs=blobs, sha256=sha256, data=data,
         max_pixels=settings.max_image_pixels, now=clock.now())
     response.status_code = 201 if created else 200
+    request.app.state.metrics.count_upload(created=created)
     return ScreenshotPublic(sha256=row.sha256, size=row.size, width=row.width,
                             height=row.height, content_type=row.content_type)
 
@@ -52,8 +54,11 @@ async def put_screenshot(sha256: str, request: Request, response: Response, sess
 @router.get("/screenshots/{sha256}", response_class=Response,
             responses={200: {"content": {"image/jpeg": {}}, "description": "The image."}})
 def get_screenshot(sha256: str, session: DbSession, user: CurrentUser, blobs: Blobs) -> Response:
-    """The image, for its uploader and the parties of a contract whose segment refers to it."""
-    data, content_type = screenshots.read_screenshot(session, user=user, blobs=blobs,
-                                                     sha256=sha256)
-    return Response(content=data, media_type=content_type,
-                    headers={"Cache-Control": "private, max-age=86400, immutable"})
+    """The image, for its uploader and the parties of a contract whose segment refers to it.
+
+    Streamed from the blob store in chunks (an object store need not hand over whole images).
+    """
+    chunks, shot = screenshots.open_screenshot(session, user=user, blobs=blobs, sha256=sha256)
+    return StreamingResponse(chunks, media_type=shot.content_type, headers={
+        "Cache-Control": "private, max-age=86400, immutable",
+        "Content-Length": str(shot.size)})

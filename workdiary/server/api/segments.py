@@ -30,6 +30,7 @@ def upload_segments(body: SegmentBatch, request: Request, session: DbSession,
     with lock if lock is not None else contextlib.nullcontext():
         results = segments.upload_segments(session, user=user, segments=parsed,
                                            now=clock.now(), blobs=blobs)
+    request.app.state.metrics.count_verdicts(r.status for r in results)
     return BatchResult(segments=[VerdictOut(**r.to_dict()) for r in results])  # type: ignore[arg-type]
 
 

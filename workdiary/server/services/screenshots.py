@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 from PIL import Image, UnidentifiedImageError
@@ -16,8 +16,8 @@ from workdiary.server.blobs import SHA256_RE, BlobStore
 from workdiary.server.errors import Forbidden, NotFound, TooLarge, Unprocessable
 from workdiary.server.models import Contract, Screenshot, SegmentRow, SegmentScreenshot, User
 
-__all__ = ["BlobStore", "forget_unreferenced", "put_screenshot", "read_screenshot",
-           "segment_showing"]
+__all__ = ["BlobStore", "forget_unreferenced", "open_screenshot", "put_screenshot",
+           "read_screenshot", "segment_showing"]
 CONTENT_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 
 
@@ -121,6 +121,17 @@ def segment_showing(session: Session, *, contract_id: str, sha256: str) -> Segme
                SegmentRow.deleted.is_(False))
         .limit(1)
     )
+def open_screenshot(session: Session, *, user: User, blobs: BlobStore,
+                    sha256: str) -> tuple[Iterator[bytes], Screenshot]:
+    """(chunks, row) of an image the user may see, streamed from the blob store."""
+    check_sha256(sha256)
+    if not may_view(session, user=user, sha256=sha256):
+        raise NotFound(f"you have no screenshot {sha256}.", code="no_such_screenshot")
+    shot = session.get(Screenshot, sha256)
+    chunks = blobs.stream(sha256)
+    if shot is None or chunks is None:
+        raise NotFound(f"the image {sha256} is not stored.", code="no_such_screenshot")
+    return chunks, shot
 
 
 def read_screenshot(session: Session, *, user: User, blobs: BlobStore,
