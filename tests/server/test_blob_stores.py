@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from server_factories import jpeg_bytes, sha
+from server_factories import sha
 from server_s3 import SeaweedFS
 
 from workdiary.cli.main import main
@@ -28,6 +28,7 @@ from workdiary.server.blobs import (
 )
 from workdiary.server.blobs_s3 import S3BlobStore
 from workdiary.server.settings import Settings, StorageSettings
+from workdiary.testing.images import make_jpeg
 
 
 @pytest.fixture(params=["file", "s3"])
@@ -156,7 +157,7 @@ def test_the_api_streams_screenshots_from_s3(seaweedfs: SeaweedFS, s3_bucket: st
 
     store = S3BlobStore.from_url(f"s3://{s3_bucket}/x", environ=seaweedfs.environ())
     app = create_app(s3_settings(tmp_path, f"s3://{s3_bucket}/x"), blobs=store)
-    image = jpeg_bytes(800, 600, seed=3)
+    image = make_jpeg(800, 600, seed=3)
     with TestClient(app, base_url="http://testserver/api/v1") as api, \
             app.state.sessionmaker() as session:
         person = make_person(session, "f@x.io", "freelancer")
@@ -228,7 +229,7 @@ def test_an_unusable_store_answers_503_not_500(seaweedfs: SeaweedFS, s3_bucket: 
 
     store = S3BlobStore.from_url(f"s3://{s3_bucket}/x", environ=seaweedfs.environ())
     app = create_app(s3_settings(tmp_path, f"s3://{s3_bucket}/x"), blobs=store)
-    image = jpeg_bytes(seed=8)
+    image = make_jpeg(seed=8)
     with TestClient(app, base_url="http://testserver/api/v1") as api, \
             app.state.sessionmaker() as session:
         person = make_person(session, "f@x.io", "freelancer")

@@ -11,12 +11,13 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
-from server_factories import jpeg_bytes, sha, wire
+from server_factories import sha, wire
 from server_world import NOW, PASSWORD, World
 
 from workdiary.server.app import create_app
 from workdiary.server.logs import JsonFormatter
 from workdiary.server.settings import Settings, StorageSettings
+from workdiary.testing.images import make_jpeg
 
 TOKEN = "operator-metrics-token-0123456789"
 
@@ -66,7 +67,7 @@ def test_metrics_count_requests_verdicts_and_uploads(settings: Settings, clock,
     app = create_app(dataclasses.replace(settings, metrics_token=TOKEN), clock=clock)
     nine = NOW.replace(hour=9, minute=0)
     with TestClient(app, base_url="http://testserver/api/v1") as api:
-        image = jpeg_bytes(seed=42)
+        image = make_jpeg(seed=42)
         assert api.put(f"/screenshots/{sha(image)}", headers=world.freelancer_a.headers,
                        content=image).status_code == 201
         assert api.put(f"/screenshots/{sha(image)}", headers=world.freelancer_a.headers,

@@ -21,7 +21,6 @@ from server_s3 import SeaweedFS, weed_binary
 from server_workers import Worker, admin, seed, worker_env
 from sqlalchemy import func, select, text
 from workdiary.sync.faultproxy import FaultProxy
-from workdiary.sync.testing import noisy_jpeg, record_segment
 
 from workdiary.core.clock import FakeClock
 from workdiary.core.signing import generate_private_key, public_key_of, sign_segment
@@ -35,6 +34,8 @@ from workdiary.store import LocalStore
 from workdiary.sync.api import ApiClient
 from workdiary.sync.outbox import Outbox, OutboxConfig
 from workdiary.sync.retry import RetryPolicy
+from workdiary.testing.images import noisy_jpeg
+from workdiary.testing.recording import record_segment
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
