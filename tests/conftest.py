@@ -48,10 +48,10 @@ def make_contract() -> Callable[..., Contract]:
     return build_contract
 
 
-def _small_encode(image: Image, *, blur: bool) -> EncodedScreenshot:
+def _small_encode(image: Image, *, blur: bool, stamp: bytes | None = None) -> EncodedScreenshot:
     def jpeg(picture: Image) -> bytes:
         out = io.BytesIO()
-        picture.save(out, "JPEG", quality=40)
+        picture.save(out, "JPEG", quality=40, **({"comment": stamp} if stamp else {}))
         return out.getvalue()
 
     full, thumb = jpeg(image), jpeg(image.resize((80, 45)))

@@ -21,6 +21,7 @@ WEEK = "2026-11-16"
 class Case:
     world: World
     segment_ids: list[str]
+    shot: str  # the first segment's own (bound) screenshot
 
     def headers(self, actor: str) -> dict[str, str]:
         people = {"client": self.world.client_a, "freelancer": self.world.freelancer_a,
@@ -65,7 +66,7 @@ ENDPOINTS: dict[str, tuple[Call, dict[str, int]]] = {
         {"client": 403, "freelancer": 201, "other_client": 403, "other_freelancer": 201,
          "anonymous": 401}),
     "GET /screenshots/{sha}": (
-        lambda api, c, h: api.get(f"/screenshots/{c.world.shot}", headers=h),
+        lambda api, c, h: api.get(f"/screenshots/{c.shot}", headers=h),
         {"client": 200, "freelancer": 200, "other_client": 404, "other_freelancer": 404,
          "anonymous": 401}),
     "POST /segments": (
@@ -117,7 +118,9 @@ def case(api: TestClient, world: World) -> Case:
     response = api.post("/segments", headers=world.freelancer_a.headers,
                         json={"segments": [wire(s) for s in segs]})
     assert response.status_code == 200
-    return Case(world, [s.id for s in segs])
+    shot = segs[0].screenshots[0].sha256
+    assert shot is not None
+    return Case(world, [s.id for s in segs], shot)
 
 
 @pytest.mark.parametrize("actor", ACTORS)

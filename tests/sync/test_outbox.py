@@ -32,6 +32,8 @@ class FakeApi:
     def __init__(self) -> None:
         self.segments: dict[str, dict[str, Any]] = {}
         self.screenshots: dict[str, bytes] = {}
+        self.screenshot_devices: dict[str, str | None] = {}
+        self.last_server_date: str | None = None
         self.deleted: list[str] = []
         self.posts: list[list[str]] = []
         self.fail: dict[str, list[Exception]] = {}
@@ -42,9 +44,10 @@ class FakeApi:
         if queue:
             raise queue.pop(0)
 
-    def put_screenshot(self, sha256: str, body: bytes) -> None:
+    def put_screenshot(self, sha256: str, body: bytes, device_id: str | None = None) -> None:
         self._maybe_fail("put")
         self.screenshots[sha256] = body
+        self.screenshot_devices[sha256] = device_id
 
     def post_segments(self, segments: list[dict[str, Any]]) -> list[Verdict]:
         self._maybe_fail("post")
@@ -107,6 +110,8 @@ def test_uploads_screenshots_then_segments_in_seq_order_in_batches(
     assert report.ok and [v.id for v in report.verdicts] == ids
     assert api.posts == [ids[0:3], ids[3:6], ids[6:7]]
     assert len(api.screenshots) == 7 == report.screenshots_uploaded
+    # Each picture is sent as coming from the device that recorded (and signs) its segment.
+    assert set(api.screenshot_devices.values()) == {store.device_id()}
     assert store.pending_count() == 0
     info = store.sync_info(ids[0])
     assert (info.sync_state, info.server_status, info.billable_minutes) == (

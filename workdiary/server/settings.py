@@ -33,8 +33,10 @@ class Settings:
     max_body_bytes: int = 16 * MIB
     # A screenshot upload above this is refused (a busy 4K JPEG is well under 2 MB).
     max_screenshot_bytes: int = 8 * MIB
-    # Decoded pixel count above which an image is refused (an 8K screen is 33 Mpx).
-    max_image_pixels: int = 40_000_000
+    # Screenshots are downscaled to at most 1920 px wide; refused above these, from the header
+    # alone, before any decoding (1920 x 4320: four stacked 1080p monitors).
+    max_image_pixels: int = 1920 * 4320
+    max_image_width: int = 1920
     max_segments_per_batch: int = 500
     # Seconds between runs of the weekly transitions inside the server; 0 turns the timer off.
     close_weeks_interval: float = 60.0

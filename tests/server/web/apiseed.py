@@ -21,6 +21,7 @@ from PIL import Image, ImageDraw
 from workdiary.core.canonical import GENESIS_HASH, chain_hash, segment_to_dict
 from workdiary.core.clock import Clock
 from workdiary.core.model import MinuteRecord, ScreenshotRef, Segment
+from workdiary.core.shotstamp import make_stamp
 from workdiary.core.signing import generate_private_key, public_key_of, sign_segment
 from workdiary.server.app import create_app
 from workdiary.server.services import contracts as contract_service
@@ -35,13 +36,16 @@ MEMOS = (
 PALETTES = ((30, 34, 42), (248, 249, 251), (39, 40, 34), (250, 246, 240))
 
 
-def fake_screen(index: int, width: int = 1280, height: int = 800) -> bytes:
-    """A JPEG that looks like a desktop with an editor and a browser, different each time."""
+def fake_screen(index: int, width: int = 1280, height: int = 800,
+                stamp: bytes | None = None) -> bytes:
+    """A JPEG that looks like a desktop with an editor and a browser, different each time.
+
+    ``stamp`` binds it to its segment and moment, as the desktop's encoder does."""
     picture = _draw_screen(index)
     if (width, height) != picture.size:
         picture = picture.resize((width, height), Image.Resampling.BILINEAR)
     out = io.BytesIO()
-    picture.save(out, "JPEG", quality=72)
+    picture.save(out, "JPEG", quality=72, **({"comment": stamp} if stamp else {}))
     return out.getvalue()
 
 
@@ -171,20 +175,22 @@ def upload_day(
                          active_seconds=rng.randint(25, 60) if m < active else 0)
             for m in range(segment_minutes)
         )
-        data = fake_screen(i, *screen_size)
+        segment_id = uuid.uuid4().hex
+        taken_at = seg_start + timedelta(minutes=rng.randint(0, segment_minutes - 1),
+                                         seconds=rng.randint(0, 59))
+        data = fake_screen(i, *screen_size, stamp=make_stamp(segment_id, taken_at))
         sha = hashlib.sha256(data).hexdigest()
         images[sha] = data
-        shot = ScreenshotRef(taken_at=seg_start + timedelta(minutes=rng.randint(0, 9),
-                                                           seconds=rng.randint(0, 59)),
-                             sha256=sha, width=screen_size[0], height=screen_size[1],
-                             size=len(data))
-        segment = Segment(id=uuid.uuid4().hex, contract_id=contract_id, start=seg_start,
+        shot = ScreenshotRef(taken_at=taken_at, sha256=sha, width=screen_size[0],
+                             height=screen_size[1], size=len(data))
+        segment = Segment(id=segment_id, contract_id=contract_id, start=seg_start,
                           end=seg_start + timedelta(minutes=segment_minutes),
                           memo=MEMOS[i % len(MEMOS)], minutes=minutes, screenshots=(shot,))
         segments.append(device.sign_next(segment))
     for sha, data in images.items():
         response = http.put(f"/api/v1/screenshots/{sha}", headers={
-            **headers, "Content-Type": "image/jpeg"}, content=data)
+            **headers, "Content-Type": "image/jpeg", "X-Workdiary-Device": device.device_id},
+            content=data)
         assert response.status_code in (200, 201), response.text
     verdicts: list[dict[str, Any]] = []
     for at in range(0, len(segments), batch):

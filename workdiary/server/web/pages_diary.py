@@ -18,6 +18,7 @@ from workdiary.server.models import Contract, User
 from workdiary.server.services import weeks as week_service
 from workdiary.server.services.billing import amount_cents
 from workdiary.server.services.contracts import get_contract_for
+from workdiary.server.services.screenshots import stored_content_type
 from workdiary.server.web import queries
 from workdiary.server.web.deps import DB, PageNotFound, Viewer
 from workdiary.server.web.diary_view import build_diary, segment_view
@@ -119,7 +120,8 @@ def screenshot_image(request: Request, contract_id: str, sha256: str, db: DB,
                      viewer: Viewer) -> Response:
     """The full screenshot, for the parties of the contract only."""
     _, data = _authorised_blob(request, db, viewer, contract_id, sha256)
-    response = Response(data, media_type="image/jpeg", headers={"Cache-Control": IMAGE_CACHE})
+    response = Response(data, media_type=stored_content_type(db, sha256=sha256),
+                        headers={"Cache-Control": IMAGE_CACHE})
     return finish(request, response)
 
 
