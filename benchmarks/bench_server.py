@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ from sqlalchemy import make_url, text
 from workdiary.core.canonical import GENESIS_HASH, chain_hash, segment_to_dict
 from workdiary.core.clock import FakeClock
 from workdiary.core.model import MinuteRecord, ScreenshotRef, Segment
+from workdiary.core.shotstamp import make_stamp
 from workdiary.core.signing import generate_private_key, public_key_of, sign_segment
 from workdiary.server.app import create_app
 from workdiary.server.db import make_engine
@@ -83,19 +85,31 @@ def setup(app: Any) -> tuple[dict[str, str], str, str]:
         return {"Authorization": f"Bearer {token}"}, contract.id, freelancer.id
 
 
-def signed_segments(contract_id: str, device_id: str, key: str, shot: str) -> list[dict]:
+def stamped_thumb(segment_id: str, taken_at: datetime) -> bytes:
+    """A small picture bound to one segment and moment, as the desktop's encoder makes them."""
+    out = io.BytesIO()
+    Image.new("RGB", (64, 36), (90, 120, 200)).save(
+        out, "JPEG", quality=70, comment=make_stamp(segment_id, taken_at))
+    return out.getvalue()
+
+
+def signed_segments(contract_id: str, device_id: str, key: str,
+                    shot: Callable[[str, datetime], str]) -> list[dict]:
+    """Signed, chained segments; ``shot(segment id, taken_at)`` uploads each one's picture."""
     prev = GENESIS_HASH
     start = datetime(2026, 11, 23, 0, 0, tzinfo=UTC)
     bodies = []
     for seq in range(1, SEGMENTS + 1):
         begin = start + timedelta(minutes=10 * (seq - 1))
+        segment_id = f"bench-{seq:06d}"
+        taken_at = begin + timedelta(minutes=3)
         segment = Segment(
-            id=f"bench-{seq:06d}", contract_id=contract_id, start=begin,
+            id=segment_id, contract_id=contract_id, start=begin,
             end=begin + timedelta(minutes=10), memo="benchmarking the server",
             minutes=tuple(MinuteRecord(at=begin + timedelta(minutes=i), keys=30, clicks=4,
                                        moves=50, active_seconds=45) for i in range(10)),
-            screenshots=(ScreenshotRef(taken_at=begin + timedelta(minutes=3), sha256=shot,
-                                       width=1920, height=1080, size=150_000),),
+            screenshots=(ScreenshotRef(taken_at=taken_at, sha256=shot(segment_id, taken_at),
+                                       width=64, height=36, size=2_000),),
             device_id=device_id, seq=seq, prev_hash=prev,
         )
         prev = chain_hash(segment)
@@ -174,8 +188,15 @@ def bench_backend(name: str, url: str, data_dir: Path) -> None:
             assert response.status_code == 201, response.text
         shots_rate = SHOTS / (time.perf_counter() - started)
 
-        bodies = signed_segments(contract_id, device["device_id"], key,
-                                 hashlib.sha256(images[0]).hexdigest())
+        def upload_bound(segment_id: str, taken_at: datetime) -> str:  # untimed setup
+            picture = stamped_thumb(segment_id, taken_at)
+            digest = hashlib.sha256(picture).hexdigest()
+            response = api.put(f"/screenshots/{digest}", data=picture, headers={
+                **headers, "X-Workdiary-Device": device["device_id"]})
+            assert response.status_code == 201, response.text
+            return digest
+
+        bodies = signed_segments(contract_id, device["device_id"], key, upload_bound)
         payloads = [json.dumps({"segments": bodies[i:i + BATCH]}).encode()
                     for i in range(0, SEGMENTS, BATCH)]
         json_headers = {**headers, "Content-Type": "application/json"}
