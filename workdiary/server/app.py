@@ -16,6 +16,7 @@ from fastapi.openapi.utils import get_openapi
 from starlette.concurrency import run_in_threadpool
 
 from workdiary.core.clock import Clock, SystemClock
+from workdiary.server.apiheaders import ApiHeadersMiddleware
 from workdiary.server.blobs import BlobStore, FileBlobStore
 from workdiary.server.bodylimit import BodyLimitMiddleware
 from workdiary.server.db import make_engine, make_sessionmaker
@@ -60,7 +61,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
 
     app = FastAPI(
         title="workdiary", version="1", lifespan=lifespan,
-        openapi_url=f"{API_PREFIX}/openapi.json", docs_url=f"{API_PREFIX}/docs", redoc_url=None,
+        # No Swagger page: it loads its scripts from a CDN (see docs/security.md).
+        openapi_url=f"{API_PREFIX}/openapi.json", docs_url=None, redoc_url=None,
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -76,6 +78,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
 
     install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(ApiHeadersMiddleware, prefix=API_PREFIX + "/")
 
     from workdiary.server.api import api_router
 

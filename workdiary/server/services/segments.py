@@ -31,6 +31,8 @@ from workdiary.server.services.batch_state import (
     week_of,
 )
 
+UNAUTHENTIC_OR_EARLY = frozenset({Reason.FUTURE, Reason.BAD_SIGNATURE, Reason.UNKNOWN_DEVICE})
+
 
 @dataclass(frozen=True, slots=True)
 class UploadResult:
@@ -184,9 +186,15 @@ def upload_segments(
 
 
 def _provisional(verdict: Verdict) -> bool:
-    """A verdict that the server's clock alone decided and that time will change (``future``):
-    stored, it would stay final when the same record is sent again after its end."""
-    return Reason.FUTURE in verdict.reasons
+    """A verdict that is not stored, so the record can still arrive as what it claims to be.
+
+    ``future``: the server's clock alone decided it, and time will change it; stored, it
+    would stay final when the same record is sent again after its end. ``bad_signature`` and
+    ``unknown_device``: nothing shows the device made the record (a stolen token can send
+    such records); stored, it would hold the device's chain position (and id) against the
+    genuine record uploaded later.
+    """
+    return bool(UNAUTHENTIC_OR_EARLY.intersection(verdict.reasons))
 
 
 def _apply_tombstone(session: Session, *, user: User, segment: Segment, row: SegmentRow,
