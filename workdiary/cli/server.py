@@ -70,6 +70,10 @@ def register(subparsers: Any) -> None:
     close.add_argument("--json", action="store_true")
     close.set_defaults(handler=cmd_close_weeks)
 
+    from workdiary.cli import server_users
+
+    server_users.register(add)
+
 
 def _help(parser: argparse.ArgumentParser) -> int:
     parser.print_help()

@@ -1,6 +1,6 @@
 """SQLAlchemy models: import this package to register every table on ``Base.metadata``."""
 
-from workdiary.server.models.accounts import ROLES, ApiToken, Device, User
+from workdiary.server.models.accounts import ROLES, ApiToken, Device, User, WebSessionRow
 from workdiary.server.models.base import Base, UTCDateTime, new_id
 from workdiary.server.models.billing import Dispute, DisputeSegment, Invoice, LedgerEntry
 from workdiary.server.models.contracts import Contract
@@ -21,5 +21,6 @@ __all__ = [
     "SegmentScreenshot",
     "UTCDateTime",
     "User",
+    "WebSessionRow",
     "new_id",
 ]

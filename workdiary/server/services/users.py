@@ -9,12 +9,13 @@ from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from workdiary.server.errors import Conflict, NotFound, Unprocessable
 from workdiary.server.models import ROLES, ApiToken, User
+from workdiary.server.services import websessions
 
 _hasher = PasswordHasher()  # stateless parameters object, safe to share
 # Verified against when the email is unknown, so both paths cost one Argon2 verification.
@@ -75,7 +76,7 @@ def authenticate(session: Session, *, email: str, password: str) -> User | None:
         _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):
         return None
-    if user is None:
+    if user is None or user.disabled:
         return None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
@@ -96,7 +97,8 @@ def user_for_token(session: Session, *, token: str) -> User | None:
     """The owner of a live token, or None for an unknown or revoked one."""
     return session.scalar(
         select(User).join(ApiToken, ApiToken.user_id == User.id)
-        .where(ApiToken.token_hash == hash_token(token), ApiToken.revoked.is_(False))
+        .where(ApiToken.token_hash == hash_token(token), ApiToken.revoked.is_(False),
+               User.disabled.is_(False))
     )
 
 
@@ -106,3 +108,36 @@ def revoke_token(session: Session, *, token: str) -> None:
     if row is not None and not row.revoked:
         row.revoked = True
         session.commit()
+
+
+def _end_everything(session: Session, user: User) -> None:
+    """End the user's web sessions and revoke their API tokens (not yet committed)."""
+    websessions.end_all(session, user_id=user.id)
+    session.execute(update(ApiToken).where(ApiToken.user_id == user.id)
+                    .values(revoked=True))
+
+
+def change_password(session: Session, *, email: str, password: str) -> User:
+    """Set a new password; every web session and API token of the account ends with the old one."""
+    user = get_user_by_email(session, email=email)
+    if user is None:
+        raise NotFound(f"there is no user {normalise_email(email)}.", code="no_such_user")
+    if len(password) < MIN_PASSWORD:
+        raise Unprocessable(f"the password must have at least {MIN_PASSWORD} characters.",
+                            code="weak_password")
+    user.password_hash = _hasher.hash(password)
+    _end_everything(session, user)
+    session.commit()
+    return user
+
+
+def set_disabled(session: Session, *, email: str, disabled: bool) -> User:
+    """Disable an account (no sign-in, sessions and tokens end at once) or enable it again."""
+    user = get_user_by_email(session, email=email)
+    if user is None:
+        raise NotFound(f"there is no user {normalise_email(email)}.", code="no_such_user")
+    user.disabled = disabled
+    if disabled:
+        _end_everything(session, user)
+    session.commit()
+    return user

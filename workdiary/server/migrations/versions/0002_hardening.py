@@ -1,4 +1,4 @@
-"""hardening: screenshot binding
+"""hardening: screenshot binding, web sessions in the database, disabled accounts
 
 Revision ID: 0002
 Revises: 0001
@@ -23,9 +23,29 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("device_id", sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column("stamp_segment_id", sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column("stamp_taken_at", UTCDateTime(), nullable=True))
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("disabled", sa.Boolean(), nullable=False,
+                                      server_default=sa.false()))
+    op.create_table(
+        "web_sessions",
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("user_id", sa.String(length=32), nullable=False),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("expires_at", UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"],
+                                name=op.f("fk_web_sessions_user_id_users"), ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("token_hash", name=op.f("pk_web_sessions")),
+    )
+    with op.batch_alter_table("web_sessions", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_web_sessions_user_id"), ["user_id"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("web_sessions", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_web_sessions_user_id"))
+    op.drop_table("web_sessions")
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.drop_column("disabled")
     with op.batch_alter_table("screenshots", schema=None) as batch_op:
         batch_op.drop_column("stamp_taken_at")
         batch_op.drop_column("stamp_segment_id")
