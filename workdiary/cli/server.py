@@ -34,6 +34,12 @@ def register(subparsers: Any) -> None:
     run = add("run", "serve the API and the web pages")
     run.add_argument("--host", default="127.0.0.1")
     run.add_argument("--port", type=int, default=8000)
+    run.add_argument("--forwarded-allow-ips", metavar="IPS", default=None,
+                     help="proxies whose X-Forwarded-For/-Proto headers are trusted "
+                          "(comma-separated; default: none, $WORKDIARY_FORWARDED_ALLOW_IPS)")
+    run.add_argument("--public-url", metavar="URL", default=None,
+                     help="the address users reach the server at; https:// makes cookies "
+                          "Secure (default: $WORKDIARY_PUBLIC_URL)")
     run.set_defaults(handler=cmd_run)
 
     add("migrate", "bring the database schema to the newest version").set_defaults(
@@ -129,13 +135,17 @@ def cmd_run(args: argparse.Namespace) -> int:
     from workdiary.server.settings import Settings, SettingsError
 
     try:
-        settings = Settings.from_env(database_url=args.database, data_dir=args.data_dir)
+        settings = Settings.from_env(database_url=args.database, data_dir=args.data_dir,
+                                     forwarded_allow_ips=args.forwarded_allow_ips,
+                                     public_url=args.public_url)
     except SettingsError as exc:
         raise CommandError(str(exc)) from exc
     app = create_app(settings)
     print(f"workdiary server on http://{args.host}:{args.port}/ (data in {settings.data_dir})",
           flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    # proxy_headers=False: the app trusts forwarded headers itself, from configured proxies
+    # only (uvicorn's default would believe any from 127.0.0.1).
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info", proxy_headers=False)
     return 0
 
 

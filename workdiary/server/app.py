@@ -16,6 +16,7 @@ from fastapi.openapi.utils import get_openapi
 from starlette.concurrency import run_in_threadpool
 
 from workdiary.core.clock import Clock, SystemClock
+from workdiary.server import proxytrust
 from workdiary.server.apiheaders import ApiHeadersMiddleware
 from workdiary.server.blobs import BlobStore, FileBlobStore
 from workdiary.server.bodylimit import BodyLimitMiddleware
@@ -69,7 +70,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.blobs = blobs or FileBlobStore(settings.blob_dir)
     app.state.clock = clock
-    app.state.login_limiter = LoginRateLimiter(clock)
+    app.state.login_limiter = LoginRateLimiter(clock, app.state.sessionmaker)
     # SQLite has no row locks: segment uploads take this lock so that two concurrent
     # uploads of one freelancer cannot both pass the overlap check (PostgreSQL locks the
     # freelancer's row instead, so its workers scale out).
@@ -79,6 +80,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
     install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(ApiHeadersMiddleware, prefix=API_PREFIX + "/")
+    proxytrust.install(app, settings)
 
     from workdiary.server.api import api_router
 

@@ -42,6 +42,12 @@ class Settings:
     close_weeks_interval: float = 60.0
     # Run Alembic migrations to head when the app starts (one process, or tests).
     auto_migrate: bool = True
+    # Proxies whose X-Forwarded-For/-Proto are believed (comma-separated IPs or networks, "*"
+    # for any); empty: none ($WORKDIARY_FORWARDED_ALLOW_IPS, `server run --forwarded-allow-ips`).
+    forwarded_allow_ips: str = ""
+    # The address users reach the server at ($WORKDIARY_PUBLIC_URL); https:// makes the web
+    # session cookie Secure whatever the connection to this process looks like.
+    public_url: str = ""
 
     def __post_init__(self) -> None:
         if not self.secret_key:
@@ -81,6 +87,12 @@ class Settings:
         folder = resolve_data_dir(data_dir, env)
         url = resolve_database_url(database_url, folder, env)
         secret = secret_key or env.get("WORKDIARY_SECRET_KEY") or DEFAULT_SECRET_KEY
+        for field_name, variable in (("forwarded_allow_ips", "WORKDIARY_FORWARDED_ALLOW_IPS"),
+                                     ("public_url", "WORKDIARY_PUBLIC_URL")):
+            if overrides.get(field_name) is None and env.get(variable):
+                overrides[field_name] = env[variable]
+            elif overrides.get(field_name) is None:
+                overrides.pop(field_name, None)
         return cls(
             database_url=url, data_dir=folder, secret_key=secret, demo=demo,
             **overrides,  # type: ignore[arg-type]

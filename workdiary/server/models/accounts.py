@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, String, false
+from sqlalchemy import Boolean, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from workdiary.server.models.base import Base, UTCDateTime, new_id
@@ -49,6 +49,17 @@ class WebSessionRow(Base):
     user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class LoginFailure(Base):
+    """One failed sign-in (API or web), for the login limiter shared by every worker."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    account: Mapped[str] = mapped_column(String(254), index=True)  # normalised email
+    address: Mapped[str] = mapped_column(String(64), index=True)  # client IP
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 
 
 class Device(Base):

@@ -1,4 +1,5 @@
-"""hardening: screenshot binding, web sessions in the database, disabled accounts
+"""hardening: screenshot binding, web sessions in the database, disabled accounts, login
+failures shared by workers
 
 Revision ID: 0002
 Revises: 0001
@@ -38,9 +39,22 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("web_sessions", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_web_sessions_user_id"), ["user_id"], unique=False)
+    op.create_table(
+        "login_failures",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("account", sa.String(length=254), nullable=False),
+        sa.Column("address", sa.String(length=64), nullable=False),
+        sa.Column("at", UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_login_failures")),
+    )
+    with op.batch_alter_table("login_failures", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_login_failures_account"), ["account"], unique=False)
+        batch_op.create_index(batch_op.f("ix_login_failures_address"), ["address"], unique=False)
+        batch_op.create_index(batch_op.f("ix_login_failures_at"), ["at"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_table("login_failures")
     with op.batch_alter_table("web_sessions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_web_sessions_user_id"))
     op.drop_table("web_sessions")
