@@ -140,7 +140,15 @@ def cmd_run(args: argparse.Namespace) -> int:
                                      public_url=args.public_url)
     except SettingsError as exc:
         raise CommandError(str(exc)) from exc
+    from workdiary.server.dblock import DatabaseInUse, hold_database
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        lock = hold_database(settings.database_url)  # held until this process ends
+    except DatabaseInUse as exc:
+        raise CommandError(str(exc)) from exc
     app = create_app(settings)
+    app.state.database_lock = lock
     print(f"workdiary server on http://{args.host}:{args.port}/ (data in {settings.data_dir})",
           flush=True)
     # proxy_headers=False: the app trusts forwarded headers itself, from configured proxies
