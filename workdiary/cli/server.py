@@ -101,12 +101,12 @@ def _session(args: argparse.Namespace) -> Iterator[Any]:
     _server_modules()
     from sqlalchemy.exc import OperationalError
 
+    from workdiary.privatefiles import private_dir
     from workdiary.server.db import make_engine, make_sessionmaker
     from workdiary.server.migrate import upgrade_to_head
     from workdiary.server.settings import resolve_data_dir, resolve_database_url
 
-    data_dir = resolve_data_dir(args.data_dir, os.environ)
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir = private_dir(resolve_data_dir(args.data_dir, os.environ))
     engine = make_engine(resolve_database_url(args.database, data_dir, os.environ))
     try:
         upgrade_to_head(engine)
@@ -140,9 +140,10 @@ def cmd_run(args: argparse.Namespace) -> int:
                                      public_url=args.public_url)
     except SettingsError as exc:
         raise CommandError(str(exc)) from exc
+    from workdiary.privatefiles import private_dir
     from workdiary.server.dblock import DatabaseInUse, hold_database
 
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(settings.data_dir)
     try:
         lock = hold_database(settings.database_url)  # held until this process ends
     except DatabaseInUse as exc:

@@ -16,7 +16,7 @@ from fastapi.openapi.utils import get_openapi
 from starlette.concurrency import run_in_threadpool
 
 from workdiary.core.clock import Clock, SystemClock
-from workdiary.server import proxytrust
+from workdiary.server import datadir, proxytrust
 from workdiary.server.apiheaders import ApiHeadersMiddleware
 from workdiary.server.blobs import BlobStore, FileBlobStore
 from workdiary.server.bodylimit import BodyLimitMiddleware
@@ -40,10 +40,11 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
     The JSON API is under ``/api/v1`` (OpenAPI at ``/api/v1/openapi.json``); the web pages
     are installed by ``workdiary.server.web.install(app)`` when that module exists.
     """
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    datadir.create(settings)
     engine = make_engine(settings.database_url)
     if settings.auto_migrate:
         upgrade_to_head(engine)
+    datadir.secure(settings)  # owner-only, also what an older version left readable
     clock = clock or SystemClock()
 
     @contextlib.asynccontextmanager
