@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from server_factories import DeviceChain, jpeg_bytes, sha
+from server_factories import DeviceChain, device_uploader, jpeg_bytes, sha
 from server_pg import Cluster, pg_bin
-from server_world import NOW, Person, World, make_person
+from server_world import NOW, World, make_person
 from sqlalchemy import make_url, text
 from sqlalchemy.orm import Session
 
@@ -150,22 +150,6 @@ def world(session: Session, api: TestClient) -> World:
     response = api.put(f"/screenshots/{shot}", headers=fa.headers, content=image)
     assert response.status_code == 201, response.text
     device.default_sha = shot
-    device.uploader = device_uploader(api, fa, device)
+    device.uploader = device_uploader(api, fa.headers, device)
     return World(ca, fa, cb, fb, ka.id, kb.id, kab.id, device, shot)
 
-
-def device_uploader(api: TestClient, person: Person, device: DeviceChain) -> Callable[[bytes], str]:
-    """Uploads an image as ``device`` of ``person`` (PUT /screenshots with the device header)."""
-
-    def upload(image: bytes) -> str:
-        digest = sha(image)
-        response = api.put(f"/screenshots/{digest}", content=image,
-                           headers={**person.headers, "X-Workdiary-Device": device.device_id})
-        if response.status_code == 422 and response.json()["error"]["code"] == "unknown_device":
-            # A revoked or unregistered device (tests of those verdicts): its picture goes
-            # unbound, as the real desktop's would be refused and its segment rejected anyway.
-            response = api.put(f"/screenshots/{digest}", content=image, headers=person.headers)
-        assert response.status_code in (200, 201), response.text
-        return digest
-
-    return upload
