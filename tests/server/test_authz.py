@@ -45,6 +45,14 @@ ENDPOINTS: dict[str, tuple[Call, dict[str, int]]] = {
         lambda api, c, h: api.delete("/auth/tokens/current", headers=h),
         {"client": 204, "freelancer": 204, "other_client": 204, "other_freelancer": 204,
          "anonymous": 401}),
+    "GET /auth/tokens/current": (
+        lambda api, c, h: api.get("/auth/tokens/current", headers=h),
+        {"client": 200, "freelancer": 200, "other_client": 200, "other_freelancer": 200,
+         "anonymous": 401}),
+    "POST /auth/tokens/current/renew": (
+        lambda api, c, h: api.post("/auth/tokens/current/renew", headers=h),
+        {"client": 200, "freelancer": 200, "other_client": 200, "other_freelancer": 200,
+         "anonymous": 401}),
     "POST /devices": (
         lambda api, c, h: api.post("/devices", headers=h, json={
             "name": "x", "public_key": DeviceChain(device_id="new").public_key}),

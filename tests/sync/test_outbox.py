@@ -39,6 +39,9 @@ class FakeApi:
         self.fail: dict[str, list[Exception]] = {}
         self.refuse_ids: set[str] = set()
 
+    def renew_token(self) -> datetime:
+        return datetime(2099, 1, 1, tzinfo=UTC)
+
     def _maybe_fail(self, kind: str) -> None:
         queue = self.fail.get(kind)
         if queue:

@@ -11,6 +11,7 @@ import ipaddress
 import urllib.parse
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import requests
@@ -140,6 +141,14 @@ class ApiClient:
     def delete_token(self) -> None:
         """DELETE /auth/tokens/current: revoke our token."""
         self._request("DELETE", "/auth/tokens/current")
+
+    def renew_token(self) -> datetime:
+        """POST /auth/tokens/current/renew: move our token's expiry ahead; returns it (UTC)."""
+        data = self._json("POST", "/auth/tokens/current/renew")
+        try:
+            return datetime.fromisoformat(str(data["expires_at"]).replace("Z", "+00:00"))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise Transient("the server's answer to a token renewal had no expiry") from exc
 
     def me(self) -> dict[str, Any]:
         return dict(self._json("GET", "/me"))

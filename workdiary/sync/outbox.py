@@ -29,6 +29,7 @@ from workdiary.core.timegrid import isoformat_z
 from workdiary.sync.api import ApiClient, AuthExpired, Rejected, Transient, Verdict
 from workdiary.sync.clockcheck import future_message, parse_http_date
 from workdiary.sync.retry import RetryPolicy, Stopped, call_with_retry
+from workdiary.sync.tokenrenewal import keep_token_alive
 
 Signer = Callable[[Segment], Segment]
 
@@ -99,6 +100,7 @@ class SyncReport:
     # Segments the server found in the future, kept queued, and what the clocks say about it.
     too_early: list[str] = field(default_factory=list)
     clock_warning: str | None = None
+    token_notice: str | None = None  # the login expires soon and could not be renewed
 
     @property
     def ok(self) -> bool:
@@ -121,6 +123,7 @@ class SyncReport:
             "error": self.error,
             "too_early": list(self.too_early),
             "clock_warning": self.clock_warning,
+            "token_notice": self.token_notice,
         }
 
 
@@ -149,6 +152,7 @@ class Outbox:
             report.paused = AUTH_EXPIRED_MESSAGE
             return report
         try:
+            report.token_notice = keep_token_alive(self.api, self.store, self.clock.now())
             self._send_deletions(report)
             self._send_segments(report, flush)
         except AuthExpired:

@@ -33,6 +33,8 @@ def format_report(report: SyncReport, pending: int | None = None) -> list[str]:
     if report.too_early:
         lines.append(f"{len(report.too_early)} segment(s) not accepted yet: "
                      f"{report.clock_warning}")
+    if report.token_notice:
+        lines.append(f"login: {report.token_notice}")
     if report.paused:
         lines.append(f"paused: {report.paused}")
     if report.error:

@@ -34,6 +34,8 @@ class ApiToken(Base):
     device_name: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Sliding: each use moves it to ``TOKEN_IDLE`` ahead (services/users.py); past it, 401.
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class WebSessionRow(Base):

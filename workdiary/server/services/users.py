@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -22,6 +22,9 @@ _hasher = PasswordHasher()  # stateless parameters object, safe to share
 _DUMMY_HASH = _hasher.hash("workdiary-no-such-user")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+$")
 MIN_PASSWORD = 8
+# An API token expires after this long unused (each use slides it; the desktop renews it).
+TOKEN_IDLE = timedelta(days=90)
+TOKEN_SLIDE_STEP = timedelta(days=1)
 
 
 def hash_token(token: str) -> str:
@@ -88,18 +91,41 @@ def issue_token(session: Session, *, user: User, device_name: str, now: datetime
     """A new random API token for ``user``; only its SHA-256 is stored. Returns the token."""
     token = secrets.token_urlsafe(32)
     session.add(ApiToken(user_id=user.id, token_hash=hash_token(token),
-                         device_name=device_name[:200], created_at=now))
+                         device_name=device_name[:200], created_at=now,
+                         expires_at=now + TOKEN_IDLE))
     session.commit()
     return token
 
 
-def user_for_token(session: Session, *, token: str) -> User | None:
-    """The owner of a live token, or None for an unknown or revoked one."""
-    return session.scalar(
-        select(User).join(ApiToken, ApiToken.user_id == User.id)
-        .where(ApiToken.token_hash == hash_token(token), ApiToken.revoked.is_(False),
-               User.disabled.is_(False))
-    )
+def token_row(session: Session, *, token: str) -> ApiToken | None:
+    return session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
+
+
+def user_for_token(session: Session, *, token: str, now: datetime) -> User | None:
+    """The owner of a live token (not revoked, not expired, account enabled), else None.
+
+    Each use slides the expiry to ``TOKEN_IDLE`` ahead (written at most once a day)."""
+    row = token_row(session, token=token)
+    if row is None or row.revoked or now >= row.expires_at:
+        return None
+    user = session.get(User, row.user_id)
+    if user is None or user.disabled:
+        return None
+    if now + TOKEN_IDLE - row.expires_at >= TOKEN_SLIDE_STEP:
+        row.expires_at = now + TOKEN_IDLE
+        session.commit()
+    return user
+
+
+def renew_token(session: Session, *, token: str, now: datetime) -> ApiToken:
+    """Move a live token's expiry to ``TOKEN_IDLE`` from now (the desktop does this ahead of
+    expiry); returns the row. The caller has checked the token is live."""
+    row = token_row(session, token=token)
+    if row is None:
+        raise NotFound("no such token.", code="invalid_token")
+    row.expires_at = now + TOKEN_IDLE
+    session.commit()
+    return row
 
 
 def revoke_token(session: Session, *, token: str) -> None:

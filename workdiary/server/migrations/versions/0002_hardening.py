@@ -1,5 +1,5 @@
 """hardening: screenshot binding, web sessions in the database, disabled accounts, login
-failures shared by workers
+failures shared by workers, API token expiry
 
 Revision ID: 0002
 Revises: 0001
@@ -7,6 +7,7 @@ Create Date: 2026-12-02
 """
 
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from alembic import op
@@ -20,6 +21,13 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    # Tokens issued before expiry existed get the full idle period from now, not from issue.
+    with op.batch_alter_table("api_tokens", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("expires_at", UTCDateTime(), nullable=True))
+    api_tokens = sa.table("api_tokens", sa.column("expires_at", UTCDateTime()))
+    op.execute(api_tokens.update().values(expires_at=datetime.now(UTC) + timedelta(days=90)))
+    with op.batch_alter_table("api_tokens", schema=None) as batch_op:
+        batch_op.alter_column("expires_at", existing_type=UTCDateTime(), nullable=False)
     with op.batch_alter_table("screenshots", schema=None) as batch_op:
         batch_op.add_column(sa.Column("device_id", sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column("stamp_segment_id", sa.String(length=64), nullable=True))
@@ -54,6 +62,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("api_tokens", schema=None) as batch_op:
+        batch_op.drop_column("expires_at")
     op.drop_table("login_failures")
     with op.batch_alter_table("web_sessions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_web_sessions_user_id"))
