@@ -40,8 +40,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "server")
 from server_pg import Cluster, pg_bin
 from server_s3 import SeaweedFS, weed_binary
 from server_workers import Worker, worker_env
-from workdiary.capture.busy_screen import render_busy_screen
-from workdiary.sync.testing import record_segment
 
 from workdiary.capture.encode import encode_screenshot
 from workdiary.core.clock import FakeClock
@@ -54,6 +52,8 @@ from workdiary.server.services import contracts, users
 from workdiary.store import LocalStore
 from workdiary.sync.api import ApiClient
 from workdiary.sync.outbox import Outbox, OutboxConfig
+from workdiary.testing.busy_screen import render_busy_screen
+from workdiary.testing.recording import record_segment
 
 PASSWORD = "fleet benchmark password"
 CLIENT = "client@fleet.example"

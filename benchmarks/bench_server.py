@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from workdiary.capture.encode import encode_screenshot
 from workdiary.core.canonical import segment_to_dict
 from workdiary.core.clock import FakeClock
 from workdiary.core.model import MinuteRecord, ScreenshotRef, Segment
+from workdiary.core.shotstamp import make_stamp
 from workdiary.server.app import create_app
 from workdiary.server.db import make_engine
 from workdiary.server.models import Base, Contract, SegmentRow
@@ -36,7 +38,7 @@ from workdiary.server.services import contracts, users
 from workdiary.server.services.weeks import close_weeks
 from workdiary.server.settings import Settings, StorageSettings
 from workdiary.testing.devices import DeviceChain
-from workdiary.testing.images import draw_picture
+from workdiary.testing.images import draw_picture, make_jpeg
 
 NOW = datetime(2026, 11, 30, 11, 0, tzinfo=UTC)  # Monday before the lock: the week is open
 WEEK = date(2026, 11, 23)
@@ -74,18 +76,27 @@ def setup(app: Any) -> tuple[dict[str, str], str, str]:
         return {"Authorization": f"Bearer {token}"}, contract.id, freelancer.id
 
 
-def signed_segments(contract_id: str, device: DeviceChain, shot: str) -> list[dict]:
+def stamped_thumb(segment_id: str, taken_at: datetime) -> bytes:
+    """A small picture bound to one segment and moment, as the desktop's encoder makes them."""
+    return make_jpeg(64, 36, quality=70, stamp=make_stamp(segment_id, taken_at))
+
+
+def signed_segments(contract_id: str, device: DeviceChain,
+                    shot: Callable[[str, datetime], str]) -> list[dict]:
+    """Signed, chained segments; ``shot(segment id, taken_at)`` uploads each one's picture."""
     start = datetime(2026, 11, 23, 0, 0, tzinfo=UTC)
     bodies = []
     for seq in range(1, SEGMENTS + 1):
         begin = start + timedelta(minutes=10 * (seq - 1))
+        segment_id = f"bench-{seq:06d}"
+        taken_at = begin + timedelta(minutes=3)
         segment = Segment(
-            id=f"bench-{seq:06d}", contract_id=contract_id, start=begin,
+            id=segment_id, contract_id=contract_id, start=begin,
             end=begin + timedelta(minutes=10), memo="benchmarking the server",
             minutes=tuple(MinuteRecord(at=begin + timedelta(minutes=i), keys=30, clicks=4,
                                        moves=50, active_seconds=45) for i in range(10)),
-            screenshots=(ScreenshotRef(taken_at=begin + timedelta(minutes=3), sha256=shot,
-                                       width=1920, height=1080, size=150_000),),
+            screenshots=(ScreenshotRef(taken_at=taken_at, sha256=shot(segment_id, taken_at),
+                                       width=64, height=36, size=2_000),),
         )
         bodies.append(segment_to_dict(device.chain(segment)))
     return bodies
@@ -163,7 +174,15 @@ def bench_backend(name: str, url: str, data_dir: Path) -> None:
             assert response.status_code == 201, response.text
         shots_rate = SHOTS / (time.perf_counter() - started)
 
-        bodies = signed_segments(contract_id, device, hashlib.sha256(images[0]).hexdigest())
+        def upload_bound(segment_id: str, taken_at: datetime) -> str:  # untimed setup
+            picture = stamped_thumb(segment_id, taken_at)
+            digest = hashlib.sha256(picture).hexdigest()
+            response = api.put(f"/screenshots/{digest}", data=picture, headers={
+                **headers, "X-Workdiary-Device": device.device_id})
+            assert response.status_code == 201, response.text
+            return digest
+
+        bodies = signed_segments(contract_id, device, upload_bound)
         payloads = [json.dumps({"segments": bodies[i:i + BATCH]}).encode()
                     for i in range(0, SEGMENTS, BATCH)]
         json_headers = {**headers, "Content-Type": "application/json"}

@@ -48,8 +48,9 @@ def make_contract() -> Callable[..., Contract]:
     return build_contract
 
 
-def _small_encode(image: Image, *, blur: bool) -> EncodedScreenshot:
-    full, thumb = encode_jpeg(image, quality=40), encode_jpeg(image.resize((80, 45)), quality=40)
+def _small_encode(image: Image, *, blur: bool, stamp: bytes | None = None) -> EncodedScreenshot:
+    full = encode_jpeg(image, quality=40, stamp=stamp)
+    thumb = encode_jpeg(image.resize((80, 45)), quality=40, stamp=stamp)
     return EncodedScreenshot(
         jpeg=full, thumbnail=thumb, sha256=hashlib.sha256(full).hexdigest(),
         thumb_sha256=hashlib.sha256(thumb).hexdigest(), width=image.width,

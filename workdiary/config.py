@@ -13,16 +13,18 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
 
+from workdiary.privatefiles import private_dir
+
 DATA_DIR_ENV = "WORKDIARY_DATA_DIR"
 DATABASE_NAME = "workdiary.sqlite3"
 
 
 def data_dir(environ: Mapping[str, str] | None = None) -> Path:
-    """The client's data directory, created if missing: ``$WORKDIARY_DATA_DIR`` or platformdirs'."""
+    """The client's data directory, created owner-only (0700) if missing: ``$WORKDIARY_DATA_DIR``
+    or platformdirs'."""
     override = (os.environ if environ is None else environ).get(DATA_DIR_ENV)
     path = Path(override) if override else Path(platformdirs.user_data_dir("workdiary", False))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(path)
 
 
 def database_path(directory: Path | None = None) -> Path:

@@ -16,7 +16,7 @@ import pytest
 from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from server_factories import sha
+from server_factories import device_uploader, sha
 from server_pg import Cluster, pg_bin
 from server_s3 import SeaweedFS, weed_binary
 from server_world import NOW, World, make_person
@@ -175,4 +175,6 @@ def world(session: Session, api: TestClient) -> World:
     response = api.put(f"/screenshots/{shot}", headers=fa.headers, content=image)
     assert response.status_code == 201, response.text
     device.default_sha = shot
+    device.uploader = device_uploader(api, fa.headers, device)
     return World(ca, fa, cb, fb, ka.id, kb.id, kab.id, device, shot)
+

@@ -24,6 +24,7 @@ WEEK = "2026-11-16"
 class Case:
     world: World
     segment_ids: list[str]
+    shot: str  # the first segment's own (bound) screenshot
 
     def headers(self, actor: str) -> dict[str, str]:
         people = {"client": self.world.client_a, "freelancer": self.world.freelancer_a,
@@ -47,6 +48,14 @@ ENDPOINTS: dict[str, tuple[Call, dict[str, int]]] = {
         lambda api, c, h: api.delete("/auth/tokens/current", headers=h),
         {"client": 204, "freelancer": 204, "other_client": 204, "other_freelancer": 204,
          "anonymous": 401}),
+    "GET /auth/tokens/current": (
+        lambda api, c, h: api.get("/auth/tokens/current", headers=h),
+        {"client": 200, "freelancer": 200, "other_client": 200, "other_freelancer": 200,
+         "anonymous": 401}),
+    "POST /auth/tokens/current/renew": (
+        lambda api, c, h: api.post("/auth/tokens/current/renew", headers=h),
+        {"client": 200, "freelancer": 200, "other_client": 200, "other_freelancer": 200,
+         "anonymous": 401}),
     "POST /devices": (
         lambda api, c, h: api.post("/devices", headers=h, json={
             "name": "x", "public_key": DeviceChain(device_id="new").public_key}),
@@ -68,7 +77,7 @@ ENDPOINTS: dict[str, tuple[Call, dict[str, int]]] = {
         {"client": 403, "freelancer": 201, "other_client": 403, "other_freelancer": 201,
          "anonymous": 401}),
     "GET /screenshots/{sha}": (
-        lambda api, c, h: api.get(f"/screenshots/{c.world.shot}", headers=h),
+        lambda api, c, h: api.get(f"/screenshots/{c.shot}", headers=h),
         {"client": 200, "freelancer": 200, "other_client": 404, "other_freelancer": 404,
          "anonymous": 401}),
     "POST /segments": (
@@ -120,7 +129,9 @@ def case(api: TestClient, world: World) -> Case:
     response = api.post("/segments", headers=world.freelancer_a.headers,
                         json={"segments": [wire(s) for s in segs]})
     assert response.status_code == 200
-    return Case(world, [s.id for s in segs])
+    shot = segs[0].screenshots[0].sha256
+    assert shot is not None
+    return Case(world, [s.id for s in segs], shot)
 
 
 @pytest.mark.parametrize("actor", ACTORS)

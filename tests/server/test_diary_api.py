@@ -11,9 +11,7 @@ from server_factories import wire
 from server_world import NOW, World
 
 from workdiary.core.clock import FakeClock
-from workdiary.core.model import ScreenshotRef
 from workdiary.server.app import create_app
-from workdiary.testing.images import make_jpeg
 
 SEGMENT_KEYS = {"id", "contract_id", "start", "end", "kind", "status", "billable_minutes",
                 "reasons", "memo", "redacted", "minutes", "screenshots"}
@@ -88,14 +86,11 @@ def test_timesheet_days_and_phase(api: TestClient, world: World) -> None:
 
 
 def test_screenshot_download(api: TestClient, world: World) -> None:
-    image = make_jpeg(seed=2)
-    put = api.put(f"/screenshots/{__import__('hashlib').sha256(image).hexdigest()}",
-                  headers=world.freelancer_a.headers, content=image)
-    sha = put.json()["sha256"]
-    shot = ScreenshotRef(taken_at=NOW.replace(hour=9, minute=1), sha256=sha, width=64,
-                         height=48, size=len(image))
-    upload(api, world, world.device.segment(world.contract_a, NOW.replace(hour=9, minute=0),
-                                            shots=(shot,)))
+    segment = world.device.segment(world.contract_a, NOW.replace(hour=9, minute=0))
+    sha = segment.screenshots[0].sha256
+    assert sha is not None
+    upload(api, world, segment)
+    image = api.get(f"/screenshots/{sha}", headers=world.freelancer_a.headers).content
     got = api.get(f"/screenshots/{sha}", headers=world.client_a.headers)
     assert got.status_code == 200 and got.content == image
     assert got.headers["content-type"] == "image/jpeg"

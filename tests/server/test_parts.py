@@ -39,15 +39,20 @@ def test_settings_from_the_environment(tmp_path: Path) -> None:
         Settings.from_env(environ=env, max_body_bytes=10)
 
 
-def test_rate_limiter_window() -> None:
+def test_rate_limiter_window(database_url: str) -> None:
+    from workdiary.server.db import make_sessionmaker
+
     clock = FakeClock(datetime(2026, 1, 5, tzinfo=UTC))
-    limiter = LoginRateLimiter(clock, max_attempts=3, window=timedelta(minutes=10))
+    engine = make_engine(database_url)
+    limiter = LoginRateLimiter(clock, make_sessionmaker(engine), per_account=3, per_address=3,
+                               window=timedelta(minutes=10))
     for _ in range(3):
         assert limiter.retry_after("A@x.io", "1.2.3.4") == 0
         limiter.record_failure("a@x.io ", "1.2.3.4")
     assert limiter.retry_after("a@x.io", "1.2.3.4") == 600
-    assert limiter.retry_after("a@x.io", "5.6.7.8") == 0  # another address
-    assert limiter.retry_after("b@x.io", "1.2.3.4") == 0  # another account
+    assert limiter.retry_after("a@x.io", "5.6.7.8") == 600  # the account is limited anywhere
+    assert limiter.retry_after("b@x.io", "1.2.3.4") == 600  # the address for any account
+    assert limiter.retry_after("b@x.io", "5.6.7.8") == 0
     clock.advance(599)
     assert limiter.retry_after("a@x.io", "1.2.3.4") == 1
     clock.advance(1)
@@ -55,6 +60,7 @@ def test_rate_limiter_window() -> None:
     limiter.record_failure("a@x.io", "1.2.3.4")
     limiter.reset("a@x.io", "1.2.3.4")
     assert limiter.retry_after("a@x.io", "1.2.3.4") == 0
+    engine.dispose()
 
 
 def test_file_blob_store(tmp_path: Path) -> None:
@@ -91,5 +97,5 @@ def test_fresh_sqlite_is_migrated_by_the_app(tmp_path: Path) -> None:
     with app.state.sessionmaker() as session:
         from sqlalchemy import text
 
-        assert session.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+        assert session.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
     app.state.engine.dispose()

@@ -20,7 +20,6 @@ from server_pg import Cluster, pg_bin
 from server_s3 import SeaweedFS, weed_binary
 from server_workers import Worker, admin, seed, worker_env
 from sqlalchemy import func, select, text
-from workdiary.sync.faultproxy import FaultProxy
 
 from workdiary.core.clock import FakeClock
 from workdiary.core.signing import generate_private_key, public_key_of, sign_segment
@@ -34,6 +33,7 @@ from workdiary.store import LocalStore
 from workdiary.sync.api import ApiClient
 from workdiary.sync.outbox import Outbox, OutboxConfig
 from workdiary.sync.retry import RetryPolicy
+from workdiary.testing.faultproxy import FaultProxy
 from workdiary.testing.images import noisy_jpeg
 from workdiary.testing.recording import record_segment
 

@@ -167,11 +167,13 @@ def test_tombstone_for_an_uploaded_segment_deletes_it(api: TestClient, world: Wo
 def test_delete_before_the_lock_and_not_after(api: TestClient, world: World, clock) -> None:
     seg = world.device.segment(world.contract_a, NINE)
     upload(api, world, seg)
+    assert api.get(f"/screenshots/{seg.screenshots[0].sha256}",
+                   headers=world.client_a.headers).status_code == 200
     other = api.delete(f"/segments/{seg.id}", headers=world.freelancer_b.headers)
     assert other.status_code == 404
     assert api.delete(f"/segments/{seg.id}", headers=world.freelancer_a.headers).status_code == 204
     # The screenshot went with it: nobody can fetch it any more.
-    assert api.get(f"/screenshots/{world.shot}",
+    assert api.get(f"/screenshots/{seg.screenshots[0].sha256}",
                    headers=world.client_a.headers).status_code == 404
     late = world.device.segment(world.contract_a, NINE + timedelta(minutes=10))
     upload(api, world, late)

@@ -110,9 +110,13 @@ def test_tampered_and_removed_segments_are_flagged_while_the_rest_uploads(live: 
     assert set(verdicts) == {ids[0], ids[1], ids[2], ids[4], ids[5]}
     assert verdicts[ids[1]].status == "rejected" and "bad_signature" in verdicts[ids[1]].reasons
     assert "chain_break" in verdicts[ids[4]].reasons
-    for clean in (ids[0], ids[2]):  # untouched segments (no screenshot: unprotected for that)
-        assert verdicts[clean].status == "unprotected"
-        assert verdicts[clean].reasons == ("no_screenshot",)
+    # The record with the bad signature is not stored (it must not hold the chain position
+    # against a genuine record), so the one after it shows the gap too, and keeps its pay.
+    assert verdicts[ids[2]].status == "unprotected"
+    assert verdicts[ids[2]].reasons == ("chain_break", "no_screenshot")
+    # Untouched (no screenshot: unprotected for that).
+    assert verdicts[ids[0]].status == "unprotected"
+    assert verdicts[ids[0]].reasons == ("no_screenshot",)
     for segment_id in (ids[1], ids[4]):
         info = live.store.sync_info(segment_id)
         assert info.sync_state == "uploaded"

@@ -81,6 +81,8 @@ def test_uploads_screenshots_then_segments_in_seq_order_in_batches(
     assert report.ok and [v.id for v in report.verdicts] == ids
     assert api.posts == [ids[0:3], ids[3:6], ids[6:7]]
     assert len(api.screenshots) == 7 == report.screenshots_uploaded
+    # Each picture is sent as coming from the device that recorded (and signs) its segment.
+    assert set(api.screenshot_devices.values()) == {store.device_id()}
     assert store.pending_count() == 0
     info = store.sync_info(ids[0])
     assert (info.sync_state, info.server_status, info.billable_minutes) == (

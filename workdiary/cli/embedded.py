@@ -50,7 +50,7 @@ class EmbeddedServer:
         self._socket.bind(("127.0.0.1", port))
         self.port = int(self._socket.getsockname()[1])
         config = uvicorn.Config(self.app, log_level="warning", access_log=False,
-                                lifespan="on")
+                                lifespan="on", proxy_headers=False)
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run,
                                         kwargs={"sockets": [self._socket]},

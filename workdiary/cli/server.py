@@ -62,6 +62,12 @@ def register(subparsers: Any) -> None:
     run.add_argument("--log-format", choices=("json", "text"), default="json",
                      help="json: one JSON object per line with a request id (default); text: "
                           "plain lines")
+    run.add_argument("--forwarded-allow-ips", metavar="IPS", default=None,
+                     help="proxies whose X-Forwarded-For/-Proto headers are trusted "
+                          "(comma-separated; default: none, $WORKDIARY_FORWARDED_ALLOW_IPS)")
+    run.add_argument("--public-url", metavar="URL", default=None,
+                     help="the address users reach the server at; https:// makes cookies "
+                          "Secure (default: $WORKDIARY_PUBLIC_URL)")
     run.set_defaults(handler=lambda args: _run(args))
 
     add("migrate", "bring the database schema to the newest version").set_defaults(
@@ -121,6 +127,9 @@ def register(subparsers: Any) -> None:
     from workdiary.cli import server_data
 
     server_data.register(add)
+    from workdiary.cli import server_users
+
+    server_users.register(add)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -172,11 +181,12 @@ def _database(args: argparse.Namespace) -> Iterator[tuple[Any, Any]]:
 
     from sqlalchemy.exc import OperationalError
 
+    from workdiary.privatefiles import private_dir
     from workdiary.server.db import make_engine, make_sessionmaker
     from workdiary.server.migrate import upgrade_to_head
 
     storage = storage_settings(args)
-    storage.data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(storage.data_dir)
     new = storage.is_sqlite and not Path(storage.database_url.split(":///", 1)[-1]).exists()
     engine = make_engine(storage.database_url)
     try:

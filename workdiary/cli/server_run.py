@@ -22,7 +22,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise CommandError("--workers must be between 1 and 64.")
     try:
         settings = Settings.from_env(database_url=args.database, data_dir=args.data_dir,
-                                     blob_url=args.blob_url)
+                                     blob_url=args.blob_url,
+                                     forwarded_allow_ips=args.forwarded_allow_ips,
+                                     public_url=args.public_url)
     except SettingsError as exc:
         raise CommandError(str(exc)) from exc
     storage = settings.storage
@@ -30,6 +32,15 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise CommandError("SQLite serves one process only: run one worker, or use "
                            "PostgreSQL (--database postgresql+psycopg://...) for --workers "
                            f"{args.workers}.")
+    from workdiary.privatefiles import private_dir
+    from workdiary.server.dblock import DatabaseInUse, hold_database
+
+    private_dir(settings.data_dir)
+    try:
+        # A second process on one SQLite file would double-bill: refuse it (None on PostgreSQL).
+        lock = hold_database(settings.database_url)  # held until this process ends
+    except DatabaseInUse as exc:
+        raise CommandError(str(exc)) from exc
     logging_config = log_config(json_format=args.log_format == "json")
     _fresh_metrics_dir(workers=args.workers)
     try:
@@ -37,14 +48,18 @@ def cmd_run(args: argparse.Namespace) -> int:
             from workdiary.server.app import create_app
 
             target: Any = create_app(settings)
+            target.state.database_lock = lock
         else:
             target = _prepare_workers(settings)
     except BlobStoreUnavailable as exc:
         raise CommandError(exc.message) from exc
     print(f"workdiary server on http://{args.host}:{args.port}/ with {args.workers} worker(s); "
           f"database {storage.describe_database()}, blobs {storage.blob_location}", flush=True)
+    # proxy_headers=False: the app trusts forwarded headers itself, from configured proxies
+    # only (uvicorn's default would believe any from 127.0.0.1).
     uvicorn.run(target, host=args.host, port=args.port, workers=args.workers,
-                factory=args.workers > 1, log_config=logging_config, access_log=False)
+                factory=args.workers > 1, log_config=logging_config, access_log=False,
+                proxy_headers=False)
     return 0
 
 
@@ -65,7 +80,10 @@ def _prepare_workers(settings: Any) -> str:
     os.environ.update({"WORKDIARY_DATABASE_URL": storage.database_url,
                        "WORKDIARY_SERVER_DATA_DIR": str(storage.data_dir),
                        "WORKDIARY_BLOB_URL": storage.blob_location,
-                       "WORKDIARY_SECRET_KEY": settings.secret_key})
+                       "WORKDIARY_SECRET_KEY": settings.secret_key,
+                       "WORKDIARY_FORWARDED_ALLOW_IPS": settings.forwarded_allow_ips,
+                       "WORKDIARY_PUBLIC_URL": settings.public_url,
+                       "WORKDIARY_METRICS_TOKEN": settings.metrics_token})
     return "workdiary.server.app:app_from_env"
 
 

@@ -47,6 +47,9 @@ class Reason(enum.StrEnum):
     WEEK_LOCKED = "week_locked"
     OVER_WEEKLY_LIMIT = "over_weekly_limit"
     NO_SCREENSHOT = "no_screenshot"
+    # A referenced screenshot uploaded by another device, stamped for another segment, or taken
+    # outside this segment: it is no evidence for this one (and grants no access to it).
+    SCREENSHOT_UNBOUND = "screenshot_unbound"
     CAPTURE_FAILED = "capture_failed"
     NO_ACTIVITY = "no_activity"
     NO_MEMO = "no_memo"

@@ -92,6 +92,6 @@ def parse_iso(text: str) -> datetime:
     """Parse ISO 8601; a missing zone is an error, not an assumption."""
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise DomainError(f"not an ISO 8601 time: {text!r}") from exc
-    return as_utc(moment)
+        return as_utc(moment)
+    except (ValueError, OverflowError) as exc:  # OverflowError: no UTC instant (year 1 or 9999)
+        raise DomainError(f"not an ISO 8601 time in range: {text!r}") from exc

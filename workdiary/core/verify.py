@@ -16,6 +16,8 @@ Statuses:
   this segment is false, so it keeps its pay), ``over_weekly_limit`` (minutes past the
   limit are cut and never billed; the cut is ``over_limit_minutes``), ``no_screenshot``
   (none taken, none uploaded, or redacted where the policy forbids redaction),
+  ``screenshot_unbound`` (a referenced image is not this segment's: uploaded from another
+  device, stamped for another segment, or taken outside it; it does not count as evidence),
   ``capture_failed``, ``no_activity``, ``no_memo``, ``manual``, ``redacted``.
 - ``protected``: billable with no reasons.
 
@@ -65,6 +67,8 @@ class VerifyContext:
     ``week_billed_minutes``: minutes already billed on this contract in this segment's week.
     ``missing_screenshots``: referenced screenshot hashes whose images the caller does not
     hold (the desktop passes none).
+    ``unbound_screenshots``: referenced hashes the caller holds but that are not bound to this
+    segment (another device uploaded them, or their stamp names another segment or moment).
     ``signed_bytes``: the segment's canonical bytes when the caller already encoded it (a
     speed-up for batch uploads); it must equal ``canonical_bytes(segment)``.
     ``own_device``: the caller is the recording device itself (the desktop's pre-check): it
@@ -80,6 +84,7 @@ class VerifyContext:
     week_billed_minutes: int = 0
     week_locked: bool = False
     missing_screenshots: Collection[str] = field(default_factory=frozenset)
+    unbound_screenshots: Collection[str] = field(default_factory=frozenset)
     signed_bytes: bytes | None = None
     own_device: bool = False
 
@@ -155,13 +160,16 @@ def _evidence_gaps(segment: Segment, ctx: VerifyContext, contract: Contract) -> 
     reasons: list[Reason] = []
     shots = segment.screenshots
     missing = set(ctx.missing_screenshots)
+    unbound = set(ctx.unbound_screenshots)
     usable = [
         s for s in shots
-        if s.sha256 is not None and s.sha256 not in missing
+        if s.sha256 is not None and s.sha256 not in missing and s.sha256 not in unbound
         and (contract.policy.allow_redaction or not s.redacted)
     ]
     if not usable:
         reasons.append(Reason.NO_SCREENSHOT)
+    if any(sha in unbound for s in shots for sha in (s.sha256, s.thumb_sha256)):
+        reasons.append(Reason.SCREENSHOT_UNBOUND)
     if any(s.failed for s in shots):
         reasons.append(Reason.CAPTURE_FAILED)
     if activity_of(segment.minutes).active_minutes == 0:

@@ -14,9 +14,10 @@ from fastapi.openapi.utils import get_openapi
 from starlette.concurrency import run_in_threadpool
 
 from workdiary.core.clock import Clock, SystemClock
-from workdiary.server import web
+from workdiary.server import datadir, proxytrust, web
 from workdiary.server.api import api_router
-from workdiary.server.blobs import BlobStore, BlobStoreUnavailable, open_blob_store
+from workdiary.server.apiheaders import ApiHeadersMiddleware
+from workdiary.server.blobs import BlobStore, BlobStoreUnavailable, FileBlobStore, open_blob_store
 from workdiary.server.bodylimit import BodyLimitMiddleware
 from workdiary.server.db import make_engine, make_sessionmaker
 from workdiary.server.errors import error_response, install_error_handlers
@@ -45,12 +46,14 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
     ``/readyz`` and ``/metrics`` beside it; the web pages are installed by
     ``workdiary.server.web.install(app)``.
     """
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
     blobs = blobs or open_blob_store(settings.storage.blob_location)
+    blob_root = blobs.root if isinstance(blobs, FileBlobStore) else None
+    datadir.create(settings, blob_root)
     blobs.check()
     engine = make_engine(settings.database_url)
     if settings.auto_migrate:
         upgrade_to_head(engine)
+    datadir.secure(settings, blob_root)  # owner-only, also what an older version left readable
     clock = clock or SystemClock()
     metrics = Metrics()
 
@@ -70,7 +73,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
 
     app = FastAPI(
         title="workdiary", version="1", lifespan=lifespan,
-        openapi_url=f"{API_PREFIX}/openapi.json", docs_url=f"{API_PREFIX}/docs", redoc_url=None,
+        # No Swagger page: it loads its scripts from a CDN (see docs/security.md).
+        openapi_url=f"{API_PREFIX}/openapi.json", docs_url=None, redoc_url=None,
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -79,7 +83,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
     app.state.clock = clock
     app.state.metrics = metrics
     app.state.schema_head = schema_head(engine)
-    app.state.login_limiter = LoginRateLimiter(clock)
+    app.state.login_limiter = LoginRateLimiter(clock, app.state.sessionmaker)
     # SQLite has no row locks: segment uploads take this lock so that two concurrent
     # uploads of one freelancer cannot both pass the overlap check (PostgreSQL locks the
     # freelancer's row instead, so its workers scale out).
@@ -89,6 +93,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
     install_error_handlers(app)
     _install_blob_outage_handler(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(ApiHeadersMiddleware, prefix=API_PREFIX + "/")
+    proxytrust.install(app, settings)
     # Outermost: it sees every answer, the body limit's and the error handlers' included.
     app.add_middleware(RequestObservability, metrics=metrics, prefixes=(API_PREFIX,))
 

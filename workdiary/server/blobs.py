@@ -82,9 +82,9 @@ class FileBlobStore:
         if path.exists():
             return
         if path.parent not in self._made:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)  # owner-only
             self._made.add(path.parent)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")  # 0600: owner-only
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)

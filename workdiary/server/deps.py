@@ -59,11 +59,11 @@ async def get_token(credentials: BearerCredentials) -> str:
 Token = Annotated[str, Depends(get_token)]
 
 
-def get_current_user(session: DbSession, token: Token) -> User:
-    """The token's owner; 401 for a missing, unknown or revoked token."""
-    user = users.user_for_token(session, token=token)
+def get_current_user(session: DbSession, token: Token, clock: AppClock) -> User:
+    """The token's owner; 401 for a missing, unknown, revoked or expired token."""
+    user = users.user_for_token(session, token=token, now=clock.now())
     if user is None:
-        raise Unauthorized("the API token is unknown or revoked: log in again.",
+        raise Unauthorized("the API token is unknown, revoked or expired: log in again.",
                            code="invalid_token")
     return user
 

@@ -76,6 +76,7 @@ HTTP_CODES = {
     400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
     405: "method_not_allowed", 406: "not_acceptable", 409: "conflict", 413: "too_large",
     415: "unsupported_media_type", 422: "invalid", 429: "too_many_attempts",
+    507: "insufficient_storage",
 }
 
 
@@ -146,3 +147,7 @@ def install_error_handlers(app: FastAPI) -> None:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
         return _render(request, 500, "internal_error",
                        "The server failed unexpectedly; the error was logged. Retry later.")
+
+    from workdiary.server import diskfull
+
+    diskfull.install(app, _unexpected)  # a full disk is 507, not 500

@@ -1,61 +1,78 @@
-"""Login rate limiting per (email, client IP), in memory, on an injected clock.
+"""Login rate limiting per account and per client address, kept in the database so every
+worker (and every restart) sees the same failures; on an injected clock.
 
-One limiter per app (``app.state.login_limiter``) is shared by the API and the web login.
-In-memory is enough for one process; several workers each keep their own window, which
-still bounds guessing to workers x ``max_attempts`` per window.
+One limiter per app (``app.state.login_limiter``) is shared by the API and the web login. A
+sign-in is refused for a while once ``per_account`` failures for that account (from any
+address) or ``per_address`` failures from that address (for any account) fell inside
+``window``. The account limit stops guessing one password from many addresses; the address
+limit stops one address trying many accounts. The address is the TCP peer, or the forwarded
+client address only when the peer is a proxy the operator trusts (``proxytrust.py``).
 """
 
 from __future__ import annotations
 
-import threading
-from collections import deque
 from datetime import datetime, timedelta
 
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
+
 from workdiary.core.clock import Clock
+from workdiary.server.models import LoginFailure
+
+
+def _account(email: str) -> str:
+    return email.strip().lower()[:254]
 
 
 class LoginRateLimiter:
-    """Refuses a login once ``max_attempts`` failures fell inside ``window``."""
+    """Refuses a login once too many failures for its account or its address fell in ``window``."""
 
-    def __init__(self, clock: Clock, *, max_attempts: int = 5,
-                 window: timedelta = timedelta(minutes=15)) -> None:
+    def __init__(self, clock: Clock, sessions: sessionmaker[Session], *, per_account: int = 10,
+                 per_address: int = 5, window: timedelta = timedelta(minutes=15)) -> None:
         self._clock = clock
-        self.max_attempts = max_attempts
+        self._sessions = sessions
+        self.per_account = per_account
+        self.per_address = per_address
         self.window = window
-        self._failures: dict[tuple[str, str], deque[datetime]] = {}
-        self._lock = threading.Lock()
 
-    @staticmethod
-    def _key(email: str, ip: str) -> tuple[str, str]:
-        return email.strip().lower(), ip
+    @property
+    def max_attempts(self) -> int:
+        """Failures after which one account from one address is refused."""
+        return min(self.per_account, self.per_address)
 
-    def _prune(self, key: tuple[str, str], now: datetime) -> deque[datetime]:
-        failures = self._failures.setdefault(key, deque())
-        while failures and now - failures[0] >= self.window:
-            failures.popleft()
-        if not failures:
-            del self._failures[key]
-            return deque()
-        return failures
+    def _wait(self, db: Session, column: InstrumentedAttribute[str], value: str, limit: int,
+              now: datetime) -> int:
+        since = now - self.window
+        count, first = db.execute(
+            select(func.count(), func.min(LoginFailure.at)).where(
+                column == value, LoginFailure.at > since)).one()
+        if count < limit or first is None:
+            return 0
+        # The oldest failures leave the window one by one; the limit lifts when enough left.
+        oldest = list(db.scalars(select(LoginFailure.at).where(
+            column == value, LoginFailure.at > since)
+            .order_by(LoginFailure.at).limit(count - limit + 1)))
+        return max(1, int((oldest[-1] + self.window - now).total_seconds()))
 
     def retry_after(self, email: str, ip: str) -> int:
         """Seconds until another attempt is allowed; 0 when allowed now."""
         now = self._clock.now()
-        with self._lock:
-            failures = self._prune(self._key(email, ip), now)
-            if len(failures) < self.max_attempts:
-                return 0
-            wait = failures[0] + self.window - now
-            return max(1, int(wait.total_seconds()))
+        with self._sessions() as db:
+            return max(self._wait(db, LoginFailure.account, _account(email), self.per_account,
+                                  now),
+                       self._wait(db, LoginFailure.address, ip[:64], self.per_address, now))
 
     def record_failure(self, email: str, ip: str) -> None:
         now = self._clock.now()
-        with self._lock:
-            key = self._key(email, ip)
-            self._prune(key, now)
-            self._failures.setdefault(key, deque()).append(now)
+        with self._sessions() as db:
+            db.execute(delete(LoginFailure).where(LoginFailure.at <= now - self.window))
+            db.add(LoginFailure(account=_account(email), address=ip[:64], at=now))
+            db.commit()
 
     def reset(self, email: str, ip: str) -> None:
-        """Forget the failures after a successful login."""
-        with self._lock:
-            self._failures.pop(self._key(email, ip), None)
+        """After a successful login, forget this account's failures from this address (the
+        address's failures on other accounts still count)."""
+        with self._sessions() as db:
+            db.execute(delete(LoginFailure).where(LoginFailure.account == _account(email),
+                                                  LoginFailure.address == ip[:64]))
+            db.commit()

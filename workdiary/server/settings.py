@@ -87,8 +87,10 @@ class Settings:
     max_body_bytes: int = 16 * MIB
     # A screenshot upload above this is refused (a busy 4K JPEG is well under 2 MB).
     max_screenshot_bytes: int = 8 * MIB
-    # Decoded pixel count above which an image is refused (an 8K screen is 33 Mpx).
-    max_image_pixels: int = 40_000_000
+    # Screenshots are downscaled to at most 1920 px wide; refused above these, from the header
+    # alone, before any decoding (1920 x 4320: four stacked 1080p monitors).
+    max_image_pixels: int = 1920 * 4320
+    max_image_width: int = 1920
     max_segments_per_batch: int = 500
     # Seconds between runs of the weekly transitions inside the server; 0 turns the timer off.
     close_weeks_interval: float = 60.0
@@ -96,6 +98,12 @@ class Settings:
     auto_migrate: bool = True
     # GET /metrics answers only with "Authorization: Bearer <this>"; empty turns it off (404).
     metrics_token: str = ""
+    # Proxies whose X-Forwarded-For/-Proto are believed (comma-separated IPs or networks, "*"
+    # for any); empty: none ($WORKDIARY_FORWARDED_ALLOW_IPS, `server run --forwarded-allow-ips`).
+    forwarded_allow_ips: str = ""
+    # The address users reach the server at ($WORKDIARY_PUBLIC_URL); https:// makes the web
+    # session cookie Secure whatever the connection to this process looks like.
+    public_url: str = ""
 
     def __post_init__(self) -> None:
         if not self.secret_key:
@@ -143,6 +151,12 @@ class Settings:
                                            blob_url=blob_url, environ=env)
         secret = secret_key or env.get("WORKDIARY_SECRET_KEY") or DEFAULT_SECRET_KEY
         overrides.setdefault("metrics_token", env.get("WORKDIARY_METRICS_TOKEN", ""))
+        for field_name, variable in (("forwarded_allow_ips", "WORKDIARY_FORWARDED_ALLOW_IPS"),
+                                     ("public_url", "WORKDIARY_PUBLIC_URL")):
+            if overrides.get(field_name) is None and env.get(variable):
+                overrides[field_name] = env[variable]
+            elif overrides.get(field_name) is None:
+                overrides.pop(field_name, None)
         return cls(storage=storage, secret_key=secret, demo=demo,
                    **overrides)  # type: ignore[arg-type]
 

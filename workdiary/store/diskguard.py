@@ -73,13 +73,20 @@ class DiskGuard:
 def is_disk_full(exc: BaseException | None) -> bool:
     """True for the write errors that mean the disk (or quota) is full.
 
-    SQLite reports a full disk as its own error (SQLITE_FULL), not as an OSError.
+    SQLite reports a full disk as its own error (SQLITE_FULL), not as an OSError; the store
+    wraps it in a StoreError, so the errors it was raised from count too.
     """
-    if isinstance(exc, sqlite3.Error):
-        return getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or (
-            "disk is full" in str(exc)
-        )
-    return isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)
+    for _ in range(10):
+        if exc is None:
+            return False
+        if isinstance(exc, sqlite3.Error) and (
+                getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+                or "disk is full" in str(exc)):
+            return True
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def message_for_write_error(exc: BaseException | None, data_dir: Path) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from workdiary.privatefiles import PRIVATE_DIR, write_private
 from workdiary.store.errors import StoreError
 
 
@@ -38,12 +39,9 @@ class ScreenshotFiles:
         if path.exists() and path.stat().st_size == len(data):
             return  # content-addressed: the same name holds the same bytes
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
             temporary = path.with_name(path.name + ".tmp")
-            with temporary.open("wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
+            write_private(temporary, data)  # 0600: screenshots are the freelancer's own
             os.replace(temporary, path)
         except OSError as exc:
             raise StoreError(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from workdiary.core.clock import Clock, SystemClock
+from workdiary.privatefiles import private_dir, private_file, tighten
 from workdiary.store.connection import Database
 from workdiary.store.files import ScreenshotFiles
 from workdiary.store.migrations import MIGRATIONS, Migration
@@ -27,8 +28,14 @@ class LocalStore(
     ) -> None:
         self.path = Path(path)
         self._clock = clock or SystemClock()
+        private_dir(self.path.parent)
         self._db = Database(self.path, migrations)
         self._files = ScreenshotFiles(self.path.parent / "screenshots")
+        # Owner-only: the cache, its WAL and backups, the screenshots (an older version left
+        # them 0644). Only our own names: the folder may be one the user chose.
+        for own in self.path.parent.glob(self.path.name + "*"):
+            private_file(own)
+        tighten(private_dir(self._files.root), depth=2)
 
     @property
     def migration_backup(self) -> Path | None:

@@ -11,6 +11,7 @@ import ipaddress
 import urllib.parse
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, TypeVar
 
 import requests
@@ -177,6 +178,8 @@ class ApiClient:
         self.token = token
         self.timeout = timeout
         self._session = session or requests.Session()
+        # The ``Date`` header of the latest answer (HTTP date text), to compare clocks with.
+        self.last_server_date: str | None = None
 
     def close(self) -> None:
         self._session.close()
@@ -199,6 +202,14 @@ class ApiClient:
         """DELETE /auth/tokens/current: revoke our token."""
         self._request("DELETE", "/auth/tokens/current")
 
+    def renew_token(self) -> datetime:
+        """POST /auth/tokens/current/renew: move our token's expiry ahead; returns it (UTC)."""
+        data = self._json("POST", "/auth/tokens/current/renew")
+        try:
+            return datetime.fromisoformat(str(data["expires_at"]).replace("Z", "+00:00"))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise Transient("the server's answer to a token renewal had no expiry") from exc
+
     def me(self) -> dict[str, Any]:
         """GET /me, as sent (tests and probes read it)."""
         return dict(self._json("GET", "/me"))
@@ -216,10 +227,15 @@ class ApiClient:
 
     # -- uploads ----------------------------------------------------------------------------
 
-    def put_screenshot(self, sha256: str, body: bytes) -> None:
-        """PUT /screenshots/{sha256}: idempotent upload of one JPEG."""
-        self._request("PUT", f"/screenshots/{sha256}", data=body,
-                      headers={"Content-Type": "image/jpeg"})
+    def put_screenshot(self, sha256: str, body: bytes, device_id: str | None = None) -> None:
+        """PUT /screenshots/{sha256}: idempotent upload of one JPEG, from ``device_id``.
+
+        The server binds the image to that device: only its segments may cite it as evidence.
+        """
+        headers = {"Content-Type": "image/jpeg"}
+        if device_id:
+            headers["X-Workdiary-Device"] = device_id
+        self._request("PUT", f"/screenshots/{sha256}", data=body, headers=headers)
 
     def post_segments(self, segments: Sequence[dict[str, Any]]) -> list[Verdict]:
         """POST /segments: upload a batch; one verdict per segment, idempotent on id."""
@@ -265,6 +281,7 @@ class ApiClient:
             raise Transient(f"cannot reach the server at {self.server_url}") from exc
         except requests.RequestException as exc:
             raise Transient(f"the request to {self.server_url} failed: {exc}") from exc
+        self.last_server_date = response.headers.get("Date") or self.last_server_date
         _raise_for_status(response, method, path)
         return response
 

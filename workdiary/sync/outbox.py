@@ -28,7 +28,9 @@ from workdiary.core.model import Segment
 from workdiary.core.timegrid import isoformat_z
 from workdiary.store.protocols import OutboxStore
 from workdiary.sync.api import ApiClient, AuthExpired, Rejected, Transient, Verdict
+from workdiary.sync.clockcheck import future_message, parse_http_date
 from workdiary.sync.retry import RetryPolicy, Stopped, call_with_retry
+from workdiary.sync.tokenrenewal import keep_token_alive
 
 Signer = Callable[[Segment], Segment]
 
@@ -76,6 +78,10 @@ class SyncReport:
     purged: int = 0
     paused: str | None = None  # uploads paused (login expired, not logged in)
     error: str | None = None  # the pass ended early on a persistent transient failure
+    # Segments the server found in the future, kept queued, and what the clocks say about it.
+    too_early: list[str] = field(default_factory=list)
+    clock_warning: str | None = None
+    token_notice: str | None = None  # the login expires soon and could not be renewed
 
     @property
     def ok(self) -> bool:
@@ -96,6 +102,9 @@ class SyncReport:
             "purged_screenshots": self.purged,
             "paused": self.paused,
             "error": self.error,
+            "too_early": list(self.too_early),
+            "clock_warning": self.clock_warning,
+            "token_notice": self.token_notice,
         }
 
 
@@ -124,6 +133,7 @@ class Outbox:
             report.paused = AUTH_EXPIRED_MESSAGE
             return report
         try:
+            report.token_notice = keep_token_alive(self.api, self.store, self.clock.now())
             self._send_deletions(report)
             self._send_segments(report, flush)
         except AuthExpired:
@@ -205,7 +215,8 @@ class Outbox:
                 continue
             body = path.read_bytes()
             try:
-                self._retry(functools.partial(self.api.put_screenshot, sha, body))
+                self._retry(functools.partial(self.api.put_screenshot, sha, body,
+                                              segment.device_id))
             except Rejected as exc:
                 if exc.status not in SCREENSHOT_RECORD_ERRORS:
                     raise _refused(exc, self.api.server_url) from exc
@@ -244,6 +255,13 @@ class Outbox:
                 reason = f"{verdict.error_code}: {verdict.error_message}"
                 self.store.quarantine(verdict.id, reason)
                 report.quarantined.append((verdict.id, reason))
+            elif verdict.status == "rejected" and "future" in verdict.reasons:
+                # Not final on the server either: keep it queued, say what the clocks say.
+                message = future_message(self.clock.now(),
+                                         parse_http_date(self.api.last_server_date))
+                self.store.set_sync_error(verdict.id, message)
+                report.too_early.append(verdict.id)
+                report.clock_warning = message
             else:
                 self.store.record_verdict(verdict.id, verdict.status or "",
                                           verdict.billable_minutes, list(verdict.reasons))

@@ -30,6 +30,11 @@ def format_report(report: SyncReport, pending: int | None = None) -> list[str]:
         lines.append(f"quarantined {segment_id}: {reason} (kept locally, not retried)")
     if report.purged:
         lines.append(f"removed {report.purged} local screenshot file(s) accepted long ago")
+    if report.too_early:
+        lines.append(f"{len(report.too_early)} segment(s) not accepted yet: "
+                     f"{report.clock_warning}")
+    if report.token_notice:
+        lines.append(f"login: {report.token_notice}")
     if report.paused:
         lines.append(f"paused: {report.paused}")
     if report.error:

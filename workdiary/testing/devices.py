@@ -9,12 +9,15 @@ moving the chain (a re-signed edit, a deletion).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from workdiary.core.canonical import GENESIS_HASH, chain_hash
 from workdiary.core.model import MinuteRecord, ScreenshotRef, Segment, SegmentKind
+from workdiary.core.shotstamp import make_stamp
 from workdiary.core.signing import generate_private_key, public_key_of, sign_segment
+from workdiary.testing.images import make_jpeg
 
 
 @dataclass
@@ -27,6 +30,9 @@ class DeviceChain:
     prev_hash: str = GENESIS_HASH
     counter: int = 0
     default_sha: str = "a" * 64  # a screenshot the server holds, when the test uploaded one
+    # Uploads an image from this device and returns its SHA-256. When set, each segment made
+    # with default shots gets its own stamped screenshot, uploaded, as the desktop does.
+    uploader: Callable[[bytes], str] | None = None
 
     @property
     def public_key(self) -> str:
@@ -48,11 +54,17 @@ class DeviceChain:
                          active_seconds=30 if i < active else 0)
             for i in range(minutes)
         ) if kind is SegmentKind.TRACKED else ()
+        segment_id = segment_id or f"{self.device_id[:40]}-{self.counter:05d}"
         if shots is None:
-            shots = (ScreenshotRef(taken_at=start + timedelta(minutes=1), sha256=self.default_sha,
-                                   width=64, height=48, size=100),)
+            taken_at = start + timedelta(minutes=1)
+            sha, size = self.default_sha, 100
+            if self.uploader is not None and kind is SegmentKind.TRACKED:
+                image = stamped_jpeg(segment_id, taken_at, seed=self.counter)
+                sha, size = self.uploader(image), len(image)
+            shots = (ScreenshotRef(taken_at=taken_at, sha256=sha, width=64, height=48,
+                                   size=size),)
         return self.chain(Segment(
-            id=segment_id or f"{self.device_id[:40]}-{self.counter:05d}",
+            id=segment_id,
             contract_id=contract_id, start=start,
             end=start + timedelta(minutes=span if span is not None else minutes), kind=kind,
             memo=memo, minutes=records, screenshots=shots if kind is SegmentKind.TRACKED else (),
@@ -74,3 +86,8 @@ class DeviceChain:
     def tombstone(self, segment: Segment) -> Segment:
         """The signed tombstone that replaces ``segment`` (same id, seq and chain hash)."""
         return sign_segment(segment.as_tombstone(), self.private_key)
+
+
+def stamped_jpeg(segment_id: str, taken_at: datetime, seed: int = 0) -> bytes:
+    """A screenshot as the desktop makes it: stamped with its segment and moment."""
+    return make_jpeg(seed=seed, stamp=make_stamp(segment_id, taken_at))

@@ -4,6 +4,7 @@ failures. For outbox tests that need no HTTP; the real client is tested against 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from workdiary.sync.api import Rejected, Verdict
@@ -19,14 +20,20 @@ class FakeApi:
         self.billable_minutes = billable_minutes
         self.segments: dict[str, dict[str, Any]] = {}
         self.screenshots: dict[str, bytes] = {}
+        self.screenshot_devices: dict[str, str | None] = {}
+        self.last_server_date: str | None = None
         self.deleted: list[str] = []
         self.posts: list[list[str]] = []
         self.fail: dict[str, list[Exception]] = {}
         self.refuse_ids: set[str] = set()
 
-    def put_screenshot(self, sha256: str, body: bytes) -> None:
+    def renew_token(self) -> datetime:
+        return datetime(2099, 1, 1, tzinfo=UTC)
+
+    def put_screenshot(self, sha256: str, body: bytes, device_id: str | None = None) -> None:
         self._maybe_fail("put")
         self.screenshots[sha256] = body
+        self.screenshot_devices[sha256] = device_id
 
     def post_segments(self, segments: Sequence[dict[str, Any]]) -> list[Verdict]:
         self._maybe_fail("post")

@@ -22,11 +22,12 @@ Picture = Literal["plain", "busy", "noise"]
 
 def make_jpeg(
     width: int = 64, height: int = 48, *, picture: Picture = "plain", seed: int = 0,
-    label: str = "", quality: int = 80,
+    label: str = "", quality: int = 80, stamp: bytes | None = None,
 ) -> bytes:
-    """A decodable ``width`` x ``height`` JPEG; the same arguments give the same bytes."""
+    """A decodable ``width`` x ``height`` JPEG; the same arguments give the same bytes.
+    ``stamp`` (``core.shotstamp``) binds it to a segment and moment, as the desktop does."""
     return encode_jpeg(draw_picture(width, height, picture=picture, seed=seed, label=label),
-                       quality)
+                       quality, stamp=stamp)
 
 
 def draw_picture(
@@ -47,10 +48,10 @@ def draw_picture(
     return image
 
 
-def encode_jpeg(image: Image.Image, quality: int = 80) -> bytes:
-    """``image`` as JPEG bytes (RGB, baseline)."""
+def encode_jpeg(image: Image.Image, quality: int = 80, *, stamp: bytes | None = None) -> bytes:
+    """``image`` as JPEG bytes (RGB, baseline), with ``stamp`` as its comment if given."""
     out = io.BytesIO()
-    image.convert("RGB").save(out, "JPEG", quality=quality)
+    image.convert("RGB").save(out, "JPEG", quality=quality, **({"comment": stamp} if stamp else {}))
     return out.getvalue()
 
 

@@ -19,6 +19,7 @@ from PIL import Image
 
 from workdiary.core.clock import FakeClock
 from workdiary.core.model import MinuteRecord, ScreenshotRef, Segment
+from workdiary.core.shotstamp import make_stamp, stamp_jpeg
 from workdiary.store.protocols import RecordingStore
 from workdiary.testing.images import noisy_jpeg
 
@@ -41,10 +42,12 @@ def record_segment(store: RecordingStore, contract_id: str, start: datetime, min
             at=start + timedelta(minutes=n), keys=keys_per_minute, clicks=3, moves=20,
             active_seconds=45))
     if jpeg is not None:
+        taken_at = start + timedelta(seconds=30)
+        jpeg = stamp_jpeg(jpeg, make_stamp(segment_id, taken_at))  # as the encoder does
         sha = hashlib.sha256(jpeg).hexdigest()
         with Image.open(io.BytesIO(jpeg)) as image:
             width, height = image.size
-        shot = ScreenshotRef(taken_at=start + timedelta(seconds=30), sha256=sha, width=width,
+        shot = ScreenshotRef(taken_at=taken_at, sha256=sha, width=width,
                              height=height, size=len(jpeg))
         store.add_screenshot(segment_id, shot, jpeg)
     if clock is not None and clock.now() < end:

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from workdiary.capture.base import CaptureError, ScreenGrabber, WindowProbe
 from workdiary.core.model import Policy, ScreenshotRef
+from workdiary.core.shotstamp import make_stamp
 from workdiary.tracker.events import ScreenshotFailed, ScreenshotTaken
 from workdiary.tracker.ports import Encoder, RecordingStore
 
@@ -25,7 +26,7 @@ def take_screenshot(
             app, title = window.app, window.title
     try:
         image = screen.grab(policy.capture)
-        encoded = encode(image, blur=policy.blur)
+        encoded = encode(image, blur=policy.blur, stamp=make_stamp(segment_id, taken_at))
     except CaptureError as exc:
         return _failed(store, segment_id, taken_at, str(exc) or type(exc).__name__)
     except Exception as exc:  # any other failure is still recorded, never silent

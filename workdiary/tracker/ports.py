@@ -16,9 +16,13 @@ if TYPE_CHECKING:
 
 
 class Encoder(Protocol):
-    """``workdiary.capture.encode.encode_screenshot``: JPEG + thumbnail + SHA-256."""
+    """``workdiary.capture.encode.encode_screenshot``: JPEG + thumbnail + SHA-256.
 
-    def __call__(self, image: Image, *, blur: bool) -> EncodedScreenshot: ...
+    ``stamp`` (segment id and moment, ``core.shotstamp``) goes into the JPEG before hashing.
+    """
+
+    def __call__(self, image: Image, *, blur: bool,
+                 stamp: bytes | None = None) -> EncodedScreenshot: ...
 
 # Signs a closed segment (sync's device key); None when not logged in.
 Signer = Callable[[Segment], Segment]

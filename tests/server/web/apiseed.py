@@ -18,6 +18,7 @@ from fastapi import FastAPI
 from workdiary.core.canonical import segment_to_dict
 from workdiary.core.clock import Clock
 from workdiary.core.model import MinuteRecord, ScreenshotRef, Segment
+from workdiary.core.shotstamp import make_stamp
 from workdiary.server.app import create_app
 from workdiary.server.services import contracts as contract_service
 from workdiary.server.services import users as user_service
@@ -88,20 +89,23 @@ def upload_day(
                          active_seconds=rng.randint(25, 60) if m < active else 0)
             for m in range(segment_minutes)
         )
-        data = make_jpeg(*screen_size, picture="busy", seed=i, quality=72)
+        segment_id = uuid.uuid4().hex
+        taken_at = seg_start + timedelta(minutes=rng.randint(0, segment_minutes - 1),
+                                         seconds=rng.randint(0, 59))
+        data = make_jpeg(*screen_size, picture="busy", seed=i, quality=72,
+                         stamp=make_stamp(segment_id, taken_at))
         sha = hashlib.sha256(data).hexdigest()
         images[sha] = data
-        shot = ScreenshotRef(taken_at=seg_start + timedelta(minutes=rng.randint(0, 9),
-                                                           seconds=rng.randint(0, 59)),
-                             sha256=sha, width=screen_size[0], height=screen_size[1],
-                             size=len(data))
-        segment = Segment(id=uuid.uuid4().hex, contract_id=contract_id, start=seg_start,
+        shot = ScreenshotRef(taken_at=taken_at, sha256=sha, width=screen_size[0],
+                             height=screen_size[1], size=len(data))
+        segment = Segment(id=segment_id, contract_id=contract_id, start=seg_start,
                           end=seg_start + timedelta(minutes=segment_minutes),
                           memo=MEMOS[i % len(MEMOS)], minutes=minutes, screenshots=(shot,))
         segments.append(device.chain(segment))
     for sha, data in images.items():
         response = http.put(f"/api/v1/screenshots/{sha}", headers={
-            **headers, "Content-Type": "image/jpeg"}, content=data)
+            **headers, "Content-Type": "image/jpeg", "X-Workdiary-Device": device.device_id},
+            content=data)
         assert response.status_code in (200, 201), response.text
     verdicts: list[dict[str, Any]] = []
     for at in range(0, len(segments), batch):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from workdiary.server.api.schemas import TokenCreate, TokenPublic, UserPublic
+from workdiary.server.api.schemas import TokenCreate, TokenInfo, TokenPublic, UserPublic
 from workdiary.server.deps import AppClock, CurrentUser, DbSession, Token
 from workdiary.server.errors import TooManyRequests, Unauthorized
 from workdiary.server.models import User
@@ -36,7 +36,26 @@ def create_token(body: TokenCreate, request: Request, session: DbSession,
         raise Unauthorized("wrong email or password.", code="bad_credentials")
     limiter.reset(body.email, ip)
     token = users.issue_token(session, user=user, device_name=body.device_name, now=clock.now())
-    return TokenPublic(token=token, user=user_public(user))
+    row = users.token_row(session, token=token)
+    assert row is not None
+    return TokenPublic(token=token, user=user_public(user), expires_at=row.expires_at)
+
+
+@router.get("/auth/tokens/current", response_model=TokenInfo)
+def current_token(session: DbSession, token: Token, user: CurrentUser) -> TokenInfo:
+    """When the token this request carries expires (it slides with each use)."""
+    row = users.token_row(session, token=token)
+    assert row is not None  # CurrentUser checked it
+    return TokenInfo(expires_at=row.expires_at)
+
+
+@router.post("/auth/tokens/current/renew", response_model=TokenInfo)
+def renew_current_token(session: DbSession, token: Token, user: CurrentUser,
+                        clock: AppClock) -> TokenInfo:
+    """Move this token's expiry to the full idle period from now (the desktop calls this
+    ahead of expiry)."""
+    row = users.renew_token(session, token=token, now=clock.now())
+    return TokenInfo(expires_at=row.expires_at)
 
 
 @router.delete("/auth/tokens/current", status_code=204)

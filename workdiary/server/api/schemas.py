@@ -55,6 +55,11 @@ class UserPublic(BaseModel):
 class TokenPublic(BaseModel):
     token: str
     user: UserPublic
+    expires_at: datetime  # slides with use; renew with POST /auth/tokens/current/renew
+
+
+class TokenInfo(BaseModel):
+    expires_at: datetime
 
 
 class DeviceCreate(Strict):

@@ -12,6 +12,7 @@ from workdiary.server.errors import TooLarge
 from workdiary.server.services import screenshots
 
 router = APIRouter(tags=["screenshots"])
+DEVICE_HEADER = "X-Workdiary-Device"
 
 IMAGE_BODY = {
     "requestBody": {
@@ -40,11 +41,17 @@ async def read_capped(request: Request, limit: int) -> bytes:
 async def put_screenshot(sha256: str, request: Request, response: Response, session: DbSession,
                          user: CurrentUser, settings: AppSettings, blobs: Blobs,
                          clock: AppClock) -> ScreenshotPublic:
-    """Store a JPEG under its SHA-256 (checked: hash, size, pixels, decodability)."""
+    """Store a JPEG under its SHA-256 (checked: hash, size, pixels, type, decodability).
+
+    ``X-Workdiary-Device`` names the uploading device (one of the caller's): a segment's
+    reference to the image counts as evidence only when it comes from that same device.
+    """
     data = await read_capped(request, settings.max_screenshot_bytes)
     row, created = await run_in_threadpool(
         screenshots.put_screenshot, session, user=user, blobs=blobs, sha256=sha256, data=data,
-        max_pixels=settings.max_image_pixels, now=clock.now())
+        max_pixels=settings.max_image_pixels, max_width=settings.max_image_width,
+        declared_type=request.headers.get("content-type", ""),
+        device_id=request.headers.get(DEVICE_HEADER), now=clock.now())
     response.status_code = 201 if created else 200
     request.app.state.metrics.count_upload(created=created)
     return ScreenshotPublic(sha256=row.sha256, size=row.size, width=row.width,
@@ -52,7 +59,8 @@ async def put_screenshot(sha256: str, request: Request, response: Response, sess
 
 
 @router.get("/screenshots/{sha256}", response_class=Response,
-            responses={200: {"content": {"image/jpeg": {}}, "description": "The image."}})
+            responses={200: {"content": {"image/jpeg": {}, "image/png": {}},
+                             "description": "The image, as the type it was stored as."}})
 def get_screenshot(sha256: str, session: DbSession, user: CurrentUser, blobs: Blobs) -> Response:
     """The image, for its uploader and the parties of a contract whose segment refers to it.
 

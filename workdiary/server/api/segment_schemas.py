@@ -19,7 +19,10 @@ COUNT = Field(default=0, ge=0, le=1_000_000)
 
 
 def _in_range(value: datetime) -> datetime:
-    value = value.astimezone(UTC)
+    try:
+        value = value.astimezone(UTC)
+    except OverflowError:  # 9999-12-31T23:59-23:59 has no UTC instant: bad input, not a 500
+        raise ValueError("must be between 2000-01-01 and 2100-01-01 UTC") from None
     if not EARLIEST <= value < LATEST:
         raise ValueError("must be between 2000-01-01 and 2100-01-01 UTC")
     return value

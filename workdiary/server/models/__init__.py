@@ -1,6 +1,13 @@
 """SQLAlchemy models: import this package to register every table on ``Base.metadata``."""
 
-from workdiary.server.models.accounts import ROLES, ApiToken, Device, User
+from workdiary.server.models.accounts import (
+    ROLES,
+    ApiToken,
+    Device,
+    LoginFailure,
+    User,
+    WebSessionRow,
+)
 from workdiary.server.models.base import Base, UTCDateTime, new_id
 from workdiary.server.models.billing import Dispute, DisputeSegment, Invoice, LedgerEntry
 from workdiary.server.models.contracts import Contract
@@ -16,10 +23,12 @@ __all__ = [
     "DisputeSegment",
     "Invoice",
     "LedgerEntry",
+    "LoginFailure",
     "Screenshot",
     "SegmentRow",
     "SegmentScreenshot",
     "UTCDateTime",
     "User",
+    "WebSessionRow",
     "new_id",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from workdiary.server.models.base import Base, UTCDateTime, new_id
@@ -21,6 +21,8 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16))  # freelancer | client
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # A disabled account cannot sign in; its web sessions and API tokens end at once.
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class ApiToken(Base):
@@ -32,6 +34,34 @@ class ApiToken(Base):
     device_name: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Sliding: each use moves it to ``TOKEN_IDLE`` ahead (services/users.py); past it, 401.
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class WebSessionRow(Base):
+    """A signed-in browser: the cookie carries a random token, only its SHA-256 is kept here.
+
+    Deleting the row ends the session (logout, password change, account disabled);
+    ``expires_at`` slides forward while the browser is used (see services/websessions.py).
+    """
+
+    __tablename__ = "web_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class LoginFailure(Base):
+    """One failed sign-in (API or web), for the login limiter shared by every worker."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    account: Mapped[str] = mapped_column(String(254), index=True)  # normalised email
+    address: Mapped[str] = mapped_column(String(64), index=True)  # client IP
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 
 
 class Device(Base):

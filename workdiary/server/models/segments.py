@@ -53,7 +53,12 @@ class SegmentRow(Base):
 
 
 class Screenshot(Base):
-    """A stored image blob (content-addressed) and who uploaded it first."""
+    """A stored image blob (content-addressed), who uploaded it first, and what binds it.
+
+    ``device_id`` is the uploader's device (the ``X-Workdiary-Device`` header, checked to be the
+    uploader's own); ``stamp_segment_id`` / ``stamp_taken_at`` are what the image's own stamp
+    (JPEG comment) says. A segment's reference counts as evidence only when all three match it.
+    """
 
     __tablename__ = "screenshots"
 
@@ -64,6 +69,10 @@ class Screenshot(Base):
     content_type: Mapped[str] = mapped_column(String(32))
     owner_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    device_id: Mapped[str | None] = mapped_column(String(64), nullable=True, default=None)
+    stamp_segment_id: Mapped[str | None] = mapped_column(String(64), nullable=True, default=None)
+    stamp_taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True,
+                                                            default=None)
 
 
 class SegmentScreenshot(Base):

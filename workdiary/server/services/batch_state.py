@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import func, select
@@ -30,6 +31,21 @@ def week_closed_to_changes(session: Session, segment_start: datetime, contract_i
     """Locked by the clock (Monday 12:00 UTC after the week) or already invoiced."""
     return is_locked(segment_start, now) or week_invoiced(session, contract_id,
                                                           week_of(segment_start))
+
+
+@dataclass(frozen=True, slots=True)
+class ShotBinding:
+    """What ties a stored image to one moment of one segment: its uploader and its stamp."""
+
+    device_id: str | None
+    segment_id: str | None
+    taken_at: datetime | None
+
+    def binds(self, segment: Segment, taken_at: datetime) -> bool:
+        moment = taken_at.replace(microsecond=0)
+        return (self.device_id == segment.device_id and self.segment_id == segment.id
+                and self.taken_at is not None and self.taken_at == moment
+                and segment.start.replace(microsecond=0) <= moment <= segment.end)
 
 
 class BatchState:
@@ -77,9 +93,13 @@ class BatchState:
             if week_invoiced(session, contract_id, week):
                 self.invoiced.add((contract_id, week))
         referenced = {sha for s in fresh for sha in referenced_shas(s)}
-        present = set(session.scalars(select(Screenshot.sha256).where(
-            Screenshot.sha256.in_(referenced)))) if referenced else set()
-        self.missing = frozenset(referenced - present)
+        self.shots: dict[str, ShotBinding] = {
+            row.sha256: ShotBinding(row.device_id, row.stamp_segment_id, row.stamp_taken_at)
+            for row in session.execute(select(
+                Screenshot.sha256, Screenshot.device_id, Screenshot.stamp_segment_id,
+                Screenshot.stamp_taken_at).where(Screenshot.sha256.in_(referenced)))
+        } if referenced else {}
+        self.missing = frozenset(referenced - set(self.shots))
 
     def context(self, segment: Segment, now: datetime, signed_bytes: bytes) -> VerifyContext:
         week = (segment.contract_id, week_of(segment.start))
@@ -93,8 +113,19 @@ class BatchState:
             week_billed_minutes=self.billed[week],
             week_locked=is_locked(segment.start, now) or week in self.invoiced,
             missing_screenshots=self.missing,
+            unbound_screenshots=self.unbound(segment),
             signed_bytes=signed_bytes,
         )
+
+    def unbound(self, segment: Segment) -> frozenset[str]:
+        """Referenced images held here that are not bound to ``segment`` (see ShotBinding)."""
+        found: set[str] = set()
+        for shot in segment.screenshots:
+            for sha in (shot.sha256, shot.thumb_sha256):
+                binding = self.shots.get(sha) if sha else None
+                if sha and binding is not None and not binding.binds(segment, shot.taken_at):
+                    found.add(sha)
+        return frozenset(found)
 
     def add(self, segment: Segment, verdict: Verdict, chain: str) -> None:
         self.chain.setdefault((segment.device_id, segment.seq), chain)

@@ -2,6 +2,8 @@
 
 CSV (``GET /api/v1/invoices?format=csv`` or ``/api/v1/invoices.csv``): one row per
 invoice, UTF-8, comma-separated, a header row, amounts in integer cents, times ISO 8601 UTC.
+A text cell starting with ``= + - @``, a tab or a carriage return gets a leading ``'`` so a
+spreadsheet shows it instead of running it as a formula (a contract titled ``=HYPERLINK(...)``).
 """
 
 from __future__ import annotations
@@ -30,12 +32,22 @@ def list_invoices(session: Session, *, user: User) -> list[tuple[Invoice, Contra
     ).all()]
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """A text value a spreadsheet will not evaluate; numbers are left as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def invoices_csv(rows: list[tuple[Invoice, Contract]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for invoice, contract in rows:
-        writer.writerow([
+        writer.writerow(csv_cell(cell) for cell in [
             invoice.id, invoice.contract_id, contract.title, invoice.week_start.isoformat(),
             invoice.billable_minutes, invoice.disputed_minutes, invoice.rate_cents,
             invoice.amount_cents, invoice.paid_cents, invoice.currency, invoice.status,

@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 import hashlib
-import io
-import warnings
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 
-from PIL import Image, UnidentifiedImageError
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from workdiary.server.blobs import SHA256_RE, BlobStore
-from workdiary.server.errors import Forbidden, NotFound, TooLarge, Unprocessable
-from workdiary.server.models import Contract, Screenshot, SegmentRow, SegmentScreenshot, User
+from workdiary.server.errors import Forbidden, NotFound, Unprocessable
+from workdiary.server.models import (
+    Contract,
+    Device,
+    Screenshot,
+    SegmentRow,
+    SegmentScreenshot,
+    User,
+)
+from workdiary.server.services.imagecheck import inspect_image
 
 __all__ = ["BlobStore", "forget_unreferenced", "open_screenshot", "put_screenshot",
-           "read_screenshot", "segment_showing"]
-CONTENT_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+           "read_screenshot", "segment_showing", "stored_content_type"]
 
 
 def check_sha256(sha256: str) -> str:
@@ -28,41 +32,29 @@ def check_sha256(sha256: str) -> str:
     return sha256
 
 
-def inspect_image(data: bytes, *, max_pixels: int) -> tuple[int, int, str]:
-    """(width, height, content type) of a decodable image within the pixel limit."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
-            width, height = image.size
-            if width * height > max_pixels:
-                raise TooLarge(f"the image has {width}x{height} pixels; at most {max_pixels} "
-                               "are accepted.", code="too_many_pixels")
-            if image.format not in CONTENT_TYPES:
-                raise Unprocessable(f"{image.format} images are not accepted: send JPEG or PNG.",
-                                    code="not_an_image")
-            if image.format == "JPEG":
-                image.draft("RGB", (max(1, width // 8), max(1, height // 8)))  # fast full decode
-            image.load()
-    except (TooLarge, Unprocessable):
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise TooLarge("the image decompresses to too many pixels.",
-                       code="too_many_pixels") from exc
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
-        raise Unprocessable("the body is not a decodable image: send the JPEG bytes.",
-                            code="not_an_image") from exc
-    return width, height, CONTENT_TYPES[str(image.format)]
+def uploading_device(session: Session, *, user: User, device_id: str | None) -> str | None:
+    """The device named by the upload (``X-Workdiary-Device``), checked to be the user's own."""
+    if not device_id:
+        return None
+    device = session.get(Device, device_id[:64])
+    if device is None or device.user_id != user.id or device.revoked:
+        raise Unprocessable(f"the device {device_id[:64]!r} is not a registered device of yours: "
+                            "register it (POST /devices) before uploading from it.",
+                            code="unknown_device")
+    return device.id
 
 
 def put_screenshot(
     session: Session, *, user: User, blobs: BlobStore, sha256: str, data: bytes,
-    max_pixels: int, now: datetime,
+    max_pixels: int, now: datetime, max_width: int = 1920, declared_type: str = "",
+    device_id: str | None = None,
 ) -> tuple[Screenshot, bool]:
     """Store an image under its SHA-256; idempotent. Returns (row, created).
 
-    Checks, in order: the address is a SHA-256, the bytes hash to it, the image decodes
-    within the pixel limit. The blob is written before its row, so a row always has bytes.
+    Checks, in order: the address is a SHA-256, the bytes hash to it, the uploading device is
+    the user's, the image is of its declared type and decodes to its declared size within the
+    pixel limits (``imagecheck``). The blob is written before its row, so a row always has
+    bytes. The row records the uploading device and the image's stamp: what binds it.
     """
     if user.role != "freelancer":
         raise Forbidden("only freelancers upload screenshots.", code="not_a_freelancer")
@@ -70,15 +62,20 @@ def put_screenshot(
     if hashlib.sha256(data).hexdigest() != sha256:
         raise Unprocessable("the body's SHA-256 does not match the address: the upload was "
                             "damaged or the address is wrong.", code="hash_mismatch")
+    device = uploading_device(session, user=user, device_id=device_id)
     existing = session.get(Screenshot, sha256)
     if existing is not None and blobs.exists(sha256):
         return existing, False
-    width, height, content_type = inspect_image(data, max_pixels=max_pixels)
+    image = inspect_image(data, max_pixels=max_pixels, max_width=max_width,
+                          declared_type=declared_type)
     blobs.put(sha256, data)
     if existing is not None:
         return existing, False
-    row = Screenshot(sha256=sha256, size=len(data), width=width, height=height,
-                     content_type=content_type, owner_id=user.id, created_at=now)
+    stamp = image.stamp
+    row = Screenshot(sha256=sha256, size=len(data), width=image.width, height=image.height,
+                     content_type=image.content_type, owner_id=user.id, created_at=now,
+                     device_id=device, stamp_segment_id=stamp.segment_id if stamp else None,
+                     stamp_taken_at=stamp.taken_at if stamp else None)
     session.add(row)
     try:
         session.commit()
@@ -92,7 +89,11 @@ def put_screenshot(
 
 
 def may_view(session: Session, *, user: User, sha256: str) -> bool:
-    """The uploader, or a party to a contract with a live segment referring to the image."""
+    """The uploader, or a party to a contract with a live segment bound to the image.
+
+    Only references that verification found bound (same device, same segment, its moment)
+    are stored in ``segment_screenshots``: a borrowed reference grants nothing.
+    """
     shot = session.get(Screenshot, sha256)
     if shot is None:
         return False
@@ -160,3 +161,9 @@ def forget_unreferenced(session: Session, *, shas: Iterable[str]) -> list[str]:
                 gone.append(sha)
     session.flush()
     return gone
+
+
+def stored_content_type(session: Session, *, sha256: str) -> str:
+    """The type the image was stored as (JPEG or PNG), for serving it as what it is."""
+    shot = session.get(Screenshot, sha256)
+    return shot.content_type if shot is not None else "application/octet-stream"

@@ -31,6 +31,8 @@ from workdiary.server.services.batch_state import (
     week_of,
 )
 
+UNAUTHENTIC_OR_EARLY = frozenset({Reason.FUTURE, Reason.BAD_SIGNATURE, Reason.UNKNOWN_DEVICE})
+
 
 @dataclass(frozen=True, slots=True)
 class UploadResult:
@@ -153,19 +155,24 @@ def upload_segments(
         for segment in ordered:
             verdict = verify_segment(
                 segment, state.context(segment, now, encoded[segment.id].signed_bytes))
-            if segment.contract_id in state.contracts:
+            if segment.contract_id in state.contracts and not _provisional(verdict):
                 state.add(segment, verdict, encoded[segment.id].chain_hash)
                 rows.append(_new_row(segment, encoded[segment.id], verdict, user, now))
             # else: not the uploader's contract (or none): refused and not stored, so no
-            # one else's diary ever shows it.
+            # one else's diary ever shows it; or a verdict that is not final (see
+            # _provisional): not stored, so the resend is verified afresh.
             results[segment.id] = UploadResult(
                 segment.id, verdict.status.value, verdict.billable_minutes,
                 verdict.over_limit_minutes, tuple(r.value for r in verdict.reasons))
         if rows:
             session.execute(insert(SegmentRow), rows)
+        # Only bound references are stored: they are what authorises a download, so a
+        # segment citing someone else's image gains no access to it.
+        stored_ids = {row["id"] for row in rows}
         refs = [{"segment_id": s.id, "contract_id": s.contract_id, "sha256": sha}
                 for s in ordered if s.kind is not SegmentKind.TOMBSTONE
-                and s.contract_id in state.contracts for sha in referenced_shas(s)]
+                and s.id in stored_ids
+                for sha in referenced_shas(s) - state.unbound(s)]
         if refs:
             session.execute(insert(SegmentScreenshot), refs)
     try:
@@ -176,6 +183,18 @@ def upload_segments(
                        "send the batch again.", code="segment_conflict") from exc
     _delete_blobs(blobs, gone)
     return [results[segment_id] for segment_id in ids]
+
+
+def _provisional(verdict: Verdict) -> bool:
+    """A verdict that is not stored, so the record can still arrive as what it claims to be.
+
+    ``future``: the server's clock alone decided it, and time will change it; stored, it
+    would stay final when the same record is sent again after its end. ``bad_signature`` and
+    ``unknown_device``: nothing shows the device made the record (a stolen token can send
+    such records); stored, it would hold the device's chain position (and id) against the
+    genuine record uploaded later.
+    """
+    return bool(UNAUTHENTIC_OR_EARLY.intersection(verdict.reasons))
 
 
 def _apply_tombstone(session: Session, *, user: User, segment: Segment, row: SegmentRow,

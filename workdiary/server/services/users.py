@@ -6,22 +6,26 @@ import hashlib
 import re
 import secrets
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from workdiary.server.errors import Conflict, NotFound, Unprocessable
 from workdiary.server.models import ROLES, ApiToken, User
+from workdiary.server.services import websessions
 
 _hasher = PasswordHasher()  # stateless parameters object, safe to share
 # Verified against when the email is unknown, so both paths cost one Argon2 verification.
 _DUMMY_HASH = _hasher.hash("workdiary-no-such-user")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+$")
 MIN_PASSWORD = 8
+# An API token expires after this long unused (each use slides it; the desktop renews it).
+TOKEN_IDLE = timedelta(days=90)
+TOKEN_SLIDE_STEP = timedelta(days=1)
 
 
 def hash_token(token: str) -> str:
@@ -84,7 +88,7 @@ def authenticate(session: Session, *, email: str, password: str) -> User | None:
         _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):
         return None
-    if user is None:
+    if user is None or user.disabled:
         return None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
@@ -96,17 +100,41 @@ def issue_token(session: Session, *, user: User, device_name: str, now: datetime
     """A new random API token for ``user``; only its SHA-256 is stored. Returns the token."""
     token = secrets.token_urlsafe(32)
     session.add(ApiToken(user_id=user.id, token_hash=hash_token(token),
-                         device_name=device_name[:200], created_at=now))
+                         device_name=device_name[:200], created_at=now,
+                         expires_at=now + TOKEN_IDLE))
     session.commit()
     return token
 
 
-def user_for_token(session: Session, *, token: str) -> User | None:
-    """The owner of a live token, or None for an unknown or revoked one."""
-    return session.scalar(
-        select(User).join(ApiToken, ApiToken.user_id == User.id)
-        .where(ApiToken.token_hash == hash_token(token), ApiToken.revoked.is_(False))
-    )
+def token_row(session: Session, *, token: str) -> ApiToken | None:
+    return session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
+
+
+def user_for_token(session: Session, *, token: str, now: datetime) -> User | None:
+    """The owner of a live token (not revoked, not expired, account enabled), else None.
+
+    Each use slides the expiry to ``TOKEN_IDLE`` ahead (written at most once a day)."""
+    row = token_row(session, token=token)
+    if row is None or row.revoked or now >= row.expires_at:
+        return None
+    user = session.get(User, row.user_id)
+    if user is None or user.disabled:
+        return None
+    if now + TOKEN_IDLE - row.expires_at >= TOKEN_SLIDE_STEP:
+        row.expires_at = now + TOKEN_IDLE
+        session.commit()
+    return user
+
+
+def renew_token(session: Session, *, token: str, now: datetime) -> ApiToken:
+    """Move a live token's expiry to ``TOKEN_IDLE`` from now (the desktop does this ahead of
+    expiry); returns the row. The caller has checked the token is live."""
+    row = token_row(session, token=token)
+    if row is None:
+        raise NotFound("no such token.", code="invalid_token")
+    row.expires_at = now + TOKEN_IDLE
+    session.commit()
+    return row
 
 
 def revoke_token(session: Session, *, token: str) -> None:
@@ -115,3 +143,36 @@ def revoke_token(session: Session, *, token: str) -> None:
     if row is not None and not row.revoked:
         row.revoked = True
         session.commit()
+
+
+def _end_everything(session: Session, user: User) -> None:
+    """End the user's web sessions and revoke their API tokens (not yet committed)."""
+    websessions.end_all(session, user_id=user.id)
+    session.execute(update(ApiToken).where(ApiToken.user_id == user.id)
+                    .values(revoked=True))
+
+
+def change_password(session: Session, *, email: str, password: str) -> User:
+    """Set a new password; every web session and API token of the account ends with the old one."""
+    user = get_user_by_email(session, email=email)
+    if user is None:
+        raise NotFound(f"there is no user {normalise_email(email)}.", code="no_such_user")
+    if len(password) < MIN_PASSWORD:
+        raise Unprocessable(f"the password must have at least {MIN_PASSWORD} characters.",
+                            code="weak_password")
+    user.password_hash = _hasher.hash(password)
+    _end_everything(session, user)
+    session.commit()
+    return user
+
+
+def set_disabled(session: Session, *, email: str, disabled: bool) -> User:
+    """Disable an account (no sign-in, sessions and tokens end at once) or enable it again."""
+    user = get_user_by_email(session, email=email)
+    if user is None:
+        raise NotFound(f"there is no user {normalise_email(email)}.", code="no_such_user")
+    user.disabled = disabled
+    if disabled:
+        _end_everything(session, user)
+    session.commit()
+    return user

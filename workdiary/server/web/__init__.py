@@ -51,7 +51,10 @@ def install(app: FastAPI) -> None:
     from workdiary.server.web import pages_account, pages_auth, pages_diary, pages_timesheet
 
     settings = app.state.settings
-    app.state.web_sessions = SessionCodec(settings.secret_key)
+    # An https public URL makes the cookie Secure; otherwise the request's scheme decides
+    # (https directly, or X-Forwarded-Proto from a trusted proxy).
+    app.state.web_sessions = SessionCodec(
+        settings.secret_key, secure=settings.public_url.lower().startswith("https://"))
     app.state.web_templates = build_templates()
     app.state.web_thumbnails = ThumbnailCache()
     app.state.html_error_renderer = render_error

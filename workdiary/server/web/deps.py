@@ -16,6 +16,7 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 
 from workdiary.server.models import User
+from workdiary.server.services import websessions
 from workdiary.server.web.rendering import web_session
 from workdiary.server.web.session import CSRF_FIELD, check_csrf
 
@@ -64,11 +65,22 @@ def login_url_for(request: Request) -> str:
     return "/login?next=" + quote(path, safe="")
 
 
+def signed_in_user(request: Request, db: Session) -> User | None:
+    """The user of this browser's live server-side session (renewed), else None."""
+    session = web_session(request)
+    user = websessions.resolve(db, token=session.sid, now=request.app.state.clock.now())
+    if user is None or user.id != session.user_id:
+        return None
+    return user
+
+
 def current_viewer(request: Request, db: DB) -> User:
     """The signed-in user of this request, or LoginRequired."""
-    session = web_session(request)
-    user = db.get(User, session.user_id) if session.user_id else None
+    user = signed_in_user(request, db)
     if user is None:
+        session = web_session(request)
+        if session.user_id is not None:  # ended or expired on the server: forget it here
+            session.log_out()
         raise LoginRequired(login_url_for(request))
     request.state.viewer = user
     return user

@@ -6,10 +6,9 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
-from workdiary.server.models import User
 from workdiary.server.ratelimit import LoginRateLimiter
-from workdiary.server.services import users
-from workdiary.server.web.deps import DB, CheckedForm, safe_next
+from workdiary.server.services import users, websessions
+from workdiary.server.web.deps import DB, CheckedForm, safe_next, signed_in_user
 from workdiary.server.web.rendering import redirect, render, web_session
 
 router = APIRouter(include_in_schema=False)
@@ -29,8 +28,7 @@ def _client_ip(request: Request) -> str:
 @router.get("/login")
 def login_page(request: Request, db: DB, next: str = "/") -> Response:
     """The sign-in form; a signed-in visitor goes straight on."""
-    session = web_session(request)
-    if session.user_id and db.get(User, session.user_id) is not None:
+    if signed_in_user(request, db) is not None:
         return redirect(request, safe_next(next))
     return render(request, "login.html", {"next_url": safe_next(next), "email": "", "error": None})
 
@@ -59,14 +57,17 @@ def login_submit(request: Request, db: DB, form: CheckedForm) -> Response:
         limiter.record_failure(email, ip)
         return render(request, "login.html", {**context, "error": WRONG_LOGIN}, status_code=401)
     limiter.reset(email, ip)
-    web_session(request).log_in(user.id)
+    sid = websessions.start(db, user=user, now=request.app.state.clock.now())
+    web_session(request).log_in(user.id, sid)
     return redirect(request, next_url)
 
 
 @router.post("/logout")
-def logout(request: Request, form: CheckedForm) -> Response:
-    """Forget the signed-in user; a fresh CSRF token makes old forms useless."""
+def logout(request: Request, db: DB, form: CheckedForm) -> Response:
+    """End the session on the server (its cookie is worthless from now on) and forget it here;
+    a fresh CSRF token makes old forms useless."""
     session = web_session(request)
+    websessions.end(db, token=session.sid)
     session.log_out()
     session.set_flash("info", "You are signed out.")
     return redirect(request, "/login")

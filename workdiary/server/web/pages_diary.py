@@ -18,7 +18,7 @@ from workdiary.server.services import disputes as dispute_service
 from workdiary.server.services import users as user_service
 from workdiary.server.services.contracts import get_contract_for
 from workdiary.server.services.diary import get_diary, get_segment_with_screenshot
-from workdiary.server.services.screenshots import segment_showing
+from workdiary.server.services.screenshots import segment_showing, stored_content_type
 from workdiary.server.web.deps import DB, PageNotFound, Viewer
 from workdiary.server.web.diary_view import build_diary, segment_cell
 from workdiary.server.web.rendering import finish, redirect, render, web_session
@@ -111,7 +111,8 @@ def screenshot_image(request: Request, contract_id: str, sha256: str, db: DB,
                      viewer: Viewer) -> Response:
     """The full screenshot, for the parties of the contract only."""
     _, data = _authorised_blob(request, db, viewer, contract_id, sha256)
-    response = Response(data, media_type="image/jpeg", headers={"Cache-Control": IMAGE_CACHE})
+    response = Response(data, media_type=stored_content_type(db, sha256=sha256),
+                        headers={"Cache-Control": IMAGE_CACHE})
     return finish(request, response)
 
 

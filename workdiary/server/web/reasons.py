@@ -14,6 +14,8 @@ REASON_TEXT: dict[str, str] = {
     Reason.WEEK_LOCKED: "Arrived after the week locked",
     Reason.OVER_WEEKLY_LIMIT: "Past the weekly limit: those minutes are not billed",
     Reason.NO_SCREENSHOT: "No screenshot",
+    Reason.SCREENSHOT_UNBOUND: "A screenshot is not this segment's own (another device, "
+                               "segment or moment)",
     Reason.CAPTURE_FAILED: "The screenshot could not be captured",
     Reason.NO_ACTIVITY: "No keyboard or mouse activity",
     Reason.NO_MEMO: "No memo",

@@ -1,9 +1,10 @@
 """Web sessions in a signed cookie, and the CSRF token that every form carries.
 
-The cookie holds only the user id, the CSRF token, the viewer's time zone and a pending
-flash message, signed with the app's secret (itsdangerous), so the server keeps no session
-table. Logging out clears the cookie; logging in issues a fresh CSRF token so a token seen
-before login is useless after it.
+The cookie holds the user id, the session token, the CSRF token, the viewer's time zone and
+a pending flash message, signed with the app's secret (itsdangerous). Who is signed in is
+decided by the session token's row in the database (``services/websessions.py``), which the
+server can end; the user id in the cookie only has to agree with it. Logging in issues a fresh
+CSRF token so a token seen before login is useless after it.
 """
 
 from __future__ import annotations
@@ -35,18 +36,21 @@ class WebSession:
     """What one browser's cookie says; ``dirty`` means the cookie must be written back."""
 
     user_id: str | None = None
+    sid: str | None = None  # the server-side session's token (services/websessions.py)
     csrf_token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     tz: str | None = None
     flash: tuple[str, str] | None = None  # (kind, text) shown once on the next page
     dirty: bool = False
 
-    def log_in(self, user_id: str) -> None:
+    def log_in(self, user_id: str, sid: str | None = None) -> None:
         self.user_id = user_id
+        self.sid = sid
         self.csrf_token = secrets.token_urlsafe(32)
         self.dirty = True
 
     def log_out(self) -> None:
         self.user_id = None
+        self.sid = None
         self.csrf_token = secrets.token_urlsafe(32)
         self.dirty = True
 
@@ -66,7 +70,8 @@ class WebSession:
             self.dirty = True
 
     def to_payload(self) -> dict[str, Any]:
-        return {"u": self.user_id, "c": self.csrf_token, "tz": self.tz, "f": self.flash}
+        return {"u": self.user_id, "s": self.sid, "c": self.csrf_token, "tz": self.tz,
+                "f": self.flash}
 
 
 class SessionCodec:
@@ -93,6 +98,7 @@ class SessionCodec:
                 flash = data.get("f")
                 return WebSession(
                     user_id=data.get("u") if isinstance(data.get("u"), str) else None,
+                    sid=data.get("s") if isinstance(data.get("s"), str) else None,
                     csrf_token=data["c"],
                     tz=data.get("tz") if isinstance(data.get("tz"), str) else None,
                     flash=(str(flash[0]), str(flash[1])) if isinstance(flash, list) else None,
