@@ -210,7 +210,7 @@ record "$TEST_COMMAND: $test_ok ($(minutes $((SECONDS - start)))) ${summary}"
 echo
 echo "== fresh Debian 12 check of $REPO"
 printf '  %s\n' "${RESULTS[@]}"
-hints=$(grep -h -E "command not found|ensurepip is not available|error while loading shared \
+hints=$(grep -h -E "command not found|ensurepip is not|error while loading shared \
 libraries|Unable to locate package|No module named|Python\.h: No such file|could not load the Qt \
 platform plugin|cannot open display|No such file or directory: '[a-z]" \
   "$LOGS/demo.log" "$LOGS/test.log" 2>/dev/null | sort | uniq -c | sort -rn | head -n 15 || true)
