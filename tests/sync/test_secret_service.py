@@ -46,7 +46,7 @@ def _env(tmp_path: Path) -> dict[str, str]:
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("dbus-run-session") is None
                     or shutil.which("gnome-keyring-daemon") is None,
-                    reason="needs dbus and gnome-keyring (see ENVIRONMENT.md)")
+                    reason="needs dbus and gnome-keyring (scripts/install-system-deps.sh)")
 def test_secrets_round_trip_through_gnome_keyring(tmp_path: Path) -> None:
     script = tmp_path / "round_trip.py"
     script.write_text(ROUND_TRIP)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from workdiary.cli.durations import duration_argument
 from workdiary.cli.main import CommandError
 from workdiary.config import data_dir, database_path, local_timezone
 from workdiary.core.clock import Clock, SystemClock
@@ -29,8 +30,9 @@ def register(subparsers: Any) -> None:
     track = subparsers.add_parser("track", help="track time on a contract, headless")
     track.add_argument("contract_id", metavar="CONTRACT_ID")
     track.add_argument("--memo", default="", help="what you are working on")
-    track.add_argument("--duration", type=float, metavar="SECONDS",
-                       help="clock out after this many seconds (default: until Ctrl-C)")
+    track.add_argument("--duration", type=duration_argument, metavar="DURATION",
+                       help="clock out after this long: seconds, or e.g. 90s, 3m, 1h, 1h30m "
+                            "(default: until Ctrl-C)")
     track.set_defaults(handler=run_track)
 
     diary = subparsers.add_parser("diary", help="show a day of the local work diary")
@@ -188,6 +190,9 @@ def run_diary(args: argparse.Namespace) -> int:
     store = open_local_store()
     try:
         data = diary_data(store, day, tz, args.contract, now=datetime.now(UTC))
+        if args.contract and not data["segments"] and store.contract(args.contract) is None:
+            raise CommandError(f"unknown contract {args.contract!r}: it is not in the local cache "
+                               "and nothing was recorded on it. `workdiary contracts` lists yours.")
         if args.json:
             print(json.dumps(data, indent=2))
             return 0
