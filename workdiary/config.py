@@ -18,10 +18,15 @@ DATABASE_NAME = "workdiary.sqlite3"
 
 def data_dir() -> Path:
     """The client's data directory, created if missing: ``$WORKDIARY_DATA_DIR`` or platformdirs'."""
-    override = os.environ.get(DATA_DIR_ENV)
-    path = Path(override) if override else Path(platformdirs.user_data_dir("workdiary", False))
+    path = data_dir_location()
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def data_dir_location() -> Path:
+    """Where ``data_dir()`` is, without creating it (for reads that must not leave a trace)."""
+    override = os.environ.get(DATA_DIR_ENV)
+    return Path(override) if override else Path(platformdirs.user_data_dir("workdiary", False))
 
 
 def database_path(directory: Path | None = None) -> Path:

@@ -28,6 +28,7 @@ from workdiary.sync.client import (
     load_sync_settings,
 )
 from workdiary.sync.device import NotLoggedIn, default_device_name, register_device
+from workdiary.sync.encrypted_file import CHOICES, PASSPHRASE_ENV, remember_keyring_choice
 from workdiary.sync.outbox import SyncReport
 from workdiary.sync.report import format_report
 from workdiary.sync.secrets import TOKEN, Account, KeyringSecretStore, SecretStore, SecretStoreError
@@ -40,6 +41,11 @@ def register(subparsers: Any) -> None:
     login.add_argument("--email", required=True)
     login.add_argument("--password-stdin", action="store_true",
                        help="read the password from standard input instead of prompting")
+    login.add_argument("--keyring", choices=CHOICES, default=None,
+                       help="where the token and device key go: 'os' (the OS keyring, the "
+                            "default) or 'file' (an encrypted file for machines without a "
+                            "desktop session, less safe; passphrase from "
+                            f"{PASSPHRASE_ENV} or a prompt). Later commands use the same.")
     login.set_defaults(handler=run_login)
 
     logout = subparsers.add_parser("logout", help="revoke this computer's login and forget it")
@@ -65,25 +71,30 @@ def open_store() -> LocalStore:
         raise CommandError(str(exc)) from exc
 
 
-def open_secrets() -> SecretStore:
+def open_secrets(choice: str | None = None) -> SecretStore:
     try:
-        return KeyringSecretStore()
+        return KeyringSecretStore(choice=choice)
     except SecretStoreError as exc:
         raise CommandError(str(exc)) from exc
 
 
 # -- login / logout -------------------------------------------------------------------------
 
-def run_login(args: argparse.Namespace, *, secrets_factory: Callable[[], SecretStore] = open_secrets
-              ) -> int:
+def run_login(args: argparse.Namespace, *,
+              secrets_factory: Callable[[], SecretStore] | None = None) -> int:
     try:
         api = ApiClient(args.server_url)
     except InsecureServerUrl as exc:
         raise CommandError(str(exc)) from exc
-    secrets = secrets_factory()  # before asking for a password: fail early without a keyring
+    check_server(api)  # first: a dead server is named as such, whatever the keyring
+    choice = getattr(args, "keyring", None)
+    # Before asking for a password: fail early without a keyring.
+    secrets = secrets_factory() if secrets_factory else open_secrets(choice)
     password = _read_password(args, api.server_url)
     with open_store() as store:
         outcome = log_in(api, store, secrets, args.email, password)
+        if isinstance(secrets, KeyringSecretStore):  # later commands look where this login put
+            remember_keyring_choice(data_dir(), secrets.choice)
         print(f"Logged in to {api.server_url} as {outcome.user_name} ({outcome.role}). This "
               f"device ({outcome.device_id}) is registered; its signing key and token are in "
               f"{secrets.where}. {outcome.contracts} contract(s) cached.")
@@ -91,6 +102,20 @@ def run_login(args: argparse.Namespace, *, secrets_factory: Callable[[], SecretS
         if pending:
             print(f"{pending} recorded segment(s) are waiting for upload: run `workdiary sync`.")
     return 0
+
+
+def check_server(api: ApiClient) -> None:
+    """Raise CommandError unless a workdiary server answers at ``api.server_url``."""
+    try:
+        api.me()  # without a token: a workdiary server answers 401
+    except AuthExpired:
+        return
+    except Transient as exc:
+        raise CommandError(f"login failed: {exc}. Check the server address and your network "
+                           "connection, then log in again. Nothing was changed here.") from exc
+    except ApiError as exc:
+        raise CommandError(f"login failed: {api.server_url} does not answer like a workdiary "
+                           f"server ({exc}). Check the address.") from exc
 
 
 @dataclass(frozen=True, slots=True)
