@@ -170,7 +170,10 @@ def _read_password(args: argparse.Namespace, server_url: str) -> str:
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
-        password = getpass.getpass(f"Password for {args.email} on {server_url}: ")
+        try:
+            password = getpass.getpass(f"Password for {args.email} on {server_url}: ")
+        except EOFError:  # Ctrl-D, or no terminal to ask on
+            password = ""
     if not password:
         raise CommandError("no password given")
     return password
