@@ -168,6 +168,7 @@ say "copied $(cd "$REPO" && git ls-files --cached --others --exclude-standard | 
 # -- 3. make demo, for about a minute ------------------------------------------------------------
 say "make demo (log: $LOGS/demo.log): installs first, then runs for ${DEMO_SECONDS}s"
 start=$SECONDS
+: >"$LOGS/demo.log"
 setsid bash -c "$(declare -f in_chroot); ROOT='$ROOT' HOST_CA_BUNDLE='${HOST_CA_BUNDLE:-}' \
   in_chroot 'cd $TREE && make demo'" >"$LOGS/demo.log" 2>&1 &
 demo_pid=$!

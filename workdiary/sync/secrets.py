@@ -143,41 +143,39 @@ class KeyringSecretStore(SecretStore):
 
     def get(self, account: Account, name: str) -> str | None:
         key = (SERVICE, account.username(name))
-        if self._memo is not None and key in self._memo:
-            return self._memo[key]
-        value = self._call(lambda: self._backend.get_password(*key))
-        value = None if value is None else str(value)
-        if self._memo is not None:
-            self._memo[key] = value
-        return value
+        with self._lock:  # the file backend rewrites its whole file: one call at a time
+            if self._memo is not None and key in self._memo:
+                return self._memo[key]
+            value = self._call(lambda: self._backend.get_password(*key))
+            value = None if value is None else str(value)
+            if self._memo is not None:
+                self._memo[key] = value
+            return value
 
     def put(self, account: Account, name: str, value: str) -> None:
         key = (SERVICE, account.username(name))
-        self._forget(key)
-        self._call(lambda: self._backend.set_password(*key, value))
+        with self._lock:
+            self._forget(key)
+            self._call(lambda: self._backend.set_password(*key, value))
 
     def delete(self, account: Account, name: str) -> None:
         import keyring.errors
 
         key = (SERVICE, account.username(name))
-        self._forget(key)
-        try:
-            self._call(lambda: self._backend.delete_password(*key))
-        except SecretStoreError as exc:
-            if isinstance(exc.__cause__, keyring.errors.PasswordDeleteError):
-                return  # nothing stored: already gone
-            raise
+        with self._lock:
+            self._forget(key)
+            try:
+                self._call(lambda: self._backend.delete_password(*key))
+            except SecretStoreError as exc:
+                if isinstance(exc.__cause__, keyring.errors.PasswordDeleteError):
+                    return  # nothing stored: already gone
+                raise
 
     def _forget(self, key: tuple[str, str]) -> None:
         if self._memo is not None:
-            with self._lock:
-                self._memo.pop(key, None)
+            self._memo.pop(key, None)
 
     def _call(self, action: Any) -> Any:
-        with self._lock:  # the file backend rewrites its whole file: one call at a time
-            return self._call_unlocked(action)
-
-    def _call_unlocked(self, action: Any) -> Any:
         import keyring.errors
 
         try:
