@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import subprocess
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -13,10 +12,13 @@ MARKDOWN = re.compile(r"[\w./-]*\b[\w-]+\.md\b")
 
 
 def tracked_text_files() -> list[Path]:
-    names = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard",
-                            *FOLDERS], cwd=REPO, capture_output=True, text=True, check=True)
-    paths = [REPO / name for name in names.stdout.splitlines()]
-    return [p for p in paths if p.is_file() and p.suffix not in {".png", ".jpg", ".ico"}]
+    # Walk the folders rather than ask git: the tree may be a copy without .git (fresh-machine-check).
+    paths = []
+    for name in FOLDERS:
+        top = REPO / name
+        paths += [top] if top.is_file() else [p for p in top.rglob("*") if p.is_file()]
+    return [p for p in paths if "__pycache__" not in p.parts and ".egg-info" not in str(p)
+            and p.suffix not in {".png", ".jpg", ".ico", ".pyc", ".sqlite3"}]
 
 
 def test_nothing_points_outside_the_repository() -> None:
