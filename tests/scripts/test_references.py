@@ -12,7 +12,7 @@ MARKDOWN = re.compile(r"[\w./-]*\b[\w-]+\.md\b")
 
 
 def tracked_text_files() -> list[Path]:
-    # Walk the folders rather than ask git: the tree may be a copy without .git (fresh-machine-check).
+    # Walk the folders, not git: the tree may be a copy without .git (fresh-machine-check).
     paths = []
     for name in FOLDERS:
         top = REPO / name
