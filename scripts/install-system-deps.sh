@@ -17,6 +17,8 @@ packages=(
   gcc libc6-dev linux-libc-dev
   # browser tests, PostgreSQL tests, real Secret Service keyring tests
   chromium postgresql dbus dbus-x11 gnome-keyring
+  # the capture tests draw known colours in a Tk window (Debian's python3 has no tkinter)
+  python3-tk
 )
 
 sudo=""
