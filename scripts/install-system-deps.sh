@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the app and its tests need (see ../shared/ENVIRONMENT.md).
+# Installs the Debian packages the app and its tests need; each group says what needs it.
 # Idempotent: apt skips what is already there. Needs root (or sudo).
 set -euo pipefail
 
 packages=(
+  # `make venv`: Debian keeps venv (ensurepip) and the C headers out of python3 itself
+  python3-venv python3-dev
   # virtual screen, real input events, a tray host
   xvfb xauth xdotool trayer x11-utils
   # what Qt's xcb platform plugin loads
@@ -11,10 +13,12 @@ packages=(
   libxcb-randr0 libxcb-render0 libxcb-render-util0 libxcb-shape0 libxcb-shm0 libxcb-sync1
   libxcb-util1 libxcb-xfixes0 libxcb-xkb1 libxkbcommon0 libxkbcommon-x11-0 libegl1 libgl1
   libfontconfig1 libfreetype6 libglib2.0-0 libdbus-1-3 fonts-dejavu-core
-  # pynput pulls evdev, which compiles
+  # pynput pulls evdev, which compiles (with python3-dev's headers)
   gcc libc6-dev linux-libc-dev
   # browser tests, PostgreSQL tests, real Secret Service keyring tests
   chromium postgresql dbus dbus-x11 gnome-keyring
+  # the capture tests draw known colours in a Tk window (Debian's python3 has no tkinter)
+  python3-tk
   # native Wayland (docs/platforms.md): headless compositors, the screenshot portal (pipewire
   # must run before it; sway's portal needs the gtk one too), wlr-screencopy (grim), idle
   # notifications (swayidle), synthetic input (wtype); tests/capture/wayland

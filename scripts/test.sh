@@ -4,15 +4,23 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=${VENV:-.venv}
-
 source scripts/postgres.sh
-if [ -z "${WORKDIARY_TEST_POSTGRES_URL:-}" ] && start_postgres; then
-  trap stop_postgres EXIT
+
+# Chromium and other tools write under XDG_CONFIG_HOME (default ~/.config), and keyring reads its
+# choice of backend there: the tests get a folder of their own, removed at the end.
+XDG_CONFIG_HOME=$(mktemp -d -t workdiary-xdg.XXXXXX)
+export XDG_CONFIG_HOME
+cleanup() {
+  stop_postgres
+  rm -rf "$XDG_CONFIG_HOME"
+}
+trap cleanup EXIT
+
+if [ -z "${WORKDIARY_TEST_POSTGRES_URL:-}" ]; then
+  start_postgres || true
 fi
 
 # Qt under Xvfb may try to start a D-Bus session of its own; tests that need D-Bus start one.
 export DBUS_SESSION_BUS_ADDRESS=${DBUS_SESSION_BUS_ADDRESS:-disabled:}
-# Chromium and other tools write under HOME/.config; keep the user's own untouched.
-export XDG_CONFIG_HOME=${XDG_CONFIG_HOME:-$(mktemp -d /tmp/workdiary-xdg.XXXXXX)}
 
 "$VENV/bin/pytest" "$@"

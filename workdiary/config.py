@@ -22,9 +22,13 @@ DATABASE_NAME = "workdiary.sqlite3"
 def data_dir(environ: Mapping[str, str] | None = None) -> Path:
     """The client's data directory, created owner-only (0700) if missing: ``$WORKDIARY_DATA_DIR``
     or platformdirs'."""
+    return private_dir(data_dir_location(environ))
+
+
+def data_dir_location(environ: Mapping[str, str] | None = None) -> Path:
+    """Where ``data_dir()`` is, without creating it (for reads that must not leave a trace)."""
     override = (os.environ if environ is None else environ).get(DATA_DIR_ENV)
-    path = Path(override) if override else Path(platformdirs.user_data_dir("workdiary", False))
-    return private_dir(path)
+    return Path(override) if override else Path(platformdirs.user_data_dir("workdiary", False))
 
 
 def database_path(directory: Path | None = None) -> Path:

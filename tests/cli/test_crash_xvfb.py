@@ -20,18 +20,21 @@ from workdiary.core.model import Contract
 from workdiary.store import LocalStore
 
 from .conftest import CLI, cli_env
+from .progress import announce
 
 pytestmark = [pytest.mark.xvfb, pytest.mark.slow]
 MINUTE_LINE = re.compile(r"^minute (\d\d:\d\d)\s+(\d+) s")
 
 
 def test_sigkill_after_two_minutes_loses_no_finished_minute(
-    data_dir: Path, make_contract: Any, own_display: str
+    data_dir: Path, make_contract: Any, own_display: str, request: pytest.FixtureRequest
 ) -> None:
     with LocalStore(database_path(data_dir)) as store:
         contract: Contract = make_contract("c-1", segment_minutes=10, screenshots_per_segment=3)
         store.replace_contracts([contract])
 
+    announce(request, "tracking for about 2 minutes on purpose, then SIGKILL; then 65 s more "
+                      "to check the recovery (about 3 minutes in all)")
     started = time.monotonic()
     proc = subprocess.Popen(
         [*CLI, "track", "c-1", "--memo", "crash test"], env=cli_env(data_dir, own_display),
@@ -46,6 +49,9 @@ def test_sigkill_after_two_minutes_loses_no_finished_minute(
             match = MINUTE_LINE.match(line)
             if match:
                 printed.append((match.group(1), int(match.group(2))))
+                announce(request, f"minute {match.group(1)} recorded; killing the tracker "
+                                  f"{max(0, 125 - int(time.monotonic() - started))} s from now "
+                                  "(once two minutes are recorded)")
             assert time.monotonic() - started < 200, "no minute lines in 200 s"
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=10)
@@ -66,6 +72,8 @@ def test_sigkill_after_two_minutes_loses_no_finished_minute(
         assert open_segment is not None, "the killed tracker's segment is still open"
         open_minutes = open_segment.minutes
 
+    announce(request, "killed; restarting `workdiary track` for 65 s to check that it recovers "
+                      "and goes on tracking")
     restart = subprocess.run(
         [*CLI, "track", "c-1", "--duration", "65"], env=cli_env(data_dir, own_display),
         capture_output=True, text=True, timeout=150,

@@ -81,7 +81,7 @@ def _seed_segment(data: Path, segment_id: str, start: datetime, minutes: int,
             store.close_segment(segment_id, start + timedelta(minutes=minutes))
 
 
-def test_diary_json_and_text(run_cli: Any, seeded: Path) -> None:
+def test_diary_json_and_text(run_cli: Any, seeded: Path, make_contract: Any) -> None:
     start = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)  # 10:00 in Berlin
     _seed_segment(seeded, "s1", start, 10)
     _seed_segment(seeded, "s2", start + timedelta(minutes=10), 4)
@@ -101,7 +101,12 @@ def test_diary_json_and_text(run_cli: Any, seeded: Path) -> None:
 
     text = run_cli("diary", "--date", "2026-03-04").stdout
     assert "Europe/Berlin" in text and "10:00-10:10" in text and "0 h 14 min" in text
-    assert run_cli("diary", "--date", "2026-03-04", "--contract", "other", "--json").returncode == 0
+    with LocalStore(database_path(seeded)) as store:
+        store.replace_contracts([*store.contracts(), make_contract("other")])
+    other = run_cli("diary", "--date", "2026-03-04", "--contract", "other", "--json")
+    assert other.returncode == 0 and json.loads(other.stdout)["segments"] == []
+    unknown = run_cli("diary", "--date", "2026-03-04", "--contract", "nope", "--json")
+    assert unknown.returncode == 1 and "unknown contract 'nope'" in unknown.stderr
 
 
 def test_diary_marks_the_utc_week_boundary(run_cli: Any, seeded: Path) -> None:

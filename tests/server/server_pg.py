@@ -1,4 +1,4 @@
-"""A throwaway PostgreSQL cluster for tests, as ENVIRONMENT.md describes."""
+"""A throwaway PostgreSQL cluster for tests, started the way scripts/postgres.sh does."""
 
 from __future__ import annotations
 

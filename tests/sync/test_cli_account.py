@@ -34,6 +34,24 @@ def test_login_refuses_plain_http_to_a_remote_host(capsys: pytest.CaptureFixture
 
 
 def test_login_without_a_keyring_says_what_to_install(
+        live: Live, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    monkeypatch.setenv("WORKDIARY_DATA_DIR", str(fresh))
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        code = main(["login", live.server_url, "--email", "a@b.c", "--password-stdin"])
+    finally:
+        keyring.set_keyring(previous)
+    err = capsys.readouterr().err
+    assert code == 1 and "gnome-keyring" in err and "Nothing was written" in err
+    assert "--keyring file" in err and "docs/quickstart.md" in err
+    assert list(fresh.iterdir()) == []  # not even the local database
+
+
+def test_login_to_a_dead_server_says_so_even_without_a_keyring(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("WORKDIARY_DATA_DIR", str(tmp_path))
@@ -44,8 +62,19 @@ def test_login_without_a_keyring_says_what_to_install(
     finally:
         keyring.set_keyring(previous)
     err = capsys.readouterr().err
-    assert code == 1 and "gnome-keyring" in err and "Nothing was written" in err
-    assert list(tmp_path.iterdir()) == []  # not even the local database
+    assert code == 1
+    assert "cannot reach the server at http://127.0.0.1:9" in err
+    assert "keyring" not in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_login_to_something_that_is_not_a_workdiary_server(
+        stub: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("WORKDIARY_DATA_DIR", str(tmp_path))
+    stub.status, stub.body = 404, {"detail": "Not Found"}
+    assert main(["login", stub.url, "--email", "a@b.c", "--password-stdin"]) == 1
+    assert "does not answer like a workdiary server" in capsys.readouterr().err
 
 
 def test_wrong_password_is_a_clear_error(live: Live, login: Any,

@@ -9,8 +9,12 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from tests.sync.conftest import Live
 
 ROUND_TRIP = textwrap.dedent("""
     import keyring
@@ -46,7 +50,7 @@ def _env(tmp_path: Path) -> dict[str, str]:
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("dbus-run-session") is None
                     or shutil.which("gnome-keyring-daemon") is None,
-                    reason="needs dbus and gnome-keyring (see ENVIRONMENT.md)")
+                    reason="needs dbus and gnome-keyring (scripts/install-system-deps.sh)")
 def test_secrets_round_trip_through_gnome_keyring(tmp_path: Path) -> None:
     script = tmp_path / "round_trip.py"
     script.write_text(ROUND_TRIP)
@@ -73,3 +77,31 @@ def test_without_a_session_bus_the_error_names_what_to_install(tmp_path: Path) -
     assert result.returncode == 0, result.stderr
     assert "unavailable:" in result.stdout and "gnome-keyring" in result.stdout
     assert list(tmp_path.rglob("*.json")) == [] and list(tmp_path.rglob("*.cfg")) == []
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("dbus-run-session") is None
+                    or shutil.which("gnome-keyring-daemon") is None,
+                    reason="needs dbus and gnome-keyring (scripts/install-system-deps.sh)")
+def test_the_quickstart_headless_recipe_logs_in_and_a_later_session_finds_the_login(
+        live: Live, tmp_path: Path) -> None:
+    """docs/quickstart.md, "No desktop session", way A, with the real `workdiary` command."""
+    env = _env(tmp_path)
+    env["WORKDIARY_DATA_DIR"] = str(tmp_path / "desktop")
+    workdiary = f"{sys.executable} -m workdiary"
+    unlock = ("printf '%s' 'keyring password' | "
+              "gnome-keyring-daemon --unlock --components=secrets >/dev/null")
+
+    def in_session(commands: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["dbus-run-session", "--", "sh", "-c", f"{unlock}; {commands}"],
+                              env=env, capture_output=True, text=True, timeout=180)
+
+    first = in_session(f"echo {live.password} | {workdiary} login {live.server_url} "
+                       "--email freelancer@demo.example --password-stdin")
+    assert first.returncode == 0, first.stderr
+    assert "are in the OS keyring" in first.stdout
+
+    later = in_session(f"{workdiary} contracts --json")
+    assert later.returncode == 0, later.stderr
+    assert live.contract_id in later.stdout and "offline" not in later.stderr
+    assert "not logged in" not in later.stderr and "expired" not in later.stderr

@@ -13,7 +13,13 @@ from typing import TYPE_CHECKING
 
 from workdiary.cli.main import CommandError
 from workdiary.core.clock import SystemClock
-from workdiary.desktop.account import AccountError, log_in, log_out, refresh_contracts
+from workdiary.desktop.account import (
+    AccountError,
+    check_server,
+    log_in,
+    log_out,
+    refresh_contracts,
+)
 from workdiary.desktop.settings import DesktopSettings
 from workdiary.store import LocalStore, StoreError
 from workdiary.sync.api import ApiClient, InsecureServerUrl
@@ -23,6 +29,7 @@ from workdiary.sync.client import (
     current_account,
 )
 from workdiary.sync.device import NotLoggedIn
+from workdiary.sync.encrypted_file import CHOICES, PASSPHRASE_ENV, remember_keyring_choice
 from workdiary.sync.outbox import SyncReport
 from workdiary.sync.report import format_report
 from workdiary.sync.secrets import KeyringSecretStore, SecretStore, SecretStoreError
@@ -38,6 +45,11 @@ def register(subparsers: _SubParsersAction[argparse.ArgumentParser]) -> None:
     login.add_argument("--email", required=True)
     login.add_argument("--password-stdin", action="store_true",
                        help="read the password from standard input instead of prompting")
+    login.add_argument("--keyring", choices=CHOICES, default=None,
+                       help="where the token and device key go: 'os' (the OS keyring, the "
+                            "default) or 'file' (an encrypted file for machines without a "
+                            "desktop session, less safe; passphrase from "
+                            f"{PASSPHRASE_ENV} or a prompt). Later commands use the same.")
     login.set_defaults(handler=run_login)
 
     logout = subparsers.add_parser("logout", help="revoke this computer's login and forget it")
@@ -65,22 +77,28 @@ def open_store(settings: DesktopSettings | None = None) -> LocalStore:
         raise CommandError(str(exc)) from exc
 
 
-def open_secrets() -> SecretStore:
+def open_secrets(choice: str | None = None) -> SecretStore:
     try:
-        return KeyringSecretStore()
+        return KeyringSecretStore(choice=choice)
     except SecretStoreError as exc:
         raise CommandError(str(exc)) from exc
 
 
 # -- login / logout -------------------------------------------------------------------------
 
-def run_login(args: argparse.Namespace, *, secrets_factory: Callable[[], SecretStore] = open_secrets
-              ) -> int:
+def run_login(args: argparse.Namespace, *,
+              secrets_factory: Callable[[], SecretStore] | None = None) -> int:
     try:
         api = ApiClient(args.server_url)
     except InsecureServerUrl as exc:
         raise CommandError(str(exc)) from exc
-    secrets = secrets_factory()  # before asking for a password: fail early without a keyring
+    try:
+        check_server(api)  # first: a dead server is named as such, whatever the keyring
+    except AccountError as exc:
+        raise CommandError(str(exc)) from exc
+    choice = getattr(args, "keyring", None)
+    # Before asking for a password: fail early without a keyring.
+    secrets = secrets_factory() if secrets_factory else open_secrets(choice)
     password = _read_password(args, api.server_url)
     with open_store() as store:
         try:
@@ -89,6 +107,8 @@ def run_login(args: argparse.Namespace, *, secrets_factory: Callable[[], SecretS
             raise CommandError(str(exc)) from exc
         if outcome.device_note is not None:
             print(f"note: {outcome.device_note}", file=sys.stderr)
+        if isinstance(secrets, KeyringSecretStore):  # later commands look where this login put
+            remember_keyring_choice(DesktopSettings.from_environment().data_dir, secrets.choice)
         print(f"Logged in to {api.server_url} as {outcome.user_name} ({outcome.role}). This "
               f"device ({outcome.device_id}) is registered; its signing key and token are in "
               f"{secrets.where}. {outcome.contracts} contract(s) cached.")
@@ -102,7 +122,10 @@ def _read_password(args: argparse.Namespace, server_url: str) -> str:
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
-        password = getpass.getpass(f"Password for {args.email} on {server_url}: ")
+        try:
+            password = getpass.getpass(f"Password for {args.email} on {server_url}: ")
+        except EOFError:  # Ctrl-D, or no terminal to ask on
+            password = ""
     if not password:
         raise CommandError("no password given")
     return password

@@ -40,7 +40,21 @@ def build_parser() -> argparse.ArgumentParser:
                 continue
             raise
         module.register(subparsers)
+    _remember_parsers(parser)
     return parser
+
+
+USAGE_PARSER = "_usage_parser"  # the (sub-)parser whose usage fits the command line given
+
+
+def _remember_parsers(parser: argparse.ArgumentParser) -> None:
+    """Let every sub-command's parser put itself in the parsed arguments, so that an unknown
+    option is reported with that command's usage (argparse reports it with the top one)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for subparser in action.choices.values():
+                subparser.set_defaults(**{USAGE_PARSER: subparser})
+                _remember_parsers(subparser)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -48,7 +62,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     if not argv:
         argv = ["app"]
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        getattr(args, USAGE_PARSER, parser).error(f"unrecognized arguments: {' '.join(unknown)}")
     handler = getattr(args, "handler", None)
     if handler is None:
         parser.print_help()

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from workdiary.cli.durations import duration_argument
 from workdiary.cli.main import CommandError
 from workdiary.core.clock import Clock, SystemClock
 from workdiary.core.model import ActivitySource, Contract, SegmentKind
@@ -34,8 +35,9 @@ def register(subparsers: _SubParsersAction[argparse.ArgumentParser]) -> None:
     track = subparsers.add_parser("track", help="track time on a contract, headless")
     track.add_argument("contract_id", metavar="CONTRACT_ID")
     track.add_argument("--memo", default="", help="what you are working on")
-    track.add_argument("--duration", type=float, metavar="SECONDS",
-                       help="clock out after this many seconds (default: until Ctrl-C)")
+    track.add_argument("--duration", type=duration_argument, metavar="DURATION",
+                       help="clock out after this long: seconds, or e.g. 90s, 3m, 1h, 1h30m "
+                            "(default: until Ctrl-C)")
     track.set_defaults(handler=run_track)
 
     diary = subparsers.add_parser("diary", help="show a day of the local work diary")
@@ -195,6 +197,9 @@ def run_diary(args: argparse.Namespace) -> int:
     store = open_local_store(settings)
     try:
         view = day_view(store, day, tz, datetime.now(UTC), args.contract)
+        if args.contract and not view.segments and store.contract(args.contract) is None:
+            raise CommandError(f"unknown contract {args.contract!r}: it is not in the local cache "
+                               "and nothing was recorded on it. `workdiary contracts` lists yours.")
     finally:
         store.close()
     if args.json:

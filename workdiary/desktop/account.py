@@ -32,6 +32,23 @@ class AccountError(Exception):
     """A login or refresh that did not happen; the message is a sentence for the user."""
 
 
+def check_server(api: ApiClient) -> None:
+    """Raise AccountError unless a workdiary server answers at ``api.server_url``.
+
+    Asked before the keyring is opened, so a dead server is named as such even on a machine
+    without a keyring."""
+    try:
+        api.me()  # without a token: a workdiary server answers 401
+    except AuthExpired:
+        return
+    except Transient as exc:
+        raise AccountError(f"login failed: {exc}. Check the server address and your network "
+                           "connection, then log in again. Nothing was changed here.") from exc
+    except ApiError as exc:
+        raise AccountError(f"login failed: {api.server_url} does not answer like a workdiary "
+                           f"server ({exc}). Check the address.") from exc
+
+
 @dataclass(frozen=True, slots=True)
 class LoginOutcome:
     server_url: str

@@ -38,7 +38,7 @@ def from_epoch(seconds: int) -> datetime:
 
 @dataclass(frozen=True, slots=True)
 class SyncInfo:
-    """A segment's local sync state (see STORE_CONTRACT.md)."""
+    """A segment's local sync state: what was uploaded, and the server's verdict."""
 
     sync_state: str  # pending | uploaded | quarantined
     server_status: str | None

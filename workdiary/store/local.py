@@ -1,4 +1,4 @@
-"""``LocalStore``: the desktop's SQLite cache and screenshot files (see STORE_CONTRACT.md)."""
+"""``LocalStore``: the desktop's SQLite cache and screenshot files (its behaviour: tests/store)."""
 
 from __future__ import annotations
 

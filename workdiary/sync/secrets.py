@@ -1,10 +1,11 @@
-"""Where the desktop keeps its API token and device private key: the OS keyring, never a file.
+"""Where the desktop keeps its API token and device private key: the OS keyring by default.
 
-``SecretStore`` is the interface; ``KeyringSecretStore`` talks to the OS keyring through the
-``keyring`` library (Secret Service, KWallet, macOS Keychain, Windows Credential Locker) and
-``MemorySecretStore`` keeps secrets in memory (tests, the demo's throwaway data dir).
-When no usable keyring exists we raise ``KeyringUnavailable`` with what to install: we never
-fall back to writing secrets in plain text behind the user's back.
+``SecretStore`` is the interface; ``KeyringSecretStore`` talks to a keyring through the
+``keyring`` library: the OS keyring (Secret Service, KWallet, macOS Keychain, Windows Credential
+Locker), or, only when the user chose it, the encrypted file of ``sync.encrypted_file`` for
+machines without a desktop session. ``MemorySecretStore`` keeps secrets in memory (tests, the
+demo's throwaway data dir). When no usable keyring exists we raise ``KeyringUnavailable`` with
+what to do: we never fall back to a file behind the user's back.
 """
 
 from __future__ import annotations
@@ -13,7 +14,11 @@ import abc
 import os
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+
+from workdiary.config import data_dir_location
+from workdiary.sync import encrypted_file
 
 SERVICE = "workdiary"
 TOKEN = "token"
@@ -23,8 +28,9 @@ NO_KEYRING_HELP = (
     "no usable OS keyring found, so workdiary cannot store your login token and device key "
     "safely: install and unlock a Secret Service keyring (gnome-keyring or KeePassXC) or KWallet "
     "and log in to a desktop session (macOS Keychain and Windows Credential Locker work out of "
-    "the box), or select a keyring backend with PYTHON_KEYRING_BACKEND. "
-    "Nothing was written to disk."
+    "the box), or select a keyring backend with PYTHON_KEYRING_BACKEND. On a machine without "
+    "a desktop session, see docs/quickstart.md (a D-Bus session with gnome-keyring, or the "
+    "encrypted file: `workdiary login --keyring file`, less safe). Nothing was written to disk."
 )
 
 # Backends that would store secrets in a readable file: refused unless chosen explicitly.
@@ -102,22 +108,32 @@ class MemorySecretStore(SecretStore):
 
 
 class KeyringSecretStore(SecretStore):
-    """Secrets in the OS keyring via ``keyring``; refuses the fail and plaintext backends."""
+    """Secrets in a keyring via ``keyring``; refuses the fail and plaintext backends.
+
+    Without ``backend`` it uses the keyring the user chose (``choice``, else
+    ``$WORKDIARY_KEYRING``, else what the last login used): ``os`` (the default) or ``file``,
+    the encrypted file in ``directory`` (the data directory), unlocked here, once.
+    """
 
     where = "the OS keyring"
 
-    def __init__(self, backend: Any | None = None) -> None:
-        import keyring
-
+    def __init__(self, backend: Any | None = None, *, choice: str | None = None,
+                 directory: Path | None = None) -> None:
+        self.choice = "os"
+        self._memo: dict[tuple[str, str], str | None] | None = None
+        self._lock = threading.Lock()
         if backend is None:
+            directory = directory or data_dir_location()
             try:
-                backend = keyring.get_keyring()
-            except Exception as exc:  # e.g. PYTHON_KEYRING_BACKEND names a missing backend
-                chosen = os.environ.get("PYTHON_KEYRING_BACKEND")
-                where = f" (PYTHON_KEYRING_BACKEND={chosen})" if chosen else ""
-                raise KeyringUnavailable(
-                    f"the OS keyring could not be loaded{where} ({exc}): {NO_KEYRING_HELP}"
-                ) from exc
+                self.choice = choice or encrypted_file.keyring_choice(directory)
+                if self.choice == "file":
+                    backend = encrypted_file.open_encrypted_file(directory)
+                    self.where = encrypted_file.describe(directory)
+                    self._memo = {}  # each read of the file costs an Argon2 key derivation
+                else:
+                    backend = _os_keyring()
+            except encrypted_file.KeyringChoiceError as exc:
+                raise KeyringUnavailable(str(exc)) from exc
         self._backend = backend
         check_backend(self._backend)
 
@@ -126,21 +142,38 @@ class KeyringSecretStore(SecretStore):
         return f"{type(self._backend).__module__}.{type(self._backend).__name__}"
 
     def get(self, account: Account, name: str) -> str | None:
-        value = self._call(lambda: self._backend.get_password(SERVICE, account.username(name)))
-        return None if value is None else str(value)
+        key = (SERVICE, account.username(name))
+        with self._lock:  # the file backend rewrites its whole file: one call at a time
+            if self._memo is not None and key in self._memo:
+                return self._memo[key]
+            value = self._call(lambda: self._backend.get_password(*key))
+            value = None if value is None else str(value)
+            if self._memo is not None:
+                self._memo[key] = value
+            return value
 
     def put(self, account: Account, name: str, value: str) -> None:
-        self._call(lambda: self._backend.set_password(SERVICE, account.username(name), value))
+        key = (SERVICE, account.username(name))
+        with self._lock:
+            self._forget(key)
+            self._call(lambda: self._backend.set_password(*key, value))
 
     def delete(self, account: Account, name: str) -> None:
         import keyring.errors
 
-        try:
-            self._call(lambda: self._backend.delete_password(SERVICE, account.username(name)))
-        except SecretStoreError as exc:
-            if isinstance(exc.__cause__, keyring.errors.PasswordDeleteError):
-                return  # nothing stored: already gone
-            raise
+        key = (SERVICE, account.username(name))
+        with self._lock:
+            self._forget(key)
+            try:
+                self._call(lambda: self._backend.delete_password(*key))
+            except SecretStoreError as exc:
+                if isinstance(exc.__cause__, keyring.errors.PasswordDeleteError):
+                    return  # nothing stored: already gone
+                raise
+
+    def _forget(self, key: tuple[str, str]) -> None:
+        if self._memo is not None:
+            self._memo.pop(key, None)
 
     def _call(self, action: Any) -> Any:
         import keyring.errors
@@ -170,6 +203,29 @@ class KeyringSecretStore(SecretStore):
             raise
 
 
+def _os_keyring() -> Any:
+    """keyring's choice of backend, without the file backends that plugins add to it."""
+    import keyring
+    import keyring.core
+    from keyring.backends import chainer
+
+    try:
+        backend = keyring.get_keyring()
+        # keyrings.cryptfile registers its file backends with keyring, which then chains them
+        # behind (or picks them instead of) the OS keyring and prompts for their password:
+        # detect again without them. The file is used only when chosen (WORKDIARY_KEYRING).
+        if encrypted_file.is_file_backend(backend) or isinstance(backend, chainer.ChainerBackend):
+            keyring.core.init_backend(limit=lambda b: not encrypted_file.is_file_backend(b))
+            backend = keyring.get_keyring()
+    except Exception as exc:  # e.g. PYTHON_KEYRING_BACKEND names a missing backend
+        chosen = os.environ.get("PYTHON_KEYRING_BACKEND")
+        where = f" (PYTHON_KEYRING_BACKEND={chosen})" if chosen else ""
+        raise KeyringUnavailable(
+            f"the OS keyring could not be loaded{where} ({exc}): {NO_KEYRING_HELP}"
+        ) from exc
+    return backend
+
+
 def _is_dbus_error(exc: BaseException) -> bool:
     module = type(exc).__module__ or ""
     return module.startswith(("secretstorage", "jeepney", "dbus")) or isinstance(
@@ -190,3 +246,15 @@ def check_backend(backend: Any) -> None:
             f"the selected keyring backend ({type(backend).__name__}) stores secrets in a plain "
             f"file; workdiary refuses it. {NO_KEYRING_HELP}"
         )
+    if encrypted_file.is_file_backend(backend) and not _is_our_file(backend):
+        raise KeyringUnavailable(
+            f"the selected keyring backend ({type(backend).__name__}) keeps secrets in a file "
+            "of its own choosing and prompts on its own: choose workdiary's encrypted file "
+            f"with {encrypted_file.KEYRING_ENV}=file (or `workdiary login --keyring file`) "
+            "instead. Nothing was written to disk."
+        )
+
+
+def _is_our_file(backend: Any) -> bool:
+    path = getattr(backend, "file_path", "")
+    return isinstance(path, str) and Path(path).name == encrypted_file.FILE_NAME
