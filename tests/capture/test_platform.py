@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 
 from workdiary.capture import platform as capture_platform
-from workdiary.capture.base import DisplayUnavailable, InputCounts
+from workdiary.capture.base import CaptureError, DisplayUnavailable, InputCounts
 from workdiary.capture.platform import (
     display_caveat,
     display_problem,
     make_input_counter,
+    make_permission_checklist,
     make_screen_grabber,
     make_window_probe,
 )
@@ -52,11 +53,15 @@ def test_wayland_without_xwayland_asks_for_x11_or_xwayland(env: dict[str, str]) 
     assert "Wayland" in problem and "X11 or XWayland" in problem
 
 
-@pytest.mark.parametrize(("system", "name"), [("Darwin", "macOS"), ("Windows", "Windows")])
-def test_other_systems_are_named_as_unsupported(system: str, name: str) -> None:
-    problem = display_problem({"DISPLAY": ":0"}, system)
+@pytest.mark.parametrize("system", ["Darwin", "Windows"])
+def test_windows_and_macos_have_no_display_problem(system: str) -> None:
+    assert display_problem({}, system) is None
+
+
+def test_other_systems_are_named_as_unsupported() -> None:
+    problem = display_problem({"DISPLAY": ":0"}, "FreeBSD")
     assert problem is not None
-    assert f"not supported on {name} yet" in problem
+    assert "not supported on FreeBSD" in problem and "Windows and macOS" in problem
 
 
 def test_display_problem_reads_the_process_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -99,3 +104,36 @@ def test_factories_with_display_return_the_x11_implementations(
     assert isinstance(make_screen_grabber(), MssScreenGrabber)
     assert isinstance(make_input_counter(), PynputInputCounter)
     assert isinstance(make_window_probe(), X11WindowProbe)
+
+
+def test_windows_factories_build_the_windows_adapters(monkeypatch: pytest.MonkeyPatch) -> None:
+    from workdiary.capture.idle_source import CrossCheckedInputCounter
+    from workdiary.capture.screen_mss import MssScreenGrabber
+    from workdiary.capture.windows import factory
+    from workdiary.capture.windows.adapters import WindowsWindowProbe
+    from workdiary.capture.windows.fake import FakeWin32
+
+    api = FakeWin32()
+    monkeypatch.setattr(capture_platform._stdlib_platform, "system", lambda: "Windows")
+    monkeypatch.setattr(factory, "win32", lambda: api)
+    assert isinstance(make_screen_grabber(), MssScreenGrabber) and api.dpi_calls == 1
+    assert isinstance(make_input_counter(), CrossCheckedInputCounter)
+    assert isinstance(make_window_probe(), WindowsWindowProbe)
+    assert make_permission_checklist().items() == []
+
+
+def test_macos_factories_gate_capture_on_permissions(monkeypatch: pytest.MonkeyPatch) -> None:
+    from workdiary.capture.macos import factory
+    from workdiary.capture.macos.adapters import MacWindowProbe
+    from workdiary.capture.macos.fake import FakeMacSystem
+
+    system = FakeMacSystem(screen_capture=False, accessibility=False)
+    monkeypatch.setattr(capture_platform._stdlib_platform, "system", lambda: "Darwin")
+    monkeypatch.setattr(factory, "quartz", lambda: system)
+    with pytest.raises(CaptureError, match="Screen Recording permission"):
+        make_screen_grabber().grab(CaptureMode.ALL)
+    with pytest.raises(DisplayUnavailable, match="Accessibility permission"):
+        make_input_counter().start()
+    assert isinstance(make_window_probe(), MacWindowProbe)
+    keys = [item.key for item in make_permission_checklist().items() if not item.granted]
+    assert keys == ["screen_recording", "accessibility"]

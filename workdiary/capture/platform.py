@@ -1,7 +1,9 @@
 """Picks the capture implementations for this OS and session, once, in the composition root.
 
-Only Linux with X11 (or XWayland) has real implementations so far; everywhere else the factories
-return the ``unsupported`` stand-ins, which report the reason instead of failing silently.
+Linux with X11 (or XWayland), Windows (``capture/windows``) and macOS (``capture/macos``) have
+real implementations; everywhere else the factories return the ``unsupported`` stand-ins, which
+report the reason instead of failing silently. The Windows and macOS ones are tested through
+fakes of their system wrappers, not yet on real machines.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import platform as _stdlib_platform
 from collections.abc import Mapping
 
 from workdiary.capture.base import InputCounter, ScreenGrabber, WindowProbe
+from workdiary.capture.permissions import NoPermissionsNeeded, PermissionChecklist
 from workdiary.capture.unsupported import (
     UnsupportedInputCounter,
     UnsupportedScreenGrabber,
@@ -25,11 +28,12 @@ def display_problem(env: Mapping[str, str] | None = None, system: str | None = N
     """
     env = os.environ if env is None else env
     system = _stdlib_platform.system() if system is None else system
+    if system in ("Windows", "Darwin"):
+        return None  # always a graphical session; macOS permissions are checked per capture
     if system != "Linux":
-        name = {"Darwin": "macOS"}.get(system, system or "this operating system")
         return (
-            f"Screen and input capture is not supported on {name} yet; workdiary records on "
-            "Linux with X11 or XWayland only for now."
+            f"Screen and input capture is not supported on {system or 'this operating system'}; "
+            "workdiary records on Linux (X11 or XWayland), Windows and macOS."
         )
     if env.get("DISPLAY"):
         return None
@@ -64,6 +68,15 @@ def display_caveat(env: Mapping[str, str] | None = None) -> str | None:
 
 def make_screen_grabber() -> ScreenGrabber:
     """The screen grabber for this session (mss on X11), or one that reports why it cannot."""
+    system = _stdlib_platform.system()
+    if system == "Windows":
+        from workdiary.capture.windows import factory as windows
+
+        return windows.screen_grabber(windows.win32())
+    if system == "Darwin":
+        from workdiary.capture.macos import factory as macos
+
+        return macos.screen_grabber(macos.quartz())
     problem = display_problem()
     if problem is not None:
         return UnsupportedScreenGrabber(problem)
@@ -75,6 +88,15 @@ def make_screen_grabber() -> ScreenGrabber:
 
 def make_input_counter() -> InputCounter:
     """The input counter for this session (pynput on X11), or one that reports why it cannot."""
+    system = _stdlib_platform.system()
+    if system == "Windows":
+        from workdiary.capture.windows import factory as windows
+
+        return windows.input_counter(windows.win32())
+    if system == "Darwin":
+        from workdiary.capture.macos import factory as macos
+
+        return macos.input_counter(macos.quartz())
     problem = display_problem()
     if problem is not None:
         return UnsupportedInputCounter(problem)
@@ -85,9 +107,27 @@ def make_input_counter() -> InputCounter:
 
 def make_window_probe() -> WindowProbe:
     """The active-window probe for this session (X11), or one that always answers None."""
+    system = _stdlib_platform.system()
+    if system == "Windows":
+        from workdiary.capture.windows import factory as windows
+
+        return windows.window_probe(windows.win32())
+    if system == "Darwin":
+        from workdiary.capture.macos import factory as macos
+
+        return macos.window_probe(macos.quartz())
     problem = display_problem()
     if problem is not None:
         return UnsupportedWindowProbe(problem)
     from workdiary.capture.window_x11 import X11WindowProbe
 
     return X11WindowProbe()
+
+
+def make_permission_checklist() -> PermissionChecklist:
+    """The permissions this system wants granted (macOS) for the tray's checklist window."""
+    if _stdlib_platform.system() == "Darwin":
+        from workdiary.capture.macos import factory as macos
+
+        return macos.permission_checklist(macos.quartz())
+    return NoPermissionsNeeded()
