@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "workdiary.cli.demo",  # demo
     "workdiary.cli.system_setup",  # autostart, permissions
     "workdiary.cli.server",  # server run|migrate|add-user|add-contract|close-weeks
+    "workdiary.cli.desktop_release",  # desktop-release publish|show|withdraw (operator)
 )
 
 
