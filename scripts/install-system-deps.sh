@@ -15,6 +15,8 @@ packages=(
   gcc libc6-dev linux-libc-dev
   # browser tests, PostgreSQL tests, real Secret Service keyring tests
   chromium postgresql dbus dbus-x11 gnome-keyring
+  # `make dist` and its tests: validate the .desktop entry and AppStream metainfo of the .deb
+  desktop-file-utils appstream
 )
 
 sudo=""
