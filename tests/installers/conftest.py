@@ -41,7 +41,9 @@ def linux_build(tmp_path_factory: pytest.TempPathFactory, request: pytest.Fixtur
     debs = sorted(out.glob("workdiary_*.deb"))
     assert len(debs) == 1, done.stdout
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None:
-        reporter.write_line(f"\nLinux bundle + .deb built in {seconds:.0f} s "
-                            f"({debs[0].stat().st_size / 1e6:.0f} MB .deb)")
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    if reporter is not None and capture is not None:
+        with capture.global_and_fixture_disabled():  # shown even while output is captured
+            reporter.write_line(f"\nLinux bundle + .deb built in {seconds:.0f} s "
+                                f"({debs[0].stat().st_size / 1e6:.0f} MB .deb)")
     return LinuxBuild(out / "workdiary", out / "workdiary" / "workdiary", debs[0], seconds)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.packaging.conftest import LinuxBuild
+from tests.installers.conftest import LinuxBuild
 from workdiary import __version__
 
 pytestmark = pytest.mark.slow
