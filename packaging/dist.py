@@ -120,7 +120,9 @@ def build_deb(bundle: Path, icons: Path, out: Path, work: Path, *, fast: bool = 
 
 
 def build_windows_installer(out: Path, icons: Path) -> Path | None:
-    iscc = shutil.which("iscc") or shutil.which("ISCC")
+    default = Path(os.environ.get("PROGRAMFILES(X86)", r"C:\Program Files (x86)"),
+                   "Inno Setup 6", "ISCC.exe")  # where its installer (and choco) puts it
+    iscc = shutil.which("iscc") or (str(default) if default.is_file() else None)
     if iscc is None:
         print("Inno Setup (iscc) is not on PATH: the installer was not built", file=sys.stderr)
         return None
