@@ -115,7 +115,7 @@ def test_windows_factories_build_the_windows_adapters(monkeypatch: pytest.Monkey
 
     api = FakeWin32()
     monkeypatch.setattr(capture_platform._stdlib_platform, "system", lambda: "Windows")
-    monkeypatch.setattr(factory, "win32", lambda: api)
+    monkeypatch.setattr(factory, "win32", lambda: api)  # load() goes through it
     assert isinstance(make_screen_grabber(), MssScreenGrabber) and api.dpi_calls == 1
     assert isinstance(make_input_counter(), CrossCheckedInputCounter)
     assert isinstance(make_window_probe(), WindowsWindowProbe)
@@ -137,3 +137,27 @@ def test_macos_factories_gate_capture_on_permissions(monkeypatch: pytest.MonkeyP
     assert isinstance(make_window_probe(), MacWindowProbe)
     keys = [item.key for item in make_permission_checklist().items() if not item.granted]
     assert keys == ["screen_recording", "accessibility"]
+
+
+@pytest.mark.parametrize("system", ["Windows", "Darwin"])
+def test_a_system_layer_that_cannot_load_gives_stand_ins_that_say_why(
+    monkeypatch: pytest.MonkeyPatch, system: str,
+) -> None:
+    from workdiary.capture.macos import factory as macos
+    from workdiary.capture.windows import factory as windows
+
+    def broken() -> None:
+        raise ImportError("No module named 'Quartz'")
+
+    monkeypatch.setattr(capture_platform._stdlib_platform, "system", lambda: system)
+    monkeypatch.setattr(windows, "win32", broken)
+    monkeypatch.setattr(macos, "quartz", broken)
+    grabber, counter, probe = make_screen_grabber(), make_input_counter(), make_window_probe()
+    assert isinstance(grabber, UnsupportedScreenGrabber)
+    assert isinstance(counter, UnsupportedInputCounter)
+    assert isinstance(probe, UnsupportedWindowProbe) and probe.active_window() is None
+    with pytest.raises(DisplayUnavailable, match=r"system layer could not load .*Quartz"):
+        grabber.grab(CaptureMode.ALL)
+    with pytest.raises(DisplayUnavailable, match="capture are off"):
+        counter.start()
+    assert make_permission_checklist().items() == []

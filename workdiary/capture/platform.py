@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 import platform as _stdlib_platform
 from collections.abc import Mapping
+from types import ModuleType
+from typing import Any
 
 from workdiary.capture.base import InputCounter, ScreenGrabber, WindowProbe
 from workdiary.capture.permissions import NoPermissionsNeeded, PermissionChecklist
@@ -68,15 +70,11 @@ def display_caveat(env: Mapping[str, str] | None = None) -> str | None:
 
 def make_screen_grabber() -> ScreenGrabber:
     """The screen grabber for this session (mss on X11), or one that reports why it cannot."""
-    system = _stdlib_platform.system()
-    if system == "Windows":
-        from workdiary.capture.windows import factory as windows
-
-        return windows.screen_grabber(windows.win32())
-    if system == "Darwin":
-        from workdiary.capture.macos import factory as macos
-
-        return macos.screen_grabber(macos.quartz())
+    if (layer := _native_layer()) is not None:
+        factory, native, problem = layer
+        if native is None:
+            return UnsupportedScreenGrabber(problem or "")
+        return factory.screen_grabber(native)
     problem = display_problem()
     if problem is not None:
         return UnsupportedScreenGrabber(problem)
@@ -88,15 +86,11 @@ def make_screen_grabber() -> ScreenGrabber:
 
 def make_input_counter() -> InputCounter:
     """The input counter for this session (pynput on X11), or one that reports why it cannot."""
-    system = _stdlib_platform.system()
-    if system == "Windows":
-        from workdiary.capture.windows import factory as windows
-
-        return windows.input_counter(windows.win32())
-    if system == "Darwin":
-        from workdiary.capture.macos import factory as macos
-
-        return macos.input_counter(macos.quartz())
+    if (layer := _native_layer()) is not None:
+        factory, native, problem = layer
+        if native is None:
+            return UnsupportedInputCounter(problem or "")
+        return factory.input_counter(native)
     problem = display_problem()
     if problem is not None:
         return UnsupportedInputCounter(problem)
@@ -107,15 +101,11 @@ def make_input_counter() -> InputCounter:
 
 def make_window_probe() -> WindowProbe:
     """The active-window probe for this session (X11), or one that always answers None."""
-    system = _stdlib_platform.system()
-    if system == "Windows":
-        from workdiary.capture.windows import factory as windows
-
-        return windows.window_probe(windows.win32())
-    if system == "Darwin":
-        from workdiary.capture.macos import factory as macos
-
-        return macos.window_probe(macos.quartz())
+    if (layer := _native_layer()) is not None:
+        factory, native, problem = layer
+        if native is None:
+            return UnsupportedWindowProbe(problem or "")
+        return factory.window_probe(native)
     problem = display_problem()
     if problem is not None:
         return UnsupportedWindowProbe(problem)
@@ -126,8 +116,21 @@ def make_window_probe() -> WindowProbe:
 
 def make_permission_checklist() -> PermissionChecklist:
     """The permissions this system wants granted (macOS) for the tray's checklist window."""
-    if _stdlib_platform.system() == "Darwin":
-        from workdiary.capture.macos import factory as macos
-
-        return macos.permission_checklist(macos.quartz())
+    layer = _native_layer()
+    if layer is not None and layer[1] is not None and hasattr(layer[0], "permission_checklist"):
+        return layer[0].permission_checklist(layer[1])
     return NoPermissionsNeeded()
+
+
+def _native_layer() -> tuple[ModuleType, Any, str | None] | None:
+    """On Windows or macOS: its factory module, its loaded system layer (None if it could not
+    load) and why not. None on other systems."""
+    system = _stdlib_platform.system()
+    if system == "Windows":
+        from workdiary.capture.windows import factory
+    elif system == "Darwin":
+        from workdiary.capture.macos import factory  # type: ignore[no-redef]
+    else:
+        return None
+    native, problem = factory.load()
+    return factory, native, problem

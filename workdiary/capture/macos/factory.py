@@ -24,6 +24,16 @@ def quartz() -> MacSystem:
     return QuartzSystem()
 
 
+def load() -> tuple[MacSystem | None, str | None]:
+    """The real system layer, or None and why it could not load (the factories then hand out
+    the ``unsupported`` stand-ins carrying that reason, instead of the app failing to start)."""
+    try:
+        return quartz(), None
+    except (ImportError, OSError, AttributeError) as error:
+        return None, (f"The macOS system layer could not load ({error}): screen, "
+                      "input and window capture are off.")
+
+
 def screen_grabber(system: MacSystem) -> ScreenGrabber:
     """mss (CoreGraphics) behind the Screen Recording check."""
     from workdiary.capture.screen_mss import MssScreenGrabber

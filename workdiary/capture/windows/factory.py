@@ -21,6 +21,16 @@ def win32() -> Win32:
     return Win32Api()
 
 
+def load() -> tuple[Win32 | None, str | None]:
+    """The real system layer, or None and why it could not load (the factories then hand out
+    the ``unsupported`` stand-ins carrying that reason, instead of the app failing to start)."""
+    try:
+        return win32(), None
+    except (ImportError, OSError, AttributeError) as error:
+        return None, (f"The Windows system layer could not load ({error}): screen, "
+                      "input and window capture are off.")
+
+
 def screen_grabber(api: Win32) -> ScreenGrabber:
     """mss with the pointer from ``GetCursorPos``, in physical pixels.
 
