@@ -74,7 +74,8 @@ def make_screen_grabber() -> ScreenGrabber:
         factory, native, problem = layer
         if native is None:
             return UnsupportedScreenGrabber(problem or "")
-        return factory.screen_grabber(native)
+        grabber: ScreenGrabber = factory.screen_grabber(native)
+        return grabber
     problem = display_problem()
     if problem is not None:
         return UnsupportedScreenGrabber(problem)
@@ -90,7 +91,8 @@ def make_input_counter() -> InputCounter:
         factory, native, problem = layer
         if native is None:
             return UnsupportedInputCounter(problem or "")
-        return factory.input_counter(native)
+        counter: InputCounter = factory.input_counter(native)
+        return counter
     problem = display_problem()
     if problem is not None:
         return UnsupportedInputCounter(problem)
@@ -105,7 +107,8 @@ def make_window_probe() -> WindowProbe:
         factory, native, problem = layer
         if native is None:
             return UnsupportedWindowProbe(problem or "")
-        return factory.window_probe(native)
+        probe: WindowProbe = factory.window_probe(native)
+        return probe
     problem = display_problem()
     if problem is not None:
         return UnsupportedWindowProbe(problem)
@@ -118,7 +121,8 @@ def make_permission_checklist() -> PermissionChecklist:
     """The permissions this system wants granted (macOS) for the tray's checklist window."""
     layer = _native_layer()
     if layer is not None and layer[1] is not None and hasattr(layer[0], "permission_checklist"):
-        return layer[0].permission_checklist(layer[1])
+        checklist: PermissionChecklist = layer[0].permission_checklist(layer[1])
+        return checklist
     return NoPermissionsNeeded()
 
 
