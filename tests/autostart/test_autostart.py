@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import configparser
+import os
 import plistlib
 import shutil
 import subprocess
@@ -25,6 +26,8 @@ def test_linux_writes_a_valid_xdg_autostart_entry(tmp_path: Path) -> None:
     setting.enable()  # idempotent
     path = Path(setting.location())
     assert path.name == "io.github.workdiary.Workdiary.desktop" and setting.is_enabled()
+    if os.name == "posix":
+        assert path.stat().st_mode & 0o777 == 0o600
     entry = configparser.ConfigParser(interpolation=None)
     entry.optionxform = str  # type: ignore[assignment,method-assign]
     entry.read(path)
@@ -66,6 +69,8 @@ def test_macos_writes_a_launch_agent(tmp_path: Path) -> None:
         agent = plistlib.load(handle)
     assert agent["Label"] == "io.github.workdiary.Workdiary"
     assert agent["ProgramArguments"] == COMMAND and agent["RunAtLoad"] is True
+    if os.name == "posix":
+        assert Path(setting.location()).stat().st_mode & 0o777 == 0o600
     assert setting.is_enabled()
     Path(setting.location()).write_bytes(b"not a plist")
     assert not setting.is_enabled()  # a damaged file is "off", and enabling repairs it

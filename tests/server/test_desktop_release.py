@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -33,7 +34,9 @@ def test_nothing_published_is_a_clear_404(api: TestClient) -> None:
 
 def test_the_published_release_is_served_and_follows_the_file(api: TestClient,
                                                               settings: Settings) -> None:
-    publish(settings.data_dir, RELEASE)
+    path = publish(settings.data_dir, RELEASE)
+    if os.name == "posix":
+        assert path.stat().st_mode & 0o777 == 0o600
     response = api.get("/desktop-release")
     assert response.status_code == 200
     assert response.json() == {

@@ -48,6 +48,7 @@ class XdgAutostart:
         self._path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self._path.with_suffix(".tmp")
         temporary.write_text(autostart_entry(self._command), "utf-8")
+        temporary.chmod(0o600)  # the project's rule: files we create are the owner's alone
         os.replace(temporary, self._path)
 
     def disable(self) -> None:

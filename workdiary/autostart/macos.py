@@ -43,6 +43,7 @@ class LaunchAgentAutostart:
         temporary = self._path.with_suffix(".tmp")
         with temporary.open("wb") as handle:
             plistlib.dump(launch_agent(self._command), handle)
+        temporary.chmod(0o600)  # owner-only; launchd refuses agents others may write
         os.replace(temporary, self._path)
 
     def disable(self) -> None:

@@ -94,6 +94,7 @@ def publish(data_dir: Path, release: DesktopRelease) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
     temporary.write_text(release.model_dump_json(indent=2) + "\n", "utf-8")
+    temporary.chmod(0o600)  # owner-only, like every file the server writes
     os.replace(temporary, path)
     return path
 
