@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: venv system demo app test lint typecheck bench clean
+.PHONY: venv system demo app test lint typecheck bench dist clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -29,5 +29,10 @@ lint: venv
 bench: venv
 	bash scripts/bench.sh
 
+# The desktop installers of this system into dist/: Linux the one-folder app and a .deb,
+# Windows the Inno Setup installer (needs iscc), macOS the .app and a .dmg (packaging/dist.py).
+dist: venv
+	$(PY) packaging/dist.py
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist

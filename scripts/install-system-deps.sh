@@ -24,6 +24,8 @@ packages=(
   # notifications (swayidle), synthetic input (wtype); tests/capture/wayland
   sway grim swayidle wtype pipewire xdg-desktop-portal xdg-desktop-portal-wlr
   xdg-desktop-portal-gtk xdg-desktop-portal-gnome gnome-shell
+  # `make dist` and its tests: validate the .desktop entry and AppStream metainfo of the .deb
+  desktop-file-utils appstream
 )
 
 sudo=""

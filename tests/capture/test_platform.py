@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 
 from workdiary.capture import platform as capture_platform
-from workdiary.capture.base import DisplayUnavailable, InputCounts
+from workdiary.capture.base import CaptureError, DisplayUnavailable, InputCounts
 from workdiary.capture.platform import (
     display_caveat,
     display_problem,
     make_input_counter,
+    make_permission_checklist,
     make_screen_grabber,
     make_window_probe,
 )
@@ -55,11 +56,15 @@ def test_wayland_without_its_socket_says_where_to_start() -> None:
     assert "WAYLAND_DISPLAY is not set" in problem
 
 
-@pytest.mark.parametrize(("system", "name"), [("Darwin", "macOS"), ("Windows", "Windows")])
-def test_other_systems_are_named_as_unsupported(system: str, name: str) -> None:
-    problem = display_problem({"DISPLAY": ":0"}, system)
+@pytest.mark.parametrize("system", ["Darwin", "Windows"])
+def test_windows_and_macos_have_no_display_problem(system: str) -> None:
+    assert display_problem({}, system) is None
+
+
+def test_other_systems_are_named_as_unsupported() -> None:
+    problem = display_problem({"DISPLAY": ":0"}, "FreeBSD")
     assert problem is not None
-    assert f"not supported on {name} yet" in problem
+    assert "not supported on FreeBSD" in problem and "Windows and macOS" in problem
 
 
 def test_display_problem_reads_the_process_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -131,3 +136,60 @@ def test_factories_with_display_return_the_x11_implementations(
     assert isinstance(make_window_probe(), X11WindowProbe)
     assert capture_platform.session_report()[:2] == [
         "display server: x11 (DISPLAY is set)", "screenshots: mss (X11)"]
+
+
+def test_windows_factories_build_the_windows_adapters(monkeypatch: pytest.MonkeyPatch) -> None:
+    from workdiary.capture.idle_source import CrossCheckedInputCounter
+    from workdiary.capture.screen_mss import MssScreenGrabber
+    from workdiary.capture.windows import factory
+    from workdiary.capture.windows.adapters import WindowsWindowProbe
+    from workdiary.capture.windows.fake import FakeWin32
+
+    api = FakeWin32()
+    monkeypatch.setattr(capture_platform._stdlib_platform, "system", lambda: "Windows")
+    monkeypatch.setattr(factory, "win32", lambda: api)  # load() goes through it
+    assert isinstance(make_screen_grabber(), MssScreenGrabber) and api.dpi_calls == 1
+    assert isinstance(make_input_counter(), CrossCheckedInputCounter)
+    assert isinstance(make_window_probe(), WindowsWindowProbe)
+    assert make_permission_checklist().items() == []
+
+
+def test_macos_factories_gate_capture_on_permissions(monkeypatch: pytest.MonkeyPatch) -> None:
+    from workdiary.capture.macos import factory
+    from workdiary.capture.macos.adapters import MacWindowProbe
+    from workdiary.capture.macos.fake import FakeMacSystem
+
+    system = FakeMacSystem(screen_capture=False, accessibility=False)
+    monkeypatch.setattr(capture_platform._stdlib_platform, "system", lambda: "Darwin")
+    monkeypatch.setattr(factory, "quartz", lambda: system)
+    with pytest.raises(CaptureError, match="Screen Recording permission"):
+        make_screen_grabber().grab(CaptureMode.ALL)
+    with pytest.raises(DisplayUnavailable, match="Accessibility permission"):
+        make_input_counter().start()
+    assert isinstance(make_window_probe(), MacWindowProbe)
+    keys = [item.key for item in make_permission_checklist().items() if not item.granted]
+    assert keys == ["screen_recording", "accessibility"]
+
+
+@pytest.mark.parametrize("system", ["Windows", "Darwin"])
+def test_a_system_layer_that_cannot_load_gives_stand_ins_that_say_why(
+    monkeypatch: pytest.MonkeyPatch, system: str,
+) -> None:
+    from workdiary.capture.macos import factory as macos
+    from workdiary.capture.windows import factory as windows
+
+    def broken() -> None:
+        raise ImportError("No module named 'Quartz'")
+
+    monkeypatch.setattr(capture_platform._stdlib_platform, "system", lambda: system)
+    monkeypatch.setattr(windows, "win32", broken)
+    monkeypatch.setattr(macos, "quartz", broken)
+    grabber, counter, probe = make_screen_grabber(), make_input_counter(), make_window_probe()
+    assert isinstance(grabber, UnsupportedScreenGrabber)
+    assert isinstance(counter, UnsupportedInputCounter)
+    assert isinstance(probe, UnsupportedWindowProbe) and probe.active_window() is None
+    with pytest.raises(DisplayUnavailable, match=r"system layer could not load .*Quartz"):
+        grabber.grab(CaptureMode.ALL)
+    with pytest.raises(DisplayUnavailable, match="capture are off"):
+        counter.start()
+    assert make_permission_checklist().items() == []

@@ -40,6 +40,13 @@ def _contract(case: Case) -> str:
     return case.world.contract_a
 
 
+def _published_release(api: TestClient) -> TestClient:
+    from workdiary.server.services.desktop_release import DesktopRelease, publish
+
+    publish(api.app.state.settings.data_dir, DesktopRelease(latest="9.9.9"))  # type: ignore[attr-defined]
+    return api
+
+
 ENDPOINTS: dict[str, tuple[Call, dict[str, int]]] = {
     "GET /me": (lambda api, c, h: api.get("/me", headers=h),
                 {"client": 200, "freelancer": 200, "other_client": 200,
@@ -115,6 +122,10 @@ ENDPOINTS: dict[str, tuple[Call, dict[str, int]]] = {
     "GET /invoices": (lambda api, c, h: api.get("/invoices", headers=h),
                       {"client": 200, "freelancer": 200, "other_client": 200,
                        "other_freelancer": 200, "anonymous": 401}),
+    "GET /desktop-release": (  # public: an app too old to log in still learns what to get
+        lambda api, c, h: _published_release(api).get("/desktop-release", headers=h),
+        {"client": 200, "freelancer": 200, "other_client": 200, "other_freelancer": 200,
+         "anonymous": 200}),
     "GET /invoices.csv": (lambda api, c, h: api.get("/invoices.csv", headers=h),
                           {"client": 200, "freelancer": 200, "other_client": 200,
                            "other_freelancer": 200, "anonymous": 401}),

@@ -17,6 +17,7 @@ DESIGN = {
     ("post", "/api/v1/contracts/{contract_id}/disputes"),
     ("delete", "/api/v1/contracts/{contract_id}/disputes/{dispute_id}"),
     ("get", "/api/v1/invoices"), ("get", "/api/v1/invoices.csv"),
+    ("get", "/api/v1/desktop-release"),
 }
 
 

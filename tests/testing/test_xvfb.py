@@ -56,3 +56,21 @@ def test_no_free_display_gives_a_clear_error(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(xvfb, "display_in_use", lambda number: True)
     with pytest.raises(XvfbUnavailable, match="free display number in 3 attempts"):
         start_xvfb(attempts=3)
+
+
+@pytest.mark.xvfb
+def test_a_display_starts_in_a_process_with_descriptors_above_1023() -> None:
+    """select() refuses descriptors above 1023; a long test run (or app) can get there."""
+    import os
+
+    held = []
+    try:
+        while not held or held[-1] < 1100:
+            held.append(os.dup(0))
+        with start_xvfb(320, 200) as virtual:
+            # (python-xlib's own select() has the same limit, so ask without it)
+            assert display_in_use(int(virtual.name.removeprefix(":")))
+            assert virtual.process.poll() is None
+    finally:
+        for fd in held:
+            os.close(fd)

@@ -2,8 +2,10 @@
 
 Linux with X11 (or XWayland) uses mss, pynput and X11; a native Wayland session (WAYLAND_DISPLAY
 without DISPLAY) uses the backends ``workdiary.capture.wayland.session`` chooses (portal or
-wlr-screencopy, idle notifications, sway IPC). Everywhere else the factories return the
-``unsupported`` stand-ins, which report the reason instead of failing silently.
+wlr-screencopy, idle notifications, sway IPC). Windows (``capture/windows``) and macOS
+(``capture/macos``) have their own system layers, tested through fakes of their system wrappers, not
+yet on real machines. Everywhere else the factories return the ``unsupported`` stand-ins, which
+report the reason instead of failing silently.
 """
 
 from __future__ import annotations
@@ -11,9 +13,11 @@ from __future__ import annotations
 import os
 import platform as _stdlib_platform
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from workdiary.capture.base import CaptureLimits, InputCounter, ScreenGrabber, WindowProbe
+from workdiary.capture.permissions import NoPermissionsNeeded, PermissionChecklist
 from workdiary.capture.unsupported import (
     UnsupportedInputCounter,
     UnsupportedScreenGrabber,
@@ -31,11 +35,12 @@ def display_problem(env: Mapping[str, str] | None = None, system: str | None = N
     """
     env = os.environ if env is None else env
     system = _stdlib_platform.system() if system is None else system
+    if system in ("Windows", "Darwin"):
+        return None  # always a graphical session; macOS permissions are checked per capture
     if system != "Linux":
-        name = {"Darwin": "macOS"}.get(system, system or "this operating system")
         return (
-            f"Screen and input capture is not supported on {name} yet; workdiary records on "
-            "Linux with X11 or XWayland only for now."
+            f"Screen and input capture is not supported on {system or 'this operating system'}; "
+            "workdiary records on Linux (X11 or XWayland), Windows and macOS."
         )
     if env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"):
         return None  # X11/XWayland, or native Wayland (capture.wayland)
@@ -106,6 +111,12 @@ def _wayland_backends() -> SessionBackends:
 def make_screen_grabber() -> ScreenGrabber:
     """The screen grabber for this session (mss on X11, the portal or wlr-screencopy on
     Wayland), or one that reports why it cannot."""
+    if (layer := _native_layer()) is not None:
+        factory, native, problem = layer
+        if native is None:
+            return UnsupportedScreenGrabber(problem or "")
+        grabber: ScreenGrabber = factory.screen_grabber(native)
+        return grabber
     problem = display_problem()
     if problem is not None:
         return UnsupportedScreenGrabber(problem)
@@ -122,6 +133,12 @@ def make_screen_grabber() -> ScreenGrabber:
 def make_input_counter() -> InputCounter:
     """The input counter for this session (pynput on X11; evdev or idle notifications on
     Wayland), or one that reports why it cannot."""
+    if (layer := _native_layer()) is not None:
+        factory, native, problem = layer
+        if native is None:
+            return UnsupportedInputCounter(problem or "")
+        counter: InputCounter = factory.input_counter(native)
+        return counter
     problem = display_problem()
     if problem is not None:
         return UnsupportedInputCounter(problem)
@@ -136,6 +153,12 @@ def make_input_counter() -> InputCounter:
 
 def make_window_probe() -> WindowProbe:
     """The active-window probe for this session (X11, sway IPC), or one that answers None."""
+    if (layer := _native_layer()) is not None:
+        factory, native, problem = layer
+        if native is None:
+            return UnsupportedWindowProbe(problem or "")
+        probe: WindowProbe = factory.window_probe(native)
+        return probe
     problem = display_problem()
     if problem is not None:
         return UnsupportedWindowProbe(problem)
@@ -146,3 +169,26 @@ def make_window_probe() -> WindowProbe:
     from workdiary.capture.window_x11 import X11WindowProbe
 
     return X11WindowProbe()
+
+
+def make_permission_checklist() -> PermissionChecklist:
+    """The permissions this system wants granted (macOS) for the tray's checklist window."""
+    layer = _native_layer()
+    if layer is not None and layer[1] is not None and hasattr(layer[0], "permission_checklist"):
+        checklist: PermissionChecklist = layer[0].permission_checklist(layer[1])
+        return checklist
+    return NoPermissionsNeeded()
+
+
+def _native_layer() -> tuple[ModuleType, Any, str | None] | None:
+    """On Windows or macOS: its factory module, its loaded system layer (None if it could not
+    load) and why not. None on other systems."""
+    system = _stdlib_platform.system()
+    if system == "Windows":
+        from workdiary.capture.windows import factory
+    elif system == "Darwin":
+        from workdiary.capture.macos import factory  # type: ignore[no-redef]
+    else:
+        return None
+    native, problem = factory.load()
+    return factory, native, problem

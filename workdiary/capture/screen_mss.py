@@ -109,10 +109,8 @@ class MssScreenGrabber:
             shot = sct.grab({k: region[k] for k in ("left", "top", "width", "height")})
         except (mss.ScreenShotError, OSError) as error:
             self._discard_instance()  # reconnect next time: the X server may have restarted
-            raise CaptureError(
-                f"The screen could not be captured ({error}). Check that the X display "
-                f"{self._display_label()} is running and reachable."
-            ) from error
+            raise CaptureError(f"The screen could not be captured ({error}).{self._hint()}"
+                               ) from error
         image = Image.frombuffer("RGB", shot.size, shot.raw, "raw", "BGRX", 0, 1)
         image.load()  # converted into Pillow's own memory: the mss buffer can go
         if not self._keep_connection:
@@ -158,8 +156,13 @@ class MssScreenGrabber:
                 self._instances.pop(threading.current_thread(), None)
             sct.close()
 
-    def _display_label(self) -> str:
+    def _hint(self) -> str:
+        """What to check, where there is an X display to check (not on Windows or macOS)."""
         import os
+        import sys
 
+        if sys.platform in ("win32", "darwin"):
+            return ""
         name = self._display or os.environ.get("DISPLAY")
-        return f"'{name}'" if name else "(DISPLAY is not set)"
+        label = f"'{name}'" if name else "(DISPLAY is not set)"
+        return f" Check that the X display {label} is running and reachable."

@@ -7,6 +7,8 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from workdiary import __version__
+
 # Each module defines register(subparsers) and sets a ``handler`` default on its parsers:
 # handler(args) -> int (the exit code).
 COMMAND_MODULES = (
@@ -14,7 +16,9 @@ COMMAND_MODULES = (
     "workdiary.cli.tracking",  # track, diary, status, delete
     "workdiary.cli.account",  # login, logout, contracts, sync
     "workdiary.cli.demo",  # demo
+    "workdiary.cli.system_setup",  # autostart, permissions
     "workdiary.cli.server",  # server run|migrate|add-user|add-contract|close-weeks|...
+    "workdiary.cli.desktop_release",  # desktop-release publish|show|withdraw (operator)
 )
 
 
@@ -31,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="workdiary",
         description="Work diary for hourly contracts: track time, keep it offline, sync it signed.",
     )
+    parser.add_argument("--version", action="version", version=f"workdiary {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         try:

@@ -254,6 +254,17 @@ class ApiClient:
         return dict(self._json("GET", f"/contracts/{contract_id}/diary",
                                params={"date": day, "tz": tz}))
 
+    def desktop_release(self) -> dict[str, Any] | None:
+        """GET /desktop-release: the operator's {latest, minimum, notes_url, download_urls};
+        None when the server publishes none (404). Needs no login."""
+        try:
+            data = self._json("GET", "/desktop-release")
+        except Rejected as exc:
+            if exc.status == 404:
+                return None
+            raise
+        return dict(data) if isinstance(data, dict) else None
+
     # -- plumbing ---------------------------------------------------------------------------
 
     def _json(self, method: str, path: str, **kwargs: Any) -> Any:

@@ -136,11 +136,15 @@ def _read_line(fd: int, timeout: float) -> str:
     """
     data = b""
     deadline = time.monotonic() + timeout
+    # poll, not select: select() refuses descriptors above 1023, which a long test process
+    # (or an app with many files open) can reach.
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
     while not data.endswith(b"\n"):
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             break
-        ready, _, _ = select.select([fd], [], [], remaining)
+        ready = poller.poll(remaining * 1000)
         chunk = os.read(fd, 32) if ready else b""
         if not chunk:
             break

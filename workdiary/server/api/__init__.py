@@ -2,9 +2,19 @@
 
 from fastapi import APIRouter
 
-from workdiary.server.api import auth, contracts, devices, invoices, screenshots, segments, weeks
+from workdiary.server.api import (
+    auth,
+    contracts,
+    desktop_release,
+    devices,
+    invoices,
+    screenshots,
+    segments,
+    weeks,
+)
 from workdiary.server.api.schemas import ERROR_RESPONSES
 
 api_router = APIRouter(responses=ERROR_RESPONSES)
-for _module in (auth, devices, contracts, segments, screenshots, weeks, invoices):
+for _module in (auth, devices, contracts, segments, screenshots, weeks, invoices,
+                desktop_release):
     api_router.include_router(_module.router)
