@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from workdiary.capture.fakes import FakeInputCounter, FakeScreenGrabber
 
 from workdiary.capture.base import ActiveWindow, CaptureError, DisplayUnavailable, InputCounts
-from workdiary.capture.fakes import FakeInputCounter, FakeScreenGrabber
 from workdiary.capture.macos.adapters import (
     InputPermissionGate,
     MacIdleSource,

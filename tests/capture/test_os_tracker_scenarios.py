@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from workdiary.capture.fakes import FakeInputCounter, FakeScreenGrabber
+from workdiary.tracker.headless import TimeOnlyInputCounter
 
 from workdiary.capture.base import EncodedScreenshot, InputCounter, InputCounts, ScreenGrabber
-from workdiary.capture.fakes import FakeInputCounter, FakeScreenGrabber
 from workdiary.capture.idle_source import CrossCheckedInputCounter
 from workdiary.capture.macos.adapters import (
     InputPermissionGate,
@@ -34,7 +35,6 @@ from workdiary.store import LocalStore
 from workdiary.store.precheck import precheck_segment
 from workdiary.tracker.engine import Tracker
 from workdiary.tracker.events import ScreenshotFailed, ScreenshotTaken, TrackerEvent
-from workdiary.tracker.headless import TimeOnlyInputCounter
 
 START = datetime(2026, 3, 4, 9, 0, 0, tzinfo=UTC)
 

@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from workdiary.capture.fakes import FakeInputCounter, FakeScreenGrabber
 
 from workdiary.capture.base import InputCounts
 from workdiary.capture.encode import encode_screenshot
-from workdiary.capture.fakes import FakeInputCounter, FakeScreenGrabber
 from workdiary.core.clock import FakeClock
 from workdiary.server.services.desktop_release import DesktopRelease, publish, withdraw
 from workdiary.sync.api import ApiClient
