@@ -10,7 +10,7 @@ import pytest
 
 from workdiary.core.activity import activity_of
 from workdiary.core.canonical import segment_to_dict
-from workdiary.core.model import MinuteRecord, Segment, SegmentKind
+from workdiary.core.model import ActivitySource, MinuteRecord, Segment, SegmentKind
 from workdiary.core.timegrid import local_day_bounds
 from workdiary.core.week import week_start
 from workdiary.server.models import Contract, SegmentRow
@@ -169,10 +169,11 @@ def test_minutes_measured_from_idle_time_are_active_and_marked() -> None:
 
     start = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
     idle_measured = shape(start, active=0)
-    for minute in idle_measured["minutes"][:6]:
-        minute.update(source="idle_monitor", active_seconds=45)
-    for minute in idle_measured["minutes"][6:]:
-        minute.update(source="idle_monitor")
+    minutes = tuple(
+        replace(m, source=ActivitySource.IDLE_MONITOR, active_seconds=45 if i < 6 else 0)
+        for i, m in enumerate(idle_measured.segment.minutes))
+    segment = replace(idle_measured.segment, minutes=minutes)
+    idle_measured = replace(idle_measured, segment=segment, activity=activity_of(minutes))
     counted = shape(start + timedelta(minutes=10))
     view = build(date(2026, 11, 24), "UTC", [idle_measured, counted])
     first, second = list(view.segments)
