@@ -51,8 +51,10 @@ def test_migration_backs_up_first(tmp_path: Path) -> None:
 def test_failed_migration_rolls_back_and_names_backup(tmp_path: Path) -> None:
     path = tmp_path / "workdiary.sqlite3"
     _fresh(path)
-    broken = (*MIGRATIONS, Migration(2, "broken", "ALTER TABLE nowhere ADD COLUMN x INT;"))
-    with pytest.raises(StoreError, match=r"could not migrate .* version 2.*backup"):
+    next_version = latest_version() + 1
+    broken = (*MIGRATIONS,
+              Migration(next_version, "broken", "ALTER TABLE nowhere ADD COLUMN x INT;"))
+    with pytest.raises(StoreError, match=rf"could not migrate .* version {next_version}.*backup"):
         LocalStore(path, migrations=broken)
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == latest_version()
@@ -121,3 +123,20 @@ def test_damaged_page_is_refused_and_untouched(tmp_path: Path) -> None:
 def test_integrity_check_of_a_healthy_store(tmp_path: Path) -> None:
     with LocalStore(tmp_path / "workdiary.sqlite3") as store:
         assert store.integrity_check() == "ok"
+
+
+def test_version_1_data_is_kept_unbound_and_unseen(tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from workdiary.core.model import MinuteRecord
+
+    path = tmp_path / "workdiary.sqlite3"
+    start = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+    with LocalStore(path, migrations=MIGRATIONS[:1]) as old:
+        old.start_segment("s-1", "c-1", start, start + timedelta(minutes=10))
+        old.add_minute("s-1", MinuteRecord(at=start, keys=1))
+        old.close_segment("s-1", start + timedelta(minutes=1))
+    with LocalStore(path) as store:
+        assert store.migration_backup is not None
+        (record,) = store.queued_records()
+        assert (record.segment_id, record.account, record.seen) == ("s-1", "", False)

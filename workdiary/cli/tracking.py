@@ -15,10 +15,11 @@ from zoneinfo import ZoneInfo
 from workdiary.cli.main import CommandError
 from workdiary.core.clock import Clock, SystemClock
 from workdiary.core.model import Contract, SegmentKind
-from workdiary.desktop.diary import DayView, StatusView, day_view, status_view
+from workdiary.desktop.diary import DayView, StatusView, day_view, mark_shown, status_view
 from workdiary.desktop.settings import DesktopSettings
 from workdiary.store import LocalStore, StoreError
 from workdiary.store.diskguard import DiskGuard, message_for_write_error
+from workdiary.sync.report import format_report
 from workdiary.sync.secrets import SecretStore
 from workdiary.tracker.console import EventPrinter
 from workdiary.tracker.events import RecordingFailed, TrackerEvent
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from argparse import _SubParsersAction
 
     from workdiary.desktop.runtime import Runtime
+    from workdiary.sync.outbox import SyncReport
 
 
 def register(subparsers: _SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -36,6 +38,9 @@ def register(subparsers: _SubParsersAction[argparse.ArgumentParser]) -> None:
     track.add_argument("--memo", default="", help="what you are working on")
     track.add_argument("--duration", type=float, metavar="SECONDS",
                        help="clock out after this many seconds (default: until Ctrl-C)")
+    track.add_argument("--no-sync", action="store_true",
+                       help="stay offline: record only; `workdiary sync` uploads later "
+                            "(default: upload in the background, as the tray app does)")
     track.set_defaults(handler=run_track)
 
     diary = subparsers.add_parser("diary", help="show a day of the local work diary")
@@ -109,8 +114,11 @@ def run_track(args: argparse.Namespace) -> int:
             raise CommandError(problem)
         stop = threading.Event()
         printer = FullDiskStopper(EventPrinter(tz), settings.data_dir, stop)
+        sync_printer = SyncPrinter()
         runtime = build_runtime(settings, store, clock=SystemClock(), on_event=printer,
-                                secrets=_secrets(store), sync=False)
+                                secrets=_secrets(store), sync=not args.no_sync,
+                                on_report=sync_printer)
+        _start_sync(runtime, args.no_sync)
         for text in runtime.notices:
             print(f"workdiary: note: {text}", file=sys.stderr)
         previous = {sig: signal.signal(sig, lambda *_: stop.set())
@@ -125,10 +133,58 @@ def run_track(args: argparse.Namespace) -> int:
         seconds = printer.inner.minutes
         print(f"clocked out: {seconds // 60} min {seconds % 60} s recorded",
               flush=True)
+        _print_waiting(settings, store)
     finally:
         store.close()
         lock.release()
     return 0
+
+
+class SyncPrinter:
+    """The background uploads of `track`, in the terminal: what each pass did; a failure
+    once per cause (it is retried on its own), and when it recovers."""
+
+    def __init__(self) -> None:
+        self._last_problem: str | None = None
+
+    def __call__(self, report: SyncReport) -> None:  # the sync thread
+        problem = report.error or report.refused or report.paused
+        lines = [line for line in format_report(report)
+                 if problem is None or problem not in line]
+        if problem != self._last_problem:
+            if problem is not None:
+                lines.append(f"uploads stopped: {problem}")
+            elif self._last_problem is not None:
+                lines.append("uploads work again")
+            self._last_problem = problem
+        for line in lines:
+            print(f"sync: {line}", flush=True)
+
+
+def _start_sync(runtime: Runtime, no_sync: bool) -> None:
+    if no_sync:
+        print("sync: off (--no-sync): segments stay on this computer until `workdiary sync`",
+              flush=True)
+    elif runtime.start_sync() is not None:
+        print(f"sync: uploading in the background to {runtime.store.get_setting('server_url')}"
+              " a short while after each segment closes (its review window)", flush=True)
+    elif not runtime.notices:
+        print("sync: off: not logged in; segments stay on this computer until `workdiary "
+              "login SERVER_URL --email EMAIL`", flush=True)
+
+
+def _print_waiting(settings: DesktopSettings, store: LocalStore) -> None:
+    """After clock-out: what still waits for upload, and why."""
+    from workdiary.sync.client import current_account_key
+    from workdiary.sync.waiting import format_waiting, waiting_uploads
+
+    waiting = waiting_uploads(store.queued_records(), current_account_key(store),
+                              datetime.now(UTC), _grace_seconds(settings, store))
+    for line in format_waiting(waiting, settings.tz):
+        print(f"sync: {line}", flush=True)
+    if waiting.ready:
+        print(f"sync: {waiting.ready} segment(s) ready to upload: `workdiary sync` sends them",
+              flush=True)
 
 
 def _print_error(message: str) -> None:
@@ -194,7 +250,9 @@ def run_diary(args: argparse.Namespace) -> int:
     day = args.date or datetime.now(tz).date()
     store = open_local_store(settings)
     try:
-        view = day_view(store, day, tz, datetime.now(UTC), args.contract)
+        now = datetime.now(UTC)
+        view = day_view(store, day, tz, now, args.contract)
+        mark_shown(store, view, now)  # listed to the user: `sync --now` may send them
     finally:
         store.close()
     if args.json:
@@ -266,8 +324,15 @@ def format_status(view: StatusView) -> list[str]:
     lines.append(f"today ({tz.key}): {_hm(view.today_minutes)}")
     lines.append(f"this week (from {view.week_start.date().isoformat()}, UTC): "
                  f"{_hm(view.week_minutes)}")
-    lines += format_sync_status(view.sync, view.now)
+    lines += format_sync_status(view.sync, view.now, tz)
     return lines
+
+
+def _grace_seconds(settings: DesktopSettings, store: LocalStore) -> float:
+    try:
+        return settings.sync_settings(store).grace_seconds
+    except ValueError:  # a malformed override: `sync` reports it; status shows the default
+        return 120.0
 
 
 def run_status(args: argparse.Namespace, *, clock: Clock | None = None) -> int:
@@ -276,7 +341,8 @@ def run_status(args: argparse.Namespace, *, clock: Clock | None = None) -> int:
     recording = TrackerLock(settings.data_dir).held_elsewhere()
     store = open_local_store(settings, clock)
     try:
-        view = status_view(store, clock.now(), settings.tz, recording_elsewhere=recording)
+        view = status_view(store, clock.now(), settings.tz, recording_elsewhere=recording,
+                           grace_seconds=_grace_seconds(settings, store))
     finally:
         store.close()
     if args.json:

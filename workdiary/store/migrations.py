@@ -92,7 +92,18 @@ CREATE INDEX screenshots_segment ON screenshots (segment);
 CREATE INDEX screenshots_sha ON screenshots (sha256) WHERE sha256 IS NOT NULL;
 """
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, "initial schema", SCHEMA_V1),)
+# Who a waiting record belongs to, and whether the user has seen it (docs/design.md, "Uploads
+# wait for their account" and "Seen segments"). '' = not bound yet: recorded before this
+# version or while logged out; the first account that signs it for upload takes it.
+SCHEMA_V2 = """
+ALTER TABLE segments ADD COLUMN account TEXT NOT NULL DEFAULT '';
+ALTER TABLE segments ADD COLUMN seen_at INTEGER;
+"""
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "initial schema", SCHEMA_V1),
+    Migration(2, "segments remember their account and when the user saw them", SCHEMA_V2),
+)
 
 
 def latest_version(migrations: tuple[Migration, ...] = MIGRATIONS) -> int:

@@ -76,10 +76,16 @@ class SyncReport:
     purged: int = 0
     paused: str | None = None  # uploads paused (login expired, not logged in)
     error: str | None = None  # the pass ended early on a persistent transient failure
+    refused: str | None = None  # the server answered and refused the whole upload
 
     @property
     def ok(self) -> bool:
-        return self.paused is None and self.error is None
+        return self.paused is None and self.error is None and self.refused is None
+
+    @property
+    def offline(self) -> bool:
+        """The server could not be reached (not: it answered and refused)."""
+        return self.error is not None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -96,6 +102,7 @@ class SyncReport:
             "purged_screenshots": self.purged,
             "paused": self.paused,
             "error": self.error,
+            "refused": self.refused,
         }
 
 
@@ -104,8 +111,11 @@ class Outbox:
 
     def __init__(self, store: OutboxStore, api: ApiClient, signer: Signer | None, clock: Clock,
                  config: OutboxConfig | None = None, *, rng: random.Random | None = None,
-                 stop_event: threading.Event | None = None) -> None:
+                 stop_event: threading.Event | None = None, account: str | None = None) -> None:
         self.store = store
+        # The account this outbox uploads for: only records bound to it (or to none yet) are
+        # sent, and those it sends are bound to it. None: every record (tests of the outbox).
+        self.account = account
         self.api = api
         self.signer = signer
         self.clock = clock
@@ -114,10 +124,11 @@ class Outbox:
         self.stop_event = stop_event or threading.Event()
         self._uploaded_shas: set[str] = set()
 
-    def run_once(self, *, flush: bool = False) -> SyncReport:
+    def run_once(self, *, flush: bool = False, seen_now: bool = False) -> SyncReport:
         """One full pass; never raises for server trouble (the report says what happened).
 
-        ``flush`` skips the review grace period (clock-out at the end of the demo, tests).
+        ``flush`` skips the review grace period (clock-out at the end of the demo, tests);
+        ``seen_now`` skips it only for segments the user has seen (`workdiary sync --now`).
         """
         report = SyncReport()
         if self.store.get_setting("auth_state") == "expired":
@@ -125,7 +136,7 @@ class Outbox:
             return report
         try:
             self._send_deletions(report)
-            self._send_segments(report, flush)
+            self._send_segments(report, flush, seen_now)
         except AuthExpired:
             self.store.set_setting("auth_state", "expired")
             report.paused = AUTH_EXPIRED_MESSAGE
@@ -137,7 +148,7 @@ class Outbox:
             report.error = "stopped before the pass finished; the rest stays queued"
             return report
         except PassRefused as exc:
-            report.error = str(exc)
+            report.refused = str(exc)
             return report
         now = self.clock.now()
         self.store.set_setting("last_sync_at", isoformat_z(now))
@@ -167,17 +178,23 @@ class Outbox:
             self.store.mark_deleted_on_server(segment_id)
             report.deleted.append(segment_id)
 
-    def _send_segments(self, report: SyncReport, flush: bool) -> None:
+    def _send_segments(self, report: SyncReport, flush: bool, seen_now: bool) -> None:
         seen: set[str] = set()
         while not self.stop_event.is_set():
             # closed_before is exclusive and to the second: a flush includes this second too.
             grace = -1.0 if flush else self.config.grace_seconds
-            due = self.clock.now() - timedelta(seconds=grace)
-            batch = [s for s in self.store.pending_segments(due, self.config.batch_size)
+            now = self.clock.now()
+            due = now - timedelta(seconds=grace)
+            batch = [s for s in self.store.pending_segments(
+                        due, self.config.batch_size, account=self.account,
+                        seen_closed_before=now + timedelta(seconds=1) if seen_now else None)
                      if s.id not in seen]
             if not batch:
                 return
             seen.update(s.id for s in batch)
+            if self.account is not None:
+                for segment in batch:  # signed with this account's key from here on
+                    self.store.bind_account(segment.id, self.account)
             batch = [self._signed(s) for s in batch]
             if any(not s.signature for s in batch):
                 report.paused = "not logged in on this computer: run `workdiary login` to upload"
