@@ -118,7 +118,6 @@ def run_track(args: argparse.Namespace) -> int:
         runtime = build_runtime(settings, store, clock=SystemClock(), on_event=printer,
                                 secrets=_secrets(store), sync=not args.no_sync,
                                 on_report=sync_printer)
-        _start_sync(runtime, args.no_sync)
         for text in runtime.notices:
             print(f"workdiary: note: {text}", file=sys.stderr)
         previous = {sig: signal.signal(sig, lambda *_: stop.set())
@@ -168,7 +167,10 @@ def _start_sync(runtime: Runtime, no_sync: bool) -> None:
     elif runtime.start_sync() is not None:
         print(f"sync: uploading in the background to {runtime.store.get_setting('server_url')}"
               " a short while after each segment closes (its review window)", flush=True)
-    elif not runtime.notices:
+    elif runtime.notices:
+        for text in runtime.notices:
+            print(f"sync: off: {text}", flush=True)
+    else:
         print("sync: off: not logged in; segments stay on this computer until `workdiary "
               "login SERVER_URL --email EMAIL`", flush=True)
 
@@ -220,6 +222,7 @@ def _track(runtime: Runtime, contract: Contract, args: argparse.Namespace,
           f"{_local(runtime.clock.now(), tz, '%H:%M:%S %Z')}: {p.segment_minutes}-minute "
           f"segments, {p.screenshots_per_segment} screenshot(s) each, idle after "
           f"{p.idle_minutes} min. Ctrl-C clocks out.", flush=True)
+    _start_sync(runtime, args.no_sync)
     try:
         runtime.loop.run(stop, args.duration)
     finally:
