@@ -164,11 +164,13 @@ def _start_sync(runtime: Runtime, no_sync: bool) -> None:
     if no_sync:
         print("sync: off (--no-sync): segments stay on this computer until `workdiary sync`",
               flush=True)
-    elif runtime.start_sync() is not None:
+        return
+    said = len(runtime.notices)
+    if runtime.start_sync() is not None:
         print(f"sync: uploading in the background to {runtime.store.get_setting('server_url')}"
               " a short while after each segment closes (its review window)", flush=True)
-    elif runtime.notices:
-        for text in runtime.notices:
+    elif runtime.notices[said:]:  # logged in, yet no uploads: why
+        for text in runtime.notices[said:]:
             print(f"sync: off: {text}", flush=True)
     else:
         print("sync: off: not logged in; segments stay on this computer until `workdiary "
