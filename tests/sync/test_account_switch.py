@@ -18,6 +18,7 @@ from workdiary.cli.tracking import run_diary, run_status
 from workdiary.config import database_path
 from workdiary.core.clock import FakeClock
 from workdiary.core.model import Policy
+from workdiary.desktop.review import delete_closed_segment
 from workdiary.desktop.summary import SyncState, sync_line
 from workdiary.store import LocalStore
 from workdiary.sync.client import account_key, current_account
@@ -50,15 +51,18 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str,
         store.close()
 
 
-def record(world: dict[str, Any], contract_id: str, count: int) -> None:
+def record(world: dict[str, Any], contract_id: str, count: int) -> list[str]:
     """Segments recorded by the logged-in account, bound to it as the runtime binds them."""
     store, clock = world["store"], world["clock"]
     account = current_account(store)
     assert account is not None
+    ids = []
     for _ in range(count):
         segment = record_segment(store, contract_id, clock.now(), 10, jpeg=None,
                                  signer=make_signer(world["secrets"], account), clock=clock)
         store.bind_account(segment.id, account_key(account))
+        ids.append(segment.id)
+    return ids
 
 
 def test_records_wait_for_the_account_that_recorded_them(
@@ -67,6 +71,12 @@ def test_records_wait_for_the_account_that_recorded_them(
     server, a, b, secrets = world["server"], world["a"], world["b"], world["secrets"]
     factory = lambda: secrets  # noqa: E731
     login(server.url, a.freelancer_email, a.password, secrets, monkeypatch)
+    # One of A's segments is on the server and then deleted on this computer: its DELETE
+    # waits for A too (with B's token the server would answer 404, "not yours").
+    (uploaded,) = record(world, a.contract_id, 1)
+    world["clock"].advance(600)  # the next segments start on the 10-minute grid again
+    assert run_sync(SYNC, secrets_factory=factory) == 0
+    assert delete_closed_segment(world["store"], uploaded, world["clock"].now()).server_copy
     record(world, a.contract_id, 2)
     login(server.url, b.freelancer_email, b.password, secrets, monkeypatch)
     record(world, b.contract_id, 1)
@@ -75,6 +85,7 @@ def test_records_wait_for_the_account_that_recorded_them(
 
     assert run_sync(SYNC, secrets_factory=factory) == 0
     out = capsys.readouterr().out
+    assert "deleted on the server" not in out
     waits_for_a = (f"2 segment(s) recorded by {a.freelancer_email} on {server.url} wait for "
                    "that account")
     assert "uploaded 1 segment(s)" in out and waits_for_a in out, out
@@ -90,6 +101,7 @@ def test_records_wait_for_the_account_that_recorded_them(
     assert run_sync(SYNC, secrets_factory=factory) == 0
     out = capsys.readouterr().out
     assert "uploaded 2 segment(s)" in out and "nothing left to upload" in out, out
+    assert f"deleted on the server: {uploaded}" in out
     for bad in ("bad_signature", "unknown_device", "outside_contract", "chain_break"):
         assert bad not in out
 

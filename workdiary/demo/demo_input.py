@@ -11,6 +11,7 @@ Threads: ``DemoInput`` runs its own thread and owns the ``Workspace`` and its X 
 
 from __future__ import annotations
 
+import contextlib
 import random
 import threading
 from collections.abc import Callable
@@ -46,6 +47,16 @@ class DemoInput:
             self._thread.join(10)
 
     def _run(self) -> None:
+        from Xlib.error import ConnectionClosedError, XError
+
+        try:
+            self._drive()
+        except (ConnectionClosedError, XError, OSError) as exc:
+            if not self._stop.is_set():  # at shutdown the screen may go first: nothing to say
+                self._say(f"demo input: stopped, the virtual screen {self.display_name} went "
+                          f"away ({exc})")
+
+    def _drive(self) -> None:
         from Xlib import X
         from Xlib.ext import xtest
 
@@ -75,4 +86,5 @@ class DemoInput:
                               f"sent so far (synthetic, on {self.display_name})")
                 self._stop.wait(STEP_SECONDS)
         finally:
-            workspace.close()
+            with contextlib.suppress(Exception):  # the connection may be gone already
+                workspace.close()

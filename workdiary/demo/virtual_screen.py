@@ -111,6 +111,9 @@ def _launch(
             ["Xvfb", f":{number}", "-displayfd", str(write_end), "-screen", "0",
              f"{width}x{height}x{depth}", "-nolisten", "tcp", "-noreset", *extra_args],
             pass_fds=(write_end,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            # Its own session: a Ctrl-C in the terminal reaches only the program that started
+            # it, which stops it last, by its PID (the demo's clients are gone by then).
+            start_new_session=True,
         )
     except OSError as problem:
         os.close(read_end)

@@ -51,10 +51,13 @@ class SyncStateMixin(StoreBase):
             ).fetchone()
         return int(row[0])
 
-    def delete_pending_segments(self) -> list[Segment]:
-        """Tombstones of segments the server already has: their DELETE is still due."""
+    def delete_pending_segments(self, *, account: str | None = None) -> list[Segment]:
+        """Tombstones of segments the server already has: their DELETE is still due
+        (``account``: only those bound to it or to none)."""
         with self._db.reading() as conn:
-            return self._select_segments(conn, "delete_pending = 1 ORDER BY device_id, seq", ())
+            return self._select_segments(
+                conn, "delete_pending = 1 AND (? IS NULL OR account IN ('', ?)) "
+                "ORDER BY device_id, seq", (account, account))
 
     def mark_deleted_on_server(self, segment_id: str) -> None:
         self._update(segment_id, "delete_pending = 0, last_error = NULL", ())

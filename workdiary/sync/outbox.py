@@ -162,7 +162,9 @@ class Outbox:
         return call_with_retry(action, self.config.retry, rng=self._rng, wait=self.stop_event.wait)
 
     def _send_deletions(self, report: SyncReport) -> None:
-        for tombstone in self.store.delete_pending_segments():
+        # Only this account's: with another account's token the server answers 404 (not
+        # yours), which would pass for "already deleted".
+        for tombstone in self.store.delete_pending_segments(account=self.account):
             segment_id = tombstone.id
             try:
                 self._retry(functools.partial(self.api.delete_segment, segment_id))

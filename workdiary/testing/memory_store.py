@@ -285,9 +285,10 @@ class MemoryStore:
             return sum(1 for r in self._records.values() if r.closed_at is not None and (
                 (r.sync_state == PENDING and not r.delete_pending) or r.delete_pending))
 
-    def delete_pending_segments(self) -> list[Segment]:
+    def delete_pending_segments(self, *, account: str | None = None) -> list[Segment]:
         with self._lock:
-            due = [r for r in self._records.values() if r.delete_pending]
+            due = [r for r in self._records.values() if r.delete_pending
+                   and (account is None or r.account in ("", account))]
             return [r.as_segment() for r in self._in_chain_order(due)]
 
     def mark_deleted_on_server(self, segment_id: str) -> None:
