@@ -78,7 +78,11 @@ def test_records_wait_for_the_account_that_recorded_them(
     assert run_sync(SYNC, secrets_factory=factory) == 0
     assert delete_closed_segment(world["store"], uploaded, world["clock"].now()).server_copy
     record(world, a.contract_id, 2)
+    capsys.readouterr()
     login(server.url, b.freelancer_email, b.password, secrets, monkeypatch)
+    said_at_login = capsys.readouterr().out
+    assert (f"2 segment(s) recorded by {a.freelancer_email} on {server.url} wait for that "
+            "account") in said_at_login, said_at_login
     record(world, b.contract_id, 1)
     world["clock"].advance(5)
     capsys.readouterr()

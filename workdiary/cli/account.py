@@ -9,7 +9,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
-from datetime import UTC, tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from workdiary.cli.main import CommandError
@@ -22,6 +22,7 @@ from workdiary.sync.client import (
     NOT_LOGGED_IN,
     build_outbox,
     current_account,
+    current_account_key,
 )
 from workdiary.sync.device import NotLoggedIn
 from workdiary.sync.outbox import SyncReport
@@ -97,9 +98,13 @@ def run_login(args: argparse.Namespace, *, secrets_factory: Callable[[], SecretS
         print(f"Logged in to {api.server_url} as {outcome.user_name} ({outcome.role}). This "
               f"device ({outcome.device_id}) is registered; its signing key and token are in "
               f"{secrets.where}. {outcome.contracts} contract(s) cached.")
-        pending = store.pending_count()
-        if pending:
-            print(f"{pending} recorded segment(s) are waiting for upload: run `workdiary sync`.")
+        waiting = waiting_uploads(store.queued_records(), current_account_key(store),
+                                  datetime.now(UTC), 0.0)
+        if waiting.ready:
+            print(f"{waiting.ready} recorded segment(s) of this account are waiting for upload: "
+                  "run `workdiary sync`.")
+        for line in format_waiting(waiting, UTC):
+            print(line)
     return 0
 
 
