@@ -50,3 +50,17 @@ def test_track_uploads_in_the_background_and_no_sync_stays_offline(
     assert "sync: uploaded 1 segment(s)" in out, out
     assert server_segments(db) >= 1
     assert os.path.exists(side.directory)
+
+
+def test_a_sync_failure_is_said_once_then_its_recovery(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from workdiary.cli.track_sync import SyncPrinter
+    from workdiary.sync.outbox import SyncReport
+
+    printer = SyncPrinter()
+    for _ in range(3):
+        printer(SyncReport(error="connection refused; retried"))
+    printer(SyncReport())
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == ["sync: uploads stopped: connection refused; retried",
+                     "sync: uploads work again"]

@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from workdiary.cli.main import CommandError
+from workdiary.cli.track_sync import SyncPrinter, grace_seconds, print_waiting, start_sync
 from workdiary.core.clock import Clock, SystemClock
 from workdiary.core.model import Contract, SegmentKind
 from workdiary.desktop.diary import DayView, StatusView, day_view, mark_shown, status_view
 from workdiary.desktop.settings import DesktopSettings
 from workdiary.store import LocalStore, StoreError
 from workdiary.store.diskguard import DiskGuard, message_for_write_error
-from workdiary.sync.report import format_report
 from workdiary.sync.secrets import SecretStore
 from workdiary.tracker.console import EventPrinter
 from workdiary.tracker.events import RecordingFailed, TrackerEvent
@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from argparse import _SubParsersAction
 
     from workdiary.desktop.runtime import Runtime
-    from workdiary.sync.outbox import SyncReport
 
 
 def register(subparsers: _SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -132,63 +131,11 @@ def run_track(args: argparse.Namespace) -> int:
         seconds = printer.inner.minutes
         print(f"clocked out: {seconds // 60} min {seconds % 60} s recorded",
               flush=True)
-        _print_waiting(settings, store)
+        print_waiting(settings, store)
     finally:
         store.close()
         lock.release()
     return 0
-
-
-class SyncPrinter:
-    """The background uploads of `track`, in the terminal: what each pass did; a failure
-    once per cause (it is retried on its own), and when it recovers."""
-
-    def __init__(self) -> None:
-        self._last_problem: str | None = None
-
-    def __call__(self, report: SyncReport) -> None:  # the sync thread
-        problem = report.error or report.refused or report.paused
-        lines = [line for line in format_report(report)
-                 if problem is None or problem not in line]
-        if problem != self._last_problem:
-            if problem is not None:
-                lines.append(f"uploads stopped: {problem}")
-            elif self._last_problem is not None:
-                lines.append("uploads work again")
-            self._last_problem = problem
-        for line in lines:
-            print(f"sync: {line}", flush=True)
-
-
-def _start_sync(runtime: Runtime, no_sync: bool) -> None:
-    if no_sync:
-        print("sync: off (--no-sync): segments stay on this computer until `workdiary sync`",
-              flush=True)
-        return
-    said = len(runtime.notices)
-    if runtime.start_sync() is not None:
-        print(f"sync: uploading in the background to {runtime.store.get_setting('server_url')}"
-              " a short while after each segment closes (its review window)", flush=True)
-    elif runtime.notices[said:]:  # logged in, yet no uploads: why
-        for text in runtime.notices[said:]:
-            print(f"sync: off: {text}", flush=True)
-    else:
-        print("sync: off: not logged in; segments stay on this computer until `workdiary "
-              "login SERVER_URL --email EMAIL`", flush=True)
-
-
-def _print_waiting(settings: DesktopSettings, store: LocalStore) -> None:
-    """After clock-out: what still waits for upload, and why."""
-    from workdiary.sync.client import current_account_key
-    from workdiary.sync.waiting import format_waiting, waiting_uploads
-
-    waiting = waiting_uploads(store.queued_records(), current_account_key(store),
-                              datetime.now(UTC), _grace_seconds(settings, store))
-    for line in format_waiting(waiting, settings.tz):
-        print(f"sync: {line}", flush=True)
-    if waiting.ready:
-        print(f"sync: {waiting.ready} segment(s) ready to upload: `workdiary sync` sends them",
-              flush=True)
 
 
 def _print_error(message: str) -> None:
@@ -224,7 +171,7 @@ def _track(runtime: Runtime, contract: Contract, args: argparse.Namespace,
           f"{_local(runtime.clock.now(), tz, '%H:%M:%S %Z')}: {p.segment_minutes}-minute "
           f"segments, {p.screenshots_per_segment} screenshot(s) each, idle after "
           f"{p.idle_minutes} min. Ctrl-C clocks out.", flush=True)
-    _start_sync(runtime, args.no_sync)
+    start_sync(runtime, args.no_sync)
     try:
         runtime.loop.run(stop, args.duration)
     finally:
@@ -333,13 +280,6 @@ def format_status(view: StatusView) -> list[str]:
     return lines
 
 
-def _grace_seconds(settings: DesktopSettings, store: LocalStore) -> float:
-    try:
-        return settings.sync_settings(store).grace_seconds
-    except ValueError:  # a malformed override: `sync` reports it; status shows the default
-        return 120.0
-
-
 def run_status(args: argparse.Namespace, *, clock: Clock | None = None) -> int:
     clock = clock or SystemClock()
     settings = DesktopSettings.from_environment()
@@ -347,7 +287,7 @@ def run_status(args: argparse.Namespace, *, clock: Clock | None = None) -> int:
     store = open_local_store(settings, clock)
     try:
         view = status_view(store, clock.now(), settings.tz, recording_elsewhere=recording,
-                           grace_seconds=_grace_seconds(settings, store))
+                           grace_seconds=grace_seconds(settings, store))
     finally:
         store.close()
     if args.json:
