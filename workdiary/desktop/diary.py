@@ -31,6 +31,14 @@ def billed_minutes(segments: list[Segment]) -> int:
     return sum(s.tracked_minutes for s in segments if s.kind is not SegmentKind.TOMBSTONE)
 
 
+def mark_shown(store: LocalStore, view: DayView, now: datetime) -> None:
+    """The user was shown this day (`workdiary diary`, the tray's diary window): its closed
+    segments count as seen, so `workdiary sync --now` may send them before their review
+    window ends (docs/design.md, "Seen segments")."""
+    store.mark_seen([row.segment.id for row in view.rows if row.sync.closed_at is not None],
+                    now)
+
+
 # -- a day ---------------------------------------------------------------------------------
 
 class DayRow(NamedTuple):
@@ -189,7 +197,8 @@ class StatusView:
 
 
 def status_view(store: LocalStore, now: datetime, tz: ZoneInfo, *,
-                recording_elsewhere: bool, segment_id: str | None = None) -> StatusView:
+                recording_elsewhere: bool, segment_id: str | None = None,
+                grace_seconds: float = 120.0) -> StatusView:
     """Read the store once for `status`, the main window and the tray."""
     day_start, day_end = local_day_bounds(now.astimezone(tz).date(), tz)
     week_from = week_start(now)
@@ -211,5 +220,5 @@ def status_view(store: LocalStore, now: datetime, tz: ZoneInfo, *,
         week_minutes=billed_minutes(overlapping(week_from, week_end)),
         week_start=week_from, current=current,
         previous_activity=activity_of(earlier[-1].minutes) if earlier else None,
-        sync=sync_status(store, now),
+        sync=sync_status(store, now, grace_seconds),
     )

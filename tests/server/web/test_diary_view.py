@@ -183,3 +183,34 @@ def test_minutes_measured_from_idle_time_are_active_and_marked() -> None:
     contract = {"id": "c-1"}
     assert "activity measured from idle time" in str(macro(first, contract, ()))
     assert "activity measured from idle time" not in str(macro(second, contract, ()))
+
+
+def with_failed_shots(view: SegmentView, *errors: str) -> SegmentView:
+    from workdiary.core.model import ScreenshotRef
+
+    shots = tuple(ScreenshotRef(taken_at=view.start + timedelta(minutes=i), error=error)
+                  for i, error in enumerate(errors))
+    return replace(view, segment=replace(view.segment, screenshots=shots))
+
+
+def test_repeated_capture_failures_are_said_once_per_cause_and_counted() -> None:
+    from workdiary.server.web.rendering import build_templates
+
+    start = datetime(2026, 11, 24, 10, 4, tzinfo=UTC)
+    no_display = "No X display: DISPLAY is not set. Run workdiary in an X11 session."
+    segments = [with_failed_shots(shape(start + timedelta(minutes=10 * i), seg_id=f"s-{i}"),
+                                  no_display)
+                for i in range(12)]
+    segments.append(with_failed_shots(shape(start + timedelta(hours=3), seg_id="s-x"),
+                                      "Disk full."))
+    view = build(date(2026, 11, 24), "UTC", segments)
+    assert [(n.number, n.error, n.count, n.since_local) for n in view.failure_notes] == \
+        [(1, no_display, 12, "10:04"), (2, "Disk full.", 1, "13:04")]
+    assert view.failure_notes[0].summary == "Capture failed 12 times since 10:04"
+    cells = [s for row in view.rows for cell in row.cells for s in cell.segments]
+    assert {c.first_shot.failure_note for c in cells if c.first_shot} == {1, 2}
+
+    template = build_templates().env.get_template("_segment.html")
+    html = "".join(template.module.segment(c, Contract(id="c-1"), set()) for c in cells)
+    assert no_display not in html.replace('title="' + no_display, "")  # only as a tooltip
+    assert html.count("see note 1") == 12 and html.count("see note 2") == 1
