@@ -142,14 +142,15 @@ def test_minutes_recorded_before_activity_sources_read_as_counts(tmp_path: Path)
     assert [(m.keys, m.source) for m in segment.minutes] == [(5, ActivitySource.COUNTS)]
 
 
-def test_version_1_data_is_kept_unbound_and_unseen(tmp_path: Path) -> None:
+def test_data_from_before_accounts_is_kept_unbound_and_unseen(tmp_path: Path) -> None:
     from datetime import UTC, datetime, timedelta
 
     from workdiary.core.model import MinuteRecord
 
     path = tmp_path / "workdiary.sqlite3"
     start = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
-    with LocalStore(path, migrations=MIGRATIONS[:1]) as old:
+    # Version 2 (before segments remembered their account): what this code writes still fits.
+    with LocalStore(path, migrations=MIGRATIONS[:2]) as old:
         old.start_segment("s-1", "c-1", start, start + timedelta(minutes=10))
         old.add_minute("s-1", MinuteRecord(at=start, keys=1))
         old.close_segment("s-1", start + timedelta(minutes=1))

@@ -207,7 +207,7 @@ def run_diary(args: argparse.Namespace) -> int:
         now = datetime.now(UTC)
         view = day_view(store, day, tz, now, args.contract)
         mark_shown(store, view, now)  # listed to the user: `sync --now` may send them
-        if args.contract and not view.segments and store.contract(args.contract) is None:
+        if args.contract and not view.rows and store.contract(args.contract) is None:
             raise CommandError(f"unknown contract {args.contract!r}: it is not in the local cache "
                                "and nothing was recorded on it. `workdiary contracts` lists yours.")
     finally:
