@@ -17,10 +17,11 @@ from starlette.requests import Request
 
 from workdiary.server.models import User
 from workdiary.server.services import websessions
+from workdiary.server.web.language import N_
 from workdiary.server.web.rendering import web_session
 from workdiary.server.web.session import CSRF_FIELD, check_csrf
 
-NOT_FOUND_TEXT = "This page does not exist, or it is not yours to see."
+NOT_FOUND_TEXT = N_("This page does not exist, or it is not yours to see.")
 
 
 class LoginRequired(Exception):

@@ -21,6 +21,7 @@ from workdiary.server.services.diary import get_diary, get_segment_with_screensh
 from workdiary.server.services.screenshots import segment_showing, stored_content_type
 from workdiary.server.web.deps import DB, PageNotFound, Viewer
 from workdiary.server.web.diary_view import build_diary, segment_cell
+from workdiary.server.web.language import N_
 from workdiary.server.web.rendering import finish, redirect, render, web_session
 from workdiary.server.web.thumbnails import ThumbnailCache, make_thumbnail
 from workdiary.server.web.timezones import choose_zone, zone_options
@@ -98,11 +99,11 @@ def _authorised_blob(request: Request, db: DB, viewer: User, contract_id: str,
     shown = SHA256_RE.match(sha256) and segment_showing(db, contract_id=contract.id,
                                                         sha256=sha256)
     if not shown:
-        raise PageNotFound("This screenshot does not exist, or it is not yours to see.")
+        raise PageNotFound(N_("This screenshot does not exist, or it is not yours to see."))
     blobs: BlobStore = request.app.state.blobs
     data = blobs.get(sha256)
     if data is None:
-        raise PageNotFound("This screenshot was referenced by a segment but never uploaded.")
+        raise PageNotFound(N_("This screenshot was referenced by a segment but never uploaded."))
     return contract, data
 
 
@@ -127,7 +128,7 @@ def screenshot_thumb(request: Request, contract_id: str, sha256: str, db: DB,
         _, data = _authorised_blob(request, db, viewer, contract_id, sha256)
         cached = make_thumbnail(data)
         if cached is None:
-            raise PageNotFound("This screenshot cannot be decoded as an image.")
+            raise PageNotFound(N_("This screenshot cannot be decoded as an image."))
         cache.put(sha256, cached)
     response = Response(cached, media_type="image/jpeg", headers={"Cache-Control": IMAGE_CACHE})
     return finish(request, response)
@@ -141,7 +142,7 @@ def screenshot_page(request: Request, contract_id: str, sha256: str, db: DB,
     found = get_segment_with_screenshot(db, user=viewer, contract_id=contract.id,
                                         sha256=sha256) if SHA256_RE.match(sha256) else None
     if found is None:
-        raise PageNotFound("This screenshot does not exist, or it is not yours to see.")
+        raise PageNotFound(N_("This screenshot does not exist, or it is not yours to see."))
     choice = choose_zone(None, web_session(request).tz)
     segment = segment_cell(found, choice.zone, contract.segment_minutes)
     shot = next((s for s in segment.shots if s.sha256 == sha256), None)
