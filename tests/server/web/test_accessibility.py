@@ -2,7 +2,7 @@
 on any page (client and freelancer, empty and full, English and Spanish), and a client disputes
 and approves a week with the keyboard alone, seeing where the focus is.
 
-A PNG of the Spanish pages goes to docs/screenshots/ (web-es-*.png).
+PNGs of the Spanish pages go to test-artifacts/web/es-*.png (reduced copies in docs/screenshots/).
 """
 
 from __future__ import annotations
@@ -33,7 +33,6 @@ pytestmark = [
 ]
 
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "web"
-SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
 PASSWORD = "correct horse battery"
 CREATED = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
 DAY_START = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
@@ -186,16 +185,20 @@ def test_client_disputes_and_approves_with_the_keyboard_alone(site: Site) -> Non
 
 
 def test_spanish_pages_for_the_screenshots(site: Site) -> None:
-    """The Spanish diary and timesheet as a client sees them; PNGs in docs/screenshots/."""
+    """The Spanish diary and timesheet as a client sees them; PNGs in test-artifacts/web/."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page = signed_in(site, "clara@example.com", language="es-ES")
     page.goto(f"{site.base}/contracts/{site.contract_id}/diary/2026-11-24?tz=Europe/Madrid")
     assert page.locator("html").get_attribute("lang") == "es"
     assert "mar, 24 nov 2026" in page.locator("h1").inner_text()
-    page.screenshot(path=str(SCREENSHOTS / "web-es-diary.png"))
+    page.wait_for_function(
+        "Array.from(document.querySelectorAll('.thumb img')).slice(0, 12)"
+        ".every(i => i.complete && i.naturalWidth > 100)")
+    page.screenshot(path=str(ARTIFACTS / "es-diary.png"))
     page.goto(f"{site.base}/contracts/{site.contract_id}/timesheets/2026-11-23")
     approve = page.locator("form[action$='/approve'] button").inner_text()
     assert approve.startswith("Aprobar ") and approve.endswith("\xa0US$") and "," in approve
-    page.screenshot(path=str(SCREENSHOTS / "web-es-timesheet.png"), full_page=True)
-    assert (SCREENSHOTS / "web-es-timesheet.png").stat().st_size > 10_000
+    page.screenshot(path=str(ARTIFACTS / "es-timesheet.png"), full_page=True)
+    assert (ARTIFACTS / "es-timesheet.png").stat().st_size > 10_000
 
 

@@ -19,13 +19,13 @@ DOMAIN = "messages"
 SOURCE_LANGUAGE = "en"  # the msgids are English: English needs no catalog
 
 
-def po_path(language: str) -> Path:
-    return LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+def po_path(language: str, locale_dir: Path = LOCALE_DIR) -> Path:
+    return locale_dir / language / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-def catalog_languages() -> tuple[str, ...]:
-    """The languages that have a catalog in ``server/locale``, plus the source language."""
-    found = sorted(p.parent.parent.name for p in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+def catalog_languages(locale_dir: Path = LOCALE_DIR) -> tuple[str, ...]:
+    """The languages that have a catalog in ``locale_dir``, after the source language."""
+    found = sorted(p.parent.parent.name for p in locale_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
     return (SOURCE_LANGUAGE, *found)
 
 
@@ -39,9 +39,10 @@ def compile_po(path: Path) -> gettext.GNUTranslations:
     return gettext.GNUTranslations(buffer)
 
 
-def load_catalogs() -> dict[str, gettext.NullTranslations]:
-    """Translations by language code; English is the identity."""
+def load_catalogs(locale_dir: Path = LOCALE_DIR) -> dict[str, gettext.NullTranslations]:
+    """Translations by language code; English is the identity. A new language is a new folder
+    with its ``.po`` (docs/translating.md): nothing else to register."""
     catalogs: dict[str, gettext.NullTranslations] = {SOURCE_LANGUAGE: gettext.NullTranslations()}
-    for language in catalog_languages()[1:]:
-        catalogs[language] = compile_po(po_path(language))
+    for language in catalog_languages(locale_dir)[1:]:
+        catalogs[language] = compile_po(po_path(language, locale_dir))
     return catalogs
