@@ -13,7 +13,7 @@ from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
 
 from workdiary.server.web.catalogs import load_catalogs
-from workdiary.server.web.deps import LoginRequired, PageNotFound
+from workdiary.server.web.deps import LoginRequired, PageBadRequest, PageNotFound
 from workdiary.server.web.language import N_, Languages
 from workdiary.server.web.rendering import (
     STATIC_DIR,
@@ -82,6 +82,11 @@ def install(app: FastAPI) -> None:
         assert isinstance(exc, PageNotFound)
         return render_error(request, 404, "not_found", exc.message)
 
+    async def page_bad_request(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, PageBadRequest)
+        text = page_language(request).gettext(exc.message) % exc.values
+        return render_error(request, 400, exc.code, text)
+
     async def csrf_failed(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, CsrfError)
         response = render_error(request, 403, "csrf_failed", exc.message)
@@ -89,6 +94,7 @@ def install(app: FastAPI) -> None:
 
     app.add_exception_handler(LoginRequired, login_required)
     app.add_exception_handler(PageNotFound, page_not_found)
+    app.add_exception_handler(PageBadRequest, page_bad_request)
     app.add_exception_handler(CsrfError, csrf_failed)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     for module in (pages_auth, pages_account, pages_diary, pages_language, pages_timesheet):

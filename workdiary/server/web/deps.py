@@ -32,6 +32,14 @@ class LoginRequired(Exception):
         self.next_url = next_url
 
 
+class PageBadRequest(Exception):
+    """A 400 page whose sentence is translated: ``message`` is a msgid with ``%(name)s`` values."""
+
+    def __init__(self, message: str, *, code: str, **values: object) -> None:
+        super().__init__(message)
+        self.message, self.code, self.values = message, code, values
+
+
 class PageNotFound(Exception):
     """Nothing to show: absent, or not the viewer's (the same answer on purpose)."""
 

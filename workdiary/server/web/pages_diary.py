@@ -12,14 +12,14 @@ from starlette.responses import Response
 from workdiary.core.clock import Clock
 from workdiary.core.week import week_start_of_date
 from workdiary.server.blobs import SHA256_RE, BlobStore
-from workdiary.server.errors import BadRequest, NotFound
+from workdiary.server.errors import NotFound
 from workdiary.server.models import Contract, User
 from workdiary.server.services import disputes as dispute_service
 from workdiary.server.services import users as user_service
 from workdiary.server.services.contracts import get_contract_for
 from workdiary.server.services.diary import get_diary, get_segment_with_screenshot
 from workdiary.server.services.screenshots import segment_showing, stored_content_type
-from workdiary.server.web.deps import DB, PageNotFound, Viewer
+from workdiary.server.web.deps import DB, PageBadRequest, PageNotFound, Viewer
 from workdiary.server.web.diary_view import build_diary, segment_cell
 from workdiary.server.web.language import N_
 from workdiary.server.web.rendering import finish, redirect, render, web_session
@@ -37,11 +37,11 @@ def parse_day(text: str) -> date:
     try:
         day = date.fromisoformat(text)
     except ValueError:
-        raise BadRequest(f"“{text[:40]}” is not a date: use YYYY-MM-DD, e.g. 2026-11-23.",
-                         code="invalid_date") from None
+        raise PageBadRequest(N_("“%(text)s” is not a date: use YYYY-MM-DD, e.g. 2026-11-23."),
+                             code="invalid_date", text=text[:40]) from None
     if not FIRST_DAY <= day <= LAST_DAY:
-        raise BadRequest("Diaries cover the years 2000 to 2100: pick a date in that range.",
-                         code="date_out_of_range")
+        raise PageBadRequest(N_("Diaries cover the years 2000 to 2100: pick a date in that range."),
+                             code="date_out_of_range")
     return day
 
 

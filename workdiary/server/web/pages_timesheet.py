@@ -10,13 +10,14 @@ from starlette.responses import Response
 
 from workdiary.core.clock import Clock
 from workdiary.core.week import week_start_of_date
-from workdiary.server.errors import BadRequest, ServiceError
+from workdiary.server.errors import ServiceError
 from workdiary.server.services import disputes as dispute_service
 from workdiary.server.services import users as user_service
 from workdiary.server.services import weeks as week_service
 from workdiary.server.services.timesheet import get_timesheet
-from workdiary.server.web.deps import DB, CheckedForm, Viewer, safe_next
+from workdiary.server.web.deps import DB, CheckedForm, PageBadRequest, Viewer, safe_next
 from workdiary.server.web.formatting import money, short_date
+from workdiary.server.web.language import N_
 from workdiary.server.web.pages_diary import parse_day, scoped_contract
 from workdiary.server.web.rendering import page_language, redirect, render, web_session
 
@@ -28,9 +29,10 @@ def parse_week(text: str) -> date:
     day = parse_day(text)
     if day.weekday() != 0:
         monday = day - timedelta(days=day.weekday())
-        raise BadRequest(
-            f"Timesheets start on a Monday: {day.isoformat()} is a {day:%A}. "
-            f"Open the week of {monday.isoformat()} instead.", code="not_a_monday")
+        raise PageBadRequest(
+            N_("Timesheets start on a Monday: %(day)s is not. Open the week of %(monday)s "
+               "instead."),
+            code="not_a_monday", day=day.isoformat(), monday=monday.isoformat())
     return day
 
 
