@@ -235,3 +235,16 @@ def test_the_recipe_for_a_new_language_works(tmp_path: Path) -> None:
     # Until the rest is translated the completeness test says so (CI fails, nothing ships half).
     with po.open("rb") as source:
         assert any(not m.string for m in read_po(source) if m.id)
+
+
+def test_error_pages_speak_the_viewers_language(world: World) -> None:
+    client = sign_in(world.app, "client")
+    client.headers["Accept-Language"] = "es"
+    monday = client.get(f"/contracts/{world.contract_id}/timesheets/2026-11-24")
+    assert monday.status_code == 400
+    assert "Abra en su lugar la semana del 2026-11-23" in monday.text
+    assert "No se puede responder a esa solicitud" in monday.text  # the heading
+    zone = client.get(f"/contracts/{world.contract_id}/diary/2026-11-24?tz=Mars/Base").text
+    assert "«Mars/Base» no es una zona horaria" in zone
+    forged = client.post("/language", data={"language": "es", "csrf_token": "forged"})
+    assert forged.status_code == 403 and "no coincide con su sesión" in forged.text
