@@ -57,8 +57,10 @@ class _VisibleText(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in ("script", "style"):
             self._skip += 1
+        shown_value = tag == "button" or (
+            tag == "input" and dict(attrs).get("type") in ("submit", "button", "reset"))
         for name, value in attrs:
-            if name in VISIBLE_ATTRIBUTES and value and not (name == "value" and tag != "button"):
+            if name in VISIBLE_ATTRIBUTES and value and (name != "value" or shown_value):
                 self._add(value)
 
     def handle_endtag(self, tag: str) -> None:
@@ -92,6 +94,8 @@ def test_the_checker_finds_unmarked_text() -> None:
     """The check above can fail: plain words, titles and placeholders are caught."""
     assert untranslated_text("<p>Hello {{ name }}</p>") == ["Hello"]
     assert untranslated_text('<input placeholder="Reason">') == ["Reason"]
+    assert untranslated_text('<input type="submit" value="Go">') == ["Go"]
+    assert untranslated_text('<input type="hidden" name="tz" value="UTC">') == []
     assert untranslated_text('<p title="{{ _(\'x\') }}">{% trans %}Fine{% endtrans %}</p>') == []
     assert untranslated_text('<span>{{ _("Fine") }}</span> · workdiary') == []
 
