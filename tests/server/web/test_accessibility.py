@@ -152,8 +152,15 @@ def tab_to(page: Any, selector: str, *, limit: int = 400) -> None:
 
 
 def test_client_disputes_and_approves_with_the_keyboard_alone(site: Site) -> None:
-    page = signed_in(site, "clara@example.com")
-    page.goto(f"{site.base}/contracts/{site.contract_id}/diary/2026-11-24?tz=UTC")
+    page = signed_in(site, None)
+    diary = f"{site.base}/contracts/{site.contract_id}/diary/2026-11-24?tz=UTC"
+    page.goto(diary)  # to the sign-in form, which has the focus in its email field
+    assert page.evaluate("document.activeElement.id") == "email"
+    page.keyboard.type("clara@example.com")
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(diary)
     # The first Tab lands on the skip link, which moves the focus to the content.
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.classList.contains('skip-link')")
