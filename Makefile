@@ -15,6 +15,7 @@ venv: $(STAMP)
 
 system:
 	bash scripts/install-system-deps.sh
+	bash scripts/install-axe.sh
 
 demo: system venv
 	$(VENV)/bin/workdiary demo

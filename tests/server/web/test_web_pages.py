@@ -93,7 +93,7 @@ def test_diary_shows_cells_with_evidence_and_totals(world: World) -> None:
     assert "Overlaps time already recorded" in html  # the rejected segment's reason
     assert "No memo" in html  # the unprotected segment's reason
     assert "Screenshot redacted by the freelancer" in html
-    assert 'aria-label="Activity 7 of 10"' in html  # 7 active minutes of 10
+    assert 'aria-label="Activity: 7 of 10 minutes active' in html  # 7 active minutes of 10
     assert "Cart page layout" in html
     assert "0:50" in html and "0:40" in html  # tracked and billable (rejected is not billable)
     assert f"/contracts/{world.contract_id}/screenshots/{world.shas[0]}/thumb" in html
