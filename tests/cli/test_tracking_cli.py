@@ -171,7 +171,7 @@ def test_corrupt_database_is_a_clear_error(run_cli: Any, data_dir: Path) -> None
 def test_status_diary_and_tray_agree_on_a_session_with_partial_minutes(
     run_cli: Any, seeded: Path
 ) -> None:
-    """One rule for billed time (docs/contract-changes.md): floor(seconds / 60) per segment.
+    """One rule for billed time (docs/design.md, "Billed time"): floor(seconds / 60) per segment.
     A session of 1-minute segments clocked in at :20 and out at :50: 40 s + 60 s + 50 s."""
     from zoneinfo import ZoneInfo
 

@@ -1,7 +1,7 @@
 """The desktop's one read model: a local day of the diary and the status now, from the cache.
 
 `workdiary diary` and `workdiary status` print these views, the tray app's diary window,
-main window and tray render them. One rule for time everywhere (docs/contract-changes.md):
+main window and tray render them. One rule for time everywhere (docs/design.md, "Billed time"):
 a segment's billed minutes are ``floor(sum of its minutes' seconds / 60)``, and a total is
 the sum of its segments' billed minutes, so every place shows the same number.
 

@@ -28,7 +28,7 @@ class DesktopSettings:
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> DesktopSettings:
-        """``WORKDIARY_DATA_DIR``, ``TZ`` and the sync variables (docs/contract-changes.md)."""
+        """``WORKDIARY_DATA_DIR``, ``TZ``, the sync variables (docs/design.md, Environment)."""
         env = os.environ if environ is None else environ
         overrides = {name: env[name] for name in (GRACE_ENV, KEEP_DAYS_ENV) if name in env}
         return cls(data_dir=data_dir(env), tz=local_timezone(env), sync_overrides=overrides)
