@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from workdiary.capture.fakes import FakeInputCounter, FakeScreenGrabber
 
 from workdiary.capture.base import InputCounts
 from workdiary.capture.encode import encode_screenshot
@@ -23,6 +22,7 @@ from workdiary.sync.release import (
     finish_below_minimum,
     notice_for,
 )
+from workdiary.testing.capture_fakes import FakeInputCounter, FakeScreenGrabber
 from workdiary.tracker.engine import Tracker
 
 if TYPE_CHECKING:
