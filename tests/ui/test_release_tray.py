@@ -163,3 +163,38 @@ def test_track_refuses_below_the_minimum_and_notes_an_update(
     with pytest.raises(CommandError, match=r"not clocked in\. This workdiary .* older than "
                                            r"the server accepts \(at least 99\.0\)"):
         tracking.run_track(args)
+
+
+def test_app_clock_in_at_start_asks_the_server_first_and_is_refused_below_the_minimum(
+    server: Server, qtbot: Any, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(platform, "make_input_counter", FakeInputCounter)
+    monkeypatch.setattr(platform, "make_screen_grabber", lambda: FakeScreenGrabber(64, 36))
+    monkeypatch.setattr(platform, "make_window_probe", lambda: None)
+    publish(server.folder, DesktopRelease(latest="99.0", minimum="99.0"))
+    store = LocalStore(database_path(server.client_dir), clock=server.clock)
+    contract = store.contract(server.contract_id)
+    assert contract is not None
+    # A long interval: the sync worker's first pass must not be what refuses the clock-in.
+    settings = DesktopSettings(server.client_dir, ZoneInfo("UTC"),
+                               sync=SyncSettings(grace_seconds=600, interval=3600))
+    stop = threading.Event()
+    notices: list[str] = []
+    states: list[bool] = []
+
+    def ready(desktop: Any) -> None:
+        session = desktop.session
+        session.notice.connect(notices.append)
+        session.changed.connect(lambda: states.append(session.clocked_in or session.busy))
+        qtbot.waitUntil(lambda: any(n.startswith("Cannot clock in.") for n in notices),
+                        timeout=20_000)
+        stop.set()
+
+    try:
+        run_app(store, settings=settings, secrets=server.secrets, clock=server.clock,
+                stop=stop, on_ready=ready, clock_in=(contract, "from autostart"))
+    finally:
+        store.close()
+    assert not any(states)  # never clocked in, not even for a moment
+    [refusal] = [n for n in notices if n.startswith("Cannot clock in.")]
+    assert "older than the server accepts (at least 99.0)" in refusal

@@ -29,7 +29,8 @@ from workdiary.ui.tray import Tray
 
 NO_TRAY_NOTE = (
     "There is no system tray in this session (no panel with a notification area is running), "
-    "so workdiary runs in this window. Closing it clocks out and quits.")
+    "so workdiary runs in this window. Closing it clocks out and quits. To get a tray: on GNOME "
+    "install the AppIndicator extension; on sway, a bar with a tray (waybar).")
 
 
 class Desktop(QObject):

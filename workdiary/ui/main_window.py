@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -50,7 +51,7 @@ class MainWindow(QMainWindow):
         self.hide_on_close = hide_on_close
         self.setWindowTitle("workdiary")
         self.setObjectName("MainWindow")
-        self.resize(720, 520)
+        self.resize(740, 600)
         self._build(tray_note)
         session.changed.connect(self.refresh_view)
         session.contracts_changed.connect(self._fill_contracts)
@@ -79,7 +80,11 @@ class MainWindow(QMainWindow):
         self.policy_label.setTextFormat(Qt.TextFormat.RichText)
         self.policy_label.setAlignment(Qt.AlignmentFlag.AlignTop)
         policy_box.addWidget(self.contract_label)
-        policy_box.addWidget(self.policy_label, 1)
+        # What the user agrees to must never be cut off: notes above it can take its room.
+        self.policy_scroll = QScrollArea(objectName="PolicyScroll", widgetResizable=True)
+        self.policy_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.policy_scroll.setWidget(self.policy_label)
+        policy_box.addWidget(self.policy_scroll, 1)
         picker.addLayout(policy_box, 3)
         layout.addLayout(picker, 1)
 
@@ -89,7 +94,7 @@ class MainWindow(QMainWindow):
         self.login_button = QPushButton("Log in…")
         self.login_button.clicked.connect(self.login_requested)
         empty_row.addWidget(self.empty_label, 1)
-        empty_row.addWidget(self.login_button)
+        empty_row.addWidget(self.login_button, 0, Qt.AlignmentFlag.AlignRight)
         layout.addLayout(empty_row)
         self.update_label = QLabel(objectName="UpdateLine", wordWrap=True)
         self.update_label.setTextFormat(Qt.TextFormat.RichText)
@@ -238,10 +243,15 @@ class MainWindow(QMainWindow):
             return
         state = "required" if notice.blocks_clock_in else "available"
         self.update_label.setProperty("state", state)
-        text = f"<b>{html.escape(label)}</b>. {html.escape(notice.message)}"
-        if notice.download_url:
-            url = html.escape(notice.download_url, quote=True)
-            text += f' <a href="{url}">Download</a>'
+        # Below the minimum the whole sentence (why clocking in is off); else short, with links.
+        text = (f"<b>{html.escape(label)}</b>. " + html.escape(notice.message)
+                if notice.blocks_clock_in else
+                f"<b>{html.escape(label)}</b> (you have {html.escape(notice.current)}).")
+        links = [(notice.download_url or "", "Download"), (notice.notes_url or "", "What is new")]
+        text += "".join(f' <a href="{html.escape(url, quote=True)}">{name}</a>'
+                        for url, name in links if url)
+        if not notice.download_url and not notice.blocks_clock_in:
+            text += " Download it from your usual download page."
         self.update_label.setText(text)
 
     # -- actions --------------------------------------------------------------------------
