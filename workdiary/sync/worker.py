@@ -57,7 +57,8 @@ class SyncWorker:
         failures = 0
         while not self._stop.is_set():
             try:
-                report = self.outbox.run_once(flush=self._below_minimum())
+                report = (self.outbox.run_once(flush=True) if self._below_minimum()
+                          else self.outbox.run_once())
             except Exception as exc:  # a bug must not kill syncing silently: log, back off
                 log.exception("sync pass failed")
                 report = SyncReport(error=f"internal error during sync: {exc!r}")

@@ -188,6 +188,8 @@ class DesktopSession(QObject):
             self.clocked_in = True
         self.changed.emit()
         self.refresh()
+        if self.clocked_in and self.release is not None and self.release.refusal():
+            self.clock_out()  # the minimum rose while this clock-in was under way
 
     def clock_out(self) -> None:
         if not self.clocked_in or self.busy:
