@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from workdiary.capture.fakes import FakeInputCounter
-
 from workdiary.capture.base import InputCounts
 from workdiary.capture.idle_source import BLIND_TAKES_BEFORE_REPORT, CrossCheckedInputCounter
+from workdiary.testing.capture_fakes import FakeInputCounter
 
 
 @dataclass

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from workdiary.capture.fakes import FakeInputCounter, FakeScreenGrabber
 
 from workdiary.capture.base import ActiveWindow, CaptureError, DisplayUnavailable, InputCounts
 from workdiary.capture.macos.adapters import (
@@ -18,6 +17,7 @@ from workdiary.capture.macos.fake import FakeMacSystem
 from workdiary.capture.macos.permissions import SETTINGS_URLS, MacPermissions
 from workdiary.capture.permissions import NoPermissionsNeeded, PermissionState, missing_summary
 from workdiary.core.model import CaptureMode
+from workdiary.testing.capture_fakes import FakeInputCounter, FakeScreenGrabber
 
 
 def test_the_probe_reads_the_frontmost_app_and_its_title() -> None:

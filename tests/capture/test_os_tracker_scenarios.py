@@ -13,8 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from workdiary.capture.fakes import FakeInputCounter, FakeScreenGrabber
-from workdiary.tracker.headless import TimeOnlyInputCounter
 
 from workdiary.capture.base import EncodedScreenshot, InputCounter, InputCounts, ScreenGrabber
 from workdiary.capture.idle_source import CrossCheckedInputCounter
@@ -31,8 +29,10 @@ from workdiary.capture.windows.fake import FakeWin32
 from workdiary.core.clock import FakeClock
 from workdiary.core.model import Segment
 from workdiary.core.verify import Reason, Status
+from workdiary.desktop.runtime import TimeOnlyInputCounter
 from workdiary.store import LocalStore
 from workdiary.store.precheck import precheck_segment
+from workdiary.testing.capture_fakes import FakeInputCounter, FakeScreenGrabber
 from workdiary.tracker.engine import Tracker
 from workdiary.tracker.events import ScreenshotFailed, ScreenshotTaken, TrackerEvent
 
