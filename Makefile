@@ -15,6 +15,7 @@ venv: $(STAMP)
 
 system:
 	bash scripts/install-system-deps.sh
+	bash scripts/install-axe.sh
 
 demo: system venv
 	$(VENV)/bin/workdiary demo
@@ -24,7 +25,7 @@ test: system venv
 
 lint: venv
 	$(VENV)/bin/ruff check workdiary tests benchmarks
-	$(VENV)/bin/mypy workdiary/core workdiary/capture workdiary/tracker workdiary/store workdiary/sync workdiary/desktop workdiary/testing
+	$(VENV)/bin/mypy workdiary/core workdiary/capture workdiary/tracker workdiary/store workdiary/sync workdiary/desktop workdiary/demo workdiary/testing
 
 bench: venv
 	bash scripts/bench.sh

@@ -136,7 +136,7 @@ class Desktop:
     def __init__(self, folder: Path, url: str, email: str, contract_id: str, tally: Tally,
                  start: datetime) -> None:
         self.api = ApiClient(url, session=tally.session())
-        self.api.token = self.api.create_token(email, PASSWORD, "fleet")["token"]
+        self.api.token = self.api.create_token(email, PASSWORD, "fleet").token
         self.key = generate_private_key()
         self.clock = FakeClock(start)
         folder.mkdir(parents=True)
@@ -184,7 +184,7 @@ def run_fleet(workers: int, args: argparse.Namespace, pg_url: str, weed: Seaweed
             desk.record(shots[n * args.segments:(n + 1) * args.segments])
             desktops.append(desk)
         reader = ApiClient(server.url, session=tally.session())
-        reader.token = reader.create_token(CLIENT, PASSWORD, "reader")["token"]
+        reader.token = reader.create_token(CLIENT, PASSWORD, "reader").token
         tally.latencies.clear()
         tally.errors.clear()
         done = threading.Event()

@@ -24,6 +24,8 @@ packages=(
   # notifications (swayidle), synthetic input (wtype); tests/capture/wayland
   sway grim swayidle wtype pipewire xdg-desktop-portal xdg-desktop-portal-wlr
   xdg-desktop-portal-gtk xdg-desktop-portal-gnome gnome-shell
+  # the accessibility tests: node runs npm, which installs axe-core (scripts/install-axe.sh)
+  nodejs
   # `make dist` and its tests: validate the .desktop entry and AppStream metainfo of the .deb
   desktop-file-utils appstream
 )
@@ -35,6 +37,9 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Debian ships npm as its own package; a nodejs that already brings npm (e.g. a vendor's build)
+# must not be asked for Debian's, which would conflict with it.
+if ! command -v npm >/dev/null 2>&1; then missing+=(npm); fi
 if [ ${#missing[@]} -eq 0 ]; then
   echo "system packages: all present"
   exit 0

@@ -1,5 +1,6 @@
-"""`workdiary demo --headless` for two minutes under Xvfb: the client's diary over the API
-shows the segments it recorded and uploaded, and SIGTERM stops it cleanly."""
+"""`workdiary demo --headless` for two minutes: it starts its own virtual screen with a sample
+workspace and labelled demo input, the client's diary over the API shows the segments it
+recorded and uploaded with screenshots and activity, and SIGTERM stops it cleanly."""
 
 from __future__ import annotations
 
@@ -77,8 +78,14 @@ def test_demo_headless_fills_the_clients_diary(tmp_path: Path) -> None:
     for segment in segments:
         assert segment["status"] in ("protected", "unprotected")
         assert segment["reasons"] != ["bad_signature"]
+    # Evidence from the demo's own virtual screen and its labelled input.
+    assert any(s["status"] == "protected" for s in full), segments
+    assert any(shot.get("sha256") for s in segments for shot in s["screenshots"]), segments
+    assert any(s["activity"]["bars"] > 0 for s in segments), segments
     assert code == 0, "".join(lines)
     reader.join(5)
     output = "".join(lines)
     assert "demo stopped" in output and "Traceback" not in output
+    assert "demo input: typing and moving the mouse on the demo's virtual screen" in output
+    assert "recording the demo's own virtual screen" in output
     assert not list(tmp_path.glob("workdiary-demo-*")), "the temporary folder is removed"

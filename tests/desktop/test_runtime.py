@@ -102,6 +102,10 @@ def test_relogin_signs_from_the_next_segment_through_the_loop(
     store.replace_contracts([contract])
     run_minutes(runtime, contract, 2)
     segments = store.segments_between(fake_clock.now().replace(year=2000), fake_clock.now())
+    queued = store.queued_records()
     store.close()
     assert runtime.tracker.signer is not None
     assert segments and all(segment.signature for segment in segments)
+    # Each closed segment is bound to the account that signed it (uploads wait for it).
+    assert queued and {r.account for r in queued} == \
+        {"fred@example.org on https://diary.example.org"}

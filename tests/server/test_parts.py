@@ -97,5 +97,5 @@ def test_fresh_sqlite_is_migrated_by_the_app(tmp_path: Path) -> None:
     with app.state.sessionmaker() as session:
         from sqlalchemy import text
 
-        assert session.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+        assert session.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0003"
     app.state.engine.dispose()

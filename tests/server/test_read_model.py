@@ -34,14 +34,15 @@ def upload(api: TestClient, world: World, *segments) -> list[dict]:  # type: ign
 
 
 def day_with_a_deletion(api: TestClient, world: World) -> dict[str, str]:
-    """Four segments of contract A on Wednesday: full, partial, deleted, rejected."""
+    """Contract A on Wednesday: full, partial and deleted segments stored; a forged one refused."""
     full = world.device.segment(world.contract_a, NINE)
     partial = world.device.segment(world.contract_a, NINE + timedelta(minutes=10), minutes=4)
     deleted = world.device.segment(world.contract_a, NINE + timedelta(minutes=20))
     upload(api, world, full, partial, deleted)
     assert api.delete(f"/segments/{deleted.id}",
                       headers=world.freelancer_a.headers).status_code == 204
-    # A copy under another id with a broken signature: stored as rejected, billing nothing.
+    # A copy under another id with a broken signature: answered `rejected`, never stored (it
+    # must not hold its device's chain position: docs/design.md, "Unauthenticated records").
     forged = world.device.segment(world.contract_a, NINE + timedelta(minutes=30))
     verdict = api.post("/segments", headers=world.freelancer_a.headers,
                        json={"segments": [wire(forged, memo="changed after signing")]})
@@ -63,14 +64,14 @@ def test_a_tombstone_is_in_the_read_model_and_bills_nothing(
     client = user(session, world.client_a.id)
     day = get_diary(session, user=client, contract_id=world.contract_a, day=NINE.date())
     by_id = {s.id: s for s in day.segments}
-    assert list(by_id) == [ids["full"], ids["partial"], ids["deleted"], ids["rejected"]]
+    assert list(by_id) == [ids["full"], ids["partial"], ids["deleted"]]
     tomb = by_id[ids["deleted"]]
     assert tomb.deleted and tomb.billable_minutes == 0 and tomb.tracked_minutes == 0
     assert tomb.screenshots == () and tomb.memo == ""
     assert tomb.to_dict()["kind"] == "tombstone" and tomb.to_dict()["reasons"] == ["deleted"]
     assert (day.totals.segments, day.totals.tracked_minutes, day.totals.billable_minutes) == \
-        (4, 24, 14)  # the forged copy's 10 tracked minutes count, none of its pay
-    assert day.totals.by_status == {"protected": 2, "rejected": 2}
+        (3, 14, 14)
+    assert day.totals.by_status == {"protected": 2, "rejected": 1}
     assert day.undisputed_cents == 700  # 14 minutes at 30.00/h
 
     sheet = timesheet.get_timesheet(session, user=client, contract_id=world.contract_a,
@@ -79,7 +80,7 @@ def test_a_tombstone_is_in_the_read_model_and_bills_nothing(
     assert sheet.day_minutes == [0, 0, 14, 0, 0, 0, 0]
     wednesday = sheet.days[2]
     assert (wednesday.tracked_minutes, wednesday.billable_minutes, wednesday.amount_cents) == \
-        (24, 14, 700)
+        (14, 14, 700)
     assert sheet.amount_cents == 700
 
 
@@ -92,12 +93,12 @@ def test_the_api_shows_the_tombstone_in_diary_and_timesheet(
     assert shown[ids["deleted"]]["kind"] == "tombstone"
     assert (shown[ids["deleted"]]["billable_minutes"], shown[ids["deleted"]]["minutes"],
             shown[ids["deleted"]]["screenshots"]) == (0, [], [])
-    assert diary["totals"] == {"segments": 4, "billable_minutes": 14, "tracked_minutes": 24,
-                               "active_minutes": 24}
+    assert ids["rejected"] not in shown
+    assert diary["totals"] == {"segments": 3, "billable_minutes": 14, "tracked_minutes": 14,
+                               "active_minutes": 14}
     sheet = api.get(f"/contracts/{world.contract_a}/timesheets/2026-11-16",
                     headers=world.client_a.headers).json()
-    assert [s["kind"] for s in sheet["segments"]] == ["tracked", "tracked", "tombstone",
-                                                      "tracked"]
+    assert [s["kind"] for s in sheet["segments"]] == ["tracked", "tracked", "tombstone"]
     assert sheet["billable_minutes"] == 14 and sheet["amount_cents"] == 700
 
 

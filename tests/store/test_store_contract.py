@@ -244,6 +244,35 @@ def test_pending_in_chain_order_and_verdicts(store: DesktopStore, fake_clock: Fa
         store.quarantine("nope", "x")
 
 
+def test_waiting_records_stay_with_their_account(store: DesktopStore,
+                                                 fake_clock: FakeClock) -> None:
+    for index in range(3):
+        _closed(store, f"s{index}", T0 + timedelta(minutes=10 * index))
+    store.bind_account("s0", "alice")
+    store.bind_account("s1", "bob")
+    store.bind_account("s0", "bob")  # the first binding stays
+    later = fake_clock.now() + timedelta(seconds=1)
+    assert [s.id for s in store.pending_segments(later, 10, account="alice")] == ["s0", "s2"]
+    assert [s.id for s in store.pending_segments(later, 10, account="bob")] == ["s1", "s2"]
+    assert len(store.pending_segments(later, 10)) == 3  # no account given: all of them
+    assert [(r.segment_id, r.account) for r in store.queued_records()] == \
+        [("s0", "alice"), ("s1", "bob"), ("s2", "")]
+
+
+def test_seen_segments_may_skip_the_review_window(store: DesktopStore,
+                                                 fake_clock: FakeClock) -> None:
+    _closed(store, "s0", T0)
+    _closed(store, "s1", T0 + timedelta(minutes=10))
+    now = fake_clock.now()
+    store.mark_seen(["s1", "nope"], now)
+    in_review = now - timedelta(minutes=2)  # both closed within the window
+    assert store.pending_segments(in_review, 10) == []
+    skip = now + timedelta(seconds=1)
+    assert [s.id for s in store.pending_segments(in_review, 10, seen_closed_before=skip)] == \
+        ["s1"]
+    assert [r.seen for r in store.queued_records()] == [False, True]
+
+
 def test_pending_segments_are_signed_as_stored(store: DesktopStore, fake_clock: FakeClock) -> None:
     _closed(store, "s0", T0)
     store.set_signature("s0", "c2lnbmF0dXJl")

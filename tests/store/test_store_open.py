@@ -140,3 +140,21 @@ def test_minutes_recorded_before_activity_sources_read_as_counts(tmp_path: Path)
     store.close()
     assert segment is not None
     assert [(m.keys, m.source) for m in segment.minutes] == [(5, ActivitySource.COUNTS)]
+
+
+def test_data_from_before_accounts_is_kept_unbound_and_unseen(tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from workdiary.core.model import MinuteRecord
+
+    path = tmp_path / "workdiary.sqlite3"
+    start = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+    # Version 2 (before segments remembered their account): what this code writes still fits.
+    with LocalStore(path, migrations=MIGRATIONS[:2]) as old:
+        old.start_segment("s-1", "c-1", start, start + timedelta(minutes=10))
+        old.add_minute("s-1", MinuteRecord(at=start, keys=1))
+        old.close_segment("s-1", start + timedelta(minutes=1))
+    with LocalStore(path) as store:
+        assert store.migration_backup is not None
+        (record,) = store.queued_records()
+        assert (record.segment_id, record.account, record.seen) == ("s-1", "", False)

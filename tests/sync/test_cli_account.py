@@ -106,7 +106,7 @@ def test_sync_command_prints_verdicts_and_status_shows_the_state(
                        signer=live.signer(), clock=live.clock)  # type: ignore[arg-type]
     live.clock.advance(5)
     capsys.readouterr()
-    args = argparse.Namespace(watch=False, json=False)
+    args = argparse.Namespace(watch=False, json=False, now=False)
     # The CLI runs on the system clock, after the fake week: everything is due.
     assert run_sync(args, secrets_factory=factory(live)) == 0
     out = capsys.readouterr().out
@@ -119,7 +119,7 @@ def test_sync_without_login_is_a_clear_error(tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WORKDIARY_DATA_DIR", str(tmp_path))
     with pytest.raises(CommandError, match="workdiary login"):
-        run_sync(argparse.Namespace(watch=False, json=False),
+        run_sync(argparse.Namespace(watch=False, json=False, now=False),
                  secrets_factory=MemorySecretStore)
 
 
@@ -131,7 +131,7 @@ def test_sync_without_login_says_so_before_asking_the_keyring(
         raise AssertionError("the keyring must not be opened when nobody is logged in")
 
     with pytest.raises(CommandError, match="not logged in to a server"):
-        run_sync(argparse.Namespace(watch=False, json=False), secrets_factory=no_keyring)
+        run_sync(argparse.Namespace(watch=False, json=False, now=False), secrets_factory=no_keyring)
 
 
 def test_expired_token_pauses_until_login_again(live: Live, login: Any,
@@ -169,7 +169,8 @@ def test_logout_revokes_the_token_and_login_again_continues_the_chain(
     status = sync_status(live.store, live.clock.now())
     assert status["auth_state"] == "logged_out" and "logged out" in status["warnings"][0]
     with pytest.raises(CommandError, match="workdiary login"):
-        run_sync(argparse.Namespace(watch=False, json=False), secrets_factory=factory(live))
+        run_sync(argparse.Namespace(watch=False, json=False, now=False),
+                 secrets_factory=factory(live))
     record_segment(live.store, live.contract_id, live.clock.now(), 10, jpeg=None,
                    signer=None, clock=live.clock)  # recorded while logged out: unsigned
     live.clock.advance(5)

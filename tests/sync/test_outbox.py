@@ -219,7 +219,8 @@ def test_a_refusal_of_the_whole_upload_quarantines_nothing(
     api = FakeApi()
     api.fail["post"] = [Rejected(status, f"http_{status}", "no")] * 10
     report = make_outbox(store, api, secrets, clock).run_once()
-    assert report.error is not None and "stays queued" in report.error
+    assert report.refused is not None and "stays queued" in report.refused
+    assert not report.offline and not report.ok  # the server answered: not "offline"
     assert report.quarantined == []
     assert all(store.sync_info(i).sync_state == "pending" for i in ids)
     assert make_outbox(store, FakeApi(), secrets, clock).run_once().ok
@@ -231,7 +232,7 @@ def test_a_screenshot_refused_for_the_account_stops_the_pass(
     api = FakeApi()
     api.fail["put"] = [Rejected(403, "forbidden", "not yours")]
     report = make_outbox(store, api, secrets, clock).run_once()
-    assert report.error is not None and report.verdicts == [] and store.pending_count() == 1
+    assert report.refused is not None and report.verdicts == [] and store.pending_count() == 1
 
 
 def test_a_deletion_refused_for_good_is_asked_once_and_shown(

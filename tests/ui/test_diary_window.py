@@ -38,6 +38,8 @@ def test_the_diary_lists_the_days_segments(rig: Rig, qtbot: Any) -> None:
     assert all(r[MEMO] == "Writing tests" for r in rows)
     assert all(r[4] == "waiting for upload; expected protected" for r in rows)
     assert all(r[SHOTS] == "1 taken" for r in rows)
+    # Shown in the diary window: `workdiary sync --now` may send them before their window ends.
+    assert [r.seen for r in rig.store.queued_records()] == [True, True, True]
     assert "0:02 h tracked" in window.totals_label.text()
     assert "3 segments" in window.totals_label.text()
     assert day.strftime("%d %B %Y") in window.day_label.text()

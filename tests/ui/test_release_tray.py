@@ -155,7 +155,8 @@ def test_track_refuses_below_the_minimum_and_notes_an_update(
     monkeypatch.setattr(platform, "make_input_counter", FakeInputCounter)
     monkeypatch.setattr(platform, "make_screen_grabber", lambda: FakeScreenGrabber(64, 36))
     monkeypatch.setattr(platform, "make_window_probe", lambda: None)
-    args = argparse.Namespace(contract_id=server.contract_id, memo="", duration=0.5)
+    args = argparse.Namespace(contract_id=server.contract_id, memo="", duration=0.5,
+                              no_sync=True)
     publish(server.folder, DesktopRelease(latest="99.0"))
     assert tracking.run_track(args) == 0
     assert "workdiary: note: workdiary 99.0 is available" in capsys.readouterr().err

@@ -9,6 +9,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
+from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from workdiary.cli.main import CommandError
@@ -27,12 +28,14 @@ from workdiary.sync.client import (
     NOT_LOGGED_IN,
     build_outbox,
     current_account,
+    current_account_key,
 )
 from workdiary.sync.device import NotLoggedIn
 from workdiary.sync.encrypted_file import CHOICES, PASSPHRASE_ENV, remember_keyring_choice
 from workdiary.sync.outbox import SyncReport
 from workdiary.sync.report import format_report
 from workdiary.sync.secrets import KeyringSecretStore, SecretStore, SecretStoreError
+from workdiary.sync.waiting import Waiting, format_waiting, waiting_uploads
 
 if TYPE_CHECKING:
     from argparse import _SubParsersAction
@@ -61,6 +64,9 @@ def register(subparsers: _SubParsersAction[argparse.ArgumentParser]) -> None:
 
     sync = subparsers.add_parser("sync", help="upload recorded segments and show the verdicts")
     sync.add_argument("--watch", action="store_true", help="keep syncing until Ctrl-C")
+    sync.add_argument("--now", action="store_true",
+                      help="also upload segments still in their review window that you have "
+                           "seen (listed by `workdiary diary` or shown in the tray's diary)")
     sync.add_argument("--json", action="store_true")
     sync.set_defaults(handler=run_sync)
 
@@ -112,9 +118,13 @@ def run_login(args: argparse.Namespace, *,
         print(f"Logged in to {api.server_url} as {outcome.user_name} ({outcome.role}). This "
               f"device ({outcome.device_id}) is registered; its signing key and token are in "
               f"{secrets.where}. {outcome.contracts} contract(s) cached.")
-        pending = store.pending_count()
-        if pending:
-            print(f"{pending} recorded segment(s) are waiting for upload: run `workdiary sync`.")
+        waiting = waiting_uploads(store.queued_records(), current_account_key(store),
+                                  datetime.now(UTC), 0.0)
+        if waiting.ready:
+            print(f"{waiting.ready} recorded segment(s) of this account are waiting for upload: "
+                  "run `workdiary sync`.")
+        for line in format_waiting(waiting, UTC):
+            print(line)
     return 0
 
 
@@ -190,14 +200,16 @@ def run_sync(args: argparse.Namespace, *,
         except (NotLoggedIn, ValueError) as exc:
             raise CommandError(str(exc)) from exc
         if not args.watch:
-            report = outbox.run_once()
-            _print_report(report, store.pending_count(), args.json)
+            report = outbox.run_once(seen_now=args.now)
+            waiting = waiting_uploads(store.queued_records(), outbox.account, clock.now(),
+                                      settings.grace_seconds)
+            _print_report(report, store.pending_count(), args.json, waiting, desktop.tz)
             return 0 if report.ok else 1
         stop = outbox.stop_event
         previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
         try:
             while not stop.is_set():
-                report = outbox.run_once()
+                report = outbox.run_once(seen_now=args.now)
                 if report.verdicts or report.quarantined or report.deleted or not report.ok:
                     _print_report(report, store.pending_count(), args.json)
                 if _wait(stop, settings.interval if report.ok else 60.0):
@@ -214,9 +226,13 @@ def _wait(stop: threading.Event, seconds: float) -> bool:
     return stop.wait(seconds)
 
 
-def _print_report(report: SyncReport, pending: int, as_json: bool) -> None:
+def _print_report(report: SyncReport, pending: int, as_json: bool,
+                  waiting: Waiting | None = None, tz: tzinfo = UTC) -> None:
     if as_json:
-        print(json.dumps({**report.to_dict(), "pending": pending}), flush=True)
+        extra = {"waiting": waiting.to_dict()} if waiting is not None else {}
+        print(json.dumps({**report.to_dict(), "pending": pending, **extra}), flush=True)
     else:
-        for line in format_report(report, pending):
+        lines = format_report(report, pending)
+        lines += format_waiting(waiting, tz) if waiting is not None else []
+        for line in lines:
             print(line, flush=True)

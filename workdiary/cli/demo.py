@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from workdiary.cli.embedded import DemoAccounts, EmbeddedServer
     from workdiary.core.clock import Clock
+    from workdiary.demo.stage import Stage
     from workdiary.desktop.settings import DesktopSettings
     from workdiary.store import LocalStore
     from workdiary.sync.outbox import SyncReport
@@ -58,10 +59,14 @@ def run_demo(args: argparse.Namespace) -> int:
     stop = threading.Event()
     previous = {sig: signal.signal(sig, lambda *_: stop.set())
                 for sig in (signal.SIGTERM, signal.SIGINT)}
+    stage = _open_stage()
     try:
         with EmbeddedServer(root / "server", port=args.port) as server:
-            _run_loop(server, root, stop, headless)
+            _run_loop(server, root, stop, headless,
+                      app_display=stage.previous_display if stage else None)
     finally:
+        if stage is not None:
+            stage.close()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
         shutil.rmtree(root, ignore_errors=True)
@@ -85,7 +90,19 @@ def _app_can_run() -> bool:
     return True
 
 
-def _run_loop(server: EmbeddedServer, root: Path, stop: threading.Event, headless: bool) -> None:
+def _open_stage() -> Stage | None:
+    """The demo's virtual screen, workspace and labelled input; None (said once) without Xvfb."""
+    from workdiary.demo.stage import XvfbUnavailable, open_stage
+
+    try:
+        return open_stage(lambda line: print(line, flush=True))
+    except XvfbUnavailable as exc:
+        print(f"workdiary demo: {exc}", flush=True)
+        return None
+
+
+def _run_loop(server: EmbeddedServer, root: Path, stop: threading.Event, headless: bool,
+              app_display: str | None) -> None:
     from workdiary.cli.embedded import seed_demo
     from workdiary.config import local_timezone
     from workdiary.core.clock import SystemClock
@@ -129,9 +146,11 @@ def _run_loop(server: EmbeddedServer, root: Path, stop: threading.Event, headles
             _print_banner(server.url, accounts, client_dir)
             from workdiary.cli.app import run_app
 
+            # Capture goes to the demo's virtual screen; the windows stay on the user's.
+            argv = ("workdiary", "-display", app_display) if app_display else ("workdiary",)
             try:
                 run_app(store, settings=settings, secrets=secrets, clock=clock, stop=stop,
-                        clock_in=(contract, "Demo work"), show_window=True)
+                        clock_in=(contract, "Demo work"), show_window=True, argv=argv)
             finally:
                 _upload_last(settings, store, secrets, clock, on_report)
             return

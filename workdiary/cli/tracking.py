@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from workdiary.cli.durations import duration_argument
 from workdiary.cli.main import CommandError
+from workdiary.cli.track_sync import SyncPrinter, grace_seconds, print_waiting, start_sync
 from workdiary.core.clock import Clock, SystemClock
 from workdiary.core.model import Contract, SegmentKind
 from workdiary.desktop.diary import (
@@ -21,6 +22,7 @@ from workdiary.desktop.diary import (
     DayView,
     StatusView,
     day_view,
+    mark_shown,
     measured_from_idle,
     status_view,
 )
@@ -48,6 +50,9 @@ def register(subparsers: _SubParsersAction[argparse.ArgumentParser]) -> None:
     track.add_argument("--duration", type=duration_argument, metavar="DURATION",
                        help="clock out after this long: seconds, or e.g. 90s, 3m, 1h, 1h30m "
                             "(default: until Ctrl-C)")
+    track.add_argument("--no-sync", action="store_true",
+                       help="stay offline: record only; `workdiary sync` uploads later "
+                            "(default: upload in the background, as the tray app does)")
     track.set_defaults(handler=run_track)
 
     diary = subparsers.add_parser("diary", help="show a day of the local work diary")
@@ -121,8 +126,10 @@ def run_track(args: argparse.Namespace) -> int:
             raise CommandError(problem)
         stop = threading.Event()
         printer = FullDiskStopper(EventPrinter(tz), settings.data_dir, stop)
+        sync_printer = SyncPrinter()
         runtime = build_runtime(settings, store, clock=SystemClock(), on_event=printer,
-                                secrets=_secrets(store), sync=False)
+                                secrets=_secrets(store), sync=not args.no_sync,
+                                on_report=sync_printer)
         for text in runtime.notices:
             print(f"workdiary: note: {text}", file=sys.stderr)
         previous = {sig: signal.signal(sig, lambda *_: stop.set())
@@ -137,6 +144,7 @@ def run_track(args: argparse.Namespace) -> int:
         seconds = printer.inner.minutes
         print(f"clocked out: {seconds // 60} min {seconds % 60} s recorded",
               flush=True)
+        print_waiting(settings, store)
     finally:
         store.close()
         lock.release()
@@ -177,6 +185,7 @@ def _track(runtime: Runtime, contract: Contract, args: argparse.Namespace,
           f"{_local(runtime.clock.now(), tz, '%H:%M:%S %Z')}: {p.segment_minutes}-minute "
           f"segments, {p.screenshots_per_segment} screenshot(s) each, idle after "
           f"{p.idle_minutes} min. Ctrl-C clocks out.", flush=True)
+    start_sync(runtime, args.no_sync)
     try:
         runtime.loop.run(stop, args.duration)
     finally:
@@ -221,7 +230,9 @@ def run_diary(args: argparse.Namespace) -> int:
     day = args.date or datetime.now(tz).date()
     store = open_local_store(settings)
     try:
-        view = day_view(store, day, tz, datetime.now(UTC), args.contract)
+        now = datetime.now(UTC)
+        view = day_view(store, day, tz, now, args.contract)
+        mark_shown(store, view, now)  # listed to the user: `sync --now` may send them
         if args.contract and not view.rows and store.contract(args.contract) is None:
             raise CommandError(f"unknown contract {args.contract!r}: it is not in the local cache "
                                "and nothing was recorded on it. `workdiary contracts` lists yours.")
@@ -297,7 +308,7 @@ def format_status(view: StatusView) -> list[str]:
     lines.append(f"today ({tz.key}): {_hm(view.today_minutes)}")
     lines.append(f"this week (from {view.week_start.date().isoformat()}, UTC): "
                  f"{_hm(view.week_minutes)}")
-    lines += format_sync_status(view.sync, view.now)
+    lines += format_sync_status(view.sync, view.now, tz)
     return lines
 
 
@@ -307,7 +318,8 @@ def run_status(args: argparse.Namespace, *, clock: Clock | None = None) -> int:
     recording = TrackerLock(settings.data_dir).held_elsewhere()
     store = open_local_store(settings, clock)
     try:
-        view = status_view(store, clock.now(), settings.tz, recording_elsewhere=recording)
+        view = status_view(store, clock.now(), settings.tz, recording_elsewhere=recording,
+                           grace_seconds=grace_seconds(settings, store))
     finally:
         store.close()
     from workdiary.capture.platform import session_report

@@ -40,6 +40,14 @@ def measured_from_idle(segment: Segment) -> bool:
     return any(m.source is ActivitySource.IDLE_MONITOR for m in segment.minutes)
 
 
+def mark_shown(store: LocalStore, view: DayView, now: datetime) -> None:
+    """The user was shown this day (`workdiary diary`, the tray's diary window): its closed
+    segments count as seen, so `workdiary sync --now` may send them before their review
+    window ends (docs/design.md, "Seen segments")."""
+    store.mark_seen([row.segment.id for row in view.rows if row.sync.closed_at is not None],
+                    now)
+
+
 # -- a day ---------------------------------------------------------------------------------
 
 class DayRow(NamedTuple):
@@ -198,7 +206,8 @@ class StatusView:
 
 
 def status_view(store: LocalStore, now: datetime, tz: ZoneInfo, *,
-                recording_elsewhere: bool, segment_id: str | None = None) -> StatusView:
+                recording_elsewhere: bool, segment_id: str | None = None,
+                grace_seconds: float = 120.0) -> StatusView:
     """Read the store once for `status`, the main window and the tray."""
     day_start, day_end = local_day_bounds(now.astimezone(tz).date(), tz)
     week_from = week_start(now)
@@ -220,5 +229,5 @@ def status_view(store: LocalStore, now: datetime, tz: ZoneInfo, *,
         week_minutes=billed_minutes(overlapping(week_from, week_end)),
         week_start=week_from, current=current,
         previous_activity=activity_of(earlier[-1].minutes) if earlier else None,
-        sync=sync_status(store, now),
+        sync=sync_status(store, now, grace_seconds),
     )

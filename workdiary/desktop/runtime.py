@@ -30,7 +30,12 @@ from workdiary.desktop.settings import DesktopSettings
 from workdiary.store import LocalStore
 from workdiary.store.diskguard import DiskGuard, watch_disk
 from workdiary.sync.api import DEFAULT_TIMEOUT, ApiClient, ApiError
-from workdiary.sync.client import build_outbox, current_account, signer_for
+from workdiary.sync.client import (
+    build_outbox,
+    current_account,
+    current_account_key,
+    signer_for,
+)
 from workdiary.sync.device import NotLoggedIn
 from workdiary.sync.outbox import SyncReport
 from workdiary.sync.release import ReleaseGate, ReleaseNotice
@@ -222,6 +227,12 @@ def build_runtime(
     holder: list[Runtime] = []
 
     def event(happened: TrackerEvent) -> None:  # the worker thread
+        # A closed segment is bound to the account logged in now (it signed it): another
+        # account logged in later never uploads it (docs/design.md, "Uploads wait for their
+        # account").
+        if isinstance(happened, SegmentClosed) and (
+                account := current_account_key(store)) is not None:
+            store.bind_account(happened.segment.id, account)
         on_event(happened)
         if isinstance(happened, SegmentClosed) and holder and holder[0].sync is not None:
             holder[0].sync.wake()

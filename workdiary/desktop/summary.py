@@ -65,6 +65,9 @@ def sync_line(status: dict[str, Any], report: SyncReport | None, tz: ZoneInfo
                  else f"last sync {parse_iso(last).astimezone(tz):%H:%M}")
     warnings = " ".join(w[0].upper() + w[1:] + "." for w in status["warnings"]
                         if not w.startswith("not logged in"))
+    others = (status.get("waiting") or {}).get("other_accounts", {})
+    warnings += "".join(f" {n} segment{'s' if n != 1 else ''} wait for {account}: they upload "
+                        "when that account logs in again." for account, n in sorted(others.items()))
     if not status["server_url"]:
         state = SyncState.LOGGED_OUT
         text = (f"Not logged in: recorded time stays on this computer ({waiting}). To upload, "
@@ -78,6 +81,10 @@ def sync_line(status: dict[str, Any], report: SyncReport | None, tz: ZoneInfo
         _segment_id, reason = report.quarantined[0]
         text = (f"A segment was refused by the server and kept aside ({reason}); see "
                 f"`workdiary sync`. {waiting.capitalize()}, {last_text}.")
+    elif report is not None and report.refused:
+        # The server answered: not offline, and retrying alone will not fix it.
+        state = SyncState.ERROR
+        text = f"Uploads refused: {report.refused}. {waiting.capitalize()}; nothing is lost."
     elif report is not None and report.error:
         state = SyncState.OFFLINE
         text = (f"Uploads stopped: {report.error}. {waiting.capitalize()}; nothing is "

@@ -14,10 +14,12 @@ from workdiary.store.recording import RecordingMixin
 from workdiary.store.redaction import RedactionMixin
 from workdiary.store.settings import ContractsMixin, SettingsMixin
 from workdiary.store.sync_state import SyncStateMixin
+from workdiary.store.upload_queue import UploadQueueMixin
 
 
 class LocalStore(
-    SettingsMixin, ContractsMixin, RecordingMixin, RedactionMixin, QueriesMixin, SyncStateMixin
+    SettingsMixin, ContractsMixin, RecordingMixin, RedactionMixin, QueriesMixin, SyncStateMixin,
+    UploadQueueMixin,
 ):
     """One SQLite file (WAL) plus ``screenshots/`` beside it. Thread-safe: one connection
     used under a lock, every write its own committed transaction."""

@@ -97,9 +97,19 @@ ACTIVITY_SOURCE_V2 = """
 ALTER TABLE minutes ADD COLUMN source INTEGER NOT NULL DEFAULT 0;
 """
 
+# Who a waiting record belongs to, and whether the user has seen it (docs/design.md, "Uploads
+# wait for their account" and "Seen segments"). '' = not bound yet: recorded before this
+# version or while logged out; the first account that signs it for upload takes it.
+ACCOUNTS_AND_SEEN_V3 = """
+ALTER TABLE segments ADD COLUMN account TEXT NOT NULL DEFAULT '';
+ALTER TABLE segments ADD COLUMN seen_at INTEGER;
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", SCHEMA_V1),
     Migration(2, "activity source per minute", ACTIVITY_SOURCE_V2),
+    Migration(3, "segments remember their account and when the user saw them",
+              ACCOUNTS_AND_SEEN_V3),
 )
 
 

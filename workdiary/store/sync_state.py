@@ -24,14 +24,22 @@ class SyncStateMixin(StoreBase):
             raise StoreError(f"no segment {segment_id} in the local cache")
         return sync_info_from_row(row)
 
-    def pending_segments(self, closed_before: datetime, limit: int) -> list[Segment]:
-        """Closed segments waiting for upload (tombstones included), in device chain order."""
+    def pending_segments(self, closed_before: datetime, limit: int, *,
+                         account: str | None = None,
+                         seen_closed_before: datetime | None = None) -> list[Segment]:
+        """Closed segments waiting for upload (tombstones included), in device chain order.
+
+        ``account``: only those bound to it or not bound yet. ``seen_closed_before``: also
+        the ones the user has seen that closed before it (`sync --now`).
+        """
+        seen_before = to_epoch(seen_closed_before) if seen_closed_before else None
         with self._db.reading() as conn:
             return self._select_segments(
                 conn,
-                "closed_at IS NOT NULL AND closed_at < ? AND sync_state = 'pending' "
+                "closed_at IS NOT NULL AND sync_state = 'pending' AND (closed_at < ? OR "
+                "(seen_at IS NOT NULL AND closed_at < ?)) AND (? IS NULL OR account IN ('', ?)) "
                 "ORDER BY device_id, seq LIMIT ?",
-                (to_epoch(closed_before), limit),
+                (to_epoch(closed_before), seen_before, account, account, limit),
             )
 
     def pending_count(self) -> int:
@@ -43,10 +51,13 @@ class SyncStateMixin(StoreBase):
             ).fetchone()
         return int(row[0])
 
-    def delete_pending_segments(self) -> list[Segment]:
-        """Tombstones of segments the server already has: their DELETE is still due."""
+    def delete_pending_segments(self, *, account: str | None = None) -> list[Segment]:
+        """Tombstones of segments the server already has: their DELETE is still due
+        (``account``: only those bound to it or to none)."""
         with self._db.reading() as conn:
-            return self._select_segments(conn, "delete_pending = 1 ORDER BY device_id, seq", ())
+            return self._select_segments(
+                conn, "delete_pending = 1 AND (? IS NULL OR account IN ('', ?)) "
+                "ORDER BY device_id, seq", (account, account))
 
     def mark_deleted_on_server(self, segment_id: str) -> None:
         self._update(segment_id, "delete_pending = 0, last_error = NULL", ())

@@ -71,6 +71,16 @@ def current_account(store: OutboxStore) -> Account | None:
     return Account(url, email)
 
 
+def account_key(account: Account) -> str:
+    """How a waiting record names the account that recorded it (shown to the user)."""
+    return f"{account.email} on {account.server_url}"
+
+
+def current_account_key(store: OutboxStore) -> str | None:
+    account = current_account(store)
+    return account_key(account) if account is not None else None
+
+
 def signer_for(store: OutboxStore, secrets: SecretStore) -> Signer | None:
     """The tracker's signer: None when not logged in (segments are signed later, at upload)."""
     account = current_account(store)
@@ -93,4 +103,4 @@ def build_outbox(store: OutboxStore, secrets: SecretStore, clock: Clock,
     settings = settings or load_sync_settings(store)
     api = ApiClient(account.server_url, token, timeout=timeout or DEFAULT_TIMEOUT)
     return Outbox(store, api, make_signer(secrets, account), clock,
-                  settings.outbox_config(retry))
+                  settings.outbox_config(retry), account=account_key(account))

@@ -82,10 +82,16 @@ class SyncReport:
     too_early: list[str] = field(default_factory=list)
     clock_warning: str | None = None
     token_notice: str | None = None  # the login expires soon and could not be renewed
+    refused: str | None = None  # the server answered and refused the whole upload
 
     @property
     def ok(self) -> bool:
-        return self.paused is None and self.error is None
+        return self.paused is None and self.error is None and self.refused is None
+
+    @property
+    def offline(self) -> bool:
+        """The server could not be reached (not: it answered and refused)."""
+        return self.error is not None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -105,6 +111,7 @@ class SyncReport:
             "too_early": list(self.too_early),
             "clock_warning": self.clock_warning,
             "token_notice": self.token_notice,
+            "refused": self.refused,
         }
 
 
@@ -113,8 +120,11 @@ class Outbox:
 
     def __init__(self, store: OutboxStore, api: ApiClient, signer: Signer | None, clock: Clock,
                  config: OutboxConfig | None = None, *, rng: random.Random | None = None,
-                 stop_event: threading.Event | None = None) -> None:
+                 stop_event: threading.Event | None = None, account: str | None = None) -> None:
         self.store = store
+        # The account this outbox uploads for: only records bound to it (or to none yet) are
+        # sent, and those it sends are bound to it. None: every record (tests of the outbox).
+        self.account = account
         self.api = api
         self.signer = signer
         self.clock = clock
@@ -123,10 +133,11 @@ class Outbox:
         self.stop_event = stop_event or threading.Event()
         self._uploaded_shas: set[str] = set()
 
-    def run_once(self, *, flush: bool = False) -> SyncReport:
+    def run_once(self, *, flush: bool = False, seen_now: bool = False) -> SyncReport:
         """One full pass; never raises for server trouble (the report says what happened).
 
-        ``flush`` skips the review grace period (clock-out at the end of the demo, tests).
+        ``flush`` skips the review grace period (clock-out at the end of the demo, tests);
+        ``seen_now`` skips it only for segments the user has seen (`workdiary sync --now`).
         """
         report = SyncReport()
         if self.store.get_setting("auth_state") == "expired":
@@ -135,7 +146,7 @@ class Outbox:
         try:
             report.token_notice = keep_token_alive(self.api, self.store, self.clock.now())
             self._send_deletions(report)
-            self._send_segments(report, flush)
+            self._send_segments(report, flush, seen_now)
         except AuthExpired:
             self.store.set_setting("auth_state", "expired")
             report.paused = AUTH_EXPIRED_MESSAGE
@@ -147,7 +158,7 @@ class Outbox:
             report.error = "stopped before the pass finished; the rest stays queued"
             return report
         except PassRefused as exc:
-            report.error = str(exc)
+            report.refused = str(exc)
             return report
         now = self.clock.now()
         self.store.set_setting("last_sync_at", isoformat_z(now))
@@ -161,7 +172,9 @@ class Outbox:
         return call_with_retry(action, self.config.retry, rng=self._rng, wait=self.stop_event.wait)
 
     def _send_deletions(self, report: SyncReport) -> None:
-        for tombstone in self.store.delete_pending_segments():
+        # Only this account's: with another account's token the server answers 404 (not
+        # yours), which would pass for "already deleted".
+        for tombstone in self.store.delete_pending_segments(account=self.account):
             segment_id = tombstone.id
             try:
                 self._retry(functools.partial(self.api.delete_segment, segment_id))
@@ -177,17 +190,23 @@ class Outbox:
             self.store.mark_deleted_on_server(segment_id)
             report.deleted.append(segment_id)
 
-    def _send_segments(self, report: SyncReport, flush: bool) -> None:
+    def _send_segments(self, report: SyncReport, flush: bool, seen_now: bool) -> None:
         seen: set[str] = set()
         while not self.stop_event.is_set():
             # closed_before is exclusive and to the second: a flush includes this second too.
             grace = -1.0 if flush else self.config.grace_seconds
-            due = self.clock.now() - timedelta(seconds=grace)
-            batch = [s for s in self.store.pending_segments(due, self.config.batch_size)
+            now = self.clock.now()
+            due = now - timedelta(seconds=grace)
+            batch = [s for s in self.store.pending_segments(
+                        due, self.config.batch_size, account=self.account,
+                        seen_closed_before=now + timedelta(seconds=1) if seen_now else None)
                      if s.id not in seen]
             if not batch:
                 return
             seen.update(s.id for s in batch)
+            if self.account is not None:
+                for segment in batch:  # signed with this account's key from here on
+                    self.store.bind_account(segment.id, self.account)
             batch = [self._signed(s) for s in batch]
             if any(not s.signature for s in batch):
                 report.paused = "not logged in on this computer: run `workdiary login` to upload"

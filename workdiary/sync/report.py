@@ -39,6 +39,8 @@ def format_report(report: SyncReport, pending: int | None = None) -> list[str]:
         lines.append(f"paused: {report.paused}")
     if report.error:
         lines.append(f"sync incomplete: {report.error}")
+    if report.refused:
+        lines.append(f"upload refused: {report.refused}")
     if pending is not None:
         lines.append(f"pending uploads: {pending}" if pending else "nothing left to upload")
     return lines

@@ -6,12 +6,16 @@ The `status` command (workdiary/cli/tracking.py) adds both to its own output.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any, Protocol
 
 from workdiary.core.model import Segment, SegmentKind
 from workdiary.core.timegrid import isoformat_z, parse_iso
 from workdiary.core.week import lock_time, week_start
+from workdiary.store.upload_queue import QueuedRecord
+from workdiary.sync.client import account_key
+from workdiary.sync.secrets import Account
+from workdiary.sync.waiting import Waiting, format_waiting, waiting_uploads
 
 AT_RISK_WINDOW = timedelta(hours=24)
 _FAR_FUTURE = timedelta(days=3650)
@@ -21,11 +25,15 @@ class StatusStore(Protocol):
     def get_setting(self, key: str) -> str | None: ...
     def pending_count(self) -> int: ...
     def pending_segments(self, closed_before: datetime, limit: int) -> list[Segment]: ...
+    def queued_records(self) -> list[QueuedRecord]: ...
 
 
-def sync_status(store: StatusStore, now: datetime) -> dict[str, Any]:
-    """Login, last successful sync, pending uploads and warnings, as a JSON-ready dict."""
+def sync_status(store: StatusStore, now: datetime, grace_seconds: float = 120.0
+                ) -> dict[str, Any]:
+    """Login, last successful sync, pending uploads (what waits for the review window or for
+    another account) and warnings, as a JSON-ready dict."""
     server_url, email = store.get_setting("server_url"), store.get_setting("user_email")
+    account = account_key(Account(server_url, email)) if server_url and email else None
     auth_state = store.get_setting("auth_state") or ("ok" if server_url else "logged_out")
     last_sync = store.get_setting("last_sync_at")
     pending = store.pending_segments(now + _FAR_FUTURE, 1_000_000)
@@ -53,6 +61,8 @@ def sync_status(store: StatusStore, now: datetime) -> dict[str, Any]:
         "auth_state": auth_state,
         "last_sync_at": last_sync,
         "pending_uploads": store.pending_count(),
+        "waiting": waiting_uploads(store.queued_records(), account, now,
+                                   grace_seconds).to_dict(),
         "warnings": warnings,
     }
 
@@ -67,7 +77,17 @@ def _unsynced_minutes_by_week(pending: list[Segment]) -> dict[datetime, int]:
     return weeks
 
 
-def format_sync_status(status: dict[str, Any], now: datetime) -> list[str]:
+def waiting_of(status: dict[str, Any]) -> Waiting:
+    """The ``waiting`` part of a ``sync_status`` dict, typed again."""
+    raw = status.get("waiting") or {}
+    until = raw.get("review_until")
+    return Waiting(ready=raw.get("ready", 0), in_review=raw.get("in_review", 0),
+                   in_review_seen=raw.get("in_review_seen", 0),
+                   review_until=parse_iso(until) if until else None,
+                   other_accounts=dict(raw.get("other_accounts", {})))
+
+
+def format_sync_status(status: dict[str, Any], now: datetime, tz: tzinfo = UTC) -> list[str]:
     """Human lines for `workdiary status`."""
     if status["server_url"]:
         state = {"expired": " (login expired)", "logged_out": " (logged out)"}
@@ -82,6 +102,7 @@ def format_sync_status(status: dict[str, Any], now: datetime) -> list[str]:
     else:
         lines.append("last successful sync: never")
     lines.append(f"pending uploads: {status['pending_uploads']}")
+    lines.extend(format_waiting(waiting_of(status), tz))
     lines.extend(f"warning: {w}" for w in status["warnings"])
     return lines
 

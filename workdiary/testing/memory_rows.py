@@ -64,6 +64,8 @@ class SegmentRow:
     uploaded_at: datetime | None = None
     uploaded: bool = False
     delete_pending: bool = False
+    account: str = ""  # the account it is bound to ("" not bound yet)
+    seen_at: datetime | None = None
 
     def as_segment(self) -> Segment:
         minutes = tuple(self.minutes[at] for at in sorted(self.minutes))

@@ -21,6 +21,7 @@ from workdiary.core.clock import Clock, SystemClock
 from workdiary.core.model import MinuteRecord, ScreenshotRef, Segment, SegmentKind
 from workdiary.store.codec import SyncInfo
 from workdiary.store.errors import StoreError
+from workdiary.store.upload_queue import QueuedRecord
 from workdiary.testing.memory_rows import (
     PENDING,
     QUARANTINED,
@@ -174,21 +175,51 @@ class MemoryStore:
 
     # -- sync state -------------------------------------------------------------------------
 
-    def pending_segments(self, closed_before: datetime, limit: int) -> list[Segment]:
+    def pending_segments(self, closed_before: datetime, limit: int, *,
+                         account: str | None = None,
+                         seen_closed_before: datetime | None = None) -> list[Segment]:
+        def due(r: SegmentRow) -> bool:
+            assert r.closed_at is not None
+            return r.closed_at < to_second(closed_before) or (
+                seen_closed_before is not None and r.seen_at is not None
+                and r.closed_at < to_second(seen_closed_before))
+
         with self._lock:
-            due = [r for r in self._records.values()
-                   if r.closed_at is not None and r.closed_at < to_second(closed_before)
-                   and r.sync_state == PENDING]
-            return [r.as_segment() for r in self._in_chain_order(due)[:limit]]
+            waiting = [r for r in self._records.values()
+                       if r.closed_at is not None and r.sync_state == PENDING and due(r)
+                       and (account is None or r.account in ("", account))]
+            return [r.as_segment() for r in self._in_chain_order(waiting)[:limit]]
+
+    def bind_account(self, segment_id: str, account: str) -> None:
+        with self._lock:
+            record = self._records.get(segment_id)
+            if record is not None and not record.account:
+                record.account = account
+
+    def mark_seen(self, segment_ids: Iterable[str], at: datetime) -> None:
+        with self._lock:
+            for segment_id in segment_ids:
+                record = self._records.get(segment_id)
+                if record is not None and record.seen_at is None:
+                    record.seen_at = to_second(at)
+
+    def queued_records(self) -> list[QueuedRecord]:
+        with self._lock:
+            waiting = [r for r in self._records.values() if r.closed_at is not None
+                       and r.sync_state == PENDING and not r.delete_pending]
+            return [QueuedRecord(r.id, r.account, r.closed_at, r.seen_at is not None)
+                    for r in sorted(waiting, key=lambda r: r.closed_at or r.start)
+                    if r.closed_at is not None]
 
     def pending_count(self) -> int:
         with self._lock:
             return sum(1 for r in self._records.values() if r.closed_at is not None and (
                 (r.sync_state == PENDING and not r.delete_pending) or r.delete_pending))
 
-    def delete_pending_segments(self) -> list[Segment]:
+    def delete_pending_segments(self, *, account: str | None = None) -> list[Segment]:
         with self._lock:
-            due = [r for r in self._records.values() if r.delete_pending]
+            due = [r for r in self._records.values() if r.delete_pending
+                   and (account is None or r.account in ("", account))]
             return [r.as_segment() for r in self._in_chain_order(due)]
 
     def mark_deleted_on_server(self, segment_id: str) -> None:

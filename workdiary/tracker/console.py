@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from workdiary.core.activity import activity_of
 from workdiary.tracker import events as ev
+from workdiary.tracker.failure_tally import FailureTally
 
 
 def _local(moment: datetime, tz: ZoneInfo, fmt: str = "%H:%M") -> str:
@@ -20,13 +21,16 @@ class EventPrinter:
     def __init__(self, tz: ZoneInfo) -> None:
         self.tz = tz
         self.minutes = 0
-        self.failures = 0
+        self.failures = FailureTally()
 
     def __call__(self, event: ev.TrackerEvent) -> None:
         line = self.describe(event)
         if line is not None:
             failed = isinstance(event, ev.RecordingFailed)
             print(line, file=sys.stderr if failed else sys.stdout, flush=True)
+        if isinstance(event, ev.SegmentClosed):
+            for summary in self.failures.summaries(self.tz):
+                print(summary, flush=True)
 
     def describe(self, event: ev.TrackerEvent) -> str | None:
         tz = self.tz
@@ -48,11 +52,11 @@ class EventPrinter:
         if isinstance(event, ev.SegmentDropped):
             return f"segment {event.segment_id} dropped: no whole second was tracked in it"
         if isinstance(event, ev.ScreenshotFailed):
-            self.failures += 1
-            if self.failures > 3:
-                return None  # the reason does not change; say it a few times, not every time
-            return f"screenshot failed at {_local(event.shot.taken_at, tz, '%H:%M:%S')}: " \
-                   f"{event.shot.error}"
+            reason = event.shot.error or "unknown reason"
+            if not self.failures.add(reason, event.shot.taken_at):
+                return None  # counted; the segment's close says how often (once per cause)
+            return (f"screenshot failed at {_local(event.shot.taken_at, tz, '%H:%M:%S')}: "
+                    f"{reason} (repeats of this are counted, not repeated)")
         if isinstance(event, ev.ScreenshotTaken):
             return f"screenshot taken at {_local(event.shot.taken_at, tz, '%H:%M:%S')} " \
                    f"({event.shot.size // 1024} KB)"

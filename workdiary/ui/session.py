@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from workdiary.core.clock import Clock
 from workdiary.core.model import Contract
 from workdiary.desktop.announce import Announcements
-from workdiary.desktop.diary import DayView, day_view
+from workdiary.desktop.diary import DayView, day_view, mark_shown
 from workdiary.desktop.loop import TrackerLoop
 from workdiary.desktop.review import Box, DeleteOutcome, ScreenshotReview
 from workdiary.desktop.state import Lock, SyncControl, TrayState
@@ -288,7 +288,13 @@ class DesktopSession(QObject):
         """The one day view (as `workdiary diary` prints it) for the diary window; None when
         the store could not be read."""
         now = self.clock.now()
-        self._work(lambda: day_view(self.store, day, self.tz, now),
+
+        def shown() -> DayView:  # the diary window shows it: its segments count as seen
+            view = day_view(self.store, day, self.tz, now)
+            mark_shown(self.store, view, now)
+            return view
+
+        self._work(shown,
                          lambda future: on_done(_result_or_none(future)))
 
     def set_segment_memo(self, segment_id: str, memo: str) -> None:

@@ -12,7 +12,7 @@ from server_world import NOW
 
 from workdiary.core.clock import FakeClock
 from workdiary.server.app import create_app
-from workdiary.server.settings import Settings, default_sqlite_url
+from workdiary.server.settings import Settings, StorageSettings, default_sqlite_url
 from workdiary.testing.images import make_jpeg
 
 from .processes import seed_users
@@ -30,8 +30,9 @@ def test_the_data_folder_is_owner_only_and_tightened_on_start(tmp_path: Path) ->
     (folder / "blobs" / "ab").mkdir(parents=True)
     for path in [folder, *folder.rglob("*")]:
         os.chmod(path, 0o755 if path.is_dir() else 0o644)
-    settings = Settings(database_url=default_sqlite_url(folder), data_dir=folder, demo=True,
-                        close_weeks_interval=0)
+    settings = Settings(storage=StorageSettings(database_url=default_sqlite_url(folder),
+                                                data_dir=folder),
+                        demo=True, close_weeks_interval=0)
     app = create_app(settings, clock=FakeClock(NOW))
     assert mode(folder) == 0o700
     assert mode(folder / "server.sqlite3") == 0o600

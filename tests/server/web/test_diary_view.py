@@ -7,10 +7,11 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from babel import Locale
 
 from workdiary.core.activity import activity_of
 from workdiary.core.canonical import segment_to_dict
-from workdiary.core.model import MinuteRecord, Segment, SegmentKind
+from workdiary.core.model import ActivitySource, MinuteRecord, Segment, SegmentKind
 from workdiary.core.timegrid import local_day_bounds
 from workdiary.core.week import week_start
 from workdiary.server.models import Contract, SegmentRow
@@ -144,12 +145,14 @@ def test_manual_time_and_one_minute_segments() -> None:
     assert cells[5].segments[0].manual and cells[5].segments[0].tracked_minutes == 1
 
 
-@pytest.mark.parametrize(("cents", "currency", "text"), [
-    (123450, "USD", "$1,234.50"), (5, "EUR", "€0.05"), (-250, "GBP", "-£2.50"),
-    (100000, "CHF", "1,000.00 CHF"), (1500, "JPY", "¥15"),
+@pytest.mark.parametrize(("cents", "currency", "language", "text"), [
+    (123450, "USD", "en", "$1,234.50"), (5, "EUR", "en", "€0.05"), (-250, "GBP", "en", "-£2.50"),
+    (100000, "CHF", "en", "CHF1,000.00"), (1500, "JPY", "en", "¥15"),
+    (123450, "USD", "es", "1.234,50\xa0US$"), (123450, "EUR", "es", "1.234,50\xa0€"),
+    (1500, "JPY", "es", "15\xa0JPY"), (100000, "KWD", "en", "KWD1,000.000"),  # 3 decimals
 ])
-def test_money(cents: int, currency: str, text: str) -> None:
-    assert money(cents, currency) == text
+def test_money(cents: int, currency: str, language: str, text: str) -> None:
+    assert money(cents, currency, Locale.parse(language)) == text
 
 
 def test_hours_minutes() -> None:
@@ -161,7 +164,7 @@ def test_zone_choice() -> None:
     assert choose_zone(None, "Asia/Tokyo").name == "Asia/Tokyo"
     assert choose_zone(None, None).name == "UTC"
     bad = choose_zone("../../etc/passwd", "Asia/Tokyo")
-    assert bad.name == "UTC" and bad.problem and "not a time zone" in bad.problem
+    assert bad.name == "UTC" and bad.problem == "../../etc/passwd"  # the page names it
 
 
 def test_minutes_measured_from_idle_time_are_active_and_marked() -> None:
@@ -169,10 +172,11 @@ def test_minutes_measured_from_idle_time_are_active_and_marked() -> None:
 
     start = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
     idle_measured = shape(start, active=0)
-    for minute in idle_measured["minutes"][:6]:
-        minute.update(source="idle_monitor", active_seconds=45)
-    for minute in idle_measured["minutes"][6:]:
-        minute.update(source="idle_monitor")
+    minutes = tuple(
+        replace(m, source=ActivitySource.IDLE_MONITOR, active_seconds=45 if i < 6 else 0)
+        for i, m in enumerate(idle_measured.segment.minutes))
+    segment = replace(idle_measured.segment, minutes=minutes)
+    idle_measured = replace(idle_measured, segment=segment, activity=activity_of(minutes))
     counted = shape(start + timedelta(minutes=10))
     view = build(date(2026, 11, 24), "UTC", [idle_measured, counted])
     first, second = list(view.segments)
@@ -182,3 +186,34 @@ def test_minutes_measured_from_idle_time_are_active_and_marked() -> None:
     contract = {"id": "c-1"}
     assert "activity measured from idle time" in str(macro(first, contract, ()))
     assert "activity measured from idle time" not in str(macro(second, contract, ()))
+
+
+def with_failed_shots(view: SegmentView, *errors: str) -> SegmentView:
+    from workdiary.core.model import ScreenshotRef
+
+    shots = tuple(ScreenshotRef(taken_at=view.start + timedelta(minutes=i), error=error)
+                  for i, error in enumerate(errors))
+    return replace(view, segment=replace(view.segment, screenshots=shots))
+
+
+def test_repeated_capture_failures_are_said_once_per_cause_and_counted() -> None:
+    from workdiary.server.web.rendering import build_templates
+
+    start = datetime(2026, 11, 24, 10, 4, tzinfo=UTC)
+    no_display = "No X display: DISPLAY is not set. Run workdiary in an X11 session."
+    segments = [with_failed_shots(shape(start + timedelta(minutes=10 * i), seg_id=f"s-{i}"),
+                                  no_display)
+                for i in range(12)]
+    segments.append(with_failed_shots(shape(start + timedelta(hours=3), seg_id="s-x"),
+                                      "Disk full."))
+    view = build(date(2026, 11, 24), "UTC", segments)
+    assert [(n.number, n.error, n.count, n.since_local) for n in view.failure_notes] == \
+        [(1, no_display, 12, "10:04"), (2, "Disk full.", 1, "13:04")]
+    assert view.failure_notes[0].summary == "Capture failed 12 times since 10:04"
+    cells = [s for row in view.rows for cell in row.cells for s in cell.segments]
+    assert {c.first_shot.failure_note for c in cells if c.first_shot} == {1, 2}
+
+    template = build_templates().env.get_template("_segment.html")
+    html = "".join(template.module.segment(c, Contract(id="c-1"), set()) for c in cells)
+    assert no_display not in html.replace('title="' + no_display, "")  # only as a tooltip
+    assert html.count("see note 1") == 12 and html.count("see note 2") == 1

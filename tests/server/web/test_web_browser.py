@@ -128,7 +128,7 @@ def test_client_reviews_disputes_and_approves_in_chromium(tmp_path: Path) -> Non
         page.goto(diary_url)
 
         # Approve the week on its timesheet: 26 undisputed segments x 10 min at $45/h.
-        page.click("text=Timesheet, week of Mon 23 Nov")
+        page.click("text=Timesheet, week of Mon, Nov 23")
         page.wait_for_load_state("networkidle")
         assert "The screenshot shows work for another client" in page.content()
         page.screenshot(path=str(ARTIFACTS / "timesheet-review.png"), full_page=True)

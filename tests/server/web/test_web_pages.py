@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
-from workdiary.server.models import Dispute, Invoice
+from workdiary.server.models import Contract, Dispute, Invoice
 from workdiary.server.services.weeks import close_weeks
 
-from .webworld import PASSWORD, PEOPLE, World, csrf_of, sign_in
+from .webworld import PASSWORD, PEOPLE, World, add_segment, csrf_of, sign_in
 
 AFTER_LOCK = datetime(2026, 11, 30, 13, 0, tzinfo=UTC)  # the week of 2026-11-23 is in review
 
@@ -92,11 +93,29 @@ def test_diary_shows_cells_with_evidence_and_totals(world: World) -> None:
     assert "Overlaps time already recorded" in html  # the rejected segment's reason
     assert "No memo" in html  # the unprotected segment's reason
     assert "Screenshot redacted by the freelancer" in html
-    assert 'aria-label="Activity 7 of 10"' in html  # 7 active minutes of 10
+    assert 'aria-label="Activity: 7 of 10 minutes active' in html  # 7 active minutes of 10
     assert "Cart page layout" in html
     assert "0:50" in html and "0:40" in html  # tracked and billable (rejected is not billable)
     assert f"/contracts/{world.contract_id}/screenshots/{world.shas[0]}/thumb" in html
     assert "/diary/2026-11-23" in html and "/diary/2026-11-25" in html  # previous/next day
+
+
+def test_a_repeated_capture_failure_is_said_once_above_the_grid(world: World) -> None:
+    with world.app.state.sessionmaker() as db:
+        contract = db.scalars(select(Contract).where(Contract.id == world.contract_id)).one()
+    reason = ("No X display: DISPLAY is not set, so the screen and input cannot be captured. "
+              "Run workdiary inside a graphical X11 session.")
+    start = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
+    for index in range(3):
+        add_segment(world.app, contract=contract, start=start + timedelta(minutes=10 * index),
+                    status="unprotected", reasons=("capture_failed",), failed=reason,
+                    seq=100 + index)
+    html = sign_in(world.app, "client").get(
+        f"/contracts/{world.contract_id}/diary/2026-11-26?tz=UTC").text
+    assert html.count('class="seg s-') == 3
+    assert f'<li id="capture-failure-1">Capture failed 3 times since 09:03: {reason}</li>' in html
+    assert html.count("see note 1") == 3
+    assert "Capture failed:<br>" not in html  # the reason is not repeated under each cell
 
 
 def test_diary_in_another_zone_moves_the_hours_and_remembers_the_zone(world: World) -> None:

@@ -48,7 +48,7 @@ def add_segment(app: FastAPI, *, contract: Contract, start: datetime, minutes: i
                 status: str = "protected", reasons: tuple[str, ...] = (), memo: str = "work",
                 active: int | None = None, shot: bytes | None = None, kind: str = "tracked",
                 seq: int = 0, segment_id: str | None = None, extra_shots: int = 0,
-                over_limit: int = 0) -> tuple[str, str | None]:
+                over_limit: int = 0, failed: str | None = None) -> tuple[str, str | None]:
     """Store one segment (and its screenshot blob); returns (segment id, sha256 or None)."""
     active = minutes if active is None else active
     records = [
@@ -58,6 +58,8 @@ def add_segment(app: FastAPI, *, contract: Contract, start: datetime, minutes: i
     ] if kind == "tracked" else []
     sha = None
     shots = []
+    if failed is not None:  # a failed capture: its reason, no file
+        shots.append(ScreenshotRef(taken_at=start + timedelta(minutes=3), error=failed))
     if shot is not None:
         sha = hashlib.sha256(shot).hexdigest()
         app.state.blobs.put(sha, shot)

@@ -23,6 +23,8 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # A disabled account cannot sign in; its web sessions and API tokens end at once.
     disabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The web pages' language (a code the server has a catalog for); None: the browser's.
+    language: Mapped[str | None] = mapped_column(String(16), nullable=True, default=None)
 
 
 class ApiToken(Base):

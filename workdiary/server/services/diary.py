@@ -155,6 +155,29 @@ def totals_of(segments: list[SegmentView]) -> DiaryTotals:
 
 
 @dataclass(frozen=True, slots=True)
+class CaptureFailure:
+    """One cause of failed screenshots in a day: said once, with how often and since when."""
+
+    error: str
+    count: int
+    since: datetime  # the first failed capture of this cause that day (UTC)
+
+
+def capture_failures(segments: list[SegmentView]) -> list[CaptureFailure]:
+    """The day's failed screenshots grouped by their reason, in order of first failure, so a
+    page says a repeated reason once instead of under every segment."""
+    grouped: dict[str, list[datetime]] = {}
+    for view in segments:
+        if view.deleted:
+            continue
+        for shot in view.screenshots:
+            if shot.error:
+                grouped.setdefault(shot.error, []).append(shot.taken_at)
+    failures = [CaptureFailure(error, len(times), min(times)) for error, times in grouped.items()]
+    return sorted(failures, key=lambda failure: failure.since)
+
+
+@dataclass(frozen=True, slots=True)
 class DiaryView:
     contract: Contract
     day: date
@@ -166,6 +189,10 @@ class DiaryView:
     @property
     def totals(self) -> DiaryTotals:
         return totals_of(self.segments)
+
+    @property
+    def capture_failures(self) -> list[CaptureFailure]:
+        return capture_failures(self.segments)
 
     @property
     def undisputed_cents(self) -> int:

@@ -81,6 +81,17 @@ def names_by_id(session: Session, *, user_ids: Iterable[str]) -> dict[str, str]:
     return {u.id: u.name for u in session.scalars(select(User).where(User.id.in_(wanted)))}
 
 
+def set_language(session: Session, *, user: User, language: str | None) -> None:
+    """Remember the web pages' language on the account (None: follow the browser).
+
+    The caller offers only languages it has catalogs for; the column holds 16 characters.
+    """
+    if language is not None and not (0 < len(language) <= 16):
+        raise ValueError("a language code has 1 to 16 characters")
+    user.language = language
+    session.commit()
+
+
 def authenticate(session: Session, *, email: str, password: str) -> User | None:
     """The user when the password matches, else None (same cost whether or not the email exists)."""
     user = get_user_by_email(session, email=email)

@@ -17,10 +17,11 @@ from starlette.requests import Request
 
 from workdiary.server.models import User
 from workdiary.server.services import websessions
+from workdiary.server.web.language import N_
 from workdiary.server.web.rendering import web_session
 from workdiary.server.web.session import CSRF_FIELD, check_csrf
 
-NOT_FOUND_TEXT = "This page does not exist, or it is not yours to see."
+NOT_FOUND_TEXT = N_("This page does not exist, or it is not yours to see.")
 
 
 class LoginRequired(Exception):
@@ -29,6 +30,14 @@ class LoginRequired(Exception):
     def __init__(self, next_url: str) -> None:
         super().__init__(next_url)
         self.next_url = next_url
+
+
+class PageBadRequest(Exception):
+    """A 400 page whose sentence is translated: ``message`` is a msgid with ``%(name)s`` values."""
+
+    def __init__(self, message: str, *, code: str, **values: object) -> None:
+        super().__init__(message)
+        self.message, self.code, self.values = message, code, values
 
 
 class PageNotFound(Exception):

@@ -33,6 +33,7 @@ class ShotView:
     window_title: str | None = None
     redacted: bool = False
     blurred: bool = False
+    failure_note: int = 0  # the day's capture-failure note that explains ``error`` (1-based)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +68,21 @@ class SegmentCell:
 
 
 @dataclass(frozen=True, slots=True)
+class FailureNote:
+    """A cause of failed captures, said once above the grid; cells refer to it by number."""
+
+    number: int
+    error: str
+    count: int
+    since_local: str  # "10:04"
+
+    @property
+    def summary(self) -> str:
+        times = "once" if self.count == 1 else f"{self.count} times"
+        return f"Capture failed {times} since {self.since_local}"
+
+
+@dataclass(frozen=True, slots=True)
 class CellView:
     label: str  # slot start, local
     segments: tuple[SegmentCell, ...]
@@ -94,6 +110,7 @@ class DiaryPage:
     prev_day: date
     next_day: date
     utc_offset_label: str  # "UTC+05:30" at the start of the day (DST days change it)
+    failure_notes: tuple[FailureNote, ...] = ()  # capture failures by cause, said once
 
     @property
     def segments(self) -> Iterable[SegmentCell]:
@@ -110,12 +127,14 @@ def _offset_label(moment: datetime) -> str:
     return f"UTC{sign}{hours:02d}:{minutes:02d}"
 
 
-def segment_cell(view: SegmentView, zone: ZoneInfo, segment_minutes: int) -> SegmentCell:
-    """One segment of the read model as a cell (and the screenshot page) shows it."""
+def segment_cell(view: SegmentView, zone: ZoneInfo, segment_minutes: int,
+                 notes: dict[str, int] | None = None) -> SegmentCell:
+    """One segment of the read model as a cell (and the screenshot page) shows it;
+    ``notes`` numbers the day's capture-failure causes (cells then refer to them)."""
     shots = tuple(
         ShotView(sha256=s.sha256, taken_local=s.taken_at.astimezone(zone).strftime("%H:%M:%S"),
                  error=s.error, app=s.app, window_title=s.window_title, redacted=s.redacted,
-                 blurred=s.blurred)
+                 blurred=s.blurred, failure_note=(notes or {}).get(s.error or "", 0))
         for s in view.screenshots
     )
     local_start, local_end = view.start.astimezone(zone), view.end.astimezone(zone)
@@ -149,10 +168,15 @@ def build_diary(diary: DiaryModel, *, zone: ZoneInfo, zone_name: str) -> DiaryPa
     """
     day, segment_minutes = diary.day, diary.contract.segment_minutes
     day_start, day_end = diary.start, diary.end  # the local day, as UTC instants
+    failure_notes = tuple(
+        FailureNote(number, failure.error, failure.count,
+                    failure.since.astimezone(zone).strftime("%H:%M"))
+        for number, failure in enumerate(diary.capture_failures, start=1))
+    notes = {note.error: note.number for note in failure_notes}
     per_slot: dict[datetime, list[SegmentCell]] = {}
     for view in diary.segments:
         slot = segment_start(view.start, segment_minutes)
-        per_slot.setdefault(slot, []).append(segment_cell(view, zone, segment_minutes))
+        per_slot.setdefault(slot, []).append(segment_cell(view, zone, segment_minutes, notes))
 
     boundary = week_start(day_end - timedelta(microseconds=1))
     boundary_inside = day_start <= boundary < day_end
@@ -207,4 +231,5 @@ def build_diary(diary: DiaryModel, *, zone: ZoneInfo, zone_name: str) -> DiaryPa
         prev_day=day - timedelta(days=1),
         next_day=day + timedelta(days=1),
         utc_offset_label=_offset_label(day_start.astimezone(zone)),
+        failure_notes=failure_notes,
     )

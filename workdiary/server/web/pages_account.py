@@ -18,7 +18,7 @@ from workdiary.server.services import devices as device_service
 from workdiary.server.services import invoices as invoice_service
 from workdiary.server.services import users as user_service
 from workdiary.server.web.deps import DB, CheckedForm, Viewer
-from workdiary.server.web.rendering import finish, redirect, render, web_session
+from workdiary.server.web.rendering import finish, page_language, redirect, render, web_session
 from workdiary.server.web.timezones import choose_zone
 
 router = APIRouter(include_in_schema=False)
@@ -144,7 +144,7 @@ def revoke_device(request: Request, device_id: str, db: DB, viewer: Viewer,
     except ServiceError as exc:
         session.set_flash("error", exc.message[:1].upper() + exc.message[1:])
     else:
-        session.set_flash(
-            "ok", f"Device “{device.name}” is revoked: anything it signs from now on is rejected."
-        )
+        session.set_flash("ok", page_language(request).gettext(
+            "Device “%(name)s” is revoked: anything it signs from now on is rejected.")
+            % {"name": device.name})
     return redirect(request, "/devices")

@@ -9,11 +9,12 @@ from starlette.responses import Response
 from workdiary.server.ratelimit import LoginRateLimiter
 from workdiary.server.services import users, websessions
 from workdiary.server.web.deps import DB, CheckedForm, safe_next, signed_in_user
-from workdiary.server.web.rendering import redirect, render, web_session
+from workdiary.server.web.language import N_
+from workdiary.server.web.rendering import page_language, redirect, render, web_session
 
 router = APIRouter(include_in_schema=False)
 
-WRONG_LOGIN = "The email or password is wrong. Check both and try again."
+WRONG_LOGIN = N_("The email or password is wrong. Check both and try again.")
 
 
 def _limiter(request: Request) -> LoginRateLimiter:
@@ -44,18 +45,21 @@ def login_submit(request: Request, db: DB, form: CheckedForm) -> Response:
     wait = limiter.retry_after(email, ip)
     if wait:
         minutes = max(1, (wait + 59) // 60)
-        message = (
-            f"Too many failed sign-ins for {email or 'this account'} from your address. "
-            f"Wait {minutes} minute{'s' if minutes != 1 else ''} and try again, "
-            "or reset the password with your administrator."
-        )
+        message = page_language(request).ngettext(
+            "Too many failed sign-ins for %(account)s from your address. Wait %(minutes)d "
+            "minute and try again, or reset the password with your administrator.",
+            "Too many failed sign-ins for %(account)s from your address. Wait %(minutes)d "
+            "minutes and try again, or reset the password with your administrator.",
+            minutes) % {"account": email or page_language(request).gettext("this account"),
+                        "minutes": minutes}
         response = render(request, "login.html", {**context, "error": message}, status_code=429)
         response.headers["Retry-After"] = str(wait)
         return response
     user = users.authenticate(db, email=email, password=password) if email and password else None
     if user is None:
         limiter.record_failure(email, ip)
-        return render(request, "login.html", {**context, "error": WRONG_LOGIN}, status_code=401)
+        wrong = page_language(request).gettext(WRONG_LOGIN)
+        return render(request, "login.html", {**context, "error": wrong}, status_code=401)
     limiter.reset(email, ip)
     sid = websessions.start(db, user=user, now=request.app.state.clock.now())
     web_session(request).log_in(user.id, sid)
@@ -69,5 +73,5 @@ def logout(request: Request, db: DB, form: CheckedForm) -> Response:
     session = web_session(request)
     websessions.end(db, token=session.sid)
     session.log_out()
-    session.set_flash("info", "You are signed out.")
+    session.set_flash("info", page_language(request).gettext("You are signed out."))
     return redirect(request, "/login")

@@ -12,15 +12,16 @@ from starlette.responses import Response
 from workdiary.core.clock import Clock
 from workdiary.core.week import week_start_of_date
 from workdiary.server.blobs import SHA256_RE, BlobStore
-from workdiary.server.errors import BadRequest, NotFound
+from workdiary.server.errors import NotFound
 from workdiary.server.models import Contract, User
 from workdiary.server.services import disputes as dispute_service
 from workdiary.server.services import users as user_service
 from workdiary.server.services.contracts import get_contract_for
 from workdiary.server.services.diary import get_diary, get_segment_with_screenshot
 from workdiary.server.services.screenshots import segment_showing, stored_content_type
-from workdiary.server.web.deps import DB, PageNotFound, Viewer
+from workdiary.server.web.deps import DB, PageBadRequest, PageNotFound, Viewer
 from workdiary.server.web.diary_view import build_diary, segment_cell
+from workdiary.server.web.language import N_
 from workdiary.server.web.rendering import finish, redirect, render, web_session
 from workdiary.server.web.thumbnails import ThumbnailCache, make_thumbnail
 from workdiary.server.web.timezones import choose_zone, zone_options
@@ -36,11 +37,11 @@ def parse_day(text: str) -> date:
     try:
         day = date.fromisoformat(text)
     except ValueError:
-        raise BadRequest(f"“{text[:40]}” is not a date: use YYYY-MM-DD, e.g. 2026-11-23.",
-                         code="invalid_date") from None
+        raise PageBadRequest(N_("“%(text)s” is not a date: use YYYY-MM-DD, e.g. 2026-11-23."),
+                             code="invalid_date", text=text[:40]) from None
     if not FIRST_DAY <= day <= LAST_DAY:
-        raise BadRequest("Diaries cover the years 2000 to 2100: pick a date in that range.",
-                         code="date_out_of_range")
+        raise PageBadRequest(N_("Diaries cover the years 2000 to 2100: pick a date in that range."),
+                             code="date_out_of_range")
     return day
 
 
@@ -98,11 +99,11 @@ def _authorised_blob(request: Request, db: DB, viewer: User, contract_id: str,
     shown = SHA256_RE.match(sha256) and segment_showing(db, contract_id=contract.id,
                                                         sha256=sha256)
     if not shown:
-        raise PageNotFound("This screenshot does not exist, or it is not yours to see.")
+        raise PageNotFound(N_("This screenshot does not exist, or it is not yours to see."))
     blobs: BlobStore = request.app.state.blobs
     data = blobs.get(sha256)
     if data is None:
-        raise PageNotFound("This screenshot was referenced by a segment but never uploaded.")
+        raise PageNotFound(N_("This screenshot was referenced by a segment but never uploaded."))
     return contract, data
 
 
@@ -127,7 +128,7 @@ def screenshot_thumb(request: Request, contract_id: str, sha256: str, db: DB,
         _, data = _authorised_blob(request, db, viewer, contract_id, sha256)
         cached = make_thumbnail(data)
         if cached is None:
-            raise PageNotFound("This screenshot cannot be decoded as an image.")
+            raise PageNotFound(N_("This screenshot cannot be decoded as an image."))
         cache.put(sha256, cached)
     response = Response(cached, media_type="image/jpeg", headers={"Cache-Control": IMAGE_CACHE})
     return finish(request, response)
@@ -141,7 +142,7 @@ def screenshot_page(request: Request, contract_id: str, sha256: str, db: DB,
     found = get_segment_with_screenshot(db, user=viewer, contract_id=contract.id,
                                         sha256=sha256) if SHA256_RE.match(sha256) else None
     if found is None:
-        raise PageNotFound("This screenshot does not exist, or it is not yours to see.")
+        raise PageNotFound(N_("This screenshot does not exist, or it is not yours to see."))
     choice = choose_zone(None, web_session(request).tz)
     segment = segment_cell(found, choice.zone, contract.segment_minutes)
     shot = next((s for s in segment.shots if s.sha256 == sha256), None)

@@ -10,15 +10,16 @@ from starlette.responses import Response
 
 from workdiary.core.clock import Clock
 from workdiary.core.week import week_start_of_date
-from workdiary.server.errors import BadRequest, ServiceError
+from workdiary.server.errors import ServiceError
 from workdiary.server.services import disputes as dispute_service
 from workdiary.server.services import users as user_service
 from workdiary.server.services import weeks as week_service
 from workdiary.server.services.timesheet import get_timesheet
-from workdiary.server.web.deps import DB, CheckedForm, Viewer, safe_next
-from workdiary.server.web.formatting import money
+from workdiary.server.web.deps import DB, CheckedForm, PageBadRequest, Viewer, safe_next
+from workdiary.server.web.formatting import money, short_date
+from workdiary.server.web.language import N_
 from workdiary.server.web.pages_diary import parse_day, scoped_contract
-from workdiary.server.web.rendering import redirect, render, web_session
+from workdiary.server.web.rendering import page_language, redirect, render, web_session
 
 router = APIRouter(include_in_schema=False)
 
@@ -28,9 +29,10 @@ def parse_week(text: str) -> date:
     day = parse_day(text)
     if day.weekday() != 0:
         monday = day - timedelta(days=day.weekday())
-        raise BadRequest(
-            f"Timesheets start on a Monday: {day.isoformat()} is a {day:%A}. "
-            f"Open the week of {monday.isoformat()} instead.", code="not_a_monday")
+        raise PageBadRequest(
+            N_("Timesheets start on a Monday: %(day)s is not. Open the week of %(monday)s "
+               "instead."),
+            code="not_a_monday", day=day.isoformat(), monday=monday.isoformat())
     return day
 
 
@@ -77,8 +79,11 @@ def approve(request: Request, contract_id: str, week_start: str, db: DB, viewer:
     except ServiceError as exc:
         session.set_flash("error", _sentence(exc.message))
     else:
-        session.set_flash("ok", f"Week of {week:%d %b} approved: "
-                                f"{money(invoice.amount_cents, invoice.currency)} will be paid.")
+        language = page_language(request)
+        session.set_flash("ok", language.gettext(
+            "Week of %(week)s approved: %(amount)s will be paid.") % {
+                "week": short_date(week, language.locale),
+                "amount": money(invoice.amount_cents, invoice.currency, language.locale)})
     return redirect(request, f"/contracts/{contract.id}/timesheets/{week.isoformat()}")
 
 
@@ -93,10 +98,12 @@ def dispute(request: Request, contract_id: str, db: DB, viewer: Viewer,
     reason = str(form.get("reason") or "").strip()
     session = web_session(request)
     if not ids:
-        session.set_flash("error", "Select at least one segment to dispute, then submit again.")
+        session.set_flash("error", page_language(request).gettext(
+            "Select at least one segment to dispute, then submit again."))
         return redirect(request, back)
     if not reason:
-        session.set_flash("error", "Say why you dispute these segments, then submit again.")
+        session.set_flash("error", page_language(request).gettext(
+            "Say why you dispute these segments, then submit again."))
         return redirect(request, back)
     clock: Clock = request.app.state.clock
     try:
@@ -106,8 +113,11 @@ def dispute(request: Request, contract_id: str, db: DB, viewer: Viewer,
         session.set_flash("error", _sentence(exc.message))
     else:
         count = len(set(ids))
-        session.set_flash("ok", f"{count} segment{'s' if count != 1 else ''} disputed: their "
-                                "minutes stay out of the week's amount until you withdraw it.")
+        session.set_flash("ok", page_language(request).ngettext(
+            "%(count)d segment disputed: its minutes stay out of the week's amount until you "
+            "withdraw it.",
+            "%(count)d segments disputed: their minutes stay out of the week's amount until you "
+            "withdraw it.", count) % {"count": count})
     return redirect(request, back)
 
 
@@ -126,7 +136,8 @@ def withdraw(request: Request, contract_id: str, dispute_id: str, db: DB, viewer
         session.set_flash("error", _sentence(exc.message))
     else:
         back = f"/contracts/{contract.id}/timesheets/{withdrawn.week_start.isoformat()}"
-        session.set_flash("ok", "Dispute withdrawn: its minutes are billed again.")
+        session.set_flash("ok", page_language(request).gettext(
+            "Dispute withdrawn: its minutes are billed again."))
     return redirect(request, safe_next(str(form.get("return_to") or back)))
 
 

@@ -6,14 +6,19 @@ a flash message shown, a remembered time zone), so a page never forgets to.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import jinja2
+from babel import Locale
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
 from workdiary.server.web import formatting
+from workdiary.server.web.language import Language, Languages, current_language, use_language
+from workdiary.server.web.reasons import state_word
 from workdiary.server.web.session import CSRF_FIELD, SessionCodec, WebSession
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -25,16 +30,42 @@ CSP = (
 )
 
 
+def _gettext(message: str) -> str:
+    return current_language().gettext(message)
+
+
+def _ngettext(singular: str, plural: str, n: int) -> str:
+    return current_language().ngettext(singular, plural, n)
+
+
+def _money(cents: int | None, currency: str) -> str:
+    return formatting.money(cents, currency, current_language().locale)
+
+
+def _in_locale(format_one: Callable[[Any, Locale], str]) -> Callable[[Any], str]:
+    """A filter that writes for the language of the page being rendered."""
+    return lambda value: format_one(value, current_language().locale)
+
+
 def build_templates() -> Jinja2Templates:
-    """The page templates with the formatting filters; autoescaping is on for .html."""
-    templates = Jinja2Templates(directory=str(TEMPLATE_DIR))
-    env = templates.env
-    env.filters["money"] = formatting.money
+    """The page templates with gettext and the formatting filters; autoescaping is on for .html.
+
+    Text and formats follow the language that ``render`` makes current (``use_language``).
+    """
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)), autoescape=True,
+                             extensions=["jinja2.ext.i18n"])
+    templates = Jinja2Templates(env=env)
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        _gettext, _ngettext, newstyle=True)
+    env.filters["money"] = _money
+    env.filters["number"] = _in_locale(formatting.number)
     env.filters["hm"] = formatting.hours_minutes
-    env.filters["duration"] = formatting.duration_words
-    env.filters["long_date"] = formatting.long_date
-    env.filters["short_date"] = formatting.short_date
-    env.filters["utc_stamp"] = formatting.utc_stamp
+    env.filters["duration"] = _in_locale(formatting.duration_words)
+    env.filters["long_date"] = _in_locale(formatting.long_date)
+    env.filters["short_date"] = _in_locale(formatting.short_date)
+    env.filters["week_date"] = _in_locale(formatting.week_date)
+    env.filters["utc_stamp"] = _in_locale(formatting.utc_stamp)
+    env.filters["state"] = lambda code: _gettext(state_word(str(code)))
     env.globals["percent"] = formatting.percent
     env.globals["CSRF_FIELD"] = CSRF_FIELD
     env.auto_reload = False  # templates ship with the package; no stat() per render
@@ -51,6 +82,19 @@ def web_session(request: Request) -> WebSession:
         session = codec.load(request)
         request.state.web_session = session
     return session
+
+
+def page_language(request: Request) -> Language:
+    """This request's language: the signed-in account's, else the cookie's, else the browser's."""
+    chosen = getattr(request.state, "language", None)
+    if chosen is None:
+        languages: Languages = request.app.state.web_languages
+        viewer = getattr(request.state, "viewer", None)
+        chosen = languages.choose(
+            account=getattr(viewer, "language", None), cookie=web_session(request).lang,
+            accept_language=request.headers.get("accept-language"))
+        request.state.language = chosen
+    return chosen
 
 
 def finish(request: Request, response: Response) -> Response:
@@ -72,7 +116,12 @@ def render(
 ) -> Response:
     """Render a page with the shared context (viewer, CSRF token, flash message)."""
     session = web_session(request)
+    language = page_language(request)
+    languages: Languages = request.app.state.web_languages
     base = {
+        "language": language,
+        "languages": languages.all(),
+        "here": _here(request),
         "csrf_token": session.csrf_token,
         "flash": session.pop_flash(),
         "viewer": getattr(request.state, "viewer", None),
@@ -80,10 +129,19 @@ def render(
     }
     base.update(context)
     templates: Jinja2Templates = request.app.state.web_templates
-    response: HTMLResponse = templates.TemplateResponse(
-        request, template, base, status_code=status_code
-    )
+    with use_language(language):
+        response: HTMLResponse = templates.TemplateResponse(
+            request, template, base, status_code=status_code
+        )
+    response.headers["Content-Language"] = language.code
+    response.headers["Vary"] = "Accept-Language, Cookie"
     return finish(request, response)
+
+
+def _here(request: Request) -> str:
+    """This page's path and query: where the language picker comes back to."""
+    path = request.url.path
+    return path + ("?" + request.url.query if request.url.query else "")
 
 
 def redirect(request: Request, url: str) -> Response:

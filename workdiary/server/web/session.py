@@ -18,6 +18,8 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.requests import Request
 from starlette.responses import Response
 
+from workdiary.server.web.language import N_
+
 SESSION_COOKIE = "workdiary_session"
 CSRF_FIELD = "csrf_token"
 DEFAULT_MAX_AGE = 14 * 24 * 3600  # two weeks: a client reviews once a week
@@ -39,6 +41,7 @@ class WebSession:
     sid: str | None = None  # the server-side session's token (services/websessions.py)
     csrf_token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     tz: str | None = None
+    lang: str | None = None  # the language picked before signing in (web/language.py)
     flash: tuple[str, str] | None = None  # (kind, text) shown once on the next page
     dirty: bool = False
 
@@ -69,9 +72,14 @@ class WebSession:
             self.tz = tz
             self.dirty = True
 
+    def set_lang(self, lang: str) -> None:
+        if lang != self.lang:
+            self.lang = lang
+            self.dirty = True
+
     def to_payload(self) -> dict[str, Any]:
         return {"u": self.user_id, "s": self.sid, "c": self.csrf_token, "tz": self.tz,
-                "f": self.flash}
+                "l": self.lang, "f": self.flash}
 
 
 class SessionCodec:
@@ -101,6 +109,7 @@ class SessionCodec:
                     sid=data.get("s") if isinstance(data.get("s"), str) else None,
                     csrf_token=data["c"],
                     tz=data.get("tz") if isinstance(data.get("tz"), str) else None,
+                    lang=data.get("l") if isinstance(data.get("l"), str) else None,
                     flash=(str(flash[0]), str(flash[1])) if isinstance(flash, list) else None,
                 )
         return WebSession(dirty=True)
@@ -127,11 +136,11 @@ class SessionCodec:
 def check_csrf(session: WebSession, submitted: object) -> None:
     """Raise CsrfError unless ``submitted`` is this session's token (constant-time compare)."""
     if not isinstance(submitted, str) or not submitted:
-        raise CsrfError(
+        raise CsrfError(N_(
             "This form arrived without its security token. Reload the page and submit it again."
-        )
+        ))
     if not hmac.compare_digest(submitted.encode(), session.csrf_token.encode()):
-        raise CsrfError(
+        raise CsrfError(N_(
             "This form's security token does not match your session (it may have expired or "
             "come from another site). Reload the page and submit it again."
-        )
+        ))

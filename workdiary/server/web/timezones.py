@@ -13,7 +13,8 @@ UTC_NAME = "UTC"
 
 @dataclass(frozen=True, slots=True)
 class ZoneChoice:
-    """The zone a page uses, and a note when the one asked for was not understood."""
+    """The zone a page uses; ``problem`` is the name asked for when it was not understood
+    (the page says so in the viewer's language)."""
 
     name: str
     zone: ZoneInfo
@@ -38,12 +39,7 @@ def choose_zone(asked: str | None, remembered: str | None) -> ZoneChoice:
         zone = zone_named(asked)
         if zone is not None:
             return ZoneChoice(asked, zone)
-        return ZoneChoice(
-            UTC_NAME,
-            ZoneInfo(UTC_NAME),
-            f"“{asked[:64]}” is not a time zone this server knows; times are shown in UTC. "
-            "Pick your zone from the list (Area/City, e.g. Europe/Berlin).",
-        )
+        return ZoneChoice(UTC_NAME, ZoneInfo(UTC_NAME), asked[:64])
     if remembered:
         zone = zone_named(remembered)
         if zone is not None:

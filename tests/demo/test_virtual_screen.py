@@ -1,4 +1,5 @@
-"""The private Xvfb helper: it starts, serves clients, stops, and says clearly when it cannot."""
+"""The private Xvfb launcher (product code, used by the demo; the testing kit re-exports it): it
+starts, serves clients, stops, and says clearly when it cannot."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ import shutil
 import pytest
 from Xlib import display as xdisplay
 
-from workdiary.testing import xvfb
-from workdiary.testing.xvfb import XvfbUnavailable, display_in_use, start_xvfb
+from workdiary.demo import virtual_screen as xvfb
+from workdiary.demo.virtual_screen import XvfbUnavailable, display_in_use, start_xvfb
 
 
 @pytest.mark.xvfb
