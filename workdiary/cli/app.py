@@ -12,6 +12,7 @@ on its own. Results come back to the GUI thread through Qt signals.
 from __future__ import annotations
 
 import argparse
+import platform as _platform
 import signal
 import threading
 from collections.abc import Callable, Sequence
@@ -29,8 +30,10 @@ from workdiary.tracker.lock import TrackerLock
 if TYPE_CHECKING:  # Qt is imported only once a display is known to exist
     from argparse import _SubParsersAction
 
+    from workdiary.autostart.base import Autostart
     from workdiary.ui.desktop import Desktop
 
+RELEASE_CHECK_TIMEOUT = (3.0, 5.0)  # before --clock-in: offline must not delay it long
 STOP_POLL_MS = 500  # how often the GUI loop looks at the stop flag (Ctrl-C, SIGTERM, demo)
 
 
@@ -92,12 +95,13 @@ def run_app(store: LocalStore, *, settings: DesktopSettings, secrets: SecretStor
             clock_in: tuple[Contract, str] | None = None, show_window: bool = False,
             note: str | None = None, argv: Sequence[str] = ("workdiary",),
             on_ready: Callable[[Desktop], None] | None = None,
-            secrets_problem: str | None = None) -> int:
+            secrets_problem: str | None = None, autostart: Autostart | None = None) -> int:
     """Build the desktop app around ``store`` and run it until Quit or until ``stop`` is set.
 
     ``secrets`` (a SecretStore, or None when there is no keyring: ``secrets_problem`` says
     why) gives the login, signing and uploads; ``clock_in`` clocks in at start (the demo);
-    ``on_ready(desktop)`` runs once the windows are up (tests, screenshots). On the way out
+    ``on_ready(desktop)`` runs once the windows are up (tests, screenshots); ``autostart``
+    (default: this system's) backs the tray's "Start at login". On the way out
     the tracker clocks out and everything recorded is written before this returns. The
     caller closes ``store``.
     """
@@ -105,6 +109,8 @@ def run_app(store: LocalStore, *, settings: DesktopSettings, secrets: SecretStor
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
+    from workdiary.autostart import autostart_for_this_system
+    from workdiary.capture import platform
     from workdiary.desktop.account import log_in_to
     from workdiary.desktop.review import ScreenshotReview
     from workdiary.desktop.runtime import build_runtime
@@ -164,18 +170,30 @@ def run_app(store: LocalStore, *, settings: DesktopSettings, secrets: SecretStor
 
     session = DesktopSession(store=store, control=runtime.loop,
                              taskman=TaskManager(runtime.executor), review=review, clock=clock,
-                             tz=settings.tz, lock=lock, disk_guard=runtime.disk_guard)
+                             tz=settings.tz, lock=lock, disk_guard=runtime.disk_guard,
+                             release=runtime.release)
+    login_tasks = TaskManager(network)
     desktop = Desktop(session, tray_available=QSystemTrayIcon.isSystemTrayAvailable(),
-                      on_quit=app.quit, note=note, login=login,
-                      login_tasks=TaskManager(network))
+                      on_quit=app.quit, note=note, login=login, login_tasks=login_tasks,
+                      backends=platform.session_report(), limits=platform.capture_limits(),
+                      autostart=autostart or autostart_for_this_system(),
+                      permissions=platform.make_permission_checklist(),
+                      template_icon=_platform.system() == "Darwin")
     runtime.loop.start()
     session.sync = runtime.start_sync()  # its reports reach the session from the first pass
     notices += [_sentence(text) for text in runtime.notices]
     desktop.start(show_window=show_window)
     for text in notices:
         session.notice.emit(text)
-    if clock_in is not None:
-        session.clock_in(*clock_in)
+    if clock_in is not None:  # ask the server for its minimum version first (login thread)
+        contract, memo = clock_in
+
+        def clock_in_if_allowed(_checked: object) -> None:
+            session.release_checked()
+            session.clock_in(contract, memo)  # refused, with the reason, below the minimum
+
+        login_tasks.run(lambda: runtime.check_release(timeout=RELEASE_CHECK_TIMEOUT),
+                        clock_in_if_allowed)
     if on_ready is not None:
         on_ready(desktop)
     poll = QTimer()

@@ -16,8 +16,16 @@ from workdiary.cli.durations import duration_argument
 from workdiary.cli.main import CommandError
 from workdiary.cli.track_sync import SyncPrinter, grace_seconds, print_waiting, start_sync
 from workdiary.core.clock import Clock, SystemClock
-from workdiary.core.model import ActivitySource, Contract, SegmentKind
-from workdiary.desktop.diary import DayView, StatusView, day_view, mark_shown, status_view
+from workdiary.core.model import Contract, SegmentKind
+from workdiary.desktop.diary import (
+    IDLE_TIME_NOTE,
+    DayView,
+    StatusView,
+    day_view,
+    mark_shown,
+    measured_from_idle,
+    status_view,
+)
 from workdiary.desktop.settings import DesktopSettings
 from workdiary.store import LocalStore, StoreError
 from workdiary.store.diskguard import DiskGuard, message_for_write_error
@@ -30,6 +38,9 @@ if TYPE_CHECKING:
     from argparse import _SubParsersAction
 
     from workdiary.desktop.runtime import Runtime
+
+
+RELEASE_CHECK_TIMEOUT = (3.0, 5.0)  # before clocking in: short, offline must not delay long
 
 
 def register(subparsers: _SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -165,6 +176,7 @@ class FullDiskStopper:
 def _track(runtime: Runtime, contract: Contract, args: argparse.Namespace,
            stop: threading.Event, tz: ZoneInfo) -> None:
     tracker = runtime.tracker
+    _refuse_below_minimum(runtime)
     tracker.clock_in(contract, args.memo)  # this thread drives the loop below
     for warning in runtime.warnings:
         print(f"workdiary: warning: {warning}", file=sys.stderr, flush=True)
@@ -178,6 +190,20 @@ def _track(runtime: Runtime, contract: Contract, args: argparse.Namespace,
         runtime.loop.run(stop, args.duration)
     finally:
         tracker.clock_out()
+
+
+def _refuse_below_minimum(runtime: Runtime) -> None:
+    """Ask the server for its desktop release: an update is a note; below the minimum,
+    upload what is recorded and refuse to clock in (docs/design.md, Update notices)."""
+    from workdiary.sync.release import ReleaseState, finish_below_minimum
+
+    notice = runtime.check_release(timeout=RELEASE_CHECK_TIMEOUT)
+    if notice is not None and notice.state is ReleaseState.UPDATE_AVAILABLE:
+        print(f"workdiary: note: {notice.message}", file=sys.stderr, flush=True)
+    refusal = finish_below_minimum(notice, clocked_in=False, clock_out=lambda: None,
+                                   upload=runtime.upload_now)
+    if refusal is not None:
+        raise CommandError(f"not clocked in. {refusal}")
 
 
 def _secrets(store: LocalStore) -> SecretStore | None:
@@ -238,7 +264,6 @@ def format_diary(view: DayView) -> list[str]:
         elif expected is not None:
             state = f"{state}/{expected.status.value}?"
         minutes = segment.minutes
-        from_idle = any(m.source is ActivitySource.IDLE_MONITOR for m in minutes)
         active = sum(1 for m in minutes if not m.idle and m.has_input)
         bars = f"{(10 * active) // len(minutes)}/10" if minutes else "-"
         lines.append(
@@ -246,9 +271,8 @@ def format_diary(view: DayView) -> list[str]:
             f"{segment.contract_id[:12]:<12} {segment.tracked_minutes:>4} {bars:>8} "
             f"{len(segment.screenshots):>5}  {state:<12} {segment.memo}"
         )
-        if from_idle:
-            lines.append(f"{'':<13} activity measured from idle time (input is not counted "
-                         f"on this desktop)")
+        if measured_from_idle(segment):
+            lines.append(f"{'':<13} {IDLE_TIME_NOTE}")
         if expected is not None and expected.reasons:
             reasons = ", ".join(reason.value for reason in expected.reasons)
             lines.append(f"{'':<13} pre-check: {reasons}")
@@ -298,10 +322,14 @@ def run_status(args: argparse.Namespace, *, clock: Clock | None = None) -> int:
                            grace_seconds=grace_seconds(settings, store))
     finally:
         store.close()
+    from workdiary.capture.platform import session_report
+
+    backends = session_report()  # which capture backends this session uses, and why
     if args.json:
-        print(json.dumps(view.to_json(), indent=2))
+        print(json.dumps({**view.to_json(), "capture_backends": backends}, indent=2))
     else:
-        print("\n".join(format_status(view)))
+        print("\n".join(format_status(view) + ["capture backends in this session:"]
+                        + [f"  {line}" for line in backends]))
     return 0
 
 

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from workdiary.core.activity import Activity, activity_of
 from workdiary.core.canonical import minute_to_dict, screenshot_to_dict
-from workdiary.core.model import Segment, SegmentKind
+from workdiary.core.model import ActivitySource, Segment, SegmentKind
 from workdiary.core.timegrid import isoformat_z, local_day_bounds
 from workdiary.core.verify import Verdict
 from workdiary.core.week import lock_time, week_start
@@ -29,6 +29,15 @@ from workdiary.sync.status import sync_status
 def billed_minutes(segments: list[Segment]) -> int:
     """The billed time of these segments: each segment floored on its own, tombstones 0."""
     return sum(s.tracked_minutes for s in segments if s.kind is not SegmentKind.TOMBSTONE)
+
+
+IDLE_TIME_NOTE = "activity measured from idle time (input is not counted on this desktop)"
+
+
+def measured_from_idle(segment: Segment) -> bool:
+    """Whether this segment's activity came from the desktop's idle time, not input counts
+    (native Wayland without evdev): the diaries say so next to its activity."""
+    return any(m.source is ActivitySource.IDLE_MONITOR for m in segment.minutes)
 
 
 def mark_shown(store: LocalStore, view: DayView, now: datetime) -> None:

@@ -29,6 +29,7 @@ from workdiary.desktop.loop import TrackerLoop
 from workdiary.desktop.settings import DesktopSettings
 from workdiary.store import LocalStore
 from workdiary.store.diskguard import DiskGuard, watch_disk
+from workdiary.sync.api import DEFAULT_TIMEOUT, ApiClient, ApiError
 from workdiary.sync.client import (
     build_outbox,
     current_account,
@@ -37,6 +38,7 @@ from workdiary.sync.client import (
 )
 from workdiary.sync.device import NotLoggedIn
 from workdiary.sync.outbox import SyncReport
+from workdiary.sync.release import ReleaseGate, ReleaseNotice
 from workdiary.sync.secrets import SecretStore, SecretStoreError
 from workdiary.sync.worker import SyncWorker
 from workdiary.tracker.engine import Tracker
@@ -99,6 +101,8 @@ class Runtime:
         self._sync_enabled, self._on_report = sync_enabled, on_report
         self.sync: SyncWorker | None = None
         self._sync_lock = threading.Lock()
+        # The server's desktop release: refreshed by each sync pass and by check_release().
+        self.release = ReleaseGate()
 
     def start_sync(self) -> SyncWorker | None:
         """Start uploading for the logged-in account (None: not logged in or sync off)."""
@@ -132,6 +136,19 @@ class Runtime:
         except (NotLoggedIn, SecretStoreError, ValueError):
             return None
         return outbox.run_once(flush=True)
+
+    def check_release(self, timeout: tuple[float, float] = DEFAULT_TIMEOUT
+                      ) -> ReleaseNotice | None:
+        """Ask the logged-in server for its desktop release now (network: call it off the
+        GUI thread); the last notice stands when the server cannot answer."""
+        account = current_account(self.store)
+        if account is None:
+            return self.release.notice
+        try:
+            api = ApiClient(account.server_url, timeout=timeout)
+        except (ApiError, ValueError):
+            return self.release.notice
+        return self.release.refresh(api)
 
     def watch_disk(self, stop: threading.Event, on_problem: Callable[[str], None]) -> None:
         """Check the disk once a minute until ``stop``; a problem is reported, then sets it."""
@@ -167,7 +184,8 @@ class Runtime:
             if current_account(self.store) is not None:  # logged in, yet no uploads: say why
                 notices.append(f"uploads are off: {exc}")
             return None
-        return SyncWorker(outbox, interval=settings.interval, on_report=self._on_report)
+        return SyncWorker(outbox, interval=settings.interval, on_report=self._on_report,
+                          release=self.release)
 
 
 def build_runtime(

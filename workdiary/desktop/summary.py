@@ -93,7 +93,18 @@ def sync_line(status: dict[str, Any], report: SyncReport | None, tz: ZoneInfo
         state, text = SyncState.PENDING, f"{waiting.capitalize()}, {last_text}."
     else:
         state, text = SyncState.OK, f"Everything is uploaded, {last_text}."
+    if report is not None:  # what `workdiary sync` also prints: the clock and the login
+        if report.too_early and report.clock_warning:
+            text += (f" {len(report.too_early)} segment(s) not accepted yet: "
+                     f"{_sentence(report.clock_warning)}")
+        if report.token_notice:
+            text += f" Login: {report.token_notice}"
     return state, f"{text} {warnings}".strip()
+
+
+def _sentence(text: str) -> str:
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
 
 
 def hours_minutes(minutes: int) -> str:

@@ -8,6 +8,7 @@ import threading
 from collections.abc import Callable
 
 from workdiary.sync.outbox import Outbox, SyncReport
+from workdiary.sync.release import ReleaseGate
 from workdiary.sync.retry import RetryPolicy
 
 log = logging.getLogger(__name__)
@@ -18,12 +19,17 @@ class SyncWorker:
 
     After a failed pass it backs off (exponential, jittered, capped) instead of hammering a
     server that is down. ``on_report`` runs on the worker thread: a GUI must marshal it.
+    With a ``release`` gate, each pass first asks the server for its desktop release (the
+    gate keeps the last answer offline); below the minimum every pass uploads all that is
+    pending without waiting for the review grace period (finish, then refuse to clock in).
     """
 
     def __init__(self, outbox: Outbox, *, interval: float = 30.0,
                  on_report: Callable[[SyncReport], None] | None = None,
-                 backoff: RetryPolicy | None = None, rng: random.Random | None = None) -> None:
+                 backoff: RetryPolicy | None = None, rng: random.Random | None = None,
+                 release: ReleaseGate | None = None) -> None:
         self.outbox = outbox
+        self.release = release
         self.interval = interval
         self.on_report = on_report
         self.backoff = backoff or RetryPolicy(base=5.0, cap=300.0)
@@ -51,7 +57,8 @@ class SyncWorker:
         failures = 0
         while not self._stop.is_set():
             try:
-                report = self.outbox.run_once()
+                report = (self.outbox.run_once(flush=True) if self._below_minimum()
+                          else self.outbox.run_once())
             except Exception as exc:  # a bug must not kill syncing silently: log, back off
                 log.exception("sync pass failed")
                 report = SyncReport(error=f"internal error during sync: {exc!r}")
@@ -66,3 +73,10 @@ class SyncWorker:
                      else max(self.interval, self.backoff.delay(failures, self._rng)))
             self._wake.wait(delay)
             self._wake.clear()
+
+    def _below_minimum(self) -> bool:
+        """Refresh the release notice (this thread, never the GUI's); True below minimum."""
+        if self.release is None:
+            return False
+        self.release.refresh(self.outbox.api)
+        return self.release.refusal() is not None

@@ -1,5 +1,6 @@
 """Puts the windows together around one DesktopSession: tray (or the main window when no tray
-host exists), screenshot preview, redaction, idle prompts, diary."""
+host exists), screenshot preview, redaction, idle prompts, diary, the about box and (macOS)
+the permission checklist."""
 
 from __future__ import annotations
 
@@ -7,13 +8,19 @@ from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QMessageBox
 
+from workdiary import __version__
+from workdiary.autostart.base import Autostart
+from workdiary.capture.base import CaptureLimits
+from workdiary.capture.permissions import PermissionChecklist, missing_summary
 from workdiary.core.model import Contract, ScreenshotRef, Segment
 from workdiary.tracker.events import IdlePeriod
 from workdiary.ui.diary_window import DiaryWindow
 from workdiary.ui.idle_prompt import IdlePrompt
 from workdiary.ui.login_dialog import Login, LoginDialog
 from workdiary.ui.main_window import MainWindow
+from workdiary.ui.permissions_window import PermissionWindow
 from workdiary.ui.preview import Confirm, ScreenshotPreview, ask
 from workdiary.ui.redact_dialog import RedactDialog
 from workdiary.ui.session import DesktopSession
@@ -22,7 +29,8 @@ from workdiary.ui.tray import Tray
 
 NO_TRAY_NOTE = (
     "There is no system tray in this session (no panel with a notification area is running), "
-    "so workdiary runs in this window. Closing it clocks out and quits.")
+    "so workdiary runs in this window. Closing it clocks out and quits. To get a tray: on GNOME "
+    "install the AppIndicator extension; on sway, a bar with a tray (waybar).")
 
 
 class Desktop(QObject):
@@ -31,9 +39,16 @@ class Desktop(QObject):
     def __init__(self, session: DesktopSession, *, tray_available: bool,
                  on_quit: Callable[[], None], confirm: Confirm = ask,
                  note: str | None = None, login: Login | None = None,
-                 login_tasks: TaskManager | None = None) -> None:
+                 login_tasks: TaskManager | None = None, backends: list[str] | None = None,
+                 limits: CaptureLimits | None = None, autostart: Autostart | None = None,
+                 permissions: PermissionChecklist | None = None,
+                 template_icon: bool = False) -> None:
         super().__init__()
         self.session = session
+        self.backends = backends or []  # capture.platform.session_report(), for the about box
+        self.permissions = permissions
+        self.permission_window: PermissionWindow | None = None
+        self.about_box: QMessageBox | None = None
         self._login, self._login_tasks = login, login_tasks
         self.login_dialog: LoginDialog | None = None
         self._on_quit = on_quit
@@ -41,13 +56,15 @@ class Desktop(QObject):
         notes = [n for n in (note, None if tray_available else NO_TRAY_NOTE) if n]
         self.main_window = MainWindow(session, tray_note=" ".join(notes) or None,
                                       hide_on_close=tray_available,
-                                      can_log_in=login is not None)
+                                      can_log_in=login is not None, limits=limits)
+        self.main_window.about_requested.connect(self.show_about)
         self.main_window.login_requested.connect(self.open_login)
         self.main_window.open_diary.connect(self.open_diary)
         self.main_window.quit_requested.connect(self.quit)
         self.tray: Tray | None = None
         if tray_available:
-            self.tray = Tray(session)
+            self.tray = Tray(session, autostart=autostart, template_icon=template_icon)
+            self.tray.about_requested.connect(self.show_about)
             self.tray.open_window.connect(self.show_window)
             self.tray.open_diary.connect(self.open_diary)
             self.tray.quit_requested.connect(self.quit)
@@ -72,6 +89,35 @@ class Desktop(QObject):
             self.tray.show()
         if show_window or self.tray is None:
             self.show_window()
+        if self.permissions is not None and missing_summary(self.permissions.items()):
+            self.show_permissions()
+
+    def show_permissions(self) -> PermissionWindow | None:
+        """The checklist of what the system must allow (macOS); None where nothing is asked."""
+        if self.permissions is None:
+            return None
+        if self.permission_window is None:
+            self.permission_window = PermissionWindow(self.permissions)
+        else:
+            self.permission_window.refresh()
+        self.permission_window.show()
+        self.permission_window.raise_()
+        return self.permission_window
+
+    def show_about(self) -> QMessageBox:
+        """The version and which capture backends this session uses, and why."""
+        if self.about_box is None:
+            self.about_box = QMessageBox(QMessageBox.Icon.Information, "About workdiary",
+                                         f"workdiary {__version__}")
+            self.about_box.setObjectName("About")
+            self.about_box.setModal(False)
+        lines = "\n".join(f"• {line}" for line in self.backends) or "• (not reported)"
+        self.about_box.setInformativeText(
+            "A work diary for hourly contracts: time in signed segments, screenshots and "
+            f"activity, uploaded to your server.\n\nCapture in this session:\n{lines}")
+        self.about_box.show()
+        self.about_box.raise_()
+        return self.about_box
 
     def show_window(self) -> None:
         self.main_window.show()
@@ -144,7 +190,7 @@ class Desktop(QObject):
         if self.tray is not None:
             self.tray.hide()
         for window in (self.preview, self.diary, self.redaction, self.login_dialog,
-                       *self.idle_prompts):
+                       self.about_box, self.permission_window, *self.idle_prompts):
             if window is not None:
                 window.close()
         self.main_window.hide_on_close = True  # closing now must not ask to quit again

@@ -26,7 +26,7 @@ from workdiary.core.model import ScreenshotRef, Segment, SegmentKind
 from workdiary.core.timegrid import local_day_bounds
 from workdiary.core.verify import Verdict
 from workdiary.core.week import week_start
-from workdiary.desktop.diary import DayRow, DayView
+from workdiary.desktop.diary import IDLE_TIME_NOTE, DayRow, DayView, measured_from_idle
 from workdiary.desktop.summary import hours_minutes
 from workdiary.store import SyncInfo
 from workdiary.ui.preview import Confirm, ask
@@ -137,11 +137,13 @@ class DiaryWindow(QWidget):
         self.table.setRowCount(len(rows))
         for row, (segment, info, expected) in enumerate(rows):
             activity = activity_of(segment.minutes)
+            from_idle = measured_from_idle(segment)
             editable = not info.uploaded and segment.kind is not SegmentKind.TOMBSTONE
             cells = (
                 f"{segment.start.astimezone(tz):%H:%M}–{segment.end.astimezone(tz):%H:%M}",
                 f"{segment.tracked_seconds // 60}:{segment.tracked_seconds % 60:02d}",
-                f"{activity.bars}/10" if segment.minutes else "–",
+                (f"{activity.bars}/10" + (" (idle time)" if from_idle else ""))
+                if segment.minutes else "–",
                 segment.memo,
                 status_text(segment, info, expected),
                 _shots_text(segment.screenshots),
@@ -152,9 +154,11 @@ class DiaryWindow(QWidget):
                 if column == MEMO and editable:
                     flags |= Qt.ItemFlag.ItemIsEditable
                 item.setFlags(flags)
+                if column == ACTIVITY and from_idle:
+                    item.setToolTip(IDLE_TIME_NOTE[:1].upper() + IDLE_TIME_NOTE[1:] + ".")
                 self.table.setItem(row, column, item)
             if segment.minutes:
-                self.table.setCellWidget(row, ACTIVITY, _meter(activity.bars))
+                self.table.setCellWidget(row, ACTIVITY, _meter(activity.bars, from_idle))
             else:
                 self.table.removeCellWidget(row, ACTIVITY)
             self._load_thumbnail(row, segment)
@@ -167,7 +171,10 @@ class DiaryWindow(QWidget):
         active = view.totals.active_minutes if view is not None else 0
         self.totals_label.setText(f"Day total: {hours_minutes(tracked)} h tracked, {active} "
                                   f"active minute{'s' if active != 1 else ''}, "
-                                  f"{len(rows)} segment{'s' if len(rows) != 1 else ''}")
+                                  f"{len(rows)} segment{'s' if len(rows) != 1 else ''}"
+                                  + ("; “idle time”: " + IDLE_TIME_NOTE
+                                     if any(measured_from_idle(r.segment) for r in rows)
+                                     else ""))
         self._filling = False
 
     def _load_thumbnail(self, row: int, segment: Segment) -> None:
@@ -216,13 +223,17 @@ class DiaryWindow(QWidget):
         self.session.delete_segment(segment.id, lambda outcome: self.reload())
 
 
-def _meter(bars: int) -> QWidget:
-    """The Upwork-style 0-10 activity meter of one segment."""
+def _meter(bars: int, from_idle: bool = False) -> QWidget:
+    """The Upwork-style 0-10 activity meter of one segment; marked when it was measured from
+    idle time instead of input counts."""
     holder = QWidget()
     layout = QVBoxLayout(holder)
     layout.setContentsMargins(4, 18, 4, 18)
     meter = QProgressBar(objectName="Activity", maximum=10, value=bars, textVisible=True)
-    meter.setFormat("%v/10")
+    meter.setFormat("%v/10 idle time" if from_idle else "%v/10")
+    if from_idle:
+        meter.setProperty("source", "idle_monitor")
+        holder.setToolTip(IDLE_TIME_NOTE[:1].upper() + IDLE_TIME_NOTE[1:] + ".")
     layout.addWidget(meter)
     return holder
 

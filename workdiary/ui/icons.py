@@ -17,16 +17,22 @@ COLOURS = {
 SIZES = (16, 22, 24, 32, 48, 64)
 
 
-def state_pixmap(state: TrayState, size: int = 64) -> QPixmap:
-    """A filled disc in the state's colour with a white mark: clock, pause bars, slash, "!"."""
+def state_pixmap(state: TrayState, size: int = 64, template: bool = False) -> QPixmap:
+    """A filled disc in the state's colour with a white mark: clock, pause bars, slash, "!".
+
+    ``template``: the macOS menu-bar form, a black disc with the mark cut out (macOS draws a
+    template image in the menu bar's own colours from its alpha alone)."""
     pixmap = QPixmap(size, size)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.scale(size / 64, size / 64)
     painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(QColor(COLOURS[state]))
+    disc = QColor("black") if template else QColor(COLOURS[state])
+    painter.setBrush(disc)
     painter.drawEllipse(QRectF(2, 2, 60, 60))
+    if template:  # the marks below punch holes instead of painting white
+        painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Clear)
     pen = QPen(QColor("white"), 6, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
     painter.setPen(pen)
     painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -34,8 +40,9 @@ def state_pixmap(state: TrayState, size: int = 64) -> QPixmap:
         painter.drawEllipse(QRectF(14, 14, 36, 36))  # a clock face with two hands
         painter.drawLine(QPointF(32, 32), QPointF(32, 21))
         painter.drawLine(QPointF(32, 32), QPointF(40, 36))
-        if state is TrayState.IDLE:
-            painter.setPen(QPen(QColor(COLOURS[state]), 3))
+        if state is TrayState.IDLE:  # paint the ring back over: only the hands show
+            painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceOver)
+            painter.setPen(QPen(disc, 3))
             painter.drawEllipse(QRectF(14, 14, 36, 36))
     elif state is TrayState.PAUSED:
         painter.drawLine(QPointF(25, 20), QPointF(25, 44))
@@ -56,8 +63,10 @@ def state_pixmap(state: TrayState, size: int = 64) -> QPixmap:
     return pixmap
 
 
-def state_icon(state: TrayState) -> QIcon:
+def state_icon(state: TrayState, template: bool = False) -> QIcon:
+    """The state's icon at every size; ``template`` for the macOS menu bar (a mask image)."""
     icon = QIcon()
     for size in SIZES:
-        icon.addPixmap(state_pixmap(state, size))
+        icon.addPixmap(state_pixmap(state, size, template))
+    icon.setIsMask(template)
     return icon

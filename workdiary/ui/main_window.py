@@ -1,5 +1,6 @@
-"""The clock-in window: contracts with their tracking policy in words, memo, Clock in / out,
-this segment's activity, today's and this week's time, and the sync state."""
+"""The clock-in window: contracts with their tracking policy in words (with what this desktop
+records differently), memo, Clock in / out, this segment's activity, today's and this week's
+time, the sync state and an update when one exists."""
 
 from __future__ import annotations
 
@@ -18,11 +19,14 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
+from workdiary.capture.base import CaptureLimits
 from workdiary.core.model import Contract
+from workdiary.desktop.announce import release_label
 from workdiary.desktop.policy_text import describe_contract, describe_policy
 from workdiary.desktop.state import TrayState
 from workdiary.desktop.summary import LOGIN_HINT, SyncState, hours_minutes
@@ -34,17 +38,20 @@ class MainWindow(QMainWindow):
     open_diary = Signal()
     quit_requested = Signal()
     login_requested = Signal()
+    about_requested = Signal()
 
     def __init__(self, session: DesktopSession, *, tray_note: str | None = None,
-                 hide_on_close: bool = True, can_log_in: bool = False) -> None:
+                 hide_on_close: bool = True, can_log_in: bool = False,
+                 limits: CaptureLimits | None = None) -> None:
         super().__init__()
         self.session = session
+        self.limits = limits  # what this desktop records differently (capture_limits())
         self.can_log_in = can_log_in
         self._shown_memo = ""
         self.hide_on_close = hide_on_close
         self.setWindowTitle("workdiary")
         self.setObjectName("MainWindow")
-        self.resize(720, 520)
+        self.resize(740, 600)
         self._build(tray_note)
         session.changed.connect(self.refresh_view)
         session.contracts_changed.connect(self._fill_contracts)
@@ -73,7 +80,11 @@ class MainWindow(QMainWindow):
         self.policy_label.setTextFormat(Qt.TextFormat.RichText)
         self.policy_label.setAlignment(Qt.AlignmentFlag.AlignTop)
         policy_box.addWidget(self.contract_label)
-        policy_box.addWidget(self.policy_label, 1)
+        # What the user agrees to must never be cut off: notes above it can take its room.
+        self.policy_scroll = QScrollArea(objectName="PolicyScroll", widgetResizable=True)
+        self.policy_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.policy_scroll.setWidget(self.policy_label)
+        policy_box.addWidget(self.policy_scroll, 1)
         picker.addLayout(policy_box, 3)
         layout.addLayout(picker, 1)
 
@@ -83,8 +94,13 @@ class MainWindow(QMainWindow):
         self.login_button = QPushButton("Log in…")
         self.login_button.clicked.connect(self.login_requested)
         empty_row.addWidget(self.empty_label, 1)
-        empty_row.addWidget(self.login_button)
+        empty_row.addWidget(self.login_button, 0, Qt.AlignmentFlag.AlignRight)
         layout.addLayout(empty_row)
+        self.update_label = QLabel(objectName="UpdateLine", wordWrap=True)
+        self.update_label.setTextFormat(Qt.TextFormat.RichText)
+        self.update_label.setOpenExternalLinks(True)
+        self.update_label.hide()
+        layout.addWidget(self.update_label)
 
         row = QHBoxLayout()
         self.memo_edit = QLineEdit(placeholderText="Memo: what are you working on?")
@@ -119,9 +135,12 @@ class MainWindow(QMainWindow):
         sync_button.clicked.connect(self.session.sync_now)
         diary_button = QPushButton("Open diary")
         diary_button.clicked.connect(self.open_diary)
+        about_button = QPushButton("About")
+        about_button.clicked.connect(self.about_requested)
         sync_row.addWidget(self.sync_label, 1)
         sync_row.addWidget(sync_button)
         sync_row.addWidget(diary_button)
+        sync_row.addWidget(about_button)
         layout.addLayout(sync_row)
         self.setCentralWidget(root)
 
@@ -158,7 +177,7 @@ class MainWindow(QMainWindow):
             return
         self.contract_label.setText(f"<b>{html.escape(contract.title)}</b><br>"
                                     f"{html.escape(describe_contract(contract))}")
-        lines = describe_policy(contract.policy)
+        lines = describe_policy(contract.policy, self.limits)
         items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
         self.policy_label.setText(f"<b>While you are clocked in on this contract:</b><ul>"
                                   f"{items}</ul>")
@@ -213,7 +232,27 @@ class MainWindow(QMainWindow):
             self.week_label.setText(
                 f"This week (from Monday 00:00 UTC): {hours_minutes(summary.week_minutes)} h")
             self.sync_label.setText(summary.sync_text)
+        self._show_update()
         self._show_policy()
+
+    def _show_update(self) -> None:
+        notice = self.session.release_notice
+        label = release_label(notice)
+        self.update_label.setVisible(label is not None)
+        if notice is None or label is None:
+            return
+        state = "required" if notice.blocks_clock_in else "available"
+        self.update_label.setProperty("state", state)
+        # Below the minimum the whole sentence (why clocking in is off); else short, with links.
+        text = (f"<b>{html.escape(label)}</b>. " + html.escape(notice.message)
+                if notice.blocks_clock_in else
+                f"<b>{html.escape(label)}</b> (you have {html.escape(notice.current)}).")
+        links = [(notice.download_url or "", "Download"), (notice.notes_url or "", "What is new")]
+        text += "".join(f' <a href="{html.escape(url, quote=True)}">{name}</a>'
+                        for url, name in links if url)
+        if not notice.download_url and not notice.blocks_clock_in:
+            text += " Download it from your usual download page."
+        self.update_label.setText(text)
 
     # -- actions --------------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from workdiary.core.clock import Clock
 from workdiary.core.model import Contract
+from workdiary.desktop.announce import Announcements
 from workdiary.desktop.diary import DayView, day_view, mark_shown
 from workdiary.desktop.loop import TrackerLoop
 from workdiary.desktop.review import Box, DeleteOutcome, ScreenshotReview
@@ -25,6 +26,12 @@ from workdiary.desktop.summary import Summary, SyncState, compute_summary
 from workdiary.store import LocalStore
 from workdiary.store.diskguard import DiskGuard, message_for_write_error
 from workdiary.sync.outbox import SyncReport
+from workdiary.sync.release import (
+    ReleaseGate,
+    ReleaseNotice,
+    ReleaseState,
+    finish_below_minimum,
+)
 from workdiary.tracker import events as ev
 from workdiary.ui.taskman import TaskManager
 
@@ -44,11 +51,15 @@ class DesktopSession(QObject):
     def __init__(self, *, store: LocalStore, control: TrackerLoop, taskman: TaskManager,
                  review: ScreenshotReview, clock: Clock, tz: ZoneInfo,
                  lock: Lock | None = None, sync: SyncControl | None = None,
-                 disk_guard: DiskGuard | None = None, parent: QObject | None = None) -> None:
+                 disk_guard: DiskGuard | None = None, release: ReleaseGate | None = None,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.store, self.control, self.taskman, self.review = store, control, taskman, review
         self.clock, self.tz, self.lock, self.sync = clock, tz, lock, sync
         self.disk_guard = disk_guard
+        self.release = release  # the server's desktop release, refreshed by the sync thread
+        self.release_notice: ReleaseNotice | None = None  # the last one shown
+        self.announcements = Announcements()
         self.contracts: list[Contract] = []
         self.contract: Contract | None = None  # the one being tracked
         self.memo = ""  # the memo of the segment being recorded
@@ -127,6 +138,10 @@ class DesktopSession(QObject):
     def clock_in(self, contract: Contract, memo: str) -> None:
         if self.clocked_in or self.busy:
             return
+        refusal = self.release.refusal() if self.release is not None else None
+        if refusal is not None:
+            self.notice.emit(f"Cannot clock in. {refusal}")
+            return
         if self.disk_guard is not None:  # free space first, off the GUI thread
             self.busy = True
             self._work(self.disk_guard.check,
@@ -173,6 +188,8 @@ class DesktopSession(QObject):
             self.clocked_in = True
         self.changed.emit()
         self.refresh()
+        if self.clocked_in and self.release is not None and self.release.refusal():
+            self.clock_out()  # the minimum rose while this clock-in was under way
 
     def clock_out(self) -> None:
         if not self.clocked_in or self.busy:
@@ -313,8 +330,11 @@ class DesktopSession(QObject):
         elif isinstance(event, ev.ScreenshotTaken):
             self.screenshot_taken.emit(event.segment_id, event.shot)
         elif isinstance(event, ev.ScreenshotFailed):
-            self.notice.emit(f"A screenshot could not be taken ({event.shot.error}); it is "
-                             f"recorded as a failed capture.")
+            # A refused portal or a missing permission fails every shot alike: say it once.
+            if self.announcements.first_time(("capture_failed", event.shot.error)):
+                self.notice.emit(f"A screenshot could not be taken ({event.shot.error}); it "
+                                 f"is recorded as a failed capture. This message is not "
+                                 f"repeated for the same reason.")
         elif isinstance(event, ev.IdleStarted):
             self.idle_since = event.since
         elif isinstance(event, ev.IdleEnded):
@@ -347,7 +367,29 @@ class DesktopSession(QObject):
     @Slot(object)
     def _on_sync_report(self, report: SyncReport) -> None:
         self.last_report = report
+        for warning in (report.clock_warning if report.too_early else None,
+                        report.token_notice):
+            if warning and self.announcements.first_time(("sync", warning)):
+                self.notice.emit(warning[:1].upper() + warning[1:])
+        self.release_checked()
         self.refresh()
+
+    def release_checked(self) -> None:
+        """After the release gate was refreshed: tell an update once per version; below the
+        minimum, clock out and upload (the sync thread then flushes) and refuse clock-ins."""
+        notice = self.release.notice if self.release is not None else None
+        if notice == self.release_notice:
+            return
+        self.release_notice = notice
+        if notice is None or notice.state is ReleaseState.CURRENT:
+            self.changed.emit()
+            return
+        if self.announcements.first_time(("release", notice.state, notice.latest)):
+            self.notice.emit(notice.message)
+        sync = self.sync
+        finish_below_minimum(notice, clocked_in=self.clocked_in, clock_out=self.clock_out,
+                             upload=sync.wake if sync is not None else lambda: None)
+        self.changed.emit()
 
     def _work(self, job: Callable[[], Any], on_done: Callable[[Future[Any]], None]) -> None:
         """Run ``job`` on the worker, ``on_done`` back here; after quit nothing new starts
