@@ -432,3 +432,16 @@ def test_when_both_fail_the_failed_capture_names_both_reasons() -> None:
     with pytest.raises(CaptureError, match="portal says no; wlr-screencopy failed too: grim"):
         grabber.grab(CaptureMode.ALL)
     assert grabber.portal_failure is None  # nothing worked: the portal is asked again next time
+
+
+def test_a_second_paid_in_advance_never_makes_a_take_negative() -> None:
+    clock = [100.0]
+    timeline = IdleTimeline(0, lambda: clock[0])
+    timeline.idled()  # idle at once: nothing active
+    timeline.take()
+    clock[0] += 0.1
+    timeline.resumed()  # input: at least one second is reported, paid back later
+    assert timeline.take().active_seconds == 1
+    timeline.idled()
+    clock[0] += 0.1
+    assert timeline.take().active_seconds == 0  # owed, not -1

@@ -82,7 +82,8 @@ class IdleTimeline:
             if self._active_since is not None:
                 self._count_until(now - self._timeout)
             total = self._seconds + self._carry
-            seconds = int(total)
+            # A second paid in advance (the carry is down to -1) never makes a minute negative.
+            seconds = max(0, int(total))
             if self._inputs and seconds == 0:
                 seconds = 1  # input arrived: at least one second was active (paid back later)
             seconds = min(seconds, 60, math.ceil(max(0.0, now - self._taken_at)) or 1)
