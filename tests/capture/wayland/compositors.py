@@ -218,9 +218,15 @@ def close_window(process: subprocess.Popen[str]) -> None:
 
 
 GRAB_AS_USER = Path(__file__).with_name("grab_as_user.py")
+TREE = Path(__file__).resolve().parents[3]  # the checkout
 # A Python the compositor's user can read (the project's venv interpreter may live under
 # /root): the system Python 3.11 with the worktree and the venv's packages on its path.
 SYSTEM_PYTHON = "/usr/bin/python3"
+
+
+def as_user_tree() -> Path:
+    """The checkout as the compositor's user reaches it (bound under /tmp if need be)."""
+    return Path(as_user_python_path().split(":")[0])
 
 
 def as_user_python_path() -> str:
@@ -233,7 +239,7 @@ def as_user_python_path() -> str:
     if system.strip() != str(sys.version_info[:2]):
         raise RuntimeError(f"{SYSTEM_PYTHON} is Python {system.strip()}, the venv is "
                            f"{sys.version_info[:2]}: the portal grab as nobody needs the same")
-    tree = str(Path(__file__).resolve().parents[3])
+    tree = str(TREE)
     packages = sysconfig.get_paths()["purelib"]
     if not _readable_by_nobody(tree, packages):
         # A checkout or venv under a private folder (/root): show the same folders to the
@@ -285,7 +291,8 @@ def grab_as_user(session: WaylandSession, modes: list[str],
     """Portal grabs run by the compositor's user; one dict per mode, then the disk check."""
     spec = json.dumps({"modes": modes, "points": points})
     done = subprocess.run(
-        [*_as_nobody(), SYSTEM_PYTHON, str(GRAB_AS_USER), spec],
+        [*_as_nobody(), SYSTEM_PYTHON,
+         str(as_user_tree() / GRAB_AS_USER.resolve().relative_to(TREE)), spec],
         env=session.client_env(PYTHONPATH=as_user_python_path(), HOME=str(session.runtime_dir)),
         capture_output=True, text=True, timeout=120, check=False,
     )

@@ -27,7 +27,14 @@ import requests
 
 from workdiary.core.model import CaptureMode, Policy
 
-from .compositors import NOBODY, SYSTEM_PYTHON, WaylandSession, _as_nobody, as_user_python_path
+from .compositors import (
+    NOBODY,
+    SYSTEM_PYTHON,
+    WaylandSession,
+    _as_nobody,
+    as_user_python_path,
+    as_user_tree,
+)
 
 pytestmark = [pytest.mark.wayland, pytest.mark.slow]
 
@@ -74,8 +81,9 @@ def test_track_on_native_wayland_is_protected_on_the_server(
             secrets_factory=lambda: KeyringSecretStore(file_keyring(keyring_file)))
         _chown_tree(home)
 
+        sync_tests = as_user_tree() / SYNC_TESTS.relative_to(SYNC_TESTS.parents[1])
         as_user = {**env, "PYTHONPATH": os.pathsep.join([as_user_python_path(),
-                                                          str(SYNC_TESTS)])}
+                                                          str(sync_tests)])}
         track = subprocess.Popen(
             [*_as_nobody(), SYSTEM_PYTHON, "-m", "workdiary", "track", accounts.contract_id,
              "--duration", str(TRACK_SECONDS), "--memo", "native Wayland"],
