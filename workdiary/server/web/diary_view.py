@@ -76,11 +76,6 @@ class FailureNote:
     count: int
     since_local: str  # "10:04"
 
-    @property
-    def summary(self) -> str:
-        times = "once" if self.count == 1 else f"{self.count} times"
-        return f"Capture failed {times} since {self.since_local}"
-
 
 @dataclass(frozen=True, slots=True)
 class CellView:
