@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import os
 import platform as _stdlib_platform
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from workdiary.capture.base import CaptureLimits, InputCounter, ScreenGrabber, WindowProbe
 from workdiary.capture.permissions import NoPermissionsNeeded, PermissionChecklist
@@ -23,6 +23,8 @@ from workdiary.capture.unsupported import (
     UnsupportedScreenGrabber,
     UnsupportedWindowProbe,
 )
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from workdiary.capture.wayland.session import SessionBackends
@@ -111,12 +113,8 @@ def _wayland_backends() -> SessionBackends:
 def make_screen_grabber() -> ScreenGrabber:
     """The screen grabber for this session (mss on X11, the portal or wlr-screencopy on
     Wayland), or one that reports why it cannot."""
-    if (layer := _native_layer()) is not None:
-        factory, native, problem = layer
-        if native is None:
-            return UnsupportedScreenGrabber(problem or "")
-        grabber: ScreenGrabber = factory.screen_grabber(native)
-        return grabber
+    if (native := _from_native_layer("screen_grabber", UnsupportedScreenGrabber)) is not None:
+        return native
     problem = display_problem()
     if problem is not None:
         return UnsupportedScreenGrabber(problem)
@@ -133,12 +131,8 @@ def make_screen_grabber() -> ScreenGrabber:
 def make_input_counter() -> InputCounter:
     """The input counter for this session (pynput on X11; evdev or idle notifications on
     Wayland), or one that reports why it cannot."""
-    if (layer := _native_layer()) is not None:
-        factory, native, problem = layer
-        if native is None:
-            return UnsupportedInputCounter(problem or "")
-        counter: InputCounter = factory.input_counter(native)
-        return counter
+    if (native := _from_native_layer("input_counter", UnsupportedInputCounter)) is not None:
+        return native
     problem = display_problem()
     if problem is not None:
         return UnsupportedInputCounter(problem)
@@ -153,12 +147,8 @@ def make_input_counter() -> InputCounter:
 
 def make_window_probe() -> WindowProbe:
     """The active-window probe for this session (X11, sway IPC), or one that answers None."""
-    if (layer := _native_layer()) is not None:
-        factory, native, problem = layer
-        if native is None:
-            return UnsupportedWindowProbe(problem or "")
-        probe: WindowProbe = factory.window_probe(native)
-        return probe
+    if (native := _from_native_layer("window_probe", UnsupportedWindowProbe)) is not None:
+        return native
     problem = display_problem()
     if problem is not None:
         return UnsupportedWindowProbe(problem)
@@ -178,6 +168,19 @@ def make_permission_checklist() -> PermissionChecklist:
         checklist: PermissionChecklist = layer[0].permission_checklist(layer[1])
         return checklist
     return NoPermissionsNeeded()
+
+
+def _from_native_layer(build: str, unsupported: Callable[[str], T]) -> T | None:
+    """On Windows or macOS: what the system layer's factory ``build`` makes, or ``unsupported``
+    with the reason the layer could not load. None on other systems."""
+    layer = _native_layer()
+    if layer is None:
+        return None
+    factory, native, problem = layer
+    if native is None:
+        return unsupported(problem or "")
+    made: T = getattr(factory, build)(native)
+    return made
 
 
 def _native_layer() -> tuple[ModuleType, Any, str | None] | None:
