@@ -10,12 +10,12 @@ when the process ends, however it ends.
 
 from __future__ import annotations
 
-import fcntl
-import os
 from pathlib import Path
 from typing import IO
 
 from sqlalchemy import make_url
+
+from workdiary.pidlock import LockHeld, take_pid_lock
 
 
 class DatabaseInUse(RuntimeError):
@@ -38,21 +38,10 @@ def hold_database(database_url: str) -> IO[str] | None:
     path = sqlite_path(database_url)
     if path is None:
         return None
-    lock_path = path.with_name(path.name + ".lock")
-    handle = open(lock_path, "a+", encoding="utf-8")  # noqa: SIM115 (held for the process)
-    os.chmod(lock_path, 0o600)
     try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        handle.seek(0)
-        holder = handle.read().strip() or "unknown"
-        handle.close()
+        return take_pid_lock(path.with_name(path.name + ".lock"))
+    except LockHeld as held:
         raise DatabaseInUse(
-            f"another workdiary server (process {holder}) already serves the SQLite database "
-            f"{path}: stop it first. SQLite is for one server process; to run several "
+            f"another workdiary server (process {held.holder}) already serves the SQLite "
+            f"database {path}: stop it first. SQLite is for one server process; to run several "
             "workers, use PostgreSQL (--database postgresql+psycopg://...).") from None
-    handle.seek(0)
-    handle.truncate()
-    handle.write(str(os.getpid()))
-    handle.flush()
-    return handle

@@ -7,9 +7,10 @@ an open segment is live or left by a crash, and keeps crash recovery away from a
 from __future__ import annotations
 
 import fcntl
-import os
 from pathlib import Path
 from typing import IO
+
+from workdiary.pidlock import LockHeld, take_pid_lock
 
 LOCK_NAME = "tracker.lock"
 
@@ -25,22 +26,13 @@ class TrackerLock:
 
     def acquire(self) -> None:
         """Take the lock or raise TrackerBusy naming the process that holds it."""
-        handle = self.path.open("a+")
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or "unknown"
-            handle.close()
+            self._handle = take_pid_lock(self.path)
+        except LockHeld as held:
             raise TrackerBusy(
-                f"another workdiary tracker (pid {holder}) is already recording with this data "
-                f"folder ({self.path.parent}); stop it (Ctrl-C, or clock out in the app) first"
+                f"another workdiary tracker (pid {held.holder}) is already recording with this "
+                f"data folder ({self.path.parent}); stop it (Ctrl-C, or clock out in the app) first"
             ) from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(str(os.getpid()))
-        handle.flush()
-        self._handle = handle
 
     def release(self) -> None:
         if self._handle is not None:
