@@ -11,11 +11,13 @@ from workdiary.server.models.accounts import (
 from workdiary.server.models.base import Base, UTCDateTime, new_id
 from workdiary.server.models.billing import Dispute, DisputeSegment, Invoice, LedgerEntry
 from workdiary.server.models.contracts import Contract
+from workdiary.server.models.marketplace import AuditEntry, MailRow
 from workdiary.server.models.segments import Screenshot, SegmentRow, SegmentScreenshot
 
 __all__ = [
     "ROLES",
     "ApiToken",
+    "AuditEntry",
     "Base",
     "Contract",
     "Device",
@@ -24,6 +26,7 @@ __all__ = [
     "Invoice",
     "LedgerEntry",
     "LoginFailure",
+    "MailRow",
     "Screenshot",
     "SegmentRow",
     "SegmentScreenshot",

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from workdiary.server.models.base import Base, UTCDateTime, new_id
 
-ROLES = ("freelancer", "client")
+ROLES = ("freelancer", "client", "admin")
 
 
 class User(Base):
@@ -18,13 +18,16 @@ class User(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200))
-    role: Mapped[str] = mapped_column(String(16))  # freelancer | client
+    role: Mapped[str] = mapped_column(String(16))  # freelancer | client | admin
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # A disabled account cannot sign in; its web sessions and API tokens end at once.
     disabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # The web pages' language (a code the server has a catalog for); None: the browser's.
     language: Mapped[str | None] = mapped_column(String(16), nullable=True, default=None)
+    # When the owner proved the address (the mailed link); None: unverified, who may sign in
+    # but may not offer or accept contracts. Accounts made by an operator count as verified.
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class ApiToken(Base):

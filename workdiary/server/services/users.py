@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from workdiary.server.errors import Conflict, NotFound, Unprocessable
+from workdiary.server.errors import Conflict, Forbidden, NotFound, Unprocessable
 from workdiary.server.models import ROLES, ApiToken, User
 from workdiary.server.services import websessions
 
@@ -37,9 +37,13 @@ def normalise_email(email: str) -> str:
 
 
 def create_user(
-    session: Session, *, email: str, name: str, role: str, password: str, now: datetime
+    session: Session, *, email: str, name: str, role: str, password: str, now: datetime,
+    verified: bool = True,
 ) -> User:
-    """Create an account. Refuses a duplicate email, an unknown role or a short password."""
+    """Create an account. Refuses a duplicate email, an unknown role or a short password.
+
+    ``verified``: an operator vouches for the address; self sign-up passes False and the
+    account is verified by the mailed link."""
     email = normalise_email(email)
     if not EMAIL_RE.match(email) or len(email) > 254:
         raise Unprocessable(f"{email!r} is not an email address.", code="invalid_email")
@@ -52,7 +56,8 @@ def create_user(
     if not name.strip():
         raise Unprocessable("the name must not be empty.", code="invalid_name")
     user = User(email=email, name=name.strip(), role=role,
-                password_hash=_hasher.hash(password), created_at=now)
+                password_hash=_hasher.hash(password), created_at=now,
+                email_verified_at=now if verified else None)
     session.add(user)
     try:
         session.commit()
@@ -187,3 +192,10 @@ def set_disabled(session: Session, *, email: str, disabled: bool) -> User:
         _end_everything(session, user)
     session.commit()
     return user
+
+
+def ensure_verified(user: User) -> None:
+    """Refuse a step that needs a proven address (offering or accepting a contract)."""
+    if user.email_verified_at is None:
+        raise Forbidden(f"verify your email address first: open the link mailed to {user.email} "
+                        "(or ask for a new one on your account page).", code="email_unverified")
