@@ -23,6 +23,7 @@ from workdiary.server.db import make_engine, make_sessionmaker
 from workdiary.server.errors import error_response, install_error_handlers
 from workdiary.server.health import router as health_router
 from workdiary.server.health import schema_head
+from workdiary.server.mailratelimit import MailLimits
 from workdiary.server.metrics import Metrics
 from workdiary.server.migrate import upgrade_to_head
 from workdiary.server.observability import RequestObservability
@@ -39,7 +40,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
 
     ``app.state`` holds: ``settings``, ``engine``, ``sessionmaker`` (SQLAlchemy 2),
     ``blobs`` (a :class:`BlobStore`, from ``settings.storage.blob_location`` unless given),
-    ``clock`` (a core Clock), ``metrics``, ``schema_head``, ``login_limiter`` and
+    ``clock`` (a core Clock), ``metrics``, ``schema_head``, ``login_limiter``, ``mail_limits`` and
     ``upload_lock`` (SQLite only). Raises ``BlobStoreUnavailable`` when the blob store
     cannot be used (missing bucket, refused credentials), so a bad deployment fails at start.
     The JSON API is under ``/api/v1`` (OpenAPI at ``/api/v1/openapi.json``); ``/healthz``,
@@ -84,6 +85,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
     app.state.metrics = metrics
     app.state.schema_head = schema_head(engine)
     app.state.login_limiter = LoginRateLimiter(clock, app.state.sessionmaker)
+    app.state.mail_limits = MailLimits.build(clock, app.state.sessionmaker)
     # SQLite has no row locks: segment uploads take this lock so that two concurrent
     # uploads of one freelancer cannot both pass the overlap check (PostgreSQL locks the
     # freelancer's row instead, so its workers scale out).

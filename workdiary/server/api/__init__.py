@@ -3,6 +3,7 @@
 from fastapi import APIRouter
 
 from workdiary.server.api import (
+    accounts,
     auth,
     contracts,
     desktop_release,
@@ -15,6 +16,6 @@ from workdiary.server.api import (
 from workdiary.server.api.schemas import ERROR_RESPONSES
 
 api_router = APIRouter(responses=ERROR_RESPONSES)
-for _module in (auth, devices, contracts, segments, screenshots, weeks, invoices,
+for _module in (auth, accounts, devices, contracts, segments, screenshots, weeks, invoices,
                 desktop_release):
     api_router.include_router(_module.router)

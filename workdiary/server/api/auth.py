@@ -14,7 +14,9 @@ router = APIRouter(tags=["auth"])
 
 
 def user_public(user: User) -> UserPublic:
-    return UserPublic(id=user.id, email=user.email, name=user.name, role=user.role)  # type: ignore[arg-type]
+    return UserPublic(id=user.id, email=user.email, name=user.name,
+                      role=user.role,  # type: ignore[arg-type]
+                      email_verified=user.email_verified_at is not None)
 
 
 def client_ip(request: Request) -> str:

@@ -50,6 +50,7 @@ class UserPublic(BaseModel):
     email: str
     name: str
     role: Literal["freelancer", "client"]
+    email_verified: bool  # False until the mailed link is opened (no contracts until then)
 
 
 class TokenPublic(BaseModel):

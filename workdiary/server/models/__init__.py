@@ -13,9 +13,11 @@ from workdiary.server.models.billing import Dispute, DisputeSegment, Invoice, Le
 from workdiary.server.models.contracts import Contract
 from workdiary.server.models.marketplace import AuditEntry, MailRow
 from workdiary.server.models.segments import Screenshot, SegmentRow, SegmentScreenshot
+from workdiary.server.models.selfservice import AccountToken, MailRequest
 
 __all__ = [
     "ROLES",
+    "AccountToken",
     "ApiToken",
     "AuditEntry",
     "Base",
@@ -26,6 +28,7 @@ __all__ = [
     "Invoice",
     "LedgerEntry",
     "LoginFailure",
+    "MailRequest",
     "MailRow",
     "Screenshot",
     "SegmentRow",

@@ -38,12 +38,13 @@ def normalise_email(email: str) -> str:
 
 def create_user(
     session: Session, *, email: str, name: str, role: str, password: str, now: datetime,
-    verified: bool = True,
+    verified: bool = True, commit: bool = True,
 ) -> User:
     """Create an account. Refuses a duplicate email, an unknown role or a short password.
 
     ``verified``: an operator vouches for the address; self sign-up passes False and the
-    account is verified by the mailed link."""
+    account is verified by the mailed link. ``commit`` False only flushes, so the caller's
+    audit entry and mail land in the same transaction."""
     email = normalise_email(email)
     if not EMAIL_RE.match(email) or len(email) > 254:
         raise Unprocessable(f"{email!r} is not an email address.", code="invalid_email")
@@ -60,11 +61,19 @@ def create_user(
                 email_verified_at=now if verified else None)
     session.add(user)
     try:
-        session.commit()
+        if commit:
+            session.commit()
+        else:
+            session.flush()
     except IntegrityError as exc:
         session.rollback()
         raise Conflict(f"a user with email {email} already exists.", code="email_taken") from exc
     return user
+
+
+def hash_password(password: str) -> str:
+    """The Argon2 hash to store for ``password`` (the caller checked its length)."""
+    return _hasher.hash(password)
 
 
 def get_user_by_email(session: Session, *, email: str) -> User | None:

@@ -63,8 +63,12 @@ def end(session: Session, *, token: str | None) -> None:
         session.commit()
 
 
-def end_all(session: Session, *, user_id: str) -> int:
-    """End every session of a user (password changed, account disabled); returns how many.
+def end_all(session: Session, *, user_id: str, keep: str | None = None) -> int:
+    """End every session of a user (password changed, account disabled), except the one of
+    the token ``keep`` (the browser that changed the password); returns how many.
     The caller commits."""
-    result = session.execute(delete(WebSessionRow).where(WebSessionRow.user_id == user_id))
+    query = delete(WebSessionRow).where(WebSessionRow.user_id == user_id)
+    if keep:
+        query = query.where(WebSessionRow.token_hash != _hash(keep))
+    result = session.execute(query)
     return int(getattr(result, "rowcount", 0) or 0)
