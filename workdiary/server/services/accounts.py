@@ -129,8 +129,8 @@ def _password_changed_mail(session: Session, *, user: User, now: datetime, how: 
 def reset_password(session: Session, *, token: str, password: str, now: datetime) -> User:
     """Set a new password with a reset link's token: every session, API token and other
     reset link of the account ends. The mailed link also proves the address."""
-    check_password(password)
     row, user = account_tokens.live(session, token=token, purpose=RESET, now=now)
+    check_password(password)
     user.password_hash = users.hash_password(password)
     account_tokens.end_open(session, user=user, purpose=RESET, now=now)
     row.used_at = now

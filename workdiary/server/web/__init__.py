@@ -61,6 +61,8 @@ def install(app: FastAPI) -> None:
         pages_auth,
         pages_diary,
         pages_language,
+        pages_password,
+        pages_signup,
         pages_timesheet,
     )
 
@@ -97,5 +99,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(PageBadRequest, page_bad_request)
     app.add_exception_handler(CsrfError, csrf_failed)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
-    for module in (pages_auth, pages_account, pages_diary, pages_language, pages_timesheet):
+    for module in (pages_auth, pages_account, pages_diary, pages_language, pages_timesheet,
+                   pages_signup, pages_password):
         app.include_router(module.router)

@@ -27,11 +27,13 @@ def _client_ip(request: Request) -> str:
 
 
 @router.get("/login")
-def login_page(request: Request, db: DB, next: str = "/") -> Response:
-    """The sign-in form; a signed-in visitor goes straight on."""
+def login_page(request: Request, db: DB, next: str = "/", email: str = "") -> Response:
+    """The sign-in form (``email`` pre-filled after sign-up or a reset); a signed-in visitor
+    goes straight on."""
     if signed_in_user(request, db) is not None:
         return redirect(request, safe_next(next))
-    return render(request, "login.html", {"next_url": safe_next(next), "email": "", "error": None})
+    return render(request, "login.html", {"next_url": safe_next(next),
+                                          "email": email.strip()[:254], "error": None})
 
 
 @router.post("/login")
