@@ -63,6 +63,37 @@ ENDPOINTS: dict[str, tuple[Call, dict[str, int]]] = {
         lambda api, c, h: api.post("/auth/tokens/current/renew", headers=h),
         {"client": 200, "freelancer": 200, "other_client": 200, "other_freelancer": 200,
          "anonymous": 401}),
+    # Self-service accounts: sign-up, verification and reset are public (a token is ignored);
+    # the world's accounts are operator-made, so verified (resend: 409).
+    "POST /accounts": (
+        lambda api, c, h: api.post("/accounts", headers=h, json={
+            "email": "new@example.com", "name": "New", "password": PASSWORD,
+            "role": "client"}),
+        {"client": 201, "freelancer": 201, "other_client": 201, "other_freelancer": 201,
+         "anonymous": 201}),
+    "POST /auth/verify-email": (
+        lambda api, c, h: api.post("/auth/verify-email", headers=h, json={"token": "nope"}),
+        {"client": 400, "freelancer": 400, "other_client": 400, "other_freelancer": 400,
+         "anonymous": 400}),
+    "POST /auth/verify-email/resend": (
+        lambda api, c, h: api.post("/auth/verify-email/resend", headers=h),
+        {"client": 409, "freelancer": 409, "other_client": 409, "other_freelancer": 409,
+         "anonymous": 401}),
+    "POST /auth/password-reset": (
+        lambda api, c, h: api.post("/auth/password-reset", headers=h,
+                                   json={"email": c.world.client_a.email}),
+        {"client": 202, "freelancer": 202, "other_client": 202, "other_freelancer": 202,
+         "anonymous": 202}),
+    "POST /auth/password-reset/confirm": (
+        lambda api, c, h: api.post("/auth/password-reset/confirm", headers=h,
+                                   json={"token": "nope", "password": "new password 1"}),
+        {"client": 400, "freelancer": 400, "other_client": 400, "other_freelancer": 400,
+         "anonymous": 400}),
+    "POST /auth/password": (
+        lambda api, c, h: api.post("/auth/password", headers=h, json={
+            "current_password": PASSWORD, "new_password": "new password 1"}),
+        {"client": 204, "freelancer": 204, "other_client": 204, "other_freelancer": 204,
+         "anonymous": 401}),
     "POST /devices": (
         lambda api, c, h: api.post("/devices", headers=h, json={
             "name": "x", "public_key": DeviceChain(device_id="new").public_key}),

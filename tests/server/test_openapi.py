@@ -18,6 +18,9 @@ DESIGN = {
     ("delete", "/api/v1/contracts/{contract_id}/disputes/{dispute_id}"),
     ("get", "/api/v1/invoices"), ("get", "/api/v1/invoices.csv"),
     ("get", "/api/v1/desktop-release"),
+    ("post", "/api/v1/accounts"), ("post", "/api/v1/auth/verify-email"),
+    ("post", "/api/v1/auth/verify-email/resend"), ("post", "/api/v1/auth/password-reset"),
+    ("post", "/api/v1/auth/password-reset/confirm"), ("post", "/api/v1/auth/password"),
 }
 
 
