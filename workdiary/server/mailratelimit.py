@@ -48,20 +48,26 @@ class MailRequestLimiter:
                                  .order_by(MailRequest.at).limit(count - limit + 1)))
         return max(1, int((oldest[-1] + self.window - now).total_seconds()))
 
-    def attempt(self, email: str, ip: str) -> int:
-        """Count this request and return 0, or return the seconds to wait (not counted)."""
+    def attempt(self, email: str, ip: str, *, db: Session | None = None) -> int:
+        """Count this request and return 0, or return the seconds to wait (not counted).
+
+        With ``db`` (the request's session) the count is added there and the caller commits
+        it with its own change: the password reset commits once whether or not it mails, so
+        its timing does not tell whether the account exists."""
+        if db is None:
+            with self._sessions() as own:
+                wait = self.attempt(email, ip, db=own)
+                own.commit()
+            return wait
         now = self._clock.now()
         account, address = _account(email), ip[:64]
-        with self._sessions() as db:
-            wait = max(
-                self._wait(db, MailRequest.account, account, self.per_account, now),
-                self._wait(db, MailRequest.address, address, self.per_address, now))
-            if wait:
-                return wait
-            db.execute(delete(MailRequest).where(MailRequest.action == self.action,
-                                                 MailRequest.at <= now - self.window))
-            db.add(MailRequest(action=self.action, account=account, address=address, at=now))
-            db.commit()
+        wait = max(self._wait(db, MailRequest.account, account, self.per_account, now),
+                   self._wait(db, MailRequest.address, address, self.per_address, now))
+        if wait:
+            return wait
+        db.execute(delete(MailRequest).where(MailRequest.action == self.action,
+                                             MailRequest.at <= now - self.window))
+        db.add(MailRequest(action=self.action, account=account, address=address, at=now))
         return 0
 
 

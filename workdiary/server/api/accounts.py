@@ -7,6 +7,7 @@ the password reset request answers 202 whatever the email, so it tells nobody wh
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
+from sqlalchemy.orm import Session
 
 from workdiary.server.api.account_schemas import (
     AccountCreate,
@@ -30,10 +31,10 @@ RESET_NOTICE = ("If an enabled account has this email, a link to choose a new pa
                 "its way; it works once, within an hour.")
 
 
-def _limit(request: Request, pick: str, email: str) -> None:
+def _limit(request: Request, pick: str, email: str, db: Session | None = None) -> None:
     limits: MailLimits = request.app.state.mail_limits
     limiter: MailRequestLimiter = getattr(limits, pick)
-    wait = limiter.attempt(email, client_ip(request))
+    wait = limiter.attempt(email, client_ip(request), db=db)
     if wait:
         minutes = max(1, (wait + 59) // 60)
         raise TooManyRequests(f"too many requests that send mail to this address or from "
@@ -70,7 +71,7 @@ def resend_verification(request: Request, session: DbSession, user: CurrentUser,
 def request_password_reset(body: PasswordResetRequest, request: Request, session: DbSession,
                            clock: AppClock) -> Notice:
     """Mail a reset link when an enabled account has this email; the same answer either way."""
-    _limit(request, "reset", normalise_email(body.email))
+    _limit(request, "reset", normalise_email(body.email), db=session)  # committed below
     accounts.request_password_reset(session, email=body.email, now=clock.now())
     return Notice(message=RESET_NOTICE)
 

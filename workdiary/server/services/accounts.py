@@ -92,11 +92,14 @@ def resend_verification(session: Session, *, user: User, now: datetime) -> None:
 
 
 def request_password_reset(session: Session, *, email: str, now: datetime) -> None:
-    """Mail a reset link (valid for an hour) when an enabled account has this email; else do
-    nothing. The caller answers the same either way, so nobody learns who has an account."""
+    """Mail a reset link (valid for an hour) when an enabled account has this email; else
+    only commit what the caller added (its rate-limit count). The caller answers the same
+    either way, and both ways do one lookup and one commit, so nobody learns who has an
+    account."""
     user = users.get_user_by_email(session, email=email[:254])
     if user is None or user.disabled:
         secrets.token_urlsafe(32)  # the same small work as issuing one
+        session.commit()
         return
     link = account_tokens.issue(session, user=user, purpose=RESET, now=now)
     mail.queue(session, kind="password_reset", to_email=user.email, user=user, now=now,

@@ -42,12 +42,11 @@ def forgot_page(request: Request, email: str = "") -> Response:
 def forgot_submit(request: Request, db: DB, form: CheckedForm) -> Response:
     """Mail a reset link when an enabled account has the email; the same page either way."""
     email = str(form.get("email") or "").strip()[:254]
-    wait = mail_wait(request, "reset", email)
+    wait = mail_wait(request, "reset", email, db=db)  # committed by the reset request
     if wait:
         return render(request, "forgot_password.html",
                       {"email": email, "sent_to": None, "error": wait}, status_code=429)
-    if email:
-        accounts.request_password_reset(db, email=email, now=_clock_now(request))
+    accounts.request_password_reset(db, email=email, now=_clock_now(request))
     return render(request, "forgot_password.html", {"email": email, "sent_to": email,
                                                     "error": None})
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from fastapi import APIRouter
+from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -50,11 +51,12 @@ def client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def mail_wait(request: Request, pick: str, email: str) -> str | None:
-    """None when this mail-sending request may go on (it is counted), else the sentence."""
+def mail_wait(request: Request, pick: str, email: str, db: Session | None = None) -> str | None:
+    """None when this mail-sending request may go on (it is counted; in ``db`` when given,
+    for the caller to commit), else the sentence."""
     limits: MailLimits = request.app.state.mail_limits
     limiter: MailRequestLimiter = getattr(limits, pick)
-    wait = limiter.attempt(email, client_ip(request))
+    wait = limiter.attempt(email, client_ip(request), db=db)
     if not wait:
         return None
     minutes = max(1, (wait + 59) // 60)
