@@ -16,6 +16,7 @@ REASON_TEXT: dict[str, str] = {
     Reason.OVERLAP: N_("Overlaps time already recorded by this freelancer"),
     Reason.FUTURE: N_("Starts in the future"),
     Reason.OUTSIDE_CONTRACT: N_("Outside the contract (closed, or not this freelancer's)"),
+    Reason.CONTRACT_INACTIVE: N_("Started while the contract was paused or ended"),
     Reason.WEEK_LOCKED: N_("Arrived after the week locked"),
     Reason.OVER_WEEKLY_LIMIT: N_("Past the weekly limit: those minutes are not billed"),
     Reason.NO_SCREENSHOT: N_("No screenshot"),
