@@ -17,8 +17,8 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from workdiary.core.clock import Clock
 from workdiary.core.model import Contract
-from workdiary.desktop.contract_sync import ContractsUpdate
 from workdiary.desktop.announce import Announcements
+from workdiary.desktop.contract_sync import ContractsUpdate
 from workdiary.desktop.diary import DayView, day_view, mark_shown
 from workdiary.desktop.loop import TrackerLoop
 from workdiary.desktop.review import Box, DeleteOutcome, ScreenshotReview
