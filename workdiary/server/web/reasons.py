@@ -55,6 +55,9 @@ def status_text(status: str) -> str:
 STATE_WORDS: dict[str, str] = {
     "active": N_("active"),
     "paused": N_("paused"),
+    "offered": N_("offered"),
+    "declined": N_("declined"),
+    "ended": N_("ended"),
     "closed": N_("closed"),
     "open": N_("open"),
     "in_review": N_("in review"),
