@@ -60,11 +60,14 @@ def offer_contract(session: Session, *, client: User, freelancer_email: str, tit
         raise Unprocessable(f"{email} is a {freelancer.role} account, not a freelancer: offer "
                             "the contract to the freelancer's own email.",
                             code="not_a_freelancer")
-    if session.scalar(select(Contract.id).where(
-            Contract.client_id == client.id, Contract.invited_email == email,
-            Contract.status == "offered")) is not None:
-        raise Conflict(f"you already have an open offer to {email}: wait for the answer, or "
-                       "withdraw it (end) before offering again.", code="duplicate_offer")
+    # The same offer twice (a double submit): the same title to the same email, still open.
+    if any(t.strip().lower() == title.lower() for t in session.scalars(
+            select(Contract.title).where(Contract.client_id == client.id,
+                                         Contract.invited_email == email,
+                                         Contract.status == "offered"))):
+        raise Conflict(f"you already have an open offer \u201c{title}\u201d to {email}: wait "
+                       "for the answer, or withdraw it (end) before offering again.",
+                       code="duplicate_offer")
     bound = freelancer if freelancer is not None and freelancer.email_verified_at else None
     contract = Contract(
         client_id=client.id, freelancer_id=bound.id if bound else None, invited_email=email,
