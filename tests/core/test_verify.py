@@ -68,7 +68,9 @@ def test_a_complete_segment_is_protected() -> None:
     (segment(), ctx(device_public_key=None), Reason.UNKNOWN_DEVICE),
     (segment(device=DeviceChain(device_id="d-1")), ctx(), Reason.BAD_SIGNATURE),
     (segment(), ctx(contract=None), Reason.OUTSIDE_CONTRACT),
-    (segment(), ctx(contract=contract(status="ended")), Reason.OUTSIDE_CONTRACT),
+    (segment(), ctx(contract=contract(status="ended")), Reason.CONTRACT_INACTIVE),
+    (segment(), ctx(contract=contract(status="paused")), Reason.CONTRACT_INACTIVE),
+    (segment(), ctx(contract=contract(status="offered")), Reason.OUTSIDE_CONTRACT),
     (segment(), ctx(contract=contract(id="c-2")), Reason.OUTSIDE_CONTRACT),
     (segment(start=START + timedelta(minutes=5)), ctx(), Reason.OUTSIDE_CONTRACT),  # off grid
     (segment(kind=SegmentKind.MANUAL), ctx(), Reason.OUTSIDE_CONTRACT),  # manual not allowed

@@ -47,7 +47,55 @@ def _published_release(api: TestClient) -> TestClient:
     return api
 
 
+def _offer(api: TestClient, c: Case) -> str:
+    """An open offer from client A to freelancer A; returns its id."""
+    response = api.post("/contracts", headers=c.headers("client"), json={
+        "freelancer_email": c.world.freelancer_a.email, "title": "Offer", "rate": 20})
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
+def _paused(api: TestClient, c: Case) -> str:
+    response = api.post(f"/contracts/{c.world.contract_a}/pause", headers=c.headers("client"))
+    assert response.status_code == 200, response.text
+    return c.world.contract_a
+
+
+# Contract offers and lifecycle: only the parties act, each on their own side.
+PARTIES_ONLY = {"other_client": 404, "other_freelancer": 404, "anonymous": 401}
+CONTRACT_ENDPOINTS: dict[str, tuple[Call, dict[str, int]]] = {
+    "POST /contracts": (
+        lambda api, c, h: api.post("/contracts", headers=h, json={
+            "freelancer_email": "someone.new@example.com", "title": "Work", "rate": "25.50"}),
+        {"client": 201, "freelancer": 403, "other_client": 201, "other_freelancer": 403,
+         "anonymous": 401}),
+    "POST /contracts/{id}/accept": (
+        lambda api, c, h: api.post(f"/contracts/{_offer(api, c)}/accept", headers=h),
+        {"client": 403, "freelancer": 200, **PARTIES_ONLY}),
+    "POST /contracts/{id}/decline": (
+        lambda api, c, h: api.post(f"/contracts/{_offer(api, c)}/decline", headers=h),
+        {"client": 403, "freelancer": 200, **PARTIES_ONLY}),
+    "PATCH /contracts/{id}": (
+        lambda api, c, h: api.patch(f"/contracts/{_contract(c)}", headers=h,
+                                    json={"rate": 31, "policy": {"blur": True}}),
+        {"client": 200, "freelancer": 403, **PARTIES_ONLY}),
+    "POST /contracts/{id}/pause": (
+        lambda api, c, h: api.post(f"/contracts/{_contract(c)}/pause", headers=h),
+        {"client": 200, "freelancer": 403, **PARTIES_ONLY}),
+    "POST /contracts/{id}/resume": (
+        lambda api, c, h: api.post(f"/contracts/{_paused(api, c)}/resume", headers=h),
+        {"client": 200, "freelancer": 403, **PARTIES_ONLY}),
+    "POST /contracts/{id}/end": (
+        lambda api, c, h: api.post(f"/contracts/{_contract(c)}/end", headers=h),
+        {"client": 200, "freelancer": 200, **PARTIES_ONLY}),
+    "GET /contracts/{id}/history": (
+        lambda api, c, h: api.get(f"/contracts/{_contract(c)}/history", headers=h),
+        {"client": 200, "freelancer": 200, **PARTIES_ONLY}),
+}
+
+
 ENDPOINTS: dict[str, tuple[Call, dict[str, int]]] = {
+    **CONTRACT_ENDPOINTS,
     "GET /me": (lambda api, c, h: api.get("/me", headers=h),
                 {"client": 200, "freelancer": 200, "other_client": 200,
                  "other_freelancer": 200, "anonymous": 401}),

@@ -22,6 +22,16 @@ DESIGN = {
     ("post", "/api/v1/auth/verify-email/resend"), ("post", "/api/v1/auth/password-reset"),
     ("post", "/api/v1/auth/password-reset/confirm"), ("post", "/api/v1/auth/password"),
 }
+# Contract offers and lifecycle (issue 9).
+DESIGN |= {
+    ("post", "/api/v1/contracts"), ("patch", "/api/v1/contracts/{contract_id}"),
+    ("post", "/api/v1/contracts/{contract_id}/accept"),
+    ("post", "/api/v1/contracts/{contract_id}/decline"),
+    ("post", "/api/v1/contracts/{contract_id}/pause"),
+    ("post", "/api/v1/contracts/{contract_id}/resume"),
+    ("post", "/api/v1/contracts/{contract_id}/end"),
+    ("get", "/api/v1/contracts/{contract_id}/history"),
+}
 
 
 def test_every_design_endpoint_is_documented(api: TestClient) -> None:

@@ -117,9 +117,10 @@ def test_answers_are_typed_as_the_server_sends_them(stub: StubServer) -> None:
                   "client_name": "Cleo", "freelancer_name": "Fred", "role": "freelancer",
                   "rate_cents": 2500, "currency": "EUR", "weekly_limit_minutes": None,
                   "status": "active", "policy": policy, "week_start": "2026-03-02",
-                  "week_minutes": 25}]
+                  "week_minutes": 25, "invited_email": None, "policy_version": 3,
+                  "next_terms": None}]
     [info] = ApiClient(stub.url, "t").contracts()
-    assert info.role == "freelancer" and info.week_minutes == 25
+    assert info.role == "freelancer" and info.week_minutes == 25 and info.policy_version == 3
     assert info.contract.id == "c-1" and info.contract.policy.segment_minutes == 10
 
 

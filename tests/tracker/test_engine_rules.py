@@ -178,3 +178,20 @@ def test_nothing_is_idle_when_input_cannot_be_observed(rig: Any, make_contract: 
     minutes = [e.minute for e in rig.of(MinuteRecorded)]
     assert not any(m.idle for m in minutes)
     assert sum(m.seconds for m in minutes) == (rig.clock.now() - start).total_seconds()
+
+
+def test_a_new_policy_applies_from_the_next_segment(rig: Any, make_contract: Any) -> None:
+    """The client changed the policy while clocked in: the open segment keeps its grid and
+    screenshot count; the next one starts on the new grid (docs/design.md, policy versions)."""
+    old = make_contract("c-1", segment_minutes=10, screenshots_per_segment=1)
+    rig.tracker.clock_in(old)  # 08:57:27: the open segment runs to 09:00
+    rig.run(60, input_every=10)
+    rig.tracker.update_contract(replace(old, policy=replace(
+        old.policy, segment_minutes=5, screenshots_per_segment=3)))
+    rig.tracker.update_contract(make_contract("other", segment_minutes=1))  # not tracked: ignored
+    rig.run(660, input_every=10)  # to 09:09:27
+    rig.tracker.clock_out()
+    spans = [(e.segment.start.strftime("%H:%M"), e.segment.end.strftime("%H:%M"),
+              len(e.segment.screenshots)) for e in rig.of(SegmentClosed)]
+    assert spans[:2] == [("08:57", "09:00", 1), ("09:00", "09:05", 3)]
+    assert spans[2][:2] == ("09:05", "09:09")

@@ -21,6 +21,7 @@ from workdiary.desktop.account import (
     log_out,
     refresh_contracts,
 )
+from workdiary.desktop.policy_text import describe_offer
 from workdiary.desktop.settings import DesktopSettings
 from workdiary.store import LocalStore, StoreError
 from workdiary.sync.api import ApiClient, InsecureServerUrl
@@ -164,13 +165,16 @@ def run_contracts(args: argparse.Namespace, *,
     with open_store() as store:
         account = current_account(store)
         refreshed = refresh_contracts(store, secrets_factory)
-    note, contracts = refreshed.note, refreshed.contracts
+    note, contracts, offers = refreshed.note, refreshed.contracts, refreshed.offers
     if note:
         print(f"workdiary: {note}", file=sys.stderr)
     if args.json:
-        print(json.dumps([c.to_dict() for c in contracts], indent=2))
+        print(json.dumps([c.to_dict() for c in offers + contracts], indent=2))
         return 0
-    if not contracts:
+    for offer in offers:
+        print(f"{offer.id}  OFFER: {describe_offer(offer)[0]}\n    answer with: workdiary "
+              f"accept {offer.id}  (or decline {offer.id})")
+    if not contracts and not offers:
         print("No contracts." + ("" if account else " Log in first: workdiary login SERVER_URL "
                                  "--email EMAIL"))
     for c in contracts:

@@ -111,7 +111,10 @@ def run_app(store: LocalStore, *, settings: DesktopSettings, secrets: SecretStor
 
     from workdiary.autostart import autostart_for_this_system
     from workdiary.capture import platform
-    from workdiary.desktop.account import log_in_to
+    from workdiary.desktop.account import NO_KEYRING, log_in_to
+    from workdiary.desktop.contract_sync import ContractsUpdate
+    from workdiary.desktop.offers import OfferError
+    from workdiary.desktop.offers import answer_offer as answer_offer_on_server
     from workdiary.desktop.review import ScreenshotReview
     from workdiary.desktop.runtime import build_runtime
     from workdiary.sync.outbox import SyncReport
@@ -150,12 +153,16 @@ def run_app(store: LocalStore, *, settings: DesktopSettings, secrets: SecretStor
         if session is not None:
             session.post_sync_report(report)
 
+    def on_contracts(update: ContractsUpdate) -> None:  # the sync worker's thread
+        if session is not None:
+            session.post_contracts(update)
+
     runtime = build_runtime(
         settings, store, clock=clock, secrets=secrets, on_event=on_event,
         idle_decision=lambda period: None,  # the idle prompt decides (Tracker.resolve_idle)
         on_input_unavailable=lambda reason: tell(
             f"Keyboard and mouse input cannot be counted ({reason}); time is still recorded."),
-        on_tick_error=tell, on_report=on_report)
+        on_tick_error=tell, on_report=on_report, on_contracts=on_contracts)
     network = ThreadPoolExecutor(max_workers=1, thread_name_prefix="workdiary-login")
 
     def login(url: str, email: str, password: str) -> tuple[str, SyncWorker | None]:
@@ -173,6 +180,15 @@ def run_app(store: LocalStore, *, settings: DesktopSettings, secrets: SecretStor
                              tz=settings.tz, lock=lock, disk_guard=runtime.disk_guard,
                              release=runtime.release)
     login_tasks = TaskManager(network)
+    session.offer_tasks = login_tasks  # answers to offers go over the network too
+
+    def answer_offer(contract_id: str, accept: bool) -> Contract:  # the login thread
+        if secrets is None:
+            raise OfferError(secrets_problem or NO_KEYRING)
+        keyring = secrets
+        return answer_offer_on_server(store, lambda: keyring, contract_id, accept=accept)
+
+    session.answer_offer_with = answer_offer
     desktop = Desktop(session, tray_available=QSystemTrayIcon.isSystemTrayAvailable(),
                       on_quit=app.quit, note=note, login=login, login_tasks=login_tasks,
                       backends=platform.session_report(), limits=platform.capture_limits(),

@@ -37,6 +37,7 @@ from workdiary.tracker.lock import TrackerBusy, TrackerLock
 if TYPE_CHECKING:
     from argparse import _SubParsersAction
 
+    from workdiary.desktop.contract_sync import ContractsUpdate
     from workdiary.desktop.runtime import Runtime
 
 
@@ -129,7 +130,7 @@ def run_track(args: argparse.Namespace) -> int:
         sync_printer = SyncPrinter()
         runtime = build_runtime(settings, store, clock=SystemClock(), on_event=printer,
                                 secrets=_secrets(store), sync=not args.no_sync,
-                                on_report=sync_printer)
+                                on_report=sync_printer, on_contracts=_print_contract_news)
         for text in runtime.notices:
             print(f"workdiary: note: {text}", file=sys.stderr)
         previous = {sig: signal.signal(sig, lambda *_: stop.set())
@@ -149,6 +150,12 @@ def run_track(args: argparse.Namespace) -> int:
         store.close()
         lock.release()
     return 0
+
+
+def _print_contract_news(update: ContractsUpdate) -> None:
+    """A changed policy or a stopped contract, said as the sync pass learns it."""
+    for message in update.messages:
+        print(f"contracts: {message}", flush=True)
 
 
 def _print_error(message: str) -> None:

@@ -44,6 +44,8 @@ class Reason(enum.StrEnum):
     OVERLAP = "overlap"
     FUTURE = "future"
     OUTSIDE_CONTRACT = "outside_contract"
+    # The contract was paused or ended when the segment started (it began after the change).
+    CONTRACT_INACTIVE = "contract_inactive"
     WEEK_LOCKED = "week_locked"
     OVER_WEEKLY_LIMIT = "over_weekly_limit"
     NO_SCREENSHOT = "no_screenshot"

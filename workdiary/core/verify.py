@@ -10,7 +10,8 @@ Statuses:
   or another user's device), ``overlap`` (the same freelancer already has time there, on
   any contract), ``future``, ``outside_contract`` (no such contract for this freelancer,
   contract not active, off the contract's segment grid, manual time the policy does not
-  allow), ``week_locked``, and ``deleted`` for a tombstone.
+  allow), ``contract_inactive`` (the contract was paused or ended when the segment started),
+  ``week_locked``, and ``deleted`` for a tombstone.
 - ``unprotected`` (billable, with reasons): ``chain_break`` (the previous record of this
   device is missing or differs: evidence that something was removed elsewhere, not that
   this segment is false, so it keeps its pay), ``over_weekly_limit`` (minutes past the
@@ -40,11 +41,16 @@ from workdiary.core.timegrid import segment_start
 # A device clock a little ahead of the server's is tolerated; more than this is "future".
 CLOCK_SKEW = timedelta(minutes=2)
 
+# A contract in one of these states was accepted once and is not running now: its segments
+# are refused as ``contract_inactive`` (an offer never accepted is ``outside_contract``).
+INACTIVE_STATUSES = frozenset({"paused", "ended"})
+
 # The order reasons are reported in: most serious first.
 REJECTING = (
     Reason.UNKNOWN_DEVICE,
     Reason.BAD_SIGNATURE,
     Reason.OUTSIDE_CONTRACT,
+    Reason.CONTRACT_INACTIVE,
     Reason.FUTURE,
     Reason.WEEK_LOCKED,
     Reason.OVERLAP,
@@ -140,7 +146,11 @@ def _rejections(segment: Segment, ctx: VerifyContext) -> list[Reason]:
         found.add(Reason.UNKNOWN_DEVICE)
     elif not _signature_ok(segment, ctx.device_public_key, ctx.signed_bytes):
         found.add(Reason.BAD_SIGNATURE)
-    if not _within_contract(segment, ctx.contract):
+    contract = ctx.contract
+    if (contract is not None and contract.id == segment.contract_id
+            and contract.status in INACTIVE_STATUSES):
+        found.add(Reason.CONTRACT_INACTIVE)
+    elif not _within_contract(segment, contract):
         found.add(Reason.OUTSIDE_CONTRACT)
     if segment.end > ctx.now + CLOCK_SKEW:
         found.add(Reason.FUTURE)

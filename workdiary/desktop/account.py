@@ -9,7 +9,7 @@ talks to the network, so never on the GUI thread.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from workdiary.core.model import Contract
 from workdiary.store import LocalStore
@@ -116,14 +116,23 @@ def log_in(api: ApiClient, store: LocalStore, secrets: SecretStore, email: str,
 
 
 def freelancer_contracts(items: list[ContractInfo]) -> list[Contract]:
-    """The contracts this desktop tracks: a client's are reviewed in the browser instead."""
-    return [item.contract for item in items if item.role == "freelancer"]
+    """The contracts this desktop tracks: the freelancer's active ones (a client's are
+    reviewed in the browser; offers, paused and ended contracts take no time)."""
+    return [item.contract for item in items
+            if item.role == "freelancer" and item.contract.status == "active"]
+
+
+def open_offers(items: list[ContractInfo]) -> list[Contract]:
+    """Offers waiting for this freelancer's answer."""
+    return [item.contract for item in items
+            if item.role == "freelancer" and item.contract.status == "offered"]
 
 
 @dataclass(frozen=True, slots=True)
 class ContractsRefresh:
     contracts: list[Contract]
     note: str | None  # why these are the cached ones (offline, logged out), or None
+    offers: list[Contract] = field(default_factory=list)  # only when the server answered
 
 
 def refresh_contracts(store: LocalStore, secrets_factory: Callable[[], SecretStore]
@@ -132,6 +141,7 @@ def refresh_contracts(store: LocalStore, secrets_factory: Callable[[], SecretSto
     ones, with a note saying why. The keyring is opened only when logged in."""
     account = current_account(store)
     note = None
+    offers: list[Contract] = []
     if account is None:
         note = "not logged in: showing the cached contracts"
     elif store.get_setting(AUTH_STATE) == "logged_out":
@@ -142,13 +152,15 @@ def refresh_contracts(store: LocalStore, secrets_factory: Callable[[], SecretSto
             if token is None:
                 raise AuthExpired("no token")
             api = ApiClient(account.server_url, token)
-            store.replace_contracts(freelancer_contracts(api.contracts()))
+            items = api.contracts()
+            store.replace_contracts(freelancer_contracts(items))
+            offers = open_offers(items)
         except AuthExpired:
             store.set_setting(AUTH_STATE, "expired")
             note = "the login expired (run `workdiary login`): showing the cached contracts"
         except ApiError as exc:  # Transient included: offline
             note = f"offline ({exc}): showing the cached contracts"
-    return ContractsRefresh(store.contracts(), note)
+    return ContractsRefresh(store.contracts(), note, offers)
 
 
 @dataclass(frozen=True, slots=True)

@@ -68,6 +68,11 @@ class TrackerLoop:
     def set_memo(self, memo: str) -> Future[None]:
         return self.call(lambda: self.tracker.set_memo(memo))
 
+    def update_contract(self, contract: Contract) -> Future[None]:
+        """A refreshed contract: if it is the one tracked, its policy applies from the next
+        segment."""
+        return self.call(lambda: self.tracker.update_contract(contract))
+
     def set_signer(self, signer: Signer | None) -> Future[None]:
         """Sign the segments closed from now on with ``signer`` (after a login)."""
         def assign() -> None:

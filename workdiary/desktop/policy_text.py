@@ -56,3 +56,47 @@ def describe_contract(contract: Contract) -> str:
              else f"limit {contract.weekly_limit_minutes / 60:g} h/week")
     client = f"{contract.client_name} · " if contract.client_name else ""
     return f"{client}{contract.rate_cents / 100:.2f} {contract.currency}/h · {limit}"
+
+
+def describe_policy_change(old: Policy, new: Policy) -> list[str]:
+    """What changed between two policies, one short phrase each (the tray says it once)."""
+    changes: list[str] = []
+    if old.segment_minutes != new.segment_minutes:
+        changes.append(f"segments of {new.segment_minutes} minutes "
+                       f"(were {old.segment_minutes})")
+    if old.screenshots_per_segment != new.screenshots_per_segment:
+        changes.append(f"{new.screenshots_per_segment} screenshot(s) per segment "
+                       f"(were {old.screenshots_per_segment})")
+    if old.capture != new.capture:
+        changes.append(f"screenshots of {_CAPTURE[new.capture]}")
+    if old.blur != new.blur:
+        changes.append("screenshots are blurred" if new.blur else "screenshots are no longer "
+                       "blurred")
+    if old.allow_redaction != new.allow_redaction:
+        changes.append("redaction is allowed" if new.allow_redaction
+                       else "redaction is no longer allowed")
+    if old.allow_manual != new.allow_manual:
+        changes.append("manual time is allowed" if new.allow_manual
+                       else "manual time is no longer allowed")
+    if old.window_titles != new.window_titles:
+        changes.append("window titles are recorded" if new.window_titles
+                       else "window titles are no longer recorded")
+    if old.idle_minutes != new.idle_minutes:
+        changes.append(f"idle after {new.idle_minutes} minutes (was {old.idle_minutes})")
+    return changes
+
+
+def policy_change_message(title: str, old: Policy, new: Policy) -> str | None:
+    """The tray's sentence about a changed policy, or None when nothing changed."""
+    changes = describe_policy_change(old, new)
+    if not changes:
+        return None
+    return (f"The client changed the tracking policy of \u201c{title}\u201d: "
+            f"{'; '.join(changes)}. It applies from the next segment.")
+
+
+def describe_offer(contract: Contract, limits: CaptureLimits | None = None) -> list[str]:
+    """An offer as the freelancer reads it before answering: title, terms, then the policy."""
+    return [f"{contract.title}: {describe_contract(contract)}",
+            "If you accept, this is what is recorded while you are clocked in:",
+            *(f"  - {line}" for line in describe_policy(contract.policy, limits))]

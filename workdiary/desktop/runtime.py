@@ -25,6 +25,8 @@ from workdiary.capture.base import (
 )
 from workdiary.capture.encode import encode_screenshot
 from workdiary.core.clock import Clock
+from workdiary.core.model import Contract
+from workdiary.desktop.contract_sync import ContractsUpdate, refresh_from
 from workdiary.desktop.loop import TrackerLoop
 from workdiary.desktop.settings import DesktopSettings
 from workdiary.store import LocalStore
@@ -92,13 +94,16 @@ class Runtime:
                  secrets: SecretStore | None, tracker: Tracker, loop: TrackerLoop,
                  executor: ThreadPoolExecutor, capture: Capture, disk_guard: DiskGuard,
                  sync_enabled: bool, on_report: Callable[[SyncReport], None] | None,
-                 notices: list[str], warnings: list[str]) -> None:
+                 notices: list[str], warnings: list[str],
+                 on_contracts: Callable[[ContractsUpdate], None] | None = None) -> None:
         self.settings, self.store, self.clock, self.secrets = settings, store, clock, secrets
         self.tracker, self.loop, self.executor = tracker, loop, executor
         self.capture, self.disk_guard = capture, disk_guard
         self.notices = notices  # sentences for the user, collected while building
         self.warnings = warnings  # capture limits (no display, input not countable)
         self._sync_enabled, self._on_report = sync_enabled, on_report
+        self._on_contracts = on_contracts
+        self.offers: list[Contract] = []  # open offers, as of the last refresh
         self.sync: SyncWorker | None = None
         self._sync_lock = threading.Lock()
         # The server's desktop release: refreshed by each sync pass and by check_release().
@@ -185,7 +190,22 @@ class Runtime:
                 notices.append(f"uploads are off: {exc}")
             return None
         return SyncWorker(outbox, interval=settings.interval, on_report=self._on_report,
-                          release=self.release)
+                          release=self.release, before_pass=self.refresh_contracts)
+
+    def refresh_contracts(self, api: ApiClient) -> ContractsUpdate | None:
+        """Fetch the contracts (the sync thread, before each pass): cache them, hand a new
+        version of the tracked one to the tracker (its policy applies from the next segment)
+        and report what changed; None when the server could not be asked."""
+        try:
+            update = refresh_from(api, self.store)
+        except ApiError:
+            return None  # offline: the cached contracts stand
+        for contract in update.contracts:
+            self.loop.update_contract(contract)
+        self.offers = update.offers
+        if self._on_contracts is not None:
+            self._on_contracts(update)
+        return update
 
 
 def build_runtime(
@@ -196,6 +216,7 @@ def build_runtime(
     on_tick_error: Callable[[str], None] = lambda message: None,
     sync: bool = True, on_report: Callable[[SyncReport], None] | None = None,
     capture: Capture | None = None, rng: random.Random | None = None,
+    on_contracts: Callable[[ContractsUpdate], None] | None = None,
 ) -> Runtime:
     """Build the desktop around ``store``; nothing starts yet (``loop.start()`` or
     ``loop.run()``, ``start_sync()``).
@@ -205,7 +226,8 @@ def build_runtime(
     minutes are never marked idle: there is nothing to judge idleness by.
     ``on_input_unavailable`` (default: add to ``warnings``) hears about that at clock-in.
     ``sync`` False: no uploads (`workdiary track`); else uploads start with ``start_sync``
-    when logged in, and a closed segment wakes them.
+    when logged in, and a closed segment wakes them. Each sync pass first refreshes the
+    contracts; ``on_contracts`` (the sync thread) hears what changed.
     """
     warnings: list[str] = []
     notices: list[str] = []
@@ -247,7 +269,8 @@ def build_runtime(
         settings=settings, store=store, clock=clock, secrets=secrets, tracker=tracker,
         loop=TrackerLoop(tracker, clock, on_error=on_tick_error), executor=executor,
         capture=capture, disk_guard=DiskGuard(settings.data_dir, settings.disk_limits),
-        sync_enabled=sync, on_report=on_report, notices=notices, warnings=warnings)
+        sync_enabled=sync, on_report=on_report, notices=notices, warnings=warnings,
+        on_contracts=on_contracts)
     holder.append(runtime)
     tracker.signer = runtime._signer(notices)
     return runtime

@@ -144,13 +144,15 @@ class TokenAnswer:
 class ContractInfo:
     """``ContractPublic``: one contract and the caller's side of it."""
 
-    contract: Contract
+    contract: Contract  # status: offered | declined | active | paused | ended
     role: str  # freelancer | client: the caller's side
     week_minutes: int  # billable minutes recorded this week so far
+    policy_version: int = 1  # the server numbers each change of the tracking policy
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ContractInfo:
-        return cls(Contract.from_dict(data), str(data["role"]), int(data["week_minutes"]))
+        return cls(Contract.from_dict(data), str(data["role"]), int(data["week_minutes"]),
+                   int(data["policy_version"]))
 
 
 def _parse(what: str, parse: Callable[[], T]) -> T:
@@ -224,6 +226,13 @@ class ApiClient:
         """GET /contracts: the contracts visible to us (both sides)."""
         data = self._json("GET", "/contracts")
         return _parse("a contract list", lambda: [ContractInfo.from_dict(item) for item in data])
+
+    def answer_offer(self, contract_id: str, accept: bool) -> ContractInfo:
+        """POST /contracts/{id}/accept or /decline: the freelancer's answer to an offer."""
+        answer = "accept" if accept else "decline"
+        data = self._json("POST", f"/contracts/{urllib.parse.quote(contract_id, safe='')}"
+                                  f"/{answer}")
+        return _parse("an answer to an offer", lambda: ContractInfo.from_dict(data))
 
     # -- uploads ----------------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ import random
 import threading
 from collections.abc import Callable
 
+from workdiary.sync.api import ApiClient
 from workdiary.sync.outbox import Outbox, SyncReport
 from workdiary.sync.release import ReleaseGate
 from workdiary.sync.retry import RetryPolicy
@@ -22,14 +23,18 @@ class SyncWorker:
     With a ``release`` gate, each pass first asks the server for its desktop release (the
     gate keeps the last answer offline); below the minimum every pass uploads all that is
     pending without waiting for the review grace period (finish, then refuse to clock in).
+    ``before_pass`` runs first on each pass (the desktop refreshes its contracts there).
     """
 
     def __init__(self, outbox: Outbox, *, interval: float = 30.0,
                  on_report: Callable[[SyncReport], None] | None = None,
                  backoff: RetryPolicy | None = None, rng: random.Random | None = None,
-                 release: ReleaseGate | None = None) -> None:
+                 release: ReleaseGate | None = None,
+                 before_pass: Callable[[ApiClient], object] | None = None) -> None:
         self.outbox = outbox
         self.release = release
+        # Run before each pass on this thread (the desktop refreshes its contracts here).
+        self.before_pass = before_pass
         self.interval = interval
         self.on_report = on_report
         self.backoff = backoff or RetryPolicy(base=5.0, cap=300.0)
@@ -56,6 +61,11 @@ class SyncWorker:
     def _run(self) -> None:
         failures = 0
         while not self._stop.is_set():
+            if self.before_pass is not None:
+                try:
+                    self.before_pass(self.outbox.api)
+                except Exception:  # a refresh problem must not stop uploads
+                    log.exception("contract refresh before the sync pass failed")
             try:
                 report = (self.outbox.run_once(flush=True) if self._below_minimum()
                           else self.outbox.run_once())

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 
 from workdiary.capture.base import InputCounter, InputCounts, ScreenGrabber, WindowProbe
 from workdiary.core.clock import Clock
-from workdiary.core.model import Contract, MinuteRecord
+from workdiary.core.model import Contract, MinuteRecord, Policy
 from workdiary.core.timegrid import MINUTE, floor_minute, segment_end
 from workdiary.tracker.capture_job import take_screenshot
 from workdiary.tracker.events import (
@@ -54,6 +54,8 @@ class _OpenSegment:
     start: datetime
     end: datetime  # the grid boundary where it closes unless clocked out before
     moments: list[datetime] = field(default_factory=list)
+    # The policy this segment is recorded under: a changed policy starts with the next one.
+    policy: Policy = field(default_factory=Policy)
 
 
 @dataclass(slots=True)
@@ -121,7 +123,8 @@ class Tracker:
         exact, mono = self._clock.now(), self._clock.monotonic()
         now = _second(exact)
         self._session = _Session(
-            contract=contract, memo=memo, segment=_OpenSegment("", now, now),
+            contract=contract, memo=memo,
+            segment=_OpenSegment("", now, now, policy=contract.policy),
             minute=MinuteInProgress(at=floor_minute(now), since=now),
             last_wall=exact, last_mono=mono, last_input=now,
         )
@@ -165,6 +168,14 @@ class Tracker:
         self._worker.emit(ClockedOut(session.contract.id, now))
         if wait:
             self.flush()
+
+    def update_contract(self, contract: Contract) -> None:
+        """A newer version of the contract being tracked (the client changed its policy):
+        the open segment keeps the policy it started with, the next one uses the new one.
+        Any other contract is ignored."""
+        session = self._session
+        if session is not None and session.contract.id == contract.id:
+            session.contract = contract
 
     def set_memo(self, memo: str) -> None:
         """The memo of the segment being recorded and of the following ones."""
@@ -227,6 +238,7 @@ class Tracker:
         segment = _OpenSegment(
             self._new_id(), start, end,
             screenshot_moments(self._rng, start, end, policy.screenshots_per_segment),
+            policy,
         )
         session.segment = segment
         contract_id, memo = session.contract.id, session.memo
@@ -277,7 +289,7 @@ class Tracker:
     def _submit_capture(self, segment_id: str, taken_at: datetime) -> None:
         session = self._session
         assert session is not None
-        policy = session.contract.policy
+        policy = session.segment.policy
 
         def job() -> None:
             event = take_screenshot(
@@ -313,7 +325,7 @@ class Tracker:
     def _idle_threshold(self) -> datetime:
         session = self._session
         assert session is not None
-        return session.last_input + timedelta(minutes=session.contract.policy.idle_minutes)
+        return session.last_input + timedelta(minutes=session.segment.policy.idle_minutes)
 
     def _start_idle(self) -> None:
         session = self._session

@@ -31,6 +31,7 @@ from workdiary.desktop.policy_text import describe_contract, describe_policy
 from workdiary.desktop.state import TrayState
 from workdiary.desktop.summary import LOGIN_HINT, SyncState, hours_minutes
 from workdiary.ui.icons import state_icon
+from workdiary.ui.offers_panel import OffersPanel
 from workdiary.ui.session import DesktopSession
 
 
@@ -67,6 +68,8 @@ class MainWindow(QMainWindow):
         if tray_note:
             note = QLabel(tray_note, objectName="Note", wordWrap=True)
             layout.addWidget(note)
+        self.offers_panel = OffersPanel(self.session, self.limits)
+        layout.addWidget(self.offers_panel)
 
         picker = QHBoxLayout()
         self.contract_list = QListWidget(objectName="Contracts")

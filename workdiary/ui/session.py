@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from workdiary.core.clock import Clock
 from workdiary.core.model import Contract
 from workdiary.desktop.announce import Announcements
+from workdiary.desktop.contract_sync import ContractsUpdate
 from workdiary.desktop.diary import DayView, day_view, mark_shown
 from workdiary.desktop.loop import TrackerLoop
 from workdiary.desktop.review import Box, DeleteOutcome, ScreenshotReview
@@ -45,6 +46,8 @@ class DesktopSession(QObject):
     idle_ended = Signal(object)  # IdlePeriod waiting for Keep / Discard
     segment_deleted = Signal(str)
     notice = Signal(str)  # a sentence for the user (tray message, status bar)
+    offers_changed = Signal()  # the open contract offers (``offers``) changed
+    _contracts_update = Signal(object)
     _tracker_event = Signal(object)
     _sync_report = Signal(object)
 
@@ -61,6 +64,10 @@ class DesktopSession(QObject):
         self.release_notice: ReleaseNotice | None = None  # the last one shown
         self.announcements = Announcements()
         self.contracts: list[Contract] = []
+        self.offers: list[Contract] = []  # offers waiting for the freelancer's answer
+        # Sends an answer to an offer (network: run on ``offer_tasks``, never here).
+        self.answer_offer_with: Callable[[str, bool], Contract] | None = None
+        self.offer_tasks: TaskManager | None = None
         self.contract: Contract | None = None  # the one being tracked
         self.memo = ""  # the memo of the segment being recorded
         self.clocked_in = False
@@ -76,6 +83,7 @@ class DesktopSession(QObject):
         self._closed = False
         self._tracker_event.connect(self._on_tracker_event)
         self._sync_report.connect(self._on_sync_report)
+        self._contracts_update.connect(self._on_contracts_update)
         self._timer = QTimer(self)
         self._timer.setInterval(REFRESH_MS)
         self._timer.timeout.connect(self.refresh)
@@ -88,6 +96,10 @@ class DesktopSession(QObject):
 
     def post_sync_report(self, report: SyncReport) -> None:
         self._sync_report.emit(report)
+
+    def post_contracts(self, update: ContractsUpdate) -> None:
+        """The sync pass refreshed the contracts (any thread)."""
+        self._contracts_update.emit(update)
 
     # -- state ------------------------------------------------------------------------
 
@@ -358,6 +370,38 @@ class DesktopSession(QObject):
             self.sync.wake()
         if not isinstance(event, ev.ScreenshotTaken):
             self.refresh()
+
+    @Slot(object)
+    def _on_contracts_update(self, update: ContractsUpdate) -> None:
+        # A changed policy is told once, in words; the tracker applies it from the next
+        # segment (the runtime handed it the new contract already).
+        for message in update.messages:
+            if self.announcements.first_time(("contracts", message)):
+                self.notice.emit(message)
+        self.offers = list(update.offers)
+        self.offers_changed.emit()
+        self.load_contracts()
+
+    def answer_offer(self, contract_id: str, accept: bool) -> None:
+        """Accept or decline an offer (on ``offer_tasks``); the outcome comes as a notice."""
+        answer, tasks = self.answer_offer_with, self.offer_tasks
+        if answer is None or tasks is None:
+            self.notice.emit("Log in first to answer offers.")
+            return
+
+        def done(future: Future[Contract]) -> None:
+            try:
+                contract = future.result()
+            except Exception as exc:  # OfferError: a sentence for the user
+                self.notice.emit(str(exc))
+                return
+            self.offers = [o for o in self.offers if o.id != contract_id]
+            self.offers_changed.emit()
+            self.notice.emit(f"Accepted \u201c{contract.title}\u201d: you can clock in on it."
+                             if accept else f"Declined \u201c{contract.title}\u201d.")
+            self.load_contracts()
+
+        tasks.run(lambda: answer(contract_id, accept), done)
 
     def _disk_watched(self, future: Future[str | None]) -> None:
         problem = _result_or_none(future)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StrictStr
 
 
 class Strict(BaseModel):
@@ -88,21 +88,75 @@ class PolicyPublic(BaseModel):
     idle_minutes: int
 
 
+class TermsPublic(BaseModel):
+    week_start: date | None
+    rate_cents: int
+    weekly_limit_minutes: int | None
+
+
 class ContractPublic(BaseModel):
     id: str
     title: str
     client_id: str
-    freelancer_id: str
+    freelancer_id: str | None  # None: offered to an email that has no account yet
     client_name: str
     freelancer_name: str
     role: Literal["freelancer", "client"]  # the caller's side
-    rate_cents: int
+    rate_cents: int  # this week's terms
     currency: str
     weekly_limit_minutes: int | None
-    status: str
+    status: Literal["offered", "declined", "active", "paused", "ended"]
     policy: PolicyPublic
     week_start: date  # this week (UTC Monday)
     week_minutes: int  # billable minutes recorded this week so far
+    invited_email: str | None = None
+    policy_version: int = 1
+    next_terms: TermsPublic | None = None  # a change that starts next Monday
+
+
+# A rate in the currency's units: a decimal string ("25.50") or a JSON number.
+Rate = StrictStr | StrictInt | StrictFloat
+Hours = StrictStr | StrictInt | StrictFloat
+
+
+class PolicyPatch(Strict):
+    """Tracking policy fields; those left out keep their value (the defaults for an offer)."""
+
+    segment_minutes: int | None = Field(default=None, ge=1, le=60)
+    screenshots_per_segment: int | None = Field(default=None, ge=1, le=3)
+    capture: Literal["all", "primary", "active"] | None = None
+    blur: bool | None = None
+    allow_redaction: bool | None = None
+    allow_manual: bool | None = None
+    window_titles: bool | None = None
+    idle_minutes: int | None = Field(default=None, ge=1, le=240)
+
+
+class ContractCreate(Strict):
+    freelancer_email: str = Field(min_length=3, max_length=254)
+    title: str = Field(min_length=1, max_length=200)
+    rate: Rate
+    currency: str = Field(default="USD", min_length=3, max_length=3)
+    weekly_limit_hours: Hours | None = None  # None: no limit
+    policy: PolicyPatch = Field(default_factory=PolicyPatch)
+
+
+class ContractPatch(Strict):
+    """Rate and weekly limit apply from next Monday (UTC); the policy from the next segment
+    the desktop starts after it refreshes. ``weekly_limit_hours: null`` removes the limit."""
+
+    rate: Rate | None = None
+    weekly_limit_hours: Hours | None = None
+    policy: PolicyPatch | None = None
+
+
+class ContractEventPublic(BaseModel):
+    at: datetime
+    kind: Literal["offered", "accepted", "declined", "terms_changed", "policy_changed",
+                  "paused", "resumed", "ended"]
+    actor_id: str | None
+    actor_name: str
+    detail: dict[str, Any]
 
 
 class InvoicePublic(BaseModel):

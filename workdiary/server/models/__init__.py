@@ -10,6 +10,7 @@ from workdiary.server.models.accounts import (
 )
 from workdiary.server.models.base import Base, UTCDateTime, new_id
 from workdiary.server.models.billing import Dispute, DisputeSegment, Invoice, LedgerEntry
+from workdiary.server.models.contract_history import ContractEvent, ContractPolicy, ContractTerms
 from workdiary.server.models.contracts import Contract
 from workdiary.server.models.marketplace import AuditEntry, MailRow
 from workdiary.server.models.segments import Screenshot, SegmentRow, SegmentScreenshot
@@ -22,6 +23,9 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Contract",
+    "ContractEvent",
+    "ContractPolicy",
+    "ContractTerms",
     "Device",
     "Dispute",
     "DisputeSegment",

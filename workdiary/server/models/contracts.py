@@ -16,11 +16,15 @@ class Contract(Base):
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     client_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
-    freelancer_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
+    # None while an offer waits for an account with ``invited_email`` (bound when it exists).
+    freelancer_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"), index=True,
+                                                      nullable=True)
+    invited_email: Mapped[str | None] = mapped_column(String(254), index=True, nullable=True)
     title: Mapped[str] = mapped_column(String(200))
     rate_cents: Mapped[int] = mapped_column(Integer)  # per hour
     currency: Mapped[str] = mapped_column(String(3), default="USD")
     weekly_limit_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # offered | declined | active | paused | ended (operator-made contracts start active)
     status: Mapped[str] = mapped_column(String(16), default="active")
     segment_minutes: Mapped[int] = mapped_column(Integer, default=10)
     screenshots_per_segment: Mapped[int] = mapped_column(Integer, default=1)
@@ -30,6 +34,8 @@ class Contract(Base):
     allow_manual: Mapped[bool] = mapped_column(Boolean, default=False)
     window_titles: Mapped[bool] = mapped_column(Boolean, default=False)
     idle_minutes: Mapped[int] = mapped_column(Integer, default=10)
+    # The columns above hold the newest policy; its number in contract_policies.
+    policy_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     def policy(self) -> core.Policy:

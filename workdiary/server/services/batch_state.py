@@ -14,6 +14,7 @@ from workdiary.core.model import Segment, Status
 from workdiary.core.verify import Verdict, VerifyContext
 from workdiary.core.week import is_locked, week_start
 from workdiary.server.models import Contract, Device, Invoice, Screenshot, SegmentRow, User
+from workdiary.server.services.contract_timeline import load_timelines
 from workdiary.server.services.contracts import to_core
 
 
@@ -59,12 +60,12 @@ class BatchState:
             for d in session.scalars(select(Device).where(Device.id.in_(device_ids)))
             if d.user_id == user.id and not d.revoked
         }
-        self.contracts = {
-            c.id: to_core(session, c)
-            for c in session.scalars(select(Contract).where(
-                Contract.id.in_({s.contract_id for s in fresh})))
-            if c.freelancer_id == user.id
-        }
+        rows = [c for c in session.scalars(select(Contract).where(
+            Contract.id.in_({s.contract_id for s in fresh}))) if c.freelancer_id == user.id]
+        self.contracts = {c.id: to_core(session, c) for c in rows}
+        # Each segment is judged by the contract as it was then: status at its start, the
+        # terms of its week, the policy version it was recorded under.
+        self.timelines = load_timelines(session, rows)
         seqs = {s.seq for s in fresh} | {s.seq - 1 for s in fresh}
         self.chain: dict[tuple[str, int], str] = {
             (row.device_id, row.seq): row.chain_hash
@@ -103,9 +104,13 @@ class BatchState:
 
     def context(self, segment: Segment, now: datetime, signed_bytes: bytes) -> VerifyContext:
         week = (segment.contract_id, week_of(segment.start))
+        contract = self.contracts.get(segment.contract_id)
+        timeline = self.timelines.get(segment.contract_id)
+        if contract is not None and timeline is not None:
+            contract = timeline.as_of(contract, segment.start, segment.end, week[1])
         return VerifyContext(
             now=now,
-            contract=self.contracts.get(segment.contract_id),
+            contract=contract,
             device_public_key=self.keys.get(segment.device_id),
             previous_chain_hash=self.chain.get((segment.device_id, segment.seq - 1)),
             seq_taken=(segment.device_id, segment.seq) in self.chain,

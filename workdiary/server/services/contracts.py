@@ -1,7 +1,11 @@
-"""Contracts: created by an admin (CLI or seed), visible only to their client and freelancer."""
+"""Contracts: reads, the operator's ``create_contract``, and the terms of a week.
+
+Offers and their answers are in ``contract_offers``, later changes in ``contract_changes``.
+A contract is visible only to its client and its (bound) freelancer."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import date, datetime
 
@@ -10,9 +14,17 @@ from sqlalchemy.orm import Session
 
 from workdiary.core import model as core
 from workdiary.core.errors import DomainError
+from workdiary.core.week import week_start as week_start_of
 from workdiary.server.errors import NotFound, Unprocessable
-from workdiary.server.models import Contract, SegmentRow, User
-from workdiary.server.services.users import get_user_by_email
+from workdiary.server.models import (
+    Contract,
+    ContractPolicy,
+    ContractTerms,
+    SegmentRow,
+    User,
+)
+from workdiary.server.services.contract_timeline import Terms, pick_terms
+from workdiary.server.services.users import get_user_by_email, normalise_email
 
 MAX_RATE_CENTS = 100_000_00  # 100,000 per hour: anything above is a typo
 
@@ -48,15 +60,53 @@ def create_contract(
         client_id=client.id, freelancer_id=freelancer.id, title=title.strip()[:200],
         rate_cents=rate_cents, currency=currency.upper(),
         weekly_limit_minutes=weekly_limit_minutes, status="active", created_at=now,
-        **policy.to_dict(),
+        policy_version=1, **policy.to_dict(),
     )
     session.add(contract)
+    add_first_terms_and_policy(session, contract, now=now)
     session.commit()
     return contract
 
 
+def add_first_terms_and_policy(session: Session, contract: Contract, *, now: datetime) -> None:
+    """The first terms row (from the week the contract was made) and policy version 1."""
+    session.flush()
+    session.add(ContractTerms(contract_id=contract.id,
+                              week_start=week_start_of(contract.created_at).date(),
+                              rate_cents=contract.rate_cents,
+                              weekly_limit_minutes=contract.weekly_limit_minutes,
+                              created_at=now))
+    session.add(ContractPolicy(contract_id=contract.id, version=contract.policy_version,
+                               policy=json.dumps(contract.policy().to_dict()), created_at=now))
+
+
+def terms_for_week(session: Session, contract: Contract, week_start: date) -> Terms:
+    """Rate and weekly limit of ``contract`` in the UTC week starting ``week_start``: a change
+    takes effect from the week after it was made, so each week keeps the terms it began with."""
+    rows = session.scalars(select(ContractTerms).where(
+        ContractTerms.contract_id == contract.id)).all()
+    return pick_terms(contract, rows, week_start)
+
+
+def bind_invitations(session: Session, *, user: User) -> int:
+    """Give a verified freelancer the offers made to their email before they had an account
+    (or before it was verified); returns how many were bound (committed)."""
+    if user.role != "freelancer" or user.email_verified_at is None:
+        return 0
+    waiting = session.scalars(select(Contract).where(
+        Contract.freelancer_id.is_(None),
+        Contract.invited_email == normalise_email(user.email))).all()
+    for contract in waiting:
+        contract.freelancer_id = user.id
+    if waiting:
+        session.commit()
+    return len(waiting)
+
+
 def contracts_for(session: Session, *, user: User) -> list[Contract]:
-    """Contracts the user hired (client) or works on (freelancer), newest first."""
+    """Contracts the user hired (client) or works on (freelancer), offers included, newest
+    first; offers made to the user's email before the account existed are bound first."""
+    bind_invitations(session, user=user)
     return list(session.scalars(
         select(Contract)
         .where(or_(Contract.client_id == user.id, Contract.freelancer_id == user.id))
@@ -99,10 +149,13 @@ def billed_minutes_by_contract(session: Session, *, contract_ids: Sequence[str],
 
 
 def party_names(session: Session, contract: Contract) -> tuple[str, str]:
-    """(client name, freelancer name)."""
+    """(client name, freelancer name); an offer to someone without an account yet names
+    the invited email."""
     client = session.get(User, contract.client_id)
-    freelancer = session.get(User, contract.freelancer_id)
-    return (client.name if client else "", freelancer.name if freelancer else "")
+    freelancer = (session.get(User, contract.freelancer_id) if contract.freelancer_id
+                  else None)
+    return (client.name if client else "",
+            freelancer.name if freelancer else (contract.invited_email or ""))
 
 
 def to_core(session: Session, contract: Contract) -> core.Contract:

@@ -87,9 +87,9 @@ def get_user(session: Session, *, user_id: str) -> User:
     return user
 
 
-def names_by_id(session: Session, *, user_ids: Iterable[str]) -> dict[str, str]:
-    """Display names of these users, by id (one query; unknown ids are left out)."""
-    wanted = set(user_ids)
+def names_by_id(session: Session, *, user_ids: Iterable[str | None]) -> dict[str, str]:
+    """Display names of these users, by id (one query; unknown ids and None are left out)."""
+    wanted = {user_id for user_id in user_ids if user_id}
     if not wanted:
         return {}
     return {u.id: u.name for u in session.scalars(select(User).where(User.id.in_(wanted)))}

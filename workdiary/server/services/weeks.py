@@ -20,6 +20,7 @@ from workdiary.core.week import LOCK_AFTER_WEEK_END, REVIEW_AFTER_WEEK_END, WEEK
 from workdiary.server.errors import Conflict, Forbidden, NotFound
 from workdiary.server.models import Contract, Invoice, LedgerEntry, SegmentRow, User
 from workdiary.server.services.billing import amount_cents, refresh_amount
+from workdiary.server.services.contract_timeline import load_timelines
 from workdiary.server.services.contracts import get_contract_for
 
 
@@ -68,12 +69,15 @@ def invoice_due_weeks(session: Session, now: datetime) -> int:
     ).all()
     contracts = {c.id: c for c in session.scalars(
         select(Contract).where(Contract.id.in_({row[0] for row in due})))} if due else {}
+    timelines = load_timelines(session, contracts.values())
     for contract_id, week, minutes in due:
         contract = contracts[contract_id]
+        # The week is billed at that week's terms (a rate change starts the week after it).
+        rate_cents = timelines[contract_id].terms_for_week(week).rate_cents
         invoice = Invoice(
             contract_id=contract_id, week_start=week, billable_minutes=int(minutes or 0),
-            disputed_minutes=0, rate_cents=contract.rate_cents,
-            amount_cents=amount_cents(int(minutes or 0), contract.rate_cents), paid_cents=0,
+            disputed_minutes=0, rate_cents=rate_cents,
+            amount_cents=amount_cents(int(minutes or 0), rate_cents), paid_cents=0,
             currency=contract.currency, status="in_review", created_at=now,
         )
         try:

@@ -59,6 +59,7 @@ def install(app: FastAPI) -> None:
     from workdiary.server.web import (
         pages_account,
         pages_auth,
+        pages_contracts,
         pages_diary,
         pages_language,
         pages_password,
@@ -99,6 +100,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(PageBadRequest, page_bad_request)
     app.add_exception_handler(CsrfError, csrf_failed)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
-    for module in (pages_auth, pages_account, pages_diary, pages_language, pages_timesheet,
-                   pages_signup, pages_password):
+    for module in (pages_auth, pages_account, pages_contracts, pages_diary, pages_language,
+                   pages_timesheet, pages_signup, pages_password):
         app.include_router(module.router)

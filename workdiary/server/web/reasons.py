@@ -16,6 +16,7 @@ REASON_TEXT: dict[str, str] = {
     Reason.OVERLAP: N_("Overlaps time already recorded by this freelancer"),
     Reason.FUTURE: N_("Starts in the future"),
     Reason.OUTSIDE_CONTRACT: N_("Outside the contract (closed, or not this freelancer's)"),
+    Reason.CONTRACT_INACTIVE: N_("Started while the contract was paused or ended"),
     Reason.WEEK_LOCKED: N_("Arrived after the week locked"),
     Reason.OVER_WEEKLY_LIMIT: N_("Past the weekly limit: those minutes are not billed"),
     Reason.NO_SCREENSHOT: N_("No screenshot"),
@@ -54,6 +55,9 @@ def status_text(status: str) -> str:
 STATE_WORDS: dict[str, str] = {
     "active": N_("active"),
     "paused": N_("paused"),
+    "offered": N_("offered"),
+    "declined": N_("declined"),
+    "ended": N_("ended"),
     "closed": N_("closed"),
     "open": N_("open"),
     "in_review": N_("in review"),
