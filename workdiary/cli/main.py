@@ -15,6 +15,7 @@ COMMAND_MODULES = (
     "workdiary.cli.app",  # app (the tray application; the default)
     "workdiary.cli.tracking",  # track, diary, status, delete
     "workdiary.cli.account",  # login, logout, contracts, sync
+    "workdiary.cli.manual",  # manual, memo
     "workdiary.cli.demo",  # demo
     "workdiary.cli.system_setup",  # autostart, permissions
     "workdiary.cli.server",  # server run|migrate|add-user|add-contract|close-weeks|...
