@@ -16,9 +16,10 @@ from workdiary.core.model import Segment, SegmentKind
 from workdiary.core.timegrid import isoformat_z
 from workdiary.core.week import WEEK, is_locked, lock_time, week_start
 from workdiary.desktop.diary import billed_minutes
-from workdiary.store import LocalStore, StoreError
+from workdiary.store import LocalStore, StoreError, SyncInfo
 
-__all__ = ["ManualTimeError", "MemoEdit", "MemoEditError", "add_manual_time", "edit_memo"]
+__all__ = ["ManualTimeError", "MemoEdit", "MemoEditError", "add_manual_time", "edit_memo",
+           "memo_editable", "shown_memo"]
 
 
 class MemoEditError(Exception):
@@ -57,6 +58,18 @@ def add_manual_time(store: LocalStore, contract_id: str, start: datetime, end: d
 class MemoEdit:
     segment_id: str
     queued: bool  # True: the server has the segment; the re-signed record uploads next
+
+
+def memo_editable(segment: Segment, info: SyncInfo, now: datetime) -> bool:
+    """Whether the diary offers to edit this memo: a closed, live segment whose week is open
+    (before upload in place, after upload as a re-signed record)."""
+    return (info.closed_at is not None and segment.kind is not SegmentKind.TOMBSTONE
+            and not info.delete_pending and not is_locked(segment.start, now))
+
+
+def shown_memo(segment: Segment, info: SyncInfo) -> str:
+    """The memo as the user last wrote it: a queued edit before the uploaded one."""
+    return info.memo_edit if info.memo_edit is not None else segment.memo
 
 
 def edit_memo(store: LocalStore, segment_id: str, memo: str, now: datetime) -> MemoEdit:
