@@ -38,7 +38,8 @@ def check_memo(memo: str) -> str:
 
 def plan_manual(
     contract: Contract, start: datetime, end: datetime, *, now: datetime,
-    taken: Sequence[tuple[datetime, datetime]] = (), week_minutes: dict[datetime, int] | None = None,
+    taken: Sequence[tuple[datetime, datetime]] = (),
+    week_minutes: dict[datetime, int] | None = None,
 ) -> list[tuple[datetime, datetime]]:
     """The grid slots ``[start, end)`` becomes on ``contract``, or ``ManualTimeError``.
 
@@ -107,7 +108,7 @@ def reasons_after_memo_edit(status: Status, reasons: Sequence[Reason], kind: Seg
     changes (the memo is no part of any other rule)."""
     if status is Status.REJECTED:
         return status, tuple(reasons)
-    kept = [r for r in reasons if r is not Reason.NO_MEMO]
+    kept: list[Reason] = [r for r in reasons if r is not Reason.NO_MEMO]
     if not memo.strip():
         # Where verify_segment puts it: after ``manual`` for manual time, before ``manual``
         # and ``redacted`` for tracked time.

@@ -11,8 +11,9 @@ from workdiary.sync.api import Rejected, Verdict
 
 
 class FakeApi:
-    """Keeps what was uploaded; ``fail["put" | "post" | "delete" | "edit"]`` queues exceptions that the
-    next calls of that kind raise; a batch holding an id in ``refuse_ids`` is refused (422)."""
+    """Keeps what was uploaded; ``fail["put" | "post" | "delete" | "edit"]`` queues exceptions
+    that the next calls of that kind raise; a batch holding an id in ``refuse_ids`` is refused
+    (422)."""
 
     server_url = "http://127.0.0.1:1"
 

@@ -17,10 +17,10 @@ from workdiary.capture.permissions import PermissionChecklist, missing_summary
 from workdiary.core.model import Contract, ScreenshotRef, Segment
 from workdiary.tracker.events import IdlePeriod
 from workdiary.ui.diary_window import DiaryWindow
-from workdiary.ui.manual_dialog import ManualTimeDialog
 from workdiary.ui.idle_prompt import IdlePrompt
 from workdiary.ui.login_dialog import Login, LoginDialog
 from workdiary.ui.main_window import MainWindow
+from workdiary.ui.manual_dialog import ManualTimeDialog
 from workdiary.ui.permissions_window import PermissionWindow
 from workdiary.ui.preview import Confirm, ScreenshotPreview, ask
 from workdiary.ui.redact_dialog import RedactDialog
