@@ -93,7 +93,9 @@ def test_a_memo_edit_waits_beside_the_uploaded_record(store: DesktopStore) -> No
     info = store.sync_info("s1")
     assert info.memo_edit is None and info.last_error == "memo edit refused: locked (week_locked)"
     assert store.segment("s1").memo == "better"  # type: ignore[union-attr]
-    store.delete_segment("s1")
+    store.queue_memo_edit("s1", "never sent")
+    store.delete_segment("s1")  # a deletion drops the edit still waiting
+    assert store.memo_edits_pending() == [] and store.sync_info("s1").memo_edit is None
     with pytest.raises(StoreError, match="deleted"):
         store.queue_memo_edit("s1", "x")
 

@@ -147,6 +147,7 @@ class MemoryStore:
             record.minutes, record.shots = {}, []
             record.kind, record.memo, record.redacted, record.signature = (
                 SegmentKind.TOMBSTONE, "", False, "")
+            record.memo_edit = None  # a deletion has no memo left to send
             if record.uploaded:
                 record.delete_pending = True
             else:
