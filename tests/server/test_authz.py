@@ -4,7 +4,7 @@ freelancer, anonymous}. Nobody sees or changes what is not theirs."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 import httpx
@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from server_factories import sha, wire
 from server_world import NOW, PASSWORD, World
 
+from workdiary.core.model import Segment
 from workdiary.testing.devices import DeviceChain
 from workdiary.testing.images import make_jpeg
 
@@ -25,6 +26,7 @@ class Case:
     world: World
     segment_ids: list[str]
     shot: str  # the first segment's own (bound) screenshot
+    edited_memo: Segment  # the second segment re-signed with another memo
 
     def headers(self, actor: str) -> dict[str, str]:
         people = {"client": self.world.client_a, "freelancer": self.world.freelancer_a,
@@ -175,6 +177,11 @@ ENDPOINTS: dict[str, tuple[Call, dict[str, int]]] = {
         lambda api, c, h: api.delete(f"/segments/{c.segment_ids[0]}", headers=h),
         {"client": 404, "freelancer": 204, "other_client": 404, "other_freelancer": 404,
          "anonymous": 401}),
+    "PUT /segments/{id} (memo edit)": (
+        lambda api, c, h: api.put(f"/segments/{c.segment_ids[1]}", headers=h,
+                                  json=wire(c.edited_memo)),
+        {"client": 403, "freelancer": 200, "other_client": 403, "other_freelancer": 404,
+         "anonymous": 401}),
     "GET diary": (
         lambda api, c, h: api.get(f"/contracts/{_contract(c)}/diary",
                                   params={"date": "2026-11-18"}, headers=h),
@@ -221,7 +228,8 @@ def case(api: TestClient, world: World) -> Case:
     assert response.status_code == 200
     shot = segs[0].screenshots[0].sha256
     assert shot is not None
-    return Case(world, [s.id for s in segs], shot)
+    edited = world.device.sign(replace(segs[1], memo="a better memo"))
+    return Case(world, [s.id for s in segs], shot, edited)
 
 
 @pytest.mark.parametrize("actor", ACTORS)
@@ -290,7 +298,7 @@ def test_ops_matrix(settings, clock, world: World, endpoint: str) -> None:
     from workdiary.server.app import create_app
 
     app = create_app(dataclasses.replace(settings, metrics_token=METRICS_TOKEN), clock=clock)
-    case = Case(world, [], "")
+    case = Case(world, [], "", world.device.segment(world.contract_a, NOW))
     with TestClient(app) as client:
         for actor, expected in OPS_ENDPOINTS[endpoint].items():
             headers = ({"Authorization": f"Bearer {METRICS_TOKEN}"} if actor == "operator"

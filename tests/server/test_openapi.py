@@ -11,6 +11,7 @@ DESIGN = {
     ("delete", "/api/v1/devices/{device_id}"), ("get", "/api/v1/contracts"),
     ("put", "/api/v1/screenshots/{sha256}"), ("get", "/api/v1/screenshots/{sha256}"),
     ("post", "/api/v1/segments"), ("delete", "/api/v1/segments/{segment_id}"),
+    ("put", "/api/v1/segments/{segment_id}"),
     ("get", "/api/v1/contracts/{contract_id}/diary"),
     ("get", "/api/v1/contracts/{contract_id}/timesheets/{week_start}"),
     ("post", "/api/v1/contracts/{contract_id}/timesheets/{week_start}/approve"),

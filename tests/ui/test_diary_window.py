@@ -65,15 +65,34 @@ def test_a_memo_edited_in_the_diary_is_stored(rig: Rig, qtbot: Any) -> None:
     qtbot.waitUntil(lambda: rig.store.segment(segment_id).memo == "Reviewed the pull request")
 
 
-def test_an_uploaded_segments_memo_is_read_only(rig: Rig, qtbot: Any) -> None:
+def test_an_uploaded_segments_memo_edit_waits_as_a_re_signed_record(
+        rig: Rig, qtbot: Any) -> None:
     record(rig, qtbot, 93)
     segments = rig.store.segments_between(rig.clock.now().replace(hour=0), rig.clock.now())
     rig.store.record_verdict(segments[0].id, "protected", 0, [])
     window = DiaryWindow(rig.session, rig.clock.now().astimezone(TZ).date())
     qtbot.addWidget(window)
     qtbot.waitUntil(lambda: window.table.rowCount() == 2)
-    assert not window.table.item(0, MEMO).flags() & Qt.ItemFlag.ItemIsEditable
+    item = window.table.item(0, MEMO)
+    assert item.flags() & Qt.ItemFlag.ItemIsEditable  # until the week locks
     assert window.table.item(0, 4).text() == "protected"
+    item.setText("Fixed the flaky test")
+    qtbot.waitUntil(lambda: rig.store.sync_info(segments[0].id).memo_edit
+                    == "Fixed the flaky test")
+    assert rig.store.segment(segments[0].id).memo == "Writing tests"  # the uploaded record
+    qtbot.waitUntil(lambda: window.table.item(0, 4) is not None and window.table.item(0, 4)
+                    .text() == "protected; memo edit waiting for upload")
+    assert window.table.item(0, MEMO).text() == "Fixed the flaky test"
+
+
+def test_memos_are_read_only_once_the_week_locked(rig: Rig, qtbot: Any) -> None:
+    record(rig, qtbot, 93)
+    day = rig.clock.now().astimezone(TZ).date()
+    rig.clock.advance(7 * 24 * 3600)  # a week later: that week locked on Monday 12:00 UTC
+    window = DiaryWindow(rig.session, day)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.table.rowCount() == 2)
+    assert not window.table.item(0, MEMO).flags() & Qt.ItemFlag.ItemIsEditable
 
 
 def test_delete_from_the_diary(rig: Rig, qtbot: Any) -> None:

@@ -214,7 +214,8 @@ def run_sync(args: argparse.Namespace, *,
         try:
             while not stop.is_set():
                 report = outbox.run_once(seen_now=args.now)
-                if report.verdicts or report.quarantined or report.deleted or not report.ok:
+                if (report.verdicts or report.quarantined or report.deleted or report.memo_edited
+                        or report.memo_refused or not report.ok):
                     _print_report(report, store.pending_count(), args.json)
                 if _wait(stop, settings.interval if report.ok else 60.0):
                     break

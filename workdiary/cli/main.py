@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "workdiary.cli.tracking",  # track, diary, status, delete
     "workdiary.cli.account",  # login, logout, contracts, sync
     "workdiary.cli.offers",  # accept, decline (contract offers)
+    "workdiary.cli.manual",  # manual, memo
     "workdiary.cli.demo",  # demo
     "workdiary.cli.system_setup",  # autostart, permissions
     "workdiary.cli.server",  # server run|migrate|add-user|add-contract|close-weeks|...

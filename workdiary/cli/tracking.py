@@ -273,11 +273,18 @@ def format_diary(view: DayView) -> list[str]:
         minutes = segment.minutes
         active = sum(1 for m in minutes if not m.idle and m.has_input)
         bars = f"{(10 * active) // len(minutes)}/10" if minutes else "-"
+        if segment.kind is SegmentKind.MANUAL:
+            bars = "manual"  # entered by hand: no activity, no screenshots
+        memo = segment.memo + (" (edited)" if info.memo_edited else "")
         lines.append(
             f"{_local(segment.start, tz)}-{_local(segment.end, tz):<7} "
             f"{segment.contract_id[:12]:<12} {segment.tracked_minutes:>4} {bars:>8} "
-            f"{len(segment.screenshots):>5}  {state:<12} {segment.memo}"
+            f"{len(segment.screenshots):>5}  {state:<12} {memo}"
         )
+        if info.memo_edit is not None:
+            lines.append(f"{'':<13} memo edit waiting for upload: {info.memo_edit}")
+        elif info.last_error and info.last_error.startswith("memo edit refused"):
+            lines.append(f"{'':<13} {info.last_error}")
         if measured_from_idle(segment):
             lines.append(f"{'':<13} {IDLE_TIME_NOTE}")
         if expected is not None and expected.reasons:

@@ -23,7 +23,7 @@ SCREENSHOT_COLUMNS = (
 )
 SYNC_COLUMNS = (
     "sync_state, server_status, server_reasons, billable_minutes, quarantine_reason, "
-    "last_error, uploaded_at, uploaded, delete_pending, closed_at"
+    "last_error, uploaded_at, uploaded, delete_pending, closed_at, memo_edit, memo_edited"
 )
 
 
@@ -50,11 +50,13 @@ class SyncInfo:
     uploaded: bool  # the server has this segment (kept when a later delete is queued)
     delete_pending: bool  # deleted locally after upload: the server DELETE is still due
     closed_at: datetime | None  # None while the segment is being recorded
+    memo_edit: str | None = None  # a memo edit of the uploaded segment, still to be sent
+    memo_edited: bool = False  # the server took a memo edit of it
 
 
 def sync_info_from_row(row: tuple[Any, ...]) -> SyncInfo:
     (state, status, reasons, billable, quarantine, error, uploaded_at, uploaded, delete_pending,
-     closed_at) = tuple(row)
+     closed_at, memo_edit, memo_edited) = tuple(row)
     return SyncInfo(
         sync_state=str(state),
         server_status=None if status is None else str(status),
@@ -66,6 +68,8 @@ def sync_info_from_row(row: tuple[Any, ...]) -> SyncInfo:
         uploaded=bool(uploaded),
         delete_pending=bool(delete_pending),
         closed_at=None if closed_at is None else from_epoch(int(closed_at)),
+        memo_edit=None if memo_edit is None else str(memo_edit),
+        memo_edited=bool(memo_edited),
     )
 
 

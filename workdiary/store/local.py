@@ -8,6 +8,7 @@ from workdiary.core.clock import Clock, SystemClock
 from workdiary.privatefiles import private_dir, private_file, tighten
 from workdiary.store.connection import Database
 from workdiary.store.files import ScreenshotFiles
+from workdiary.store.manual import ManualMixin
 from workdiary.store.migrations import MIGRATIONS, Migration
 from workdiary.store.queries import QueriesMixin
 from workdiary.store.recording import RecordingMixin
@@ -19,7 +20,7 @@ from workdiary.store.upload_queue import UploadQueueMixin
 
 class LocalStore(
     SettingsMixin, ContractsMixin, RecordingMixin, RedactionMixin, QueriesMixin, SyncStateMixin,
-    UploadQueueMixin,
+    UploadQueueMixin, ManualMixin,
 ):
     """One SQLite file (WAL) plus ``screenshots/`` beside it. Thread-safe: one connection
     used under a lock, every write its own committed transaction."""

@@ -105,11 +105,19 @@ ALTER TABLE segments ADD COLUMN account TEXT NOT NULL DEFAULT '';
 ALTER TABLE segments ADD COLUMN seen_at INTEGER;
 """
 
+# Memo edits after upload (docs/design.md, "Memo"): the memo waiting to be sent as a re-signed
+# record (NULL: none), and whether the server took an edit (the diaries say "edited").
+MEMO_EDITS_V4 = """
+ALTER TABLE segments ADD COLUMN memo_edit TEXT;
+ALTER TABLE segments ADD COLUMN memo_edited INTEGER NOT NULL DEFAULT 0;
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", SCHEMA_V1),
     Migration(2, "activity source per minute", ACTIVITY_SOURCE_V2),
     Migration(3, "segments remember their account and when the user saw them",
               ACCOUNTS_AND_SEEN_V3),
+    Migration(4, "memo edits of uploaded segments", MEMO_EDITS_V4),
 )
 
 

@@ -7,7 +7,7 @@ memory store sees the same rules (chain placement, tombstones, sync states) as t
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -67,6 +67,10 @@ class OutboxStore(Protocol):
     def delete_pending_segments(self, *, account: str | None = None) -> list[Segment]: ...
     def mark_deleted_on_server(self, segment_id: str) -> None: ...
     def deletion_refused(self, segment_id: str, reason: str) -> None: ...
+    def memo_edits_pending(self, *, account: str | None = None) -> list[Segment]: ...
+    def memo_edit_accepted(self, segment_id: str, memo: str, signature: str, status: str,
+                           billable_minutes: int, reasons: list[str]) -> None: ...
+    def memo_edit_refused(self, segment_id: str, reason: str) -> None: ...
 
 
 class SegmentReads(Protocol):
@@ -89,5 +93,17 @@ class UploadQueue(Protocol):
     def queued_records(self) -> list[QueuedRecord]: ...
 
 
-class DesktopStore(RecordingStore, OutboxStore, SegmentReads, UploadQueue, Protocol):
+class ManualEntry(Protocol):
+    """Manual time and memo edits the user makes (``store/manual.py``)."""
+
+    def live_intervals(self, start: datetime, end: datetime
+                       ) -> list[tuple[datetime, datetime]]: ...
+    def add_manual_segments(self, segment_ids: Sequence[str], contract_id: str,
+                            pieces: Sequence[tuple[datetime, datetime]], memo: str,
+                            account: str = "") -> list[Segment]: ...
+    def queue_memo_edit(self, segment_id: str, memo: str) -> None: ...
+
+
+class DesktopStore(RecordingStore, OutboxStore, SegmentReads, UploadQueue, ManualEntry,
+                   Protocol):
     """All of the above: ``LocalStore`` and ``workdiary.testing.MemoryStore``."""

@@ -178,7 +178,8 @@ class RecordingMixin(StoreBase):
                 sync = ("sync_state = 'pending', server_status = NULL, server_reasons = NULL, "
                         "billable_minutes = NULL, quarantine_reason = NULL, last_error = NULL")
             conn.execute(
-                f"UPDATE segments SET kind = ?, memo = '', redacted = 0, signature = '', {sync} "
+                f"UPDATE segments SET kind = ?, memo = '', redacted = 0, signature = '', "
+                f"memo_edit = NULL, {sync} "
                 f"WHERE pk = ?", (SegmentKind.TOMBSTONE.value, pk),
             )
             orphans = [sha for sha in shas if not self._sha_in_use(conn, sha)]

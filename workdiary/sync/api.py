@@ -252,6 +252,12 @@ class ApiClient:
         return _parse("an upload",
                       lambda: [Verdict.from_dict(item) for item in data["segments"]])
 
+    def put_segment(self, segment_id: str, segment: dict[str, Any]) -> Verdict:
+        """PUT /segments/{id}: replace an uploaded segment's record with the same one carrying
+        another memo, re-signed (until the week locks: then 409 ``week_locked``)."""
+        data = self._json("PUT", f"/segments/{segment_id}", json=segment)
+        return _parse("a memo edit", lambda: Verdict.from_dict(data))
+
     def delete_segment(self, segment_id: str) -> None:
         """DELETE /segments/{id}: withdraw an uploaded segment (before the week locks)."""
         self._request("DELETE", f"/segments/{segment_id}")

@@ -5,7 +5,9 @@ One pass (``Outbox.run_once``):
 2. takes closed, pending segments whose grace period is over, in device-seq order, in batches;
    re-signs any whose signature was cleared; uploads their screenshots (idempotent PUT) and then
    the batch (POST /segments); stores each verdict (status, billable minutes, reasons);
-3. deletes local screenshot files some days after the server accepted them.
+3. sends memo edits of uploaded segments, re-signed (PUT /segments/{id}); a refusal (the week
+   locked) drops the edit and keeps the server's sentence as the segment's last error;
+4. deletes local screenshot files some days after the server accepted them.
 
 Transient failures are retried with backoff; when they persist the pass ends and everything
 stays pending. A 4xx for one record quarantines that record with its reason; the rest goes on.
@@ -83,6 +85,8 @@ class SyncReport:
     clock_warning: str | None = None
     token_notice: str | None = None  # the login expires soon and could not be renewed
     refused: str | None = None  # the server answered and refused the whole upload
+    memo_edited: list[str] = field(default_factory=list)  # memo edits the server took
+    memo_refused: list[tuple[str, str]] = field(default_factory=list)  # (segment id, why)
 
     @property
     def ok(self) -> bool:
@@ -112,6 +116,8 @@ class SyncReport:
             "clock_warning": self.clock_warning,
             "token_notice": self.token_notice,
             "refused": self.refused,
+            "memo_edited": list(self.memo_edited),
+            "memo_refused": [{"id": i, "reason": r} for i, r in self.memo_refused],
         }
 
 
@@ -147,6 +153,7 @@ class Outbox:
             report.token_notice = keep_token_alive(self.api, self.store, self.clock.now())
             self._send_deletions(report)
             self._send_segments(report, flush, seen_now)
+            self._send_memo_edits(report)
         except AuthExpired:
             self.store.set_setting("auth_state", "expired")
             report.paused = AUTH_EXPIRED_MESSAGE
@@ -214,6 +221,30 @@ class Outbox:
             for segment in batch:
                 self._upload_screenshots(segment, report)
             self._post(batch, report)
+
+    def _send_memo_edits(self, report: SyncReport) -> None:
+        if self.signer is None:
+            return
+        for edit in self.store.memo_edits_pending(account=self.account):
+            if self.stop_event.is_set():
+                return
+            signed = self.signer(edit)
+            try:
+                verdict = self._retry(functools.partial(
+                    self.api.put_segment, edit.id, segment_to_dict(signed)))
+            except Rejected as exc:
+                if exc.status not in SEGMENT_RECORD_ERRORS:
+                    raise _refused(exc, self.api.server_url) from exc
+                # Final (the week locked, a deleted segment): asking again cannot help.
+                reason = (f"memo edit refused: {exc.server_message or exc.code}"
+                          f" ({exc.code})")
+                self.store.memo_edit_refused(edit.id, reason)
+                report.memo_refused.append((edit.id, reason))
+                continue
+            self.store.memo_edit_accepted(edit.id, signed.memo, signed.signature,
+                                          verdict.status or "", verdict.billable_minutes,
+                                          list(verdict.reasons))
+            report.memo_edited.append(edit.id)
 
     def _signed(self, segment: Segment) -> Segment:
         if segment.signature or self.signer is None:

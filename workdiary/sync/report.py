@@ -26,6 +26,10 @@ def format_report(report: SyncReport, pending: int | None = None) -> list[str]:
         lines.append(f"  screenshot {sha[:12]}: not uploaded ({why})")
     for segment_id in report.deleted:
         lines.append(f"deleted on the server: {segment_id}")
+    for segment_id in report.memo_edited:
+        lines.append(f"memo edited on the server: {segment_id}")
+    for segment_id, reason in report.memo_refused:
+        lines.append(f"{segment_id}: {reason}; the memo on the server stays as it was")
     for segment_id, reason in report.quarantined:
         lines.append(f"quarantined {segment_id}: {reason} (kept locally, not retried)")
     if report.purged:

@@ -1,4 +1,4 @@
-"""``FakeApi``: the three calls the outbox makes, answered as the server would, with scripted
+"""``FakeApi``: the calls the outbox makes, answered as the server would, with scripted
 failures. For outbox tests that need no HTTP; the real client is tested against a real server."""
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ from workdiary.sync.api import Rejected, Verdict
 
 
 class FakeApi:
-    """Keeps what was uploaded; ``fail["put" | "post" | "delete"]`` queues exceptions that the
-    next calls of that kind raise; a batch holding an id in ``refuse_ids`` is refused (422)."""
+    """Keeps what was uploaded; ``fail["put" | "post" | "delete" | "edit"]`` queues exceptions
+    that the next calls of that kind raise; a batch holding an id in ``refuse_ids`` is refused
+    (422)."""
 
     server_url = "http://127.0.0.1:1"
 
@@ -44,6 +45,12 @@ class FakeApi:
             self.segments.setdefault(s["id"], s)
         return [Verdict(id=s["id"], status="protected", billable_minutes=self.billable_minutes)
                 for s in segments]
+
+    def put_segment(self, segment_id: str, segment: dict[str, Any]) -> Verdict:
+        """A memo edit: the record replaces the stored one (as the server keeps the newest)."""
+        self._maybe_fail("edit")
+        self.segments[segment_id] = segment
+        return Verdict(id=segment_id, status="protected", billable_minutes=self.billable_minutes)
 
     def delete_segment(self, segment_id: str) -> None:
         self._maybe_fail("delete")

@@ -66,6 +66,8 @@ class SegmentRow:
     delete_pending: bool = False
     account: str = ""  # the account it is bound to ("" not bound yet)
     seen_at: datetime | None = None
+    memo_edit: str | None = None  # a memo edit of the uploaded segment, still to be sent
+    memo_edited: bool = False
 
     def as_segment(self) -> Segment:
         minutes = tuple(self.minutes[at] for at in sorted(self.minutes))
@@ -88,4 +90,5 @@ class SegmentRow:
             quarantine_reason=self.quarantine_reason, last_error=self.last_error,
             uploaded_at=self.uploaded_at, uploaded=self.uploaded,
             delete_pending=self.delete_pending, closed_at=self.closed_at,
+            memo_edit=self.memo_edit, memo_edited=self.memo_edited,
         )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from workdiary.core.canonical import GENESIS_HASH, chain_hash
 from workdiary.core.clock import Clock, SystemClock
 from workdiary.core.model import MinuteRecord, ScreenshotRef, Segment, SegmentKind
+from workdiary.core.timegrid import isoformat_z
 from workdiary.store.codec import SyncInfo
 from workdiary.store.errors import StoreError
 from workdiary.store.upload_queue import QueuedRecord
@@ -146,6 +147,7 @@ class MemoryStore:
             record.minutes, record.shots = {}, []
             record.kind, record.memo, record.redacted, record.signature = (
                 SegmentKind.TOMBSTONE, "", False, "")
+            record.memo_edit = None  # a deletion has no memo left to send
             if record.uploaded:
                 record.delete_pending = True
             else:
@@ -258,6 +260,69 @@ class MemoryStore:
             record = self._get(segment_id)
             record.sync_state, record.quarantine_reason = PENDING, None
 
+    # -- manual time and memo edits ---------------------------------------------------------
+
+    def live_intervals(self, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+        with self._lock:
+            return [(r.start, r.end) for r in self._live(start, end)]
+
+    def add_manual_segments(self, segment_ids: Sequence[str], contract_id: str,
+                            pieces: Sequence[tuple[datetime, datetime]], memo: str,
+                            account: str = "") -> list[Segment]:
+        if not pieces:
+            return []
+        with self._lock:
+            for start, end in pieces:
+                for other in self._live(pieces[0][0], pieces[-1][1]):
+                    if other.start < to_second(end) and to_second(start) < other.end:
+                        raise StoreError(
+                            f"{isoformat_z(start)}-{isoformat_z(end)} overlaps segment "
+                            f"{other.id} ({isoformat_z(other.start)}-{isoformat_z(other.end)}): "
+                            "the same time cannot be billed twice")
+            made = []
+            now = to_second(self._clock.now())
+            for segment_id, (start, end) in zip(segment_ids, pieces, strict=True):
+                record = SegmentRow(id=segment_id, contract_id=contract_id,
+                                    start=to_second(start), end=to_second(end), memo=memo,
+                                    kind=SegmentKind.MANUAL, account=account, seen_at=now)
+                self._records[segment_id] = record
+                self._chain(record)
+                record.closed_at = now
+                made.append(record.as_segment())
+            return made
+
+    def queue_memo_edit(self, segment_id: str, memo: str) -> None:
+        with self._lock:
+            record = self._get(segment_id)
+            if record.kind is SegmentKind.TOMBSTONE or record.delete_pending:
+                raise StoreError(f"segment {segment_id} is deleted: it has no memo to edit")
+            if not record.uploaded:
+                raise StoreError(f"segment {segment_id} is not uploaded yet: edit its memo "
+                                 "directly")
+            record.memo_edit, record.last_error = memo, None
+
+    def memo_edits_pending(self, *, account: str | None = None) -> list[Segment]:
+        with self._lock:
+            due = [r for r in self._records.values() if r.memo_edit is not None and r.uploaded
+                   and (account is None or r.account in ("", account))]
+            return [replace(r.as_segment(), memo=r.memo_edit or "", signature="")
+                    for r in self._in_chain_order(due)]
+
+    def memo_edit_accepted(self, segment_id: str, memo: str, signature: str, status: str,
+                           billable_minutes: int, reasons: list[str]) -> None:
+        with self._lock:
+            record = self._get(segment_id)
+            record.memo, record.signature, record.memo_edited = memo, signature, True
+            record.server_status, record.billable_minutes = status, billable_minutes
+            record.server_reasons, record.last_error = list(reasons), None
+            if record.memo_edit == memo:
+                record.memo_edit = None
+
+    def memo_edit_refused(self, segment_id: str, reason: str) -> None:
+        with self._lock:
+            record = self._get(segment_id)
+            record.memo_edit, record.last_error = None, reason
+
     # -- screenshots ------------------------------------------------------------------------
 
     def screenshot_path(self, sha256: str) -> MemoryFile | None:
@@ -317,15 +382,25 @@ class MemoryStore:
         if not record.minutes or end <= record.start:
             self._drop(record)
             return None
+        self._chain(record)
+        record.end = end
+        record.closed_at = to_second(self._clock.now())
+        return record.as_segment()
+
+    def _live(self, start: datetime, end: datetime) -> list[SegmentRow]:
+        """Live segments touching [start, end), the one being recorded to its planned end."""
+        return [r for r in self._records.values() if r.kind is not SegmentKind.TOMBSTONE
+                and r.start < to_second(end) and r.end > to_second(start)]
+
+    def _chain(self, record: SegmentRow) -> None:
+        """Give a closing record its place in this device's chain."""
         device = self.device_id()
         chained = [r for r in self._records.values()
                    if r.device_id == device and r.seq is not None]
         previous = max(chained, key=lambda r: r.seq or 0, default=None)
         record.seq = previous.seq + 1 if previous is not None and previous.seq else 1
         record.prev_hash = chain_hash(previous.as_segment()) if previous else GENESIS_HASH
-        record.end, record.device_id = end, device
-        record.closed_at = to_second(self._clock.now())
-        return record.as_segment()
+        record.device_id = device
 
     def _drop(self, record: SegmentRow) -> None:
         del self._records[record.id]

@@ -20,6 +20,7 @@ from workdiary.ui.diary_window import DiaryWindow
 from workdiary.ui.idle_prompt import IdlePrompt
 from workdiary.ui.login_dialog import Login, LoginDialog
 from workdiary.ui.main_window import MainWindow
+from workdiary.ui.manual_dialog import ManualTimeDialog
 from workdiary.ui.permissions_window import PermissionWindow
 from workdiary.ui.preview import Confirm, ScreenshotPreview, ask
 from workdiary.ui.redact_dialog import RedactDialog
@@ -60,6 +61,7 @@ class Desktop(QObject):
         self.main_window.about_requested.connect(self.show_about)
         self.main_window.login_requested.connect(self.open_login)
         self.main_window.open_diary.connect(self.open_diary)
+        self.main_window.add_manual.connect(self.open_manual_time)
         self.main_window.quit_requested.connect(self.quit)
         self.tray: Tray | None = None
         if tray_available:
@@ -67,6 +69,7 @@ class Desktop(QObject):
             self.tray.about_requested.connect(self.show_about)
             self.tray.open_window.connect(self.show_window)
             self.tray.open_diary.connect(self.open_diary)
+            self.tray.add_manual.connect(self.open_manual_time)
             self.tray.quit_requested.connect(self.quit)
             if login is not None:
                 self.tray.login_action.triggered.disconnect()
@@ -77,6 +80,7 @@ class Desktop(QObject):
         session.screenshot_taken.connect(self._screenshot_taken)
         session.idle_ended.connect(self.ask_idle)
         self.diary: DiaryWindow | None = None
+        self.manual_dialog: ManualTimeDialog | None = None
         self.redaction: RedactDialog | None = None
         self.idle_prompts: list[IdlePrompt] = []
         self._quitting = False
@@ -133,6 +137,14 @@ class Desktop(QObject):
         self.diary.show()
         self.diary.raise_()
         return self.diary
+
+    def open_manual_time(self) -> ManualTimeDialog:
+        """The "Add manual time" dialog; the diary shows the new segments once added."""
+        self.manual_dialog = ManualTimeDialog(self.session)
+        self.manual_dialog.added.connect(lambda: self.diary.reload() if self.diary else None)
+        self.manual_dialog.show()
+        self.manual_dialog.raise_()
+        return self.manual_dialog
 
     def open_login(self) -> LoginDialog | None:
         if self._login is None or self._login_tasks is None:

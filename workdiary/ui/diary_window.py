@@ -1,5 +1,6 @@
-"""A day of the local work diary: time, activity, memo (editable until upload), status,
-screenshots; previous / next day. Reads go through the session (the store's worker)."""
+"""A day of the local work diary: time, activity, memo (editable until the week locks: in
+place before upload, re-signed after), status, screenshots; manual time in its own colour;
+previous / next day. Reads go through the session (the store's worker)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QPixmap
+from PySide6.QtGui import QColor, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -27,11 +28,14 @@ from workdiary.core.timegrid import local_day_bounds
 from workdiary.core.verify import Verdict
 from workdiary.core.week import week_start
 from workdiary.desktop.diary import IDLE_TIME_NOTE, DayRow, DayView, measured_from_idle
+from workdiary.desktop.manual import memo_editable, shown_memo
 from workdiary.desktop.summary import hours_minutes
 from workdiary.store import SyncInfo
 from workdiary.ui.preview import Confirm, ask
 from workdiary.ui.session import DesktopSession
 
+MANUAL_LABEL = "manual"
+MANUAL_COLOUR = QColor("#ece8fb")
 COLUMNS = ("Time", "Tracked", "Activity", "Memo", "Status", "Screenshots")
 MEMO = COLUMNS.index("Memo")
 ACTIVITY = COLUMNS.index("Activity")
@@ -48,7 +52,12 @@ def status_text(segment: Segment, info: SyncInfo, expected: Verdict | None = Non
         return f"refused by the server: {info.quarantine_reason}"
     if info.uploaded:
         text = info.server_status or "uploaded"
-        return text + (f" ({', '.join(info.server_reasons)})" if info.server_reasons else "")
+        text += f" ({', '.join(info.server_reasons)})" if info.server_reasons else ""
+        if info.memo_edit is not None:
+            return text + "; memo edit waiting for upload"
+        if info.last_error and info.last_error.startswith("memo edit refused"):
+            return text + f"; {info.last_error}"
+        return text + ("; memo edited" if info.memo_edited else "")
     text = "waiting for upload" + (f" ({info.last_error})" if info.last_error else "")
     if expected is not None:
         reasons = f" ({', '.join(expected.reasons)})" if expected.reasons else ""
@@ -134,17 +143,20 @@ class DiaryWindow(QWidget):
         self._filling = True
         rows = self.rows = list(view.rows) if view is not None else []
         tz = self.session.tz
+        now = self.session.clock.now()
         self.table.setRowCount(len(rows))
         for row, (segment, info, expected) in enumerate(rows):
             activity = activity_of(segment.minutes)
             from_idle = measured_from_idle(segment)
-            editable = not info.uploaded and segment.kind is not SegmentKind.TOMBSTONE
+            editable = memo_editable(segment, info, now)
+            manual = segment.kind is SegmentKind.MANUAL
             cells = (
                 f"{segment.start.astimezone(tz):%H:%M}–{segment.end.astimezone(tz):%H:%M}",
                 f"{segment.tracked_seconds // 60}:{segment.tracked_seconds % 60:02d}",
+                MANUAL_LABEL if manual else
                 (f"{activity.bars}/10" + (" (idle time)" if from_idle else ""))
                 if segment.minutes else "–",
-                segment.memo,
+                shown_memo(segment, info),
                 status_text(segment, info, expected),
                 _shots_text(segment.screenshots),
             )
@@ -156,6 +168,9 @@ class DiaryWindow(QWidget):
                 item.setFlags(flags)
                 if column == ACTIVITY and from_idle:
                     item.setToolTip(IDLE_TIME_NOTE[:1].upper() + IDLE_TIME_NOTE[1:] + ".")
+                if manual:  # entered by hand: its own colour, and said in words
+                    item.setBackground(MANUAL_COLOUR)
+                    item.setToolTip("Manual time: entered by hand, billable, never protected")
                 self.table.setItem(row, column, item)
             if segment.minutes:
                 self.table.setCellWidget(row, ACTIVITY, _meter(activity.bars, from_idle))
@@ -201,8 +216,11 @@ class DiaryWindow(QWidget):
     def _memo_edited(self, item: QTableWidgetItem) -> None:
         if self._filling or item.column() != MEMO:
             return
-        segment = self.rows[item.row()][0]
-        self.session.set_segment_memo(segment.id, item.text())
+        segment, info = self.rows[item.row()][0], self.rows[item.row()][1]
+        if item.text() == shown_memo(segment, info):
+            return
+        # Reload after it is saved (or refused): the status says whether an edit waits.
+        self.session.set_segment_memo(segment.id, item.text(), lambda _error: self.reload())
 
     def _open_shot(self, row: int, column: int) -> None:
         if column != SHOTS or row >= len(self.rows):

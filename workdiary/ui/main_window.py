@@ -37,6 +37,7 @@ from workdiary.ui.session import DesktopSession
 
 class MainWindow(QMainWindow):
     open_diary = Signal()
+    add_manual = Signal()
     quit_requested = Signal()
     login_requested = Signal()
     about_requested = Signal()
@@ -138,11 +139,14 @@ class MainWindow(QMainWindow):
         sync_button.clicked.connect(self.session.sync_now)
         diary_button = QPushButton("Open diary")
         diary_button.clicked.connect(self.open_diary)
+        manual_button = QPushButton("Add manual time…")
+        manual_button.clicked.connect(self.add_manual)
         about_button = QPushButton("About")
         about_button.clicked.connect(self.about_requested)
         sync_row.addWidget(self.sync_label, 1)
         sync_row.addWidget(sync_button)
         sync_row.addWidget(diary_button)
+        sync_row.addWidget(manual_button)
         sync_row.addWidget(about_button)
         layout.addLayout(sync_row)
         self.setCentralWidget(root)

@@ -16,16 +16,24 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from workdiary.core.clock import Clock
-from workdiary.core.model import Contract
+from workdiary.core.model import Contract, Segment
 from workdiary.desktop.announce import Announcements
 from workdiary.desktop.contract_sync import ContractsUpdate
 from workdiary.desktop.diary import DayView, day_view, mark_shown
 from workdiary.desktop.loop import TrackerLoop
+from workdiary.desktop.manual import (
+    ManualTimeError,
+    MemoEdit,
+    MemoEditError,
+    add_manual_time,
+    edit_memo,
+)
 from workdiary.desktop.review import Box, DeleteOutcome, ScreenshotReview
 from workdiary.desktop.state import Lock, SyncControl, TrayState
 from workdiary.desktop.summary import Summary, SyncState, compute_summary
-from workdiary.store import LocalStore
+from workdiary.store import LocalStore, StoreError
 from workdiary.store.diskguard import DiskGuard, message_for_write_error
+from workdiary.sync.client import current_account_key
 from workdiary.sync.outbox import SyncReport
 from workdiary.sync.release import (
     ReleaseGate,
@@ -309,19 +317,58 @@ class DesktopSession(QObject):
         self._work(shown,
                          lambda future: on_done(_result_or_none(future)))
 
-    def set_segment_memo(self, segment_id: str, memo: str) -> None:
-        """Edit a recorded segment's memo (until upload; the store refuses after)."""
+    def set_segment_memo(self, segment_id: str, memo: str,
+                         on_done: Callable[[str | None], None] | None = None) -> None:
+        """Edit a recorded segment's memo: in place before upload, as a re-signed record
+        after (until the week locks; `desktop/manual.py` edit_memo). ``on_done`` gets the
+        refusal's sentence, or None."""
         if self.clocked_in and segment_id == self.segment_id:
             self.control.set_memo(memo)
+            if on_done is not None:
+                on_done(None)
             return
+        now = self.clock.now()
 
-        def done(future: Future[None]) -> None:
+        def done(future: Future[MemoEdit]) -> None:
             try:
-                future.result()
-            except Exception as exc:
+                edit = future.result()
+            except (MemoEditError, StoreError) as exc:
                 self.notice.emit(f"Memo not saved: {exc}")
+                if on_done is not None:
+                    on_done(str(exc))
+                return
+            if edit.queued:
+                self.notice.emit("Memo edit saved; it goes to the server with the next sync.")
+                if self.sync is not None:
+                    self.sync.wake()
+            if on_done is not None:
+                on_done(None)
 
-        self._work(lambda: self.store.set_memo(segment_id, memo), done)
+        self._work(lambda: edit_memo(self.store, segment_id, memo, now), done)
+
+    def add_manual_time(self, contract_id: str, start: datetime, end: datetime, memo: str,
+                        on_done: Callable[[str | None], None]) -> None:
+        """Record manual time (`desktop/manual.py` add_manual_time); ``on_done`` gets the
+        refusal's sentence, or None when the segments were written."""
+        now = self.clock.now()
+
+        def job() -> list[Segment]:
+            account = current_account_key(self.store) or ""
+            return add_manual_time(self.store, contract_id, start, end, memo, now,
+                                   account=account)
+
+        def done(future: Future[list[Segment]]) -> None:
+            try:
+                made = future.result()
+            except (ManualTimeError, StoreError) as exc:
+                on_done(str(exc))
+                return
+            minutes = sum(s.tracked_minutes for s in made)
+            self.notice.emit(f"Added {minutes} min of manual time in {len(made)} segment(s).")
+            self.refresh()
+            on_done(None)
+
+        self._work(job, done)
 
     def shutdown(self) -> None:
         """At quit: clock out (everything written), stop syncing."""
@@ -415,6 +462,9 @@ class DesktopSession(QObject):
                         report.token_notice):
             if warning and self.announcements.first_time(("sync", warning)):
                 self.notice.emit(warning[:1].upper() + warning[1:])
+        for segment_id, reason in report.memo_refused:  # final: each is said once
+            self.notice.emit(f"The server kept the old memo of segment {segment_id}: "
+                             f"{reason}.")
         self.release_checked()
         self.refresh()
 

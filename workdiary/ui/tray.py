@@ -26,6 +26,7 @@ _STATE_WORDS = {
 class Tray(QSystemTrayIcon):
     open_window = Signal()
     open_diary = Signal()
+    add_manual = Signal()
     quit_requested = Signal()
     about_requested = Signal()
 
@@ -45,6 +46,7 @@ class Tray(QSystemTrayIcon):
         self.clock_action.triggered.connect(self._clock)
         self.menu.addAction("Open workdiary").triggered.connect(self.open_window)
         self.menu.addAction("Open diary").triggered.connect(self.open_diary)
+        self.menu.addAction("Add manual time…").triggered.connect(self.add_manual)
         self.sync_action = self.menu.addAction("Sync now")
         self.sync_action.triggered.connect(session.sync_now)
         self.login_action = self.menu.addAction("Not logged in: how to log in…")

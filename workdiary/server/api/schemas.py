@@ -243,6 +243,7 @@ class SegmentOut(BaseModel):
     over_limit_minutes: int
     reasons: list[str]
     memo: str
+    memo_edited: bool  # the freelancer replaced the memo after upload
     redacted: bool
     disputed: bool
     activity: ActivityOut

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, Field, field_validator, model_validator
 
+from workdiary.core.manual import MAX_MEMO
 from workdiary.core.model import ActivitySource, MinuteRecord, ScreenshotRef, Segment, SegmentKind
 from workdiary.server.api.schemas import Strict
 
@@ -14,7 +15,6 @@ from workdiary.server.api.schemas import Strict
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 SHA256 = r"^[0-9a-f]{64}$"
-MAX_MEMO = 2000
 COUNT = Field(default=0, ge=0, le=1_000_000)
 
 
@@ -127,6 +127,13 @@ class VerdictOut(BaseModel):
     billable_minutes: int
     over_limit_minutes: int
     reasons: list[str]
+
+
+class MemoEditOut(VerdictOut):
+    """The verdict after a memo edit (PUT /segments/{id})."""
+
+    memo: str
+    memo_edited: bool
 
 
 class BatchResult(BaseModel):

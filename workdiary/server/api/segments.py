@@ -1,4 +1,4 @@
-"""POST /segments (batched, idempotent upload), DELETE /segments/{id}."""
+"""POST /segments (batched, idempotent upload), PUT /segments/{id} (memo edit), DELETE."""
 
 from __future__ import annotations
 
@@ -6,10 +6,16 @@ import contextlib
 
 from fastapi import APIRouter, Request, Response
 
-from workdiary.server.api.segment_schemas import BatchResult, SegmentBatch, VerdictOut
+from workdiary.server.api.segment_schemas import (
+    BatchResult,
+    MemoEditOut,
+    SegmentBatch,
+    SegmentIn,
+    VerdictOut,
+)
 from workdiary.server.deps import AppClock, AppSettings, Blobs, CurrentUser, DbSession
 from workdiary.server.errors import TooLarge
-from workdiary.server.services import segments
+from workdiary.server.services import memo_edits, segments
 
 router = APIRouter(tags=["segments"])
 
@@ -32,6 +38,21 @@ def upload_segments(body: SegmentBatch, request: Request, session: DbSession,
                                            now=clock.now(), blobs=blobs)
     request.app.state.metrics.count_verdicts(r.status for r in results)
     return BatchResult(segments=[VerdictOut(**r.to_dict()) for r in results])  # type: ignore[arg-type]
+
+
+@router.put("/segments/{segment_id}", response_model=MemoEditOut)
+def edit_memo(segment_id: str, body: SegmentIn, request: Request, session: DbSession,
+              user: CurrentUser, clock: AppClock) -> MemoEditOut:
+    """Replace an uploaded segment's record with the same one carrying another memo,
+    re-signed by its device, until the week locks (then 409 ``week_locked``)."""
+    lock = request.app.state.upload_lock
+    with lock if lock is not None else contextlib.nullcontext():
+        row = memo_edits.replace_memo(session, user=user, segment_id=segment_id,
+                                      segment=body.to_segment(), now=clock.now())
+    return MemoEditOut(id=row.id, status=row.status,  # type: ignore[arg-type]
+                       billable_minutes=row.billable_minutes,
+                       over_limit_minutes=row.over_limit_minutes, reasons=list(row.reasons),
+                       memo=row.memo, memo_edited=row.memo_edited)
 
 
 @router.delete("/segments/{segment_id}", status_code=204)

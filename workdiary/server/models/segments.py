@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -50,6 +51,8 @@ class SegmentRow(Base):
     body: Mapped[dict[str, object]] = mapped_column(JSON)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The freelancer replaced the memo after upload (a re-signed record): diaries say "edited".
+    memo_edited: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Screenshot(Base):

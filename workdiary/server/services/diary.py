@@ -80,6 +80,11 @@ class SegmentView:
         return self.segment.kind is SegmentKind.MANUAL
 
     @property
+    def memo_edited(self) -> bool:
+        """The memo was replaced after upload (a re-signed record; diaries say "edited")."""
+        return bool(self.row.memo_edited) and not self.row.deleted
+
+    @property
     def billable_minutes(self) -> int:
         return 0 if self.row.deleted else self.row.billable_minutes
 
@@ -102,6 +107,7 @@ class SegmentView:
             "billable_minutes": self.billable_minutes,
             "over_limit_minutes": self.row.over_limit_minutes,
             "reasons": list(self.row.reasons), "memo": self.row.memo,
+            "memo_edited": self.memo_edited,
             "redacted": self.row.redacted, "disputed": self.disputed,
             "activity": {"level": self.activity.level, "bars": self.activity.bars,
                          "percent": self.activity.percent},

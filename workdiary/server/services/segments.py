@@ -68,6 +68,12 @@ def _encode(segment: Segment) -> _Encoded:
     return _Encoded(body, signed, digest, hashlib.sha256(chain).hexdigest())
 
 
+def signed_body(segment: Segment) -> tuple[dict[str, object], str]:
+    """The wire body to store (signature included) and its body hash."""
+    encoded = _encode(segment)
+    return encoded.body, encoded.body_hash
+
+
 def body_hash(segment: Segment) -> str:
     """SHA-256 of the signed wire body: two uploads are 'the same' when this matches."""
     return _encode(segment).body_hash
@@ -91,7 +97,7 @@ def _new_row(segment: Segment, encoded: _Encoded, verdict: Verdict, user: User,
         "redacted": segment.redacted or any(s.redacted for s in segment.screenshots),
         "chain_hash": encoded.chain_hash, "body_hash": encoded.body_hash,
         "body": encoded.body, "deleted": segment.kind is SegmentKind.TOMBSTONE,
-        "received_at": now,
+        "received_at": now, "memo_edited": False,
     }
 
 

@@ -57,6 +57,7 @@ class SegmentCell:
     manual: bool
     deleted: bool  # a tombstone: shown as "Deleted by the freelancer", bills nothing
     activity_from_idle: bool = False  # some minutes measured from idle time, not counted input
+    memo_edited: bool = False  # the memo was replaced after upload
 
     @property
     def ticks(self) -> range:
@@ -150,6 +151,7 @@ def segment_cell(view: SegmentView, zone: ZoneInfo, segment_minutes: int,
         partial=(view.end - view.start) < timedelta(minutes=segment_minutes),
         manual=view.manual,
         deleted=view.deleted,
+        memo_edited=view.memo_edited,
         activity_from_idle=any(
             m.source is ActivitySource.IDLE_MONITOR for m in view.segment.minutes),
     )

@@ -1,0 +1,27 @@
+"""memo edits: segments remember that their memo was replaced after upload
+
+Revision ID: 0007
+Revises: 0004
+Create Date: 2026-12-02
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0007"
+down_revision: str | None = "0004"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("segments", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("memo_edited", sa.Boolean(), nullable=False,
+                                      server_default=sa.false()))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("segments", schema=None) as batch_op:
+        batch_op.drop_column("memo_edited")
