@@ -8,6 +8,7 @@ from workdiary.server.api import (
     desktop_release,
     devices,
     invoices,
+    notifications,
     screenshots,
     segments,
     weeks,
@@ -16,5 +17,5 @@ from workdiary.server.api.schemas import ERROR_RESPONSES
 
 api_router = APIRouter(responses=ERROR_RESPONSES)
 for _module in (auth, devices, contracts, segments, screenshots, weeks, invoices,
-                desktop_release):
+                desktop_release, notifications):
     api_router.include_router(_module.router)

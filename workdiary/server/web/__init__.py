@@ -61,6 +61,7 @@ def install(app: FastAPI) -> None:
         pages_auth,
         pages_diary,
         pages_language,
+        pages_notifications,
         pages_timesheet,
     )
 
@@ -97,5 +98,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(PageBadRequest, page_bad_request)
     app.add_exception_handler(CsrfError, csrf_failed)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
-    for module in (pages_auth, pages_account, pages_diary, pages_language, pages_timesheet):
+    for module in (pages_auth, pages_account, pages_diary, pages_language, pages_timesheet,
+                   pages_notifications):
         app.include_router(module.router)
