@@ -3,7 +3,7 @@
 Every kind is one template, ``templates/mail/<kind>.html``, that extends ``mail/_layout.html``
 and fills two blocks, ``subject`` and ``body``; the body is written with the macros of
 ``mail/_parts.html`` (a paragraph, a button, a list of facts), which write HTML or plain text
-according to ``text``. So the two parts say the same, from one set of translated sentences.
+according to ``as_text``. So the two parts say the same, from one set of translated sentences.
 Text goes through the server's gettext catalogs and amounts and dates through Babel
 (``server/i18n``), in the recipient's language (``users.language``, else English).
 """
@@ -118,10 +118,10 @@ class MailRenderer:
         values = {**context, "lang": language.code, "security": kind in SECURITY_KINDS,
                   "url": lambda path: base + "/" + str(path or "").lstrip("/")}
         with use_language(language):
-            subject_ctx = template.new_context({**values, "text": True})
+            subject_ctx = template.new_context({**values, "as_text": True})
             subject = "".join(template.blocks["subject"](subject_ctx))
-            html_part = template.render(**values, text=False)
-            text_part = template.render(**values, text=True)
+            html_part = template.render(**values, as_text=False)
+            text_part = template.render(**values, as_text=True)
         return RenderedMail(subject=" ".join(html.unescape(subject).split()),
                             text=_tidy_text(html.unescape(text_part)),
                             html=html_part.strip() + "\n")
