@@ -7,7 +7,8 @@
 
 Values come from arguments first, then the environment (``WORKDIARY_DATABASE_URL``,
 ``WORKDIARY_SERVER_DATA_DIR``, ``WORKDIARY_BLOB_URL``, ``WORKDIARY_SECRET_KEY``,
-``WORKDIARY_METRICS_TOKEN``, ``WORKDIARY_SMTP_URL``, ``WORKDIARY_MAIL_FROM``), then defaults in code.
+``WORKDIARY_METRICS_TOKEN``, ``WORKDIARY_SMTP_URL``, ``WORKDIARY_MAIL_FROM``), then defaults
+in code.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Where mail goes: ``WORKDIARY_SMTP_URL`` read once, checked at start, never shown with its password.
+"""Where mail goes: ``WORKDIARY_SMTP_URL``, read once, checked at start, its password never shown.
 
 - ``smtp://host[:port]``: plain SMTP (port 25), e.g. a relay on the same host or network;
 - ``smtp+starttls://user:pass@host[:port]``: SMTP upgraded with STARTTLS (port 587);

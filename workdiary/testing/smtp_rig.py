@@ -31,7 +31,7 @@ class _Collector:
     def __init__(self, rig: SmtpRig) -> None:
         self.rig = rig
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = email.message_from_bytes(envelope.original_content or envelope.content,
                                            policy=email.policy.default)
         assert isinstance(message, EmailMessage)

@@ -102,7 +102,8 @@ def test_spanish_is_spanish_and_user_text_is_escaped(renderer: MailRenderer) -> 
     for kind in sorted(KINDS):
         assert render(renderer, kind, "es").subject != render(renderer, kind, "en").subject, kind
     summary = render(renderer, "weekly_summary", "es")
-    assert summary.subject == "Tu semana hasta ahora: 10 h 5 min registradas (semana del 16 nov 2026)"
+    assert summary.subject == (
+        "Tu semana hasta ahora: 10 h 5 min registradas (semana del 16 nov 2026)")
     assert "mar, 17 nov 2026 9:10-9:20 UTC, Web shop: sin nota: añade una en el diario" in (
         summary.text)
     invoice = render(renderer, "invoice_ready", "es")

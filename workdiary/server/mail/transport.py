@@ -9,7 +9,6 @@ delivery worker retries the first and gives up on the second.
 from __future__ import annotations
 
 import smtplib
-import socket
 import ssl
 from email.message import EmailMessage
 from pathlib import Path
@@ -71,7 +70,7 @@ class SmtpTransport:
         except smtplib.SMTPResponseException as exc:
             failure = PermanentFailure if exc.smtp_code >= 500 else TemporaryFailure
             raise failure(f"SMTP answered {exc.smtp_code} {_text(exc.smtp_error)}") from None
-        except (smtplib.SMTPException, OSError, socket.timeout) as exc:
+        except (TimeoutError, smtplib.SMTPException, OSError) as exc:
             raise TemporaryFailure(f"SMTP server {target.host}:{target.port} unreachable: "
                                    f"{exc.__class__.__name__}: {exc}") from None
 

@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session
 from workdiary.core.week import LOCK_AFTER_WEEK_END, REVIEW_AFTER_WEEK_END, WEEK
 from workdiary.server.errors import Conflict, Forbidden, NotFound
 from workdiary.server.models import Contract, Invoice, LedgerEntry, SegmentRow, User
-from workdiary.server.services.billing import amount_cents, refresh_amount
 from workdiary.server.services import week_mail
 from workdiary.server.services.audit import record
+from workdiary.server.services.billing import amount_cents, refresh_amount
 from workdiary.server.services.contracts import get_contract_for
 
 

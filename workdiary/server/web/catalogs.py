@@ -1,3 +1,3 @@
-"""Moved to ``workdiary.server.i18n.catalogs`` (the mail uses it too); the pages' old import path."""
+"""Moved to ``server/i18n/catalogs.py`` (mail uses it too); kept for the pages' import path."""
 
 from workdiary.server.i18n.catalogs import *  # noqa: F403

@@ -1,3 +1,3 @@
-"""Moved to ``workdiary.server.i18n.formatting`` (the mail uses it too); the pages' old import path."""
+"""Moved to ``server/i18n/formatting.py`` (mail uses it too); kept for the pages' import path."""
 
 from workdiary.server.i18n.formatting import *  # noqa: F403
