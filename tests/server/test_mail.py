@@ -349,3 +349,27 @@ def test_a_client_approval_is_recorded_and_mailed_to_the_freelancer(
     assert json.loads(approved.context)["approved_by"] == "client"
     entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "week.approved"))
     assert entry is not None and entry.actor_id == client.id
+
+
+def test_starttls_with_login_and_a_refused_recipient_that_does_not_hold_up_the_others(
+        app, session: Session, world: World) -> None:
+    with SmtpRig(login=("mailer", "secret"), starttls=True,
+                 refuse=frozenset({world.client_b.email})) as rig:
+        target = parse_smtp_url(rig.url)
+        assert target.starttls and target.username == "mailer"
+        sender = MailSender(renderer=app.state.mail_renderer, sender="w <w@example.com>",
+                            transport=SmtpTransport(target, timeout=5, tls=rig.client_tls()),
+                            base_url="http://x")
+        queue_one(session, user_of(session, world.client_b.email))
+        queue_one(session, user_of(session, world.client_a.email))
+        report = deliver_due(app.state.sessionmaker, sender, NOW)
+        assert (report.sent, report.failed, report.retrying) == (1, 1, 0)
+        assert "550" in report.errors[0]
+        assert [m["To"] for m in rig.wait_for(1)] == [world.client_a.email]
+        status = {r.to_email: r.status for r in rows(session)}
+        assert status == {world.client_a.email: "sent", world.client_b.email: "failed"}
+        # Without trusting the rig's certificate, STARTTLS fails: retried, not lost.
+        queue_one(session, user_of(session, world.freelancer_a.email))
+        untrusting = MailSender(renderer=app.state.mail_renderer, sender="w <w@example.com>",
+                                transport=SmtpTransport(target, timeout=5), base_url="http://x")
+        assert deliver_due(app.state.sessionmaker, untrusting, NOW).retrying == 1
