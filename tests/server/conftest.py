@@ -131,7 +131,8 @@ def clock() -> FakeClock:
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
     storage = StorageSettings(database_url=database_url, data_dir=tmp_path / "server")
-    return Settings(storage=storage, demo=True, close_weeks_interval=0, auto_migrate=False)
+    return Settings(storage=storage, demo=True, close_weeks_interval=0, mail_interval=0,
+                    auto_migrate=False)
 
 
 @pytest.fixture

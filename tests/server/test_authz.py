@@ -215,6 +215,15 @@ ENDPOINTS: dict[str, tuple[Call, dict[str, int]]] = {
     "GET /invoices.csv": (lambda api, c, h: api.get("/invoices.csv", headers=h),
                           {"client": 200, "freelancer": 200, "other_client": 200,
                            "other_freelancer": 200, "anonymous": 401}),
+    # Mail settings (docs/design.md "Mail"): each caller reads and sets only their own.
+    "GET /me/notifications": (lambda api, c, h: api.get("/me/notifications", headers=h),
+                              {"client": 200, "freelancer": 200, "other_client": 200,
+                               "other_freelancer": 200, "anonymous": 401}),
+    "PUT /me/notifications": (
+        lambda api, c, h: api.put("/me/notifications", headers=h,
+                                  json={"kinds": {"weekly_summary": False}}),
+        {"client": 200, "freelancer": 200, "other_client": 200, "other_freelancer": 200,
+         "anonymous": 401}),
 }
 
 

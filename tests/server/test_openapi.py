@@ -7,7 +7,8 @@ from fastapi.testclient import TestClient
 DESIGN = {
     ("post", "/api/v1/auth/tokens"), ("delete", "/api/v1/auth/tokens/current"),
     ("get", "/api/v1/auth/tokens/current"), ("post", "/api/v1/auth/tokens/current/renew"),
-    ("get", "/api/v1/me"), ("post", "/api/v1/devices"), ("get", "/api/v1/devices"),
+    ("get", "/api/v1/me"), ("get", "/api/v1/me/notifications"), ("put", "/api/v1/me/notifications"),
+    ("post", "/api/v1/devices"), ("get", "/api/v1/devices"),
     ("delete", "/api/v1/devices/{device_id}"), ("get", "/api/v1/contracts"),
     ("put", "/api/v1/screenshots/{sha256}"), ("get", "/api/v1/screenshots/{sha256}"),
     ("post", "/api/v1/segments"), ("delete", "/api/v1/segments/{segment_id}"),

@@ -143,7 +143,7 @@ def _run_loop(server: EmbeddedServer, root: Path, stop: threading.Event, headles
                 print(f"sync: {line}", flush=True)
 
         if not headless:
-            _print_banner(server.url, accounts, client_dir)
+            _print_banner(server.url, accounts, client_dir, server.settings.mail_dir)
             from workdiary.cli.app import run_app
 
             # Capture goes to the demo's virtual screen; the windows stay on the user's.
@@ -156,7 +156,7 @@ def _run_loop(server: EmbeddedServer, root: Path, stop: threading.Event, headles
             return
         runtime = build_runtime(settings, store, clock=clock, secrets=secrets,
                                 on_event=EventPrinter(settings.tz), on_report=on_report)
-        _print_banner(server.url, accounts, client_dir)
+        _print_banner(server.url, accounts, client_dir, server.settings.mail_dir)
         for warning in runtime.warnings:
             print(f"workdiary demo: warning: {warning}", flush=True)
         try:
@@ -188,7 +188,7 @@ def _upload_last(settings: DesktopSettings, store: LocalStore, secrets: SecretSt
               .run_once(flush=True))
 
 
-def _print_banner(url: str, accounts: DemoAccounts, client_dir: Path) -> None:
+def _print_banner(url: str, accounts: DemoAccounts, client_dir: Path, mail_dir: Path) -> None:
     print(
         "\n".join([
             "",
@@ -199,6 +199,7 @@ def _print_banner(url: str, accounts: DemoAccounts, client_dir: Path) -> None:
             f"  Freelancer:   {accounts.freelancer_email} / {accounts.password}",
             f"  Contract:     {accounts.contract_id} (1-minute segments)",
             f"  Desktop data: {client_dir} (secrets kept in memory for the demo)",
+            f"  Mail:         written as .eml files to {mail_dir} (no SMTP server in the demo)",
             "Tracking now; segments upload a few seconds after they close. Ctrl-C stops.",
             "",
         ]),

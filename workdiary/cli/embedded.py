@@ -49,6 +49,7 @@ class EmbeddedServer:
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._socket.bind(("127.0.0.1", port))
         self.port = int(self._socket.getsockname()[1])
+        self.app.state.public_url = self.url  # links in mails point here
         config = uvicorn.Config(self.app, log_level="warning", access_log=False,
                                 lifespan="on", proxy_headers=False)
         self._server = uvicorn.Server(config)

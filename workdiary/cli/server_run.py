@@ -24,7 +24,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         settings = Settings.from_env(database_url=args.database, data_dir=args.data_dir,
                                      blob_url=args.blob_url,
                                      forwarded_allow_ips=args.forwarded_allow_ips,
-                                     public_url=args.public_url)
+                                     public_url=args.public_url or _listen_url(args))
     except SettingsError as exc:
         raise CommandError(str(exc)) from exc
     storage = settings.storage
@@ -54,13 +54,24 @@ def cmd_run(args: argparse.Namespace) -> int:
     except BlobStoreUnavailable as exc:
         raise CommandError(exc.message) from exc
     print(f"workdiary server on http://{args.host}:{args.port}/ with {args.workers} worker(s); "
-          f"database {storage.describe_database()}, blobs {storage.blob_location}", flush=True)
+          f"database {storage.describe_database()}, blobs {storage.blob_location}; "
+          f"mail to {settings.describe_mail()}, links to {settings.public_url}", flush=True)
     # proxy_headers=False: the app trusts forwarded headers itself, from configured proxies
     # only (uvicorn's default would believe any from 127.0.0.1).
     uvicorn.run(target, host=args.host, port=args.port, workers=args.workers,
                 factory=args.workers > 1, log_config=logging_config, access_log=False,
                 proxy_headers=False)
     return 0
+
+
+def _listen_url(args: argparse.Namespace) -> str | None:
+    """The public URL when none is set: the listen address (a wildcard one as localhost),
+    unless $WORKDIARY_PUBLIC_URL names it."""
+    if os.environ.get("WORKDIARY_PUBLIC_URL"):
+        return None
+    host = "localhost" if args.host in ("0.0.0.0", "::", "") else args.host
+    host = f"[{host}]" if ":" in host else host
+    return f"http://{host}:{args.port}"
 
 
 def _prepare_workers(settings: Any) -> str:
@@ -83,7 +94,9 @@ def _prepare_workers(settings: Any) -> str:
                        "WORKDIARY_SECRET_KEY": settings.secret_key,
                        "WORKDIARY_FORWARDED_ALLOW_IPS": settings.forwarded_allow_ips,
                        "WORKDIARY_PUBLIC_URL": settings.public_url,
-                       "WORKDIARY_METRICS_TOKEN": settings.metrics_token})
+                       "WORKDIARY_METRICS_TOKEN": settings.metrics_token,
+                       "WORKDIARY_SMTP_URL": settings.smtp_url,
+                       "WORKDIARY_MAIL_FROM": settings.mail_from})
     return "workdiary.server.app:app_from_env"
 
 

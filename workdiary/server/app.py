@@ -24,6 +24,11 @@ from workdiary.server.errors import error_response, install_error_handlers
 from workdiary.server.health import router as health_router
 from workdiary.server.health import schema_head
 from workdiary.server.mailratelimit import MailLimits
+from workdiary.server.i18n.catalogs import load_catalogs
+from workdiary.server.i18n.language import Languages
+from workdiary.server.mail.delivery import MailSender, deliver_due
+from workdiary.server.mail.render import MailRenderer
+from workdiary.server.mail.transport import FileTransport, SmtpTransport, Transport
 from workdiary.server.metrics import Metrics
 from workdiary.server.migrate import upgrade_to_head
 from workdiary.server.observability import RequestObservability
@@ -60,13 +65,15 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        task = None
+        tasks = []
         if settings.close_weeks_interval > 0:
-            task = asyncio.create_task(_weekly_timer(app, settings.close_weeks_interval))
+            tasks.append(asyncio.create_task(_weekly_timer(app, settings.close_weeks_interval)))
+        if settings.mail_interval > 0:
+            tasks.append(asyncio.create_task(_mail_timer(app, settings.mail_interval)))
         try:
             yield
         finally:
-            if task is not None:
+            for task in tasks:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
@@ -91,6 +98,11 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
     # freelancer's row instead, so its workers scale out).
     app.state.upload_lock = threading.Lock() if engine.dialect.name == "sqlite" else None
     app.state.html_error_renderer = None
+    # Mail (server/mail): templates, and SMTP or .eml files; links start with the public URL,
+    # which a root may set after binding its port (the embedded server).
+    app.state.mail_renderer = MailRenderer(Languages(load_catalogs()))
+    app.state.mail_transport = mail_transport(settings)
+    app.state.public_url = settings.public_url
 
     install_error_handlers(app)
     _install_blob_outage_handler(app)
@@ -162,6 +174,36 @@ async def _weekly_timer(app: FastAPI, interval: float) -> None:
         except Exception:  # the timer must survive a bad run; the next one retries
             app.state.metrics.count_weekly_run("failed")
             log.exception("close-weeks run failed")
+        await asyncio.sleep(interval)
+
+
+def mail_transport(settings: Settings) -> Transport:
+    """SMTP when ``WORKDIARY_SMTP_URL`` is set, else ``.eml`` files in the data dir's ``mail/``."""
+    target = settings.smtp_target
+    return SmtpTransport(target) if target else FileTransport(settings.mail_dir)
+
+
+def mail_sender(app: FastAPI) -> MailSender:
+    settings: Settings = app.state.settings
+    return MailSender(renderer=app.state.mail_renderer, transport=app.state.mail_transport,
+                      sender=settings.sender,
+                      base_url=app.state.public_url or "http://localhost:8000")
+
+
+async def _mail_timer(app: FastAPI, interval: float) -> None:
+    """Deliver the outbox's due mail every ``interval`` seconds (every worker does; each row is
+    claimed by one, see server/mail/delivery.py)."""
+
+    def run_once() -> None:
+        report = deliver_due(app.state.sessionmaker, mail_sender(app), app.state.clock.now())
+        for outcome in ("sent", "retrying", "failed", "skipped"):
+            app.state.metrics.count_mail(outcome, getattr(report, outcome))
+
+    while True:
+        try:
+            await run_in_threadpool(run_once)
+        except Exception:  # the database may be away for a moment; the next pass retries
+            log.exception("mail delivery pass failed")
         await asyncio.sleep(interval)
 
 

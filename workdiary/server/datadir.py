@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from workdiary.privatefiles import private_dir, private_file
+from workdiary.privatefiles import private_dir, private_file, tighten
 from workdiary.server.dblock import sqlite_path
 from workdiary.server.settings import Settings
 
@@ -26,6 +26,8 @@ def secure(settings: Settings, blob_root: Path | None) -> None:
     if database is not None:
         for suffix in ("", "-wal", "-shm", "-journal", ".lock"):
             private_file(database.with_name(database.name + suffix))
+    if settings.mail_dir.is_dir():  # mails written as files hold reset links
+        tighten(settings.mail_dir, depth=1)
     if blob_root is None:
         return
     for folder in blob_root.iterdir():

@@ -53,6 +53,9 @@ class Metrics:
         self.weekly_runs = Counter(
             "workdiary_weekly_runs", "Runs of the weekly transitions: ran, skipped (another "
             "worker held the lock) or failed.", ("outcome",), registry=registry)
+        self.mails = Counter(
+            "workdiary_mails", "Outbox mails handled: sent, retrying (a temporary failure), "
+            "failed (for good) or skipped (opted out).", ("outcome",), registry=registry)
 
     def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
         self.requests.labels(method, route, str(status)).inc()
@@ -67,6 +70,10 @@ class Metrics:
 
     def count_weekly_run(self, outcome: str) -> None:
         self.weekly_runs.labels(outcome).inc()
+
+    def count_mail(self, outcome: str, count: int = 1) -> None:
+        if count:
+            self.mails.labels(outcome).inc(count)
 
     def render(self) -> bytes:
         if self.multiprocess:

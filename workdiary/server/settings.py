@@ -7,7 +7,8 @@
 
 Values come from arguments first, then the environment (``WORKDIARY_DATABASE_URL``,
 ``WORKDIARY_SERVER_DATA_DIR``, ``WORKDIARY_BLOB_URL``, ``WORKDIARY_SECRET_KEY``,
-``WORKDIARY_METRICS_TOKEN``), then defaults in code.
+``WORKDIARY_METRICS_TOKEN``, ``WORKDIARY_SMTP_URL``, ``WORKDIARY_MAIL_FROM``), then defaults
+in code.
 """
 
 from __future__ import annotations
@@ -15,10 +16,14 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from email.utils import parseaddr
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import platformdirs
 from sqlalchemy import make_url
+
+from workdiary.server.smtpurl import SmtpTarget, SmtpUrlError, parse_smtp_url
 
 DEFAULT_SECRET_KEY = "workdiary-insecure-default-secret-change-me"
 MIB = 1024 * 1024
@@ -104,6 +109,13 @@ class Settings:
     # The address users reach the server at ($WORKDIARY_PUBLIC_URL); https:// makes the web
     # session cookie Secure whatever the connection to this process looks like.
     public_url: str = ""
+    # Mail (docs/deploy.md "Mail"): the SMTP server as a URL (server/smtpurl.py); empty writes
+    # each mail as an .eml file under data_dir/mail instead. The From address; empty:
+    # "workdiary <workdiary@HOST>" with the public URL's host. Seconds between outbox passes;
+    # 0 turns the delivery worker off.
+    smtp_url: str = ""
+    mail_from: str = ""
+    mail_interval: float = 5.0
 
     def __post_init__(self) -> None:
         if not self.secret_key:
@@ -120,6 +132,38 @@ class Settings:
             raise SettingsError("max_image_pixels must be positive")
         if self.metrics_token and len(self.metrics_token) < 16:
             raise SettingsError("WORKDIARY_METRICS_TOKEN must be at least 16 characters.")
+        self.smtp_target  # noqa: B018 - a bad URL stops the server at start, not at the first mail
+        if self.mail_from and "@" not in parseaddr(self.mail_from)[1]:
+            raise SettingsError(f"WORKDIARY_MAIL_FROM {self.mail_from!r} must be an address, "
+                                "like 'workdiary <billing@example.com>'.")
+
+    @property
+    def smtp_target(self) -> SmtpTarget | None:
+        """The SMTP server, or None: mails are written as files under :attr:`mail_dir`."""
+        if not self.smtp_url:
+            return None
+        try:
+            return parse_smtp_url(self.smtp_url)
+        except SmtpUrlError as exc:
+            raise SettingsError(str(exc)) from None
+
+    @property
+    def mail_dir(self) -> Path:
+        """Where mails are written as .eml files when no SMTP server is set."""
+        return self.storage.data_dir / "mail"
+
+    @property
+    def sender(self) -> str:
+        """The From header of every mail."""
+        if self.mail_from:
+            return self.mail_from
+        host = urlsplit(self.public_url).hostname or "localhost"
+        return f"workdiary <workdiary@{host}>"
+
+    def describe_mail(self) -> str:
+        """Where mail goes, for the start-up line (the password masked)."""
+        target = self.smtp_target
+        return target.describe() if target else f".eml files in {self.mail_dir}"
 
     @property
     def database_url(self) -> str:
@@ -152,7 +196,9 @@ class Settings:
         secret = secret_key or env.get("WORKDIARY_SECRET_KEY") or DEFAULT_SECRET_KEY
         overrides.setdefault("metrics_token", env.get("WORKDIARY_METRICS_TOKEN", ""))
         for field_name, variable in (("forwarded_allow_ips", "WORKDIARY_FORWARDED_ALLOW_IPS"),
-                                     ("public_url", "WORKDIARY_PUBLIC_URL")):
+                                     ("public_url", "WORKDIARY_PUBLIC_URL"),
+                                     ("smtp_url", "WORKDIARY_SMTP_URL"),
+                                     ("mail_from", "WORKDIARY_MAIL_FROM")):
             if overrides.get(field_name) is None and env.get(variable):
                 overrides[field_name] = env[variable]
             elif overrides.get(field_name) is None:

@@ -114,7 +114,8 @@ def test_every_page_has_no_wcag_21_aa_violation(site: Site) -> None:
     found: dict[str, list[str]] = {}
     week = f"/contracts/{cid}/timesheets/2026-11-23"
     contract_pages = [
-        "/", "/invoices", "/devices", f"/contracts/{cid}/diary/2026-11-24?tz=Europe/Berlin",
+        "/", "/invoices", "/devices", "/notifications",
+        f"/contracts/{cid}/diary/2026-11-24?tz=Europe/Berlin",
         f"/contracts/{cid}/diary/2026-11-22?tz=UTC",  # a day with nothing recorded
         week, f"/contracts/{cid}/timesheets/2026-11-30", "/no-such-page",
     ]

@@ -9,6 +9,7 @@ from workdiary.server.api import (
     desktop_release,
     devices,
     invoices,
+    notifications,
     screenshots,
     segments,
     weeks,
@@ -17,5 +18,5 @@ from workdiary.server.api.schemas import ERROR_RESPONSES
 
 api_router = APIRouter(responses=ERROR_RESPONSES)
 for _module in (auth, accounts, devices, contracts, segments, screenshots, weeks, invoices,
-                desktop_release):
+                desktop_release, notifications):
     api_router.include_router(_module.router)

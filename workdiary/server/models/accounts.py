@@ -28,6 +28,9 @@ class User(Base):
     # When the owner proved the address (the mailed link); None: unverified, who may sign in
     # but may not offer or accept contracts. Accounts made by an operator count as verified.
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # Mail kinds the owner opted out of, space-separated (services/notifications.py); security
+    # mail (verification, password) is never in it.
+    mail_opt_out: Mapped[str] = mapped_column(String(800), default="", server_default="")
 
 
 class ApiToken(Base):

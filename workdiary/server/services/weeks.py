@@ -19,6 +19,8 @@ from sqlalchemy.orm import Session
 from workdiary.core.week import LOCK_AFTER_WEEK_END, REVIEW_AFTER_WEEK_END, WEEK
 from workdiary.server.errors import Conflict, Forbidden, NotFound
 from workdiary.server.models import Contract, Invoice, LedgerEntry, SegmentRow, User
+from workdiary.server.services import week_mail
+from workdiary.server.services.audit import record
 from workdiary.server.services.billing import amount_cents, refresh_amount
 from workdiary.server.services.contract_timeline import load_timelines
 from workdiary.server.services.contracts import get_contract_for
@@ -84,6 +86,7 @@ def invoice_due_weeks(session: Session, now: datetime) -> int:
             with session.begin_nested():
                 session.add(invoice)
                 refresh_amount(session, invoice)  # disputes filed before the lock count
+                _locked(session, invoice, contract, now)
             created += 1
         except IntegrityError:
             pass  # another worker invoiced this week first
@@ -92,14 +95,28 @@ def invoice_due_weeks(session: Session, now: datetime) -> int:
 
 
 def approve_due_weeks(session: Session, now: datetime) -> int:
-    """Approve, as 'auto', every invoice whose review deadline has passed."""
-    result = session.execute(
-        update(Invoice)
+    """Approve, as 'auto', every invoice whose review deadline has passed.
+
+    Each is a compare-and-set from ``in_review``, so of two workers only one approves (and
+    records and mails) an invoice.
+    """
+    due = session.execute(
+        select(Invoice, Contract).join(Contract, Contract.id == Invoice.contract_id)
         .where(Invoice.status == "in_review", Invoice.week_start <= last_reviewed_week(now))
-        .values(status="approved", approved_by="auto", approved_at=now)
-    )
+    ).all()
+    approved = 0
+    for invoice, contract in due:
+        result = session.execute(
+            update(Invoice).where(Invoice.id == invoice.id, Invoice.status == "in_review")
+            .values(status="approved", approved_by="auto", approved_at=now)
+            .execution_options(synchronize_session=False))
+        if int(getattr(result, "rowcount", 0) or 0) != 1:
+            continue
+        session.refresh(invoice)
+        _approved(session, invoice, contract, None, now)
+        approved += 1
     session.commit()
-    return int(getattr(result, "rowcount", 0) or 0)
+    return approved
 
 
 def pay_due_invoices(session: Session, now: datetime) -> int:
@@ -146,6 +163,7 @@ def pay_due_invoices(session: Session, now: datetime) -> int:
         entry_no = 1 + int(session.scalar(select(func.count(LedgerEntry.id)).where(
             LedgerEntry.invoice_id == invoice_id, LedgerEntry.account == "client")) or 0)
         owed = amount - already
+        _paid(session, invoice_id, owed, entry_no, now)
         session.add_all([
             LedgerEntry(invoice_id=invoice_id, user_id=client_id, account="client",
                         entry_no=entry_no, amount_cents=-owed, currency=currency, created_at=now),
@@ -162,12 +180,48 @@ def pay_due_invoices(session: Session, now: datetime) -> int:
 
 
 def close_weeks(session: Session, now: datetime) -> CloseReport:
-    """Run every week transition due at ``now``: lock+invoice, auto-approve, pay."""
-    return CloseReport(
+    """Run every week transition due at ``now``: lock+invoice, auto-approve, pay; and queue the
+    week's scheduled mails (Sunday's summary, Thursday's reminder), once each."""
+    report = CloseReport(
         invoiced=invoice_due_weeks(session, now),
         approved=approve_due_weeks(session, now),
         paid=pay_due_invoices(session, now),
     )
+    week_mail.queue_weekly_summaries(session, now)
+    week_mail.queue_review_reminders(session, now)
+    session.commit()
+    return report
+
+
+def _locked(session: Session, invoice: Invoice, contract: Contract, now: datetime) -> None:
+    """The week locked and was invoiced: audit entry and the client's invoice mail."""
+    record(session, actor=None, action="week.locked", subject_type="week",
+           subject_id=f"{contract.id}:{invoice.week_start.isoformat()}", now=now,
+           detail={"invoice_id": invoice.id, "amount_cents": invoice.amount_cents,
+                   "currency": invoice.currency})
+    week_mail.queue_invoice_ready(session, invoice=invoice, contract=contract, now=now)
+
+
+def _approved(session: Session, invoice: Invoice, contract: Contract, actor: User | None,
+              now: datetime) -> None:
+    record(session, actor=actor, action="week.approved", subject_type="week",
+           subject_id=f"{contract.id}:{invoice.week_start.isoformat()}", now=now,
+           detail={"invoice_id": invoice.id, "by": invoice.approved_by,
+                   "amount_cents": invoice.amount_cents})
+    week_mail.queue_week_approved(session, invoice=invoice, contract=contract, now=now)
+
+
+def _paid(session: Session, invoice_id: str, cents: int, entry_no: int, now: datetime) -> None:
+    invoice = session.get(Invoice, invoice_id)
+    contract = session.get(Contract, invoice.contract_id) if invoice else None
+    if invoice is None or contract is None:
+        return
+    record(session, actor=None, action="week.paid", subject_type="week",
+           subject_id=f"{contract.id}:{invoice.week_start.isoformat()}", now=now,
+           detail={"invoice_id": invoice.id, "amount_cents": cents, "entry_no": entry_no,
+                   "currency": invoice.currency})
+    week_mail.queue_week_paid(session, invoice=invoice, contract=contract, cents=cents,
+                              entry_no=entry_no, now=now)
 
 
 def get_invoice(session: Session, *, contract_id: str, week_start: date) -> Invoice | None:
@@ -192,6 +246,7 @@ def approve_week(session: Session, *, user: User, contract_id: str, week_start: 
         invoice.status = "approved"
         invoice.approved_by = "client"
         invoice.approved_at = now
+        _approved(session, invoice, contract, user, now)
         session.commit()
     return invoice
 

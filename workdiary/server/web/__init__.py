@@ -62,6 +62,7 @@ def install(app: FastAPI) -> None:
         pages_contracts,
         pages_diary,
         pages_language,
+        pages_notifications,
         pages_password,
         pages_signup,
         pages_timesheet,
@@ -101,5 +102,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(CsrfError, csrf_failed)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     for module in (pages_auth, pages_account, pages_contracts, pages_diary, pages_language,
-                   pages_timesheet, pages_signup, pages_password):
+                   pages_timesheet, pages_signup, pages_password, pages_notifications):
         app.include_router(module.router)
