@@ -49,6 +49,10 @@ class DBusNotifier:
         self._timeout = timeout
         self._connection: DBusConnection | None = None
         self._unavailable = threading.Event()
+        # Held while telling the caller and while closing: once close() returns, the caller
+        # (a window about to be destroyed) is never called again.
+        self._report_lock = threading.Lock()
+        self._closed = False
         self._executor = ThreadPoolExecutor(max_workers=1,
                                             thread_name_prefix="workdiary-notify")
 
@@ -59,10 +63,16 @@ class DBusNotifier:
             self._executor.submit(self._send, summary, body[:MAX_BODY])
 
     def close(self, *, wait: bool = False) -> None:
-        """Stop; with ``wait``, after the queued notifications were sent or dropped."""
+        """Stop; with ``wait``, after the queued notifications were sent or dropped (and any
+        problem reported). Without it, nothing queued is reported any more."""
+        if not wait:
+            with self._report_lock:
+                self._closed = True
         with contextlib.suppress(RuntimeError):  # already closed
             self._executor.submit(self._disconnect)
         self._executor.shutdown(wait=wait)
+        with self._report_lock:
+            self._closed = True
 
     def _send(self, summary: str, body: str) -> None:
         """The worker thread: one Notify call, waiting at most the timeout for its answer."""
@@ -70,7 +80,7 @@ class DBusNotifier:
         from jeepney.io.blocking import open_dbus_connection
         from jeepney.wrappers import unwrap_msg
 
-        if self._unavailable.is_set():
+        if self._unavailable.is_set() or self._closed:
             return
         address = DBusAddress(NOTIFY_PATH, bus_name=NOTIFY_BUS, interface=NOTIFY_IFACE)
         message = new_method_call(address, "Notify", "susssasa{sv}i",
@@ -85,7 +95,9 @@ class DBusNotifier:
     def _give_up(self, reason: str) -> None:
         self._unavailable.set()
         self._disconnect()
-        self._on_unavailable(reason)
+        with self._report_lock:
+            if not self._closed:
+                self._on_unavailable(reason)
 
     def _disconnect(self) -> None:
         if self._connection is not None:
