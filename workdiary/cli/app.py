@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from workdiary.cli.main import CommandError
 from workdiary.core.clock import Clock, SystemClock
 from workdiary.core.model import Contract
+from workdiary.desktop.notify import DBusNotifier
 from workdiary.desktop.settings import DesktopSettings
 from workdiary.store import LocalStore, StoreError
 from workdiary.sync.secrets import SecretStore
@@ -189,7 +190,10 @@ def run_app(store: LocalStore, *, settings: DesktopSettings, secrets: SecretStor
         return answer_offer_on_server(store, lambda: keyring, contract_id, accept=accept)
 
     session.answer_offer_with = answer_offer
-    desktop = Desktop(session, tray_available=QSystemTrayIcon.isSystemTrayAvailable(),
+    tray_available = QSystemTrayIcon.isSystemTrayAvailable()
+    notifier = None if tray_available else DBusNotifier(
+        on_unavailable=lambda reason: desktop.notifications_unavailable.emit(reason))
+    desktop = Desktop(session, tray_available=tray_available, notifier=notifier,
                       on_quit=app.quit, note=note, login=login, login_tasks=login_tasks,
                       backends=platform.session_report(), limits=platform.capture_limits(),
                       autostart=autostart or autostart_for_this_system(),

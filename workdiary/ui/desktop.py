@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox
 
 from workdiary import __version__
@@ -15,6 +15,7 @@ from workdiary.autostart.base import Autostart
 from workdiary.capture.base import CaptureLimits
 from workdiary.capture.permissions import PermissionChecklist, missing_summary
 from workdiary.core.model import Contract, ScreenshotRef, Segment
+from workdiary.desktop.notify import Notifier
 from workdiary.tracker.events import IdlePeriod
 from workdiary.ui.diary_window import DiaryWindow
 from workdiary.ui.idle_prompt import IdlePrompt
@@ -35,7 +36,13 @@ NO_TRAY_NOTE = (
 
 
 class Desktop(QObject):
-    """The GUI of one session. ``on_quit`` ends the event loop (after the session shut down)."""
+    """The GUI of one session. ``on_quit`` ends the event loop (after the session shut down).
+
+    Without a tray, ``notifier`` (desktop notifications) carries what the tray's messages would,
+    besides the window's status bar; ``notifications_unavailable`` (any thread) says once in the
+    window that it cannot."""
+
+    notifications_unavailable = Signal(str)
 
     def __init__(self, session: DesktopSession, *, tray_available: bool,
                  on_quit: Callable[[], None], confirm: Confirm = ask,
@@ -43,7 +50,7 @@ class Desktop(QObject):
                  login_tasks: TaskManager | None = None, backends: list[str] | None = None,
                  limits: CaptureLimits | None = None, autostart: Autostart | None = None,
                  permissions: PermissionChecklist | None = None,
-                 template_icon: bool = False) -> None:
+                 template_icon: bool = False, notifier: Notifier | None = None) -> None:
         super().__init__()
         self.session = session
         self.backends = backends or []  # capture.platform.session_report(), for the about box
@@ -63,6 +70,10 @@ class Desktop(QObject):
         self.main_window.open_diary.connect(self.open_diary)
         self.main_window.add_manual.connect(self.open_manual_time)
         self.main_window.quit_requested.connect(self.quit)
+        self.notifier = None if tray_available else notifier
+        if self.notifier is not None:
+            session.notice.connect(self._notify)
+        self.notifications_unavailable.connect(self._say_notifications_unavailable)
         self.tray: Tray | None = None
         if tray_available:
             self.tray = Tray(session, autostart=autostart, template_icon=template_icon)
@@ -186,7 +197,19 @@ class Desktop(QObject):
         self.redaction.show()
         return self.redaction
 
+    def _notify(self, text: str) -> None:
+        if self.notifier is not None:
+            self.notifier.notify("workdiary", text)
+
+    def _say_notifications_unavailable(self, reason: str) -> None:
+        self.main_window.statusBar().showMessage(
+            f"Desktop notifications cannot be shown ({reason}); notices appear only here.")
+
     def ask_idle(self, period: IdlePeriod) -> IdlePrompt:
+        if self.tray is None:  # the prompt may open behind other windows
+            since = period.since.astimezone(self.session.tz)
+            self._notify(f"You were away since {since:%H:%M}: workdiary asks what to do "
+                         "with that time.")
         prompt = IdlePrompt(self.session, period)
         prompt.finished.connect(lambda _result: self.idle_prompts.remove(prompt))
         self.idle_prompts.append(prompt)
@@ -199,6 +222,8 @@ class Desktop(QObject):
             return
         self._quitting = True
         self.session.shutdown()
+        if self.notifier is not None:
+            self.notifier.close()
         if self.tray is not None:
             self.tray.hide()
         for window in (self.preview, self.diary, self.redaction, self.login_dialog,
