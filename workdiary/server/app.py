@@ -23,12 +23,12 @@ from workdiary.server.db import make_engine, make_sessionmaker
 from workdiary.server.errors import error_response, install_error_handlers
 from workdiary.server.health import router as health_router
 from workdiary.server.health import schema_head
-from workdiary.server.mailratelimit import MailLimits
 from workdiary.server.i18n.catalogs import load_catalogs
 from workdiary.server.i18n.language import Languages
 from workdiary.server.mail.delivery import MailSender, deliver_due
 from workdiary.server.mail.render import MailRenderer
 from workdiary.server.mail.transport import FileTransport, SmtpTransport, Transport
+from workdiary.server.mailratelimit import MailLimits
 from workdiary.server.metrics import Metrics
 from workdiary.server.migrate import upgrade_to_head
 from workdiary.server.observability import RequestObservability
