@@ -417,3 +417,28 @@ def test_absolute_links_in_a_context_are_kept(app) -> None:
     mail_ = renderer.render("verify_email", {"link": "https://elsewhere.example/x"},
                             language=renderer.language_for(None), base_url="http://here")
     assert "https://elsewhere.example/x" in mail_.text and "http://here/https" not in mail_.text
+
+
+def test_the_servers_own_mail_timer_delivers_the_outbox(
+        database_url: str, tmp_path, smtp: SmtpRig, clock) -> None:
+    """create_app wires the worker: with an SMTP URL and a timer, a queued mail just arrives."""
+    from workdiary.server.app import create_app
+    from workdiary.server.services import users
+
+    settings = Settings(storage=StorageSettings(database_url=database_url,
+                                                data_dir=tmp_path / "srv"),
+                        demo=True, close_weeks_interval=0, auto_migrate=False,
+                        smtp_url=smtp.url, mail_interval=0.05,
+                        public_url="https://diary.example.com")
+    application = create_app(settings, clock=clock)
+    try:
+        with application.state.sessionmaker() as db:
+            user = users.create_user(db, email="new@example.com", name="New", role="client",
+                                     password="long enough pw", now=NOW)
+            queue_one(db, user)
+        with TestClient(application):
+            [message] = smtp.wait_for(1)
+        assert message["From"] == "workdiary <workdiary@diary.example.com>"
+        assert "https://diary.example.com/verify-email?token=abc" in parts(message)[0]
+    finally:
+        application.state.engine.dispose()
