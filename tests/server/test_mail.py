@@ -373,3 +373,72 @@ def test_starttls_with_login_and_a_refused_recipient_that_does_not_hold_up_the_o
         untrusting = MailSender(renderer=app.state.mail_renderer, sender="w <w@example.com>",
                                 transport=SmtpTransport(target, timeout=5), base_url="http://x")
         assert deliver_due(app.state.sessionmaker, untrusting, NOW).retrying == 1
+
+
+def test_server_run_refuses_a_bad_smtp_url_and_says_where_mail_goes(
+        tmp_path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import uvicorn
+
+    from workdiary.cli.main import main
+
+    monkeypatch.setenv("WORKDIARY_SERVER_DATA_DIR", str(tmp_path / "srv"))
+    monkeypatch.setenv("WORKDIARY_SECRET_KEY", "k" * 40)
+    for name in ("WORKDIARY_DATABASE_URL", "WORKDIARY_PUBLIC_URL", "WORKDIARY_MAIL_FROM"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("WORKDIARY_SMTP_URL", "smtps://me:topsecret@")
+    assert main(["server", "run", "--port", "8123"]) == 1
+    err = capsys.readouterr().err
+    assert "WORKDIARY_SMTP_URL" in err and "names no host" in err and "topsecret" not in err
+
+    started: list[object] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: started.append(app))
+    monkeypatch.setenv("WORKDIARY_SMTP_URL", "smtp+starttls://me:topsecret@mail.example.com")
+    assert main(["server", "run", "--port", "8123"]) == 0
+    out = capsys.readouterr().out
+    assert "mail to smtp+starttls://me:***@mail.example.com:587" in out and "topsecret" not in out
+    assert "links to http://127.0.0.1:8123" in out
+    app = started[0]
+    assert app.state.public_url == "http://127.0.0.1:8123"  # type: ignore[attr-defined]
+    app.state.engine.dispose()  # type: ignore[attr-defined]
+    app.state.database_lock.close()  # type: ignore[attr-defined]  # what process exit does
+
+    monkeypatch.delenv("WORKDIARY_SMTP_URL")
+    monkeypatch.setenv("WORKDIARY_PUBLIC_URL", "https://diary.example.com")
+    assert main(["server", "run", "--port", "8123"]) == 0
+    out = capsys.readouterr().out
+    assert f"mail to .eml files in {tmp_path / 'srv' / 'mail'}" in out
+    assert "links to https://diary.example.com" in out
+    started[-1].state.engine.dispose()  # type: ignore[attr-defined]
+    started[-1].state.database_lock.close()  # type: ignore[attr-defined]
+
+
+def test_absolute_links_in_a_context_are_kept(app) -> None:
+    renderer = app.state.mail_renderer
+    mail_ = renderer.render("verify_email", {"link": "https://elsewhere.example/x"},
+                            language=renderer.language_for(None), base_url="http://here")
+    assert "https://elsewhere.example/x" in mail_.text and "http://here/https" not in mail_.text
+
+
+def test_the_servers_own_mail_timer_delivers_the_outbox(
+        database_url: str, tmp_path, smtp: SmtpRig, clock) -> None:
+    """create_app wires the worker: with an SMTP URL and a timer, a queued mail just arrives."""
+    from workdiary.server.app import create_app
+    from workdiary.server.services import users
+
+    settings = Settings(storage=StorageSettings(database_url=database_url,
+                                                data_dir=tmp_path / "srv"),
+                        demo=True, close_weeks_interval=0, auto_migrate=False,
+                        smtp_url=smtp.url, mail_interval=0.05,
+                        public_url="https://diary.example.com")
+    application = create_app(settings, clock=clock)
+    try:
+        with application.state.sessionmaker() as db:
+            user = users.create_user(db, email="new@example.com", name="New", role="client",
+                                     password="long enough pw", now=NOW)
+            queue_one(db, user)
+        with TestClient(application):
+            [message] = smtp.wait_for(1)
+        assert message["From"] == "workdiary <workdiary@diary.example.com>"
+        assert "https://diary.example.com/verify-email?token=abc" in parts(message)[0]
+    finally:
+        application.state.engine.dispose()

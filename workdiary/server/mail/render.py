@@ -116,7 +116,7 @@ class MailRenderer:
         template = self._env.get_template(f"mail/{kind}.html")
         base = base_url.rstrip("/")
         values = {**context, "lang": language.code, "security": kind in SECURITY_KINDS,
-                  "url": lambda path: base + "/" + str(path or "").lstrip("/")}
+                  "url": lambda path: _absolute(base, str(path or ""))}
         with use_language(language):
             subject_ctx = template.new_context({**values, "as_text": True})
             subject = "".join(template.blocks["subject"](subject_ctx))
@@ -125,6 +125,13 @@ class MailRenderer:
         return RenderedMail(subject=" ".join(html.unescape(subject).split()),
                             text=_tidy_text(html.unescape(text_part)),
                             html=html_part.strip() + "\n")
+
+
+def _absolute(base: str, link: str) -> str:
+    """A path under the public URL; a link that is already absolute stays as it is."""
+    if link.startswith(("https://", "http://")):
+        return link
+    return base + "/" + link.lstrip("/")
 
 
 def _tidy_text(text: str) -> str:
