@@ -5,6 +5,7 @@ memo edit the server refuses after the lock (409 week_locked) is said and not re
 from __future__ import annotations
 
 import argparse
+import json
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -62,8 +63,6 @@ class Desk:
         return api.diary(self.contract_id, day)
 
     def server_row(self, segment_id: str) -> tuple[str, str, list[str], int]:
-        import json
-
         with sqlite3.connect(self.server_db) as conn:
             status, memo, reasons, edited = conn.execute(
                 "SELECT status, memo, reasons, memo_edited FROM segments WHERE id = ?",
