@@ -5,6 +5,7 @@ memo edit the server refuses after the lock (409 week_locked) is said and not re
 from __future__ import annotations
 
 import argparse
+import json
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -62,8 +63,6 @@ class Desk:
         return api.diary(self.contract_id, day)
 
     def server_row(self, segment_id: str) -> tuple[str, str, list[str], int]:
-        import json
-
         with sqlite3.connect(self.server_db) as conn:
             status, memo, reasons, edited = conn.execute(
                 "SELECT status, memo, reasons, memo_edited FROM segments WHERE id = ?",
@@ -152,6 +151,8 @@ def test_memo_edits_after_upload_show_edited_on_the_server(
     assert shown["memo"] == "planning call with the client" and shown["memo_edited"] is True
     info = desk.store.sync_info(segment.id)
     assert info.memo_edited and info.memo_edit is None
+    lines = format_diary(day_view(desk.store, MONDAY.date(), ZoneInfo("UTC"), desk.clock.now()))
+    assert any("planning call with the client (edited)" in line for line in lines)
 
 
 def test_after_the_lock_the_server_refuses_with_409_and_the_cli_says_so(
@@ -185,3 +186,6 @@ def test_sync_prints_a_refused_edit_once(desk: Desk) -> None:
     assert any(segment.id in line and "week_locked" in line and "stays as it was" in line
                for line in lines)
     assert desk.outbox().run_once(seen_now=True).memo_refused == []
+    diary = format_diary(day_view(desk.store, MONDAY.date(), ZoneInfo("UTC"),
+                                  desk.clock.now()))
+    assert any(line.strip().startswith("memo edit refused:") for line in diary)

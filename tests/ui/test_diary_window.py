@@ -132,3 +132,26 @@ def test_before_upload_the_diary_shows_the_expected_verdict(rig: Rig, qtbot: Any
     status = window.table.item(1, 4).text()
     assert status.startswith("waiting for upload; expected unprotected (")
     assert "no_activity" in status and "no_memo" in status
+
+
+def test_the_status_says_where_a_memo_edit_stands() -> None:
+    from datetime import UTC, datetime
+
+    from workdiary.core.model import Segment
+    from workdiary.store import SyncInfo
+    from workdiary.ui.diary_window import status_text
+
+    at = datetime(2026, 3, 4, 9, tzinfo=UTC)
+    segment = Segment(id="s", contract_id="c-1", start=at, end=at + timedelta(minutes=10))
+
+    def info(**changes: Any) -> SyncInfo:
+        base = dict(sync_state="uploaded", server_status="protected", server_reasons=[],
+                    billable_minutes=10, quarantine_reason=None, last_error=None,
+                    uploaded_at=at, uploaded=True, delete_pending=False, closed_at=at)
+        return SyncInfo(**{**base, **changes})  # type: ignore[arg-type]
+
+    assert status_text(segment, info(memo_edit="new")) == (
+        "protected; memo edit waiting for upload")
+    assert status_text(segment, info(memo_edited=True)) == "protected; memo edited"
+    refusal = "memo edit refused: the week of this segment locked (week_locked)"
+    assert status_text(segment, info(last_error=refusal)) == f"protected; {refusal}"

@@ -26,6 +26,7 @@ from workdiary.desktop.diary import (
     measured_from_idle,
     status_view,
 )
+from workdiary.desktop.manual import memo_refusal
 from workdiary.desktop.settings import DesktopSettings
 from workdiary.store import LocalStore, StoreError
 from workdiary.store.diskguard import DiskGuard, message_for_write_error
@@ -283,8 +284,8 @@ def format_diary(view: DayView) -> list[str]:
         )
         if info.memo_edit is not None:
             lines.append(f"{'':<13} memo edit waiting for upload: {info.memo_edit}")
-        elif info.last_error and info.last_error.startswith("memo edit refused"):
-            lines.append(f"{'':<13} {info.last_error}")
+        elif (refusal := memo_refusal(info)) is not None:
+            lines.append(f"{'':<13} {refusal}")
         if measured_from_idle(segment):
             lines.append(f"{'':<13} {IDLE_TIME_NOTE}")
         if expected is not None and expected.reasons:

@@ -17,9 +17,10 @@ from workdiary.core.timegrid import isoformat_z
 from workdiary.core.week import WEEK, is_locked, lock_time, week_start
 from workdiary.desktop.diary import billed_minutes
 from workdiary.store import LocalStore, StoreError, SyncInfo
+from workdiary.sync.outbox import MEMO_EDIT_REFUSED
 
 __all__ = ["ManualTimeError", "MemoEdit", "MemoEditError", "add_manual_time", "edit_memo",
-           "memo_editable", "shown_memo"]
+           "memo_editable", "memo_refusal", "shown_memo"]
 
 
 class MemoEditError(Exception):
@@ -70,6 +71,14 @@ def memo_editable(segment: Segment, info: SyncInfo, now: datetime) -> bool:
 def shown_memo(segment: Segment, info: SyncInfo) -> str:
     """The memo as the user last wrote it: a queued edit before the uploaded one."""
     return info.memo_edit if info.memo_edit is not None else segment.memo
+
+
+def memo_refusal(info: SyncInfo) -> str | None:
+    """The server's refusal of the last memo edit, while it is the segment's last word."""
+    if info.memo_edit is None and info.last_error and info.last_error.startswith(
+            MEMO_EDIT_REFUSED):
+        return info.last_error
+    return None
 
 
 def edit_memo(store: LocalStore, segment_id: str, memo: str, now: datetime) -> MemoEdit:

@@ -49,6 +49,10 @@ SEGMENT_RECORD_ERRORS = frozenset({400, 409, 413, 422})
 SCREENSHOT_RECORD_ERRORS = frozenset({400, 413, 415, 422})
 
 
+# How a refused memo edit is kept as the segment's last error (the diaries find it by this).
+MEMO_EDIT_REFUSED = "memo edit refused"
+
+
 class PassRefused(Exception):
     """The server refused the whole upload, not one record: stop the pass, keep the queue."""
 
@@ -236,8 +240,7 @@ class Outbox:
                 if exc.status not in SEGMENT_RECORD_ERRORS:
                     raise _refused(exc, self.api.server_url) from exc
                 # Final (the week locked, a deleted segment): asking again cannot help.
-                reason = (f"memo edit refused: {exc.server_message or exc.code}"
-                          f" ({exc.code})")
+                reason = f"{MEMO_EDIT_REFUSED}: {exc.server_message or exc.code} ({exc.code})"
                 self.store.memo_edit_refused(edit.id, reason)
                 report.memo_refused.append((edit.id, reason))
                 continue

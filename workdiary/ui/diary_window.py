@@ -28,7 +28,7 @@ from workdiary.core.timegrid import local_day_bounds
 from workdiary.core.verify import Verdict
 from workdiary.core.week import week_start
 from workdiary.desktop.diary import IDLE_TIME_NOTE, DayRow, DayView, measured_from_idle
-from workdiary.desktop.manual import memo_editable, shown_memo
+from workdiary.desktop.manual import memo_editable, memo_refusal, shown_memo
 from workdiary.desktop.summary import hours_minutes
 from workdiary.store import SyncInfo
 from workdiary.ui.preview import Confirm, ask
@@ -55,8 +55,9 @@ def status_text(segment: Segment, info: SyncInfo, expected: Verdict | None = Non
         text += f" ({', '.join(info.server_reasons)})" if info.server_reasons else ""
         if info.memo_edit is not None:
             return text + "; memo edit waiting for upload"
-        if info.last_error and info.last_error.startswith("memo edit refused"):
-            return text + f"; {info.last_error}"
+        refusal = memo_refusal(info)
+        if refusal is not None:
+            return text + f"; {refusal}"
         return text + ("; memo edited" if info.memo_edited else "")
     text = "waiting for upload" + (f" ({info.last_error})" if info.last_error else "")
     if expected is not None:

@@ -21,17 +21,11 @@ from workdiary.desktop.announce import Announcements
 from workdiary.desktop.contract_sync import ContractsUpdate
 from workdiary.desktop.diary import DayView, day_view, mark_shown
 from workdiary.desktop.loop import TrackerLoop
-from workdiary.desktop.manual import (
-    ManualTimeError,
-    MemoEdit,
-    MemoEditError,
-    add_manual_time,
-    edit_memo,
-)
+from workdiary.desktop.manual import MemoEdit, add_manual_time, edit_memo
 from workdiary.desktop.review import Box, DeleteOutcome, ScreenshotReview
 from workdiary.desktop.state import Lock, SyncControl, TrayState
 from workdiary.desktop.summary import Summary, SyncState, compute_summary
-from workdiary.store import LocalStore, StoreError
+from workdiary.store import LocalStore
 from workdiary.store.diskguard import DiskGuard, message_for_write_error
 from workdiary.sync.client import current_account_key
 from workdiary.sync.outbox import SyncReport
@@ -332,7 +326,7 @@ class DesktopSession(QObject):
         def done(future: Future[MemoEdit]) -> None:
             try:
                 edit = future.result()
-            except (MemoEditError, StoreError) as exc:
+            except Exception as exc:  # a refusal (MemoEditError) or the store failing
                 self.notice.emit(f"Memo not saved: {exc}")
                 if on_done is not None:
                     on_done(str(exc))
@@ -360,7 +354,7 @@ class DesktopSession(QObject):
         def done(future: Future[list[Segment]]) -> None:
             try:
                 made = future.result()
-            except (ManualTimeError, StoreError) as exc:
+            except Exception as exc:  # a refusal (ManualTimeError) or the store failing
                 on_done(str(exc))
                 return
             minutes = sum(s.tracked_minutes for s in made)

@@ -20,6 +20,7 @@ from workdiary.core.canonical import GENESIS_HASH, segment_from_dict, segment_to
 from workdiary.core.clock import FakeClock
 from workdiary.core.model import Policy, Segment, SegmentKind
 
+from .a11y import axe_source, axe_violations
 from .apiseed import register, seed_contract, sqlite_app, upload_day
 from .livesite import CHROMIUM, chromium, serve
 
@@ -75,7 +76,9 @@ def test_manual_and_edited_segments_are_shown_distinctly(tmp_path: Path) -> None
 
         url = f"{base}/contracts/{contract_id}/diary/2026-11-24?tz=UTC"
         for who in ("clara@example.com", "fred@example.com"):
-            page = browser.new_page(viewport={"width": 1366, "height": 768})  # type: ignore[attr-defined]
+            context = browser.new_context(  # type: ignore[attr-defined]
+                viewport={"width": 1366, "height": 768}, bypass_csp=True)  # axe runs inline
+            page = context.new_page()
             _sign_in(page, base, who, url)
             manual_cell = page.locator("#seg-manual-call-1")
             assert "manual" in (manual_cell.get_attribute("class") or "").split()
@@ -90,4 +93,6 @@ def test_manual_and_edited_segments_are_shown_distinctly(tmp_path: Path) -> None
             assert page.locator(".mark-edited").count() == 1
             page.screenshot(path=str(ARTIFACTS / f"manual-edited-{who.split('@')[0]}.png"),
                             full_page=True)
-            page.close()
+            # The new colours and marks keep WCAG 2.1 AA (contrast included).
+            assert axe_violations(page, axe_source()) == []
+            context.close()
