@@ -44,3 +44,16 @@ def device_uploader(api: Any, headers: dict[str, str], device: DeviceChain
         return digest
 
     return upload
+
+
+def set_weekly_limit(session: Any, contract_id: str, minutes: int | None) -> None:
+    """Set a contract's weekly limit for every week, as if it had been so from the start
+    (the contract row and its terms rows: each week is judged by its terms)."""
+    from sqlalchemy import update
+
+    from workdiary.server.models import Contract, ContractTerms
+
+    session.get(Contract, contract_id).weekly_limit_minutes = minutes
+    session.execute(update(ContractTerms).where(ContractTerms.contract_id == contract_id)
+                    .values(weekly_limit_minutes=minutes))
+    session.commit()

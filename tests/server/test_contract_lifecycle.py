@@ -166,6 +166,9 @@ def test_terms_apply_from_next_week_and_invoice_each_week_at_its_terms(
     assert body["next_terms"] == {"week_start": "2026-11-23", "rate_cents": 6000,
                                   "weekly_limit_minutes": 30}
     assert upload(api, world, contract, NOW.replace(hour=10))["billable_minutes"] == 10
+    sheet = api.get(f"/contracts/{contract}/timesheets/2026-11-16",
+                    headers=world.client_a.headers).json()
+    assert sheet["amount_cents"] == 1000  # 20 minutes at this week's 30.00, not next week's
     clock.advance(7 * 24 * 3600)  # Wednesday of the next week
     next_week = NOW + timedelta(days=7)
     verdicts = [upload(api, world, contract, next_week.replace(hour=h))

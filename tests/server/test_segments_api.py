@@ -74,11 +74,9 @@ def test_overlap_within_one_batch(api: TestClient, world: World) -> None:
 
 
 def test_weekly_limit_cut_across_batches(api: TestClient, world: World, session) -> None:
-    from workdiary.server.models import Contract
+    from server_factories import set_weekly_limit
 
-    contract = session.get(Contract, world.contract_a)
-    contract.weekly_limit_minutes = 25
-    session.commit()
+    set_weekly_limit(session, world.contract_a, 25)
     segs = [world.device.segment(world.contract_a, NINE + timedelta(minutes=10 * i))
             for i in range(3)]
     upload(api, world, *segs[:2])

@@ -10,11 +10,10 @@ import httpx
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from server_factories import DeviceChain, device_uploader, wire
+from server_factories import DeviceChain, device_uploader, set_weekly_limit, wire
 from server_world import NOW, World
 from sqlalchemy.orm import Session
 
-from workdiary.server.models import Contract
 from workdiary.server.services import contracts
 
 # One counter per world (per database): each example takes its own hour of the open week.
@@ -23,8 +22,7 @@ SLOTS: dict[str, itertools.count[int]] = {}
 
 def test_the_limit_cuts_inside_one_batch(http: httpx.Client, world: World,
                                          session: Session) -> None:
-    session.get(Contract, world.contract_a).weekly_limit_minutes = 25
-    session.commit()
+    set_weekly_limit(session, world.contract_a, 25)
     nine = NOW.replace(hour=9, minute=0)
     batch = [world.device.segment(world.contract_a, nine + timedelta(minutes=10 * i))
              for i in range(4)]

@@ -117,24 +117,40 @@ def test_every_page_has_no_wcag_21_aa_violation(site: Site) -> None:
         "/", "/invoices", "/devices", "/notifications",
         f"/contracts/{cid}/diary/2026-11-24?tz=Europe/Berlin",
         f"/contracts/{cid}/diary/2026-11-22?tz=UTC",  # a day with nothing recorded
-        week, f"/contracts/{cid}/timesheets/2026-11-30", "/no-such-page",
+        week, f"/contracts/{cid}/timesheets/2026-11-30", "/no-such-page", f"/contracts/{cid}",
     ]
+    offer_to_noel(site)
     check_pages(site, signed_in(site, None), ["/login"], found, "anonymous")
     client = signed_in(site, "clara@example.com")
-    check_pages(site, client, [*contract_pages, first_shot(site, client)], found, "client")
+    check_pages(site, client, [*contract_pages, first_shot(site, client), "/contracts/new"],
+                found, "client")
     freelancer = signed_in(site, "fred@example.com")
     check_pages(site, freelancer, contract_pages, found, "freelancer")
     check_pages(site, signed_in(site, "new-client@example.com"),
                 ["/", "/invoices", "/devices"], found, "empty client")
     check_pages(site, signed_in(site, "new-free@example.com"),
-                ["/", "/invoices", "/devices"], found, "empty freelancer")
+                ["/", "/invoices", "/devices", "/offers"], found, "empty freelancer")
+    check_pages(site, freelancer, ["/offers"], found, "freelancer, no offers")
     spanish = signed_in(site, "clara@example.com", language="es-ES")
-    check_pages(site, spanish, ["/", week, f"/contracts/{cid}/diary/2026-11-24?tz=UTC"],
-                found, "client (es)")
+    check_pages(site, spanish, ["/", week, f"/contracts/{cid}/diary/2026-11-24?tz=UTC",
+                                f"/contracts/{cid}", "/contracts/new"], found, "client (es)")
     if found:  # the whole list, for whoever fixes them (pytest cuts long assertion diffs)
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         (ARTIFACTS / "axe-violations.json").write_text(json.dumps(found, indent=1))
     assert found == {}, f"see {ARTIFACTS / 'axe-violations.json'}"
+
+
+def offer_to_noel(site: Site) -> None:
+    """An open offer from Clara to Noel (the /offers page with an offer on it)."""
+    from workdiary.core.model import Policy
+    from workdiary.server.services.contract_offers import offer_contract
+
+    with site.app.state.sessionmaker() as db:
+        clara = user_service.get_user_by_email(db, email="clara@example.com")
+        assert clara is not None
+        offer_contract(db, client=clara, freelancer_email="new-free@example.com",
+                       title="Logo", rate_cents=3000, currency="EUR", weekly_limit_minutes=600,
+                       policy=Policy(blur=True), now=site.app.state.clock.now())
 
 
 def tab_to(page: Any, selector: str, *, limit: int = 400) -> None:

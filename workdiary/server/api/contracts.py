@@ -46,7 +46,7 @@ def contract_public(session: Session, contract: Contract, user: User,
         freelancer_name=freelancer_name, role=contracts.role_on(contract, user),  # type: ignore[arg-type]
         rate_cents=terms.rate_cents, currency=contract.currency,
         weekly_limit_minutes=terms.weekly_limit_minutes,
-        status=contract.status,  # type: ignore[arg-type]
+        status=contract.status,
         policy=PolicyPublic(**contract.policy().to_dict()),  # type: ignore[arg-type]
         week_start=week,
         week_minutes=contracts.billed_minutes(session, contract_id=contract.id, week_start=week),

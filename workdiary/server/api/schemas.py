@@ -105,7 +105,7 @@ class ContractPublic(BaseModel):
     rate_cents: int  # this week's terms
     currency: str
     weekly_limit_minutes: int | None
-    status: Literal["offered", "declined", "active", "paused", "ended"]
+    status: str  # offered | declined | active | paused | ended
     policy: PolicyPublic
     week_start: date  # this week (UTC Monday)
     week_minutes: int  # billable minutes recorded this week so far

@@ -17,7 +17,7 @@ from workdiary.core.week import WeekPhase, lock_time, review_deadline, week_phas
 from workdiary.server.models import Contract, Dispute, Invoice, User
 from workdiary.server.services import disputes as dispute_service
 from workdiary.server.services.billing import amount_cents
-from workdiary.server.services.contracts import get_contract_for
+from workdiary.server.services.contracts import get_contract_for, terms_for_week
 from workdiary.server.services.diary import SegmentView, segment_views
 from workdiary.server.services.segments import segments_between
 from workdiary.server.services.weeks import as_datetime, get_invoice, require_week_start
@@ -59,6 +59,11 @@ class TimesheetView:
     invoice: Invoice | None
     segments: list[SegmentView]
     disputes: list[tuple[Dispute, list[str]]]
+    week_rate_cents: int | None = None  # this week's rate (terms change from a week on)
+
+    @property
+    def rate_cents(self) -> int:
+        return self.contract.rate_cents if self.week_rate_cents is None else self.week_rate_cents
 
     @property
     def week_end(self) -> date:
@@ -82,7 +87,7 @@ class TimesheetView:
         """The invoice's amount once the week is locked, else the estimate it will have."""
         if self.invoice is not None:
             return self.invoice.amount_cents
-        return amount_cents(self.undisputed_minutes, self.contract.rate_cents)
+        return amount_cents(self.undisputed_minutes, self.rate_cents)
 
     @property
     def days(self) -> list[DayLine]:
@@ -91,7 +96,7 @@ class TimesheetView:
             self.week_start + timedelta(days=i): [] for i in range(7)}
         for s in self.segments:
             per_day[s.start.date()].append(s)
-        return [DayLine(day, tuple(lines), self.contract.rate_cents)
+        return [DayLine(day, tuple(lines), self.rate_cents)
                 for day, lines in per_day.items()]
 
     @property
@@ -157,4 +162,5 @@ def get_timesheet(session: Session, *, user: User, contract_id: str, week_start:
         lock_at=lock_time(start), review_until=review_deadline(start),
         invoice=get_invoice(session, contract_id=contract.id, week_start=week_start),
         segments=segment_views(session, rows, contract.id), disputes=disputes,
+        week_rate_cents=terms_for_week(session, contract, week_start).rate_cents,
     )
