@@ -52,6 +52,8 @@ def test_a_failed_capture_is_notified_once_without_a_tray(rig: Rig, qtbot: Any) 
     desktop.notifications_unavailable.emit("the notification service did not answer in time")
     assert "Desktop notifications cannot be shown (the notification service did not answer" \
         in desktop.main_window.statusBar().currentMessage()
+    assert "tray: none (notices in the main window and as desktop notifications)" \
+        in desktop.show_about().informativeText()
     desktop.quit()
     assert notifier.closed
 
@@ -63,6 +65,7 @@ def test_with_a_tray_the_notifier_is_not_used(rig: Rig, qtbot: Any) -> None:
     qtbot.addWidget(desktop.main_window)
     rig.session.notice.emit("Syncing now.")
     assert notifier.sent == []
+    assert "tray: the system tray" in desktop.show_about().informativeText()
     desktop.quit()
 
 
