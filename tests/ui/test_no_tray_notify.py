@@ -93,7 +93,7 @@ def test_the_trayless_app_notifies_on_the_session_bus_and_leaves_nothing_behind(
         def ready(desktop: Desktop) -> None:
             assert desktop.tray is None and desktop.notifier is not None
             windows.extend(weakref.ref(w) for w in (desktop, desktop.main_window,
-                                                     desktop.preview))
+                                                     desktop.preview, desktop.session))
             desktop.session.notice.emit("Syncing now.")
             server.wait_for(1)
             stop.set()
