@@ -3,70 +3,26 @@ notification server (written with jeepney) that records the Notify calls it answ
 
 from __future__ import annotations
 
+import gc
 import shutil
-import subprocess
-import threading
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from jeepney import HeaderFields, MessageType, message_bus, new_method_return
-from jeepney.io.blocking import DBusConnection, Proxy, open_dbus_connection
 
-from workdiary.desktop.notify import NOTIFY_BUS, DBusNotifier
+from workdiary.desktop.notify import DBusNotifier
+from workdiary.testing.dbus_session import NotificationServer, private_session_bus
 
 pytestmark = pytest.mark.skipif(shutil.which("dbus-daemon") is None,
                                 reason="dbus-daemon is not installed")
-WAIT = 30.0  # generous: the machine is shared; nothing here measures time
 
 
 @pytest.fixture
 def bus() -> Iterator[str]:
     """A private session bus; yields its address."""
-    daemon = subprocess.Popen(
-        ["dbus-daemon", "--session", "--nofork", "--print-address=1"],
-        stdout=subprocess.PIPE, text=True)
-    try:
-        assert daemon.stdout is not None
-        yield daemon.stdout.readline().strip()
-    finally:
-        daemon.terminate()
-        daemon.wait(timeout=10)
-
-
-class NotificationServer:
-    """Owns org.freedesktop.Notifications on the bus and records each Notify's arguments."""
-
-    def __init__(self, address: str) -> None:
-        self.calls: list[tuple[object, ...]] = []
-        self.received = threading.Condition()
-        self.connection: DBusConnection = open_dbus_connection(bus=address)
-        reply = Proxy(message_bus, self.connection).RequestName(NOTIFY_BUS, 4)
-        assert reply == (1,)  # primary owner
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-
-    def _serve(self) -> None:
-        while True:
-            try:
-                message = self.connection.receive()
-            except (OSError, ValueError):
-                return  # the connection was closed
-            fields = message.header.fields
-            if (message.header.message_type is MessageType.method_call
-                    and fields.get(HeaderFields.member) == "Notify"):
-                with self.received:
-                    self.calls.append(message.body)
-                    self.connection.send(new_method_return(message, "u", (len(self.calls),)))
-                    self.received.notify_all()
-
-    def wait_for(self, count: int) -> list[tuple[object, ...]]:
-        with self.received:
-            assert self.received.wait_for(lambda: len(self.calls) >= count, timeout=WAIT)
-            return list(self.calls)
-
-    def close(self) -> None:
-        self.connection.close()
+    with private_session_bus() as address:
+        yield address
 
 
 def test_notifications_reach_the_desktops_notification_service(bus: str) -> None:
@@ -109,3 +65,34 @@ def test_no_session_bus_at_all_is_told_once(tmp_path: Path) -> None:
     problems = _problems_after_three_notices(f"unix:path={tmp_path}/no-bus")
     assert len(problems) == 1
     assert "no D-Bus session bus" in problems[0]
+
+
+class Window:
+    """Stands in for the window the notifier reports to (weak-referenceable, callable)."""
+
+    def __init__(self) -> None:
+        self.told: list[str] = []
+
+    def __call__(self, reason: str) -> None:
+        self.told.append(reason)
+
+
+def test_once_closed_the_notifier_holds_nothing_of_its_caller(bus: str) -> None:
+    """While a notice waits on a service that never answers, close() returns at once and the
+    notifier (whose worker thread is still waiting) no longer references the window: were it
+    the last holder, the window would be destroyed on the worker thread, or by the cycle
+    collector on any thread, and Qt windows crash when destroyed off the GUI thread."""
+    server = NotificationServer(bus, answer=False)
+    window = Window()
+    gone = weakref.ref(window)
+    notifier = DBusNotifier(window, bus=bus, timeout=60)
+    gc.disable()  # only reference counting may free the window here
+    try:
+        notifier.notify("workdiary", "Syncing now.")
+        server.wait_for(1)  # the worker is now waiting for an answer that never comes
+        notifier.close()
+        del window
+        assert gone() is None
+    finally:
+        gc.enable()
+        server.close()

@@ -9,6 +9,7 @@ import os
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ["DBUS_SESSION_BUS_ADDRESS"] = "disabled:"
 
+import gc
 import random
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -65,6 +66,27 @@ class Rig:
         return [event for event in list(self.events) if isinstance(event, kind)]
 
 
+@pytest.fixture(autouse=True)
+def no_qt_object_in_a_reference_cycle() -> Iterator[None]:
+    """Fails a test that leaves a Qt object in a reference cycle. The cycle collector frees such
+    objects whenever it runs, on any thread; PySide then deletes them at a random point of the
+    GUI thread, also inside Qt's event dispatch: an order-dependent crash in a later test (the
+    trayless Desktop once did this, through its notifier's callback)."""
+    from PySide6.QtCore import QObject
+
+    gc.collect()  # what earlier tests left is not this test's doing
+    yield
+    gc.set_debug(gc.DEBUG_SAVEALL)  # keep what the collector finds, to name it
+    try:
+        gc.collect()
+        left = sorted({type(o).__name__ for o in gc.garbage if isinstance(o, QObject)})
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.collect()  # free them now, on this (the GUI) thread, outside any event dispatch
+    assert not left, f"Qt objects left in a reference cycle (break it; see the docstring): {left}"
+
+
 @pytest.fixture
 def contracts(make_contract: Callable[..., Contract]) -> list[Contract]:
     return [
@@ -103,6 +125,7 @@ def rig(tmp_path: Path, fake_clock: FakeClock, contracts: list[Contract], qtbot:
     control.start()
     yield Rig(session, tracker, control, fake_clock, store, keyboard, review, events)
     session.shutdown()
+    holder.clear()  # no session <-> tracker cycle: Qt objects are freed on this thread, now
     executor.shutdown(wait=True)
     store.close()
 

@@ -231,6 +231,10 @@ def run_app(store: LocalStore, *, settings: DesktopSettings, secrets: SecretStor
         desktop.quit()  # no-op if Quit already ran: clock out, stop sync
         network.shutdown(wait=True)
         runtime.close()
+        # The runtime's callbacks reach the session through this name: rebinding it ends the
+        # session <-> tracker cycle, so the session and its timer are freed with this frame, on
+        # this (the GUI) thread, not later by the cycle collector on any thread.
+        session = None
     return int(code)
 
 

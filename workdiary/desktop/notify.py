@@ -9,6 +9,13 @@ Threads: ``notify`` only queues; one worker thread owns the D-Bus connection and
 ``timeout`` seconds for each answer, so the GUI thread never blocks. When no notification service
 answers, ``on_unavailable`` is called once (on the worker thread) with the reason, and later
 notifications are dropped: the window still shows every notice.
+
+Once ``close()`` returns the notifier holds no reference to ``on_unavailable`` any more. The
+callback usually reaches the window (a Qt object) that owns this notifier: kept, it would make a
+reference cycle that only Python's cycle collector frees, on whichever thread it happens to run,
+and Qt widgets destroyed off the GUI thread crash the process. The worker thread, which may
+outlive ``close(wait=False)`` by one answer's timeout, must not be the last holder of the window
+either.
 """
 
 from __future__ import annotations
@@ -44,15 +51,14 @@ class DBusNotifier:
 
     def __init__(self, on_unavailable: Callable[[str], None], *, bus: str = "SESSION",
                  timeout: float = DEFAULT_TIMEOUT) -> None:
-        self._on_unavailable = on_unavailable
+        self._on_unavailable: Callable[[str], None] | None = on_unavailable
         self._bus = bus  # "SESSION" or a D-Bus address (tests run a private bus)
         self._timeout = timeout
         self._connection: DBusConnection | None = None
         self._unavailable = threading.Event()
         # Held while telling the caller and while closing: once close() returns, the caller
-        # (a window about to be destroyed) is never called again.
+        # (a window about to be destroyed) is never called again, nor referenced.
         self._report_lock = threading.Lock()
-        self._closed = False
         self._executor = ThreadPoolExecutor(max_workers=1,
                                             thread_name_prefix="workdiary-notify")
 
@@ -66,13 +72,15 @@ class DBusNotifier:
         """Stop; with ``wait``, after the queued notifications were sent or dropped (and any
         problem reported). Without it, nothing queued is reported any more."""
         if not wait:
-            with self._report_lock:
-                self._closed = True
+            self._forget_caller()
         with contextlib.suppress(RuntimeError):  # already closed
             self._executor.submit(self._disconnect)
-        self._executor.shutdown(wait=wait)
+        self._executor.shutdown(wait=wait)  # queued sends see the close and return
+        self._forget_caller()
+
+    def _forget_caller(self) -> None:
         with self._report_lock:
-            self._closed = True
+            self._on_unavailable = None
 
     def _send(self, summary: str, body: str) -> None:
         """The worker thread: one Notify call, waiting at most the timeout for its answer."""
@@ -80,8 +88,8 @@ class DBusNotifier:
         from jeepney.io.blocking import open_dbus_connection
         from jeepney.wrappers import unwrap_msg
 
-        if self._unavailable.is_set() or self._closed:
-            return
+        if self._unavailable.is_set() or self._on_unavailable is None:
+            return  # given up, or closed
         address = DBusAddress(NOTIFY_PATH, bus_name=NOTIFY_BUS, interface=NOTIFY_IFACE)
         message = new_method_call(address, "Notify", "susssasa{sv}i",
                                   (APP_NAME, 0, "", summary, body, [], {}, EXPIRE_DEFAULT))
@@ -96,7 +104,7 @@ class DBusNotifier:
         self._unavailable.set()
         self._disconnect()
         with self._report_lock:
-            if not self._closed:
+            if self._on_unavailable is not None:  # None once closed
                 self._on_unavailable(reason)
 
     def _disconnect(self) -> None:

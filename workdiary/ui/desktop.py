@@ -31,8 +31,10 @@ from workdiary.ui.tray import Tray
 
 NO_TRAY_NOTE = (
     "There is no system tray in this session (no panel with a notification area is running), "
-    "so workdiary runs in this window. Closing it clocks out and quits. To get a tray: on GNOME "
-    "install the AppIndicator extension; on sway, a bar with a tray (waybar).")
+    "so workdiary runs in this window; its notices also appear as desktop notifications. "
+    "Closing it clocks out and quits. To get a tray: on GNOME install the AppIndicator extension "
+    "(gnome-shell-extension-appindicator); on sway, a bar with a tray (waybar's tray module, or "
+    "swaybar); KDE Plasma's panel has one.")
 
 
 class Desktop(QObject):
@@ -126,7 +128,9 @@ class Desktop(QObject):
                                          f"workdiary {__version__}")
             self.about_box.setObjectName("About")
             self.about_box.setModal(False)
-        lines = "\n".join(f"• {line}" for line in self.backends) or "• (not reported)"
+        tray = ("tray: the system tray" if self.tray is not None else
+                "tray: none (notices in the main window and as desktop notifications)")
+        lines = "\n".join(f"• {line}" for line in [*(self.backends or ["(not reported)"]), tray])
         self.about_box.setInformativeText(
             "A work diary for hourly contracts: time in signed segments, screenshots and "
             f"activity, uploaded to your server.\n\nCapture in this session:\n{lines}")

@@ -75,13 +75,15 @@ class LoginDialog(QDialog):
 
     def _done(self, future: Future[Any]) -> None:
         self.login_button.setEnabled(True)
-        try:
-            result = future.result()
-        except Exception as exc:  # the login callable's sentence
+        # exception(), not a raising result(): the raise would put this frame (this dialog and
+        # the future) into the exception's traceback, which the future holds: a cycle that
+        # keeps the dialog for the cycle collector, which frees Qt objects at a random moment.
+        problem = future.exception()
+        if problem is not None:  # the login callable's sentence
             self.password_edit.clear()
-            self._say(f"Not logged in: {exc}")
+            self._say(f"Not logged in: {problem}")
             return
-        self.logged_in.emit(result)
+        self.logged_in.emit(future.result())
         self.accept()
 
     def _say(self, text: str) -> None:

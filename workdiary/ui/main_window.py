@@ -75,7 +75,9 @@ class MainWindow(QMainWindow):
         picker = QHBoxLayout()
         self.contract_list = QListWidget(objectName="Contracts")
         self.contract_list.setMinimumWidth(220)
-        self.contract_list.currentItemChanged.connect(lambda *_: self._show_policy())
+        # Bound methods, not lambdas over self: a child's connection holding a lambda would keep
+        # this window alive after its owner let go of it.
+        self.contract_list.currentItemChanged.connect(self._show_policy)
         picker.addWidget(self.contract_list, 2)
         policy_box = QVBoxLayout()
         self.contract_label = QLabel(objectName="ContractTitle", wordWrap=True)
@@ -108,8 +110,7 @@ class MainWindow(QMainWindow):
 
         row = QHBoxLayout()
         self.memo_edit = QLineEdit(placeholderText="Memo: what are you working on?")
-        self.memo_edit.editingFinished.connect(
-            lambda: self.session.set_memo(self.memo_edit.text()))
+        self.memo_edit.editingFinished.connect(self._save_memo)
         self.clock_in_button = QPushButton("Clock in", objectName="ClockIn")
         self.clock_in_button.clicked.connect(self._clock_in)
         self.clock_out_button = QPushButton("Clock out", objectName="ClockOut")
@@ -176,7 +177,10 @@ class MainWindow(QMainWindow):
         self._show_policy()
         self.refresh_view()
 
-    def _show_policy(self) -> None:
+    def _save_memo(self) -> None:
+        self.session.set_memo(self.memo_edit.text())
+
+    def _show_policy(self, *_item: object) -> None:
         contract = self.session.contract or self.selected_contract()
         if contract is None:
             self.contract_label.setText("")
