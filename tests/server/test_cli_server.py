@@ -111,7 +111,7 @@ def test_migrate_and_close_weeks_in_a_subprocess(tmp_path: Path) -> None:
                                 check=False)
         assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == {"invoiced": 0, "approved": 0, "paid": 0,
-                                         "skipped": False}
+                                         "escalated": 0, "skipped": False}
     assert (tmp_path / "srv" / "server.sqlite3").is_file()
 
 

@@ -9,7 +9,13 @@ from workdiary.server.models.accounts import (
     WebSessionRow,
 )
 from workdiary.server.models.base import Base, UTCDateTime, new_id
-from workdiary.server.models.billing import Dispute, DisputeSegment, Invoice, LedgerEntry
+from workdiary.server.models.billing import (
+    Dispute,
+    DisputeMessage,
+    DisputeSegment,
+    Invoice,
+    LedgerEntry,
+)
 from workdiary.server.models.contracts import Contract
 from workdiary.server.models.marketplace import AuditEntry, MailRow
 from workdiary.server.models.segments import Screenshot, SegmentRow, SegmentScreenshot
@@ -22,6 +28,7 @@ __all__ = [
     "Contract",
     "Device",
     "Dispute",
+    "DisputeMessage",
     "DisputeSegment",
     "Invoice",
     "LedgerEntry",

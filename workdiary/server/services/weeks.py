@@ -21,6 +21,7 @@ from workdiary.server.errors import Conflict, Forbidden, NotFound
 from workdiary.server.models import Contract, Invoice, LedgerEntry, SegmentRow, User
 from workdiary.server.services.billing import amount_cents, refresh_amount
 from workdiary.server.services.contracts import get_contract_for
+from workdiary.server.services.dispute_states import escalate_due_disputes
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,9 +29,11 @@ class CloseReport:
     invoiced: int
     approved: int
     paid: int
+    escalated: int = 0  # contested disputes handed to the admins
 
     def to_dict(self) -> dict[str, int]:
-        return {"invoiced": self.invoiced, "approved": self.approved, "paid": self.paid}
+        return {"invoiced": self.invoiced, "approved": self.approved, "paid": self.paid,
+                "escalated": self.escalated}
 
 
 def as_datetime(day: date) -> datetime:
@@ -158,12 +161,13 @@ def pay_due_invoices(session: Session, now: datetime) -> int:
 
 
 def close_weeks(session: Session, now: datetime) -> CloseReport:
-    """Run every week transition due at ``now``: lock+invoice, auto-approve, pay."""
-    return CloseReport(
-        invoiced=invoice_due_weeks(session, now),
-        approved=approve_due_weeks(session, now),
-        paid=pay_due_invoices(session, now),
-    )
+    """Run every week transition due at ``now``: lock+invoice, auto-approve, escalate
+    contested disputes past their deadline, pay."""
+    invoiced = invoice_due_weeks(session, now)
+    approved = approve_due_weeks(session, now)
+    escalated = escalate_due_disputes(session, now)
+    return CloseReport(invoiced=invoiced, approved=approved,
+                       paid=pay_due_invoices(session, now), escalated=escalated)
 
 
 def get_invoice(session: Session, *, contract_id: str, week_start: date) -> Invoice | None:
