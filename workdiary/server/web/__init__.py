@@ -58,8 +58,10 @@ def install(app: FastAPI) -> None:
     """Add the web pages to the app built by ``create_app``."""
     from workdiary.server.web import (
         pages_account,
+        pages_admin,
         pages_auth,
         pages_diary,
+        pages_disputes,
         pages_language,
         pages_timesheet,
     )
@@ -97,5 +99,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(PageBadRequest, page_bad_request)
     app.add_exception_handler(CsrfError, csrf_failed)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
-    for module in (pages_auth, pages_account, pages_diary, pages_language, pages_timesheet):
+    for module in (pages_auth, pages_account, pages_diary, pages_language, pages_timesheet,
+                   pages_disputes, pages_admin):
         app.include_router(module.router)
