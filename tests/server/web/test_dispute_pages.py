@@ -96,3 +96,29 @@ def test_the_dispute_page_in_spanish(world: World, dispute_id: str) -> None:
     client = sign_in(world.app, "freelancer")
     page = client.get(f"/disputes/{dispute_id}", headers={"Accept-Language": "es"}).text
     assert "Conversación" in page and "Rebatir la disputa" in page
+
+
+def test_screenshots_of_the_disputed_segments(world: World, dispute_id: str) -> None:
+    disputed = f"/disputes/{dispute_id}/screenshots/{world.shas[0]}"
+    undisputed = f"/disputes/{dispute_id}/screenshots/{world.shas[1]}"
+    client = sign_in(world.app, "client")
+    assert disputed in client.get(f"/disputes/{dispute_id}").text
+    image = client.get(disputed)
+    assert image.status_code == 200 and image.headers["content-type"] == "image/jpeg"
+    assert image.headers["cache-control"] == "no-store"
+    assert client.get(undisputed).status_code == 404
+    assert sign_in(world.app, "other_client").get(disputed).status_code == 404
+    # An admin: not while the dispute is open, only while it waits for a decision.
+    admin = as_admin(world)
+    page = admin.get(f"/disputes/{dispute_id}").text
+    assert disputed not in page and "only while deciding" in page
+    assert admin.get(disputed).status_code == 404
+    with world.app.state.sessionmaker() as db:
+        row = db.get(Dispute, dispute_id)
+        assert row is not None
+        row.state, row.escalated_at = "escalated", NOW
+        db.commit()
+    assert disputed in admin.get(f"/disputes/{dispute_id}").text
+    assert admin.get(disputed).status_code == 200
+    assert admin.get(undisputed).status_code == 404
+    assert "Record the decision" in admin.get(f"/disputes/{dispute_id}").text

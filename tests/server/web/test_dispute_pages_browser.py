@@ -3,7 +3,8 @@
 The client disputes a segment (through the API, as the timesheet page does), then both
 parties talk on the dispute page, the freelancer contests, the weekly job escalates it, and an
 admin decides it on the page, then disables and enables an account and reads the audit log.
-A PNG of each page is saved under test-artifacts/web/.
+Every new page is checked with axe-core (WCAG 2.1 A/AA, as test_accessibility does for the
+others). A PNG of each page is saved under test-artifacts/web/.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from workdiary.core.clock import FakeClock
 from workdiary.server.services import users as user_service
 from workdiary.server.services.weeks import close_weeks
 
+from .a11y import axe_source, axe_violations
 from .apiseed import register, seed_contract, sqlite_app, upload_day
 from .livesite import CHROMIUM, chromium, serve
 
@@ -38,13 +40,22 @@ REVIEW_END = datetime(2026, 12, 4, 23, 59, tzinfo=UTC)
 
 
 def sign_in(browser: Any, base: str, email: str, lands: str) -> Any:
-    page = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
+    # bypass_csp lets axe-core's script in (the pages forbid inline scripts).
+    page = browser.new_context(viewport={"width": 1366, "height": 900},
+                               bypass_csp=True).new_page()
     page.goto(f"{base}/login")
     page.fill("#email", email)
     page.fill("#password", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(f"{base}{lands}")
     return page
+
+
+def accessible(page: Any) -> None:
+    page.wait_for_load_state("networkidle")
+    assert axe_violations(page, axe_source()) == [], page.url
+    page.reload()  # axe's script stays out of what the test does next
+    page.wait_for_load_state("networkidle")
 
 
 def submit(page: Any, selector: str) -> str:
@@ -109,6 +120,8 @@ def test_both_parties_talk_and_an_admin_decides_in_chromium(tmp_path: Path) -> N
         clara.reload()
         assert clara.locator(".conversation li").count() == 2
         clara.screenshot(path=str(ARTIFACTS / "dispute-client.png"), full_page=True)
+        accessible(clara)
+        accessible(fred)
 
         # Nobody withdrew by the review deadline: the weekly job hands it to the admins.
         clock.advance((REVIEW_END - clock.now()).total_seconds())
@@ -122,8 +135,13 @@ def test_both_parties_talk_and_an_admin_decides_in_chromium(tmp_path: Path) -> N
         row = ada.locator("table.data tbody tr").first
         assert "waiting for an admin" in row.inner_text()
         ada.screenshot(path=str(ARTIFACTS / "admin-disputes.png"), full_page=True)
+        accessible(ada)
         row.locator("a").click()
         ada.wait_for_url(url)
+        accessible(ada)
+        # The admin deciding sees the disputed segment's screenshot.
+        href = ada.locator("td.shots a").first.get_attribute("href")
+        assert href and ada.request.get(f"{base}{href}").status == 200
         assert ada.locator("#text").count() == 0  # admins do not write in the conversation
         ada.check("input[name=outcome][value=pay]")
         ada.fill("#note", "The staging checkout belongs to this contract.")
@@ -144,9 +162,11 @@ def test_both_parties_talk_and_an_admin_decides_in_chromium(tmp_path: Path) -> N
         assert "enabled again" in submit(ada, "tr:has-text('clara@example.com') button")
         assert ada.locator("tr", has_text="ada@example.com").locator("button").count() == 0
         ada.screenshot(path=str(ARTIFACTS / "admin-users.png"), full_page=True)
+        accessible(ada)
 
         ada.goto(f"{base}/admin/contracts")
         assert "Checkout redesign" in ada.locator("table.data").inner_text()
+        accessible(ada)
         ada.goto(f"{base}/admin/audit")
         log = ada.locator("table.data").inner_text()
         for action in ("dispute.opened", "dispute.message", "dispute.contested",
@@ -154,6 +174,8 @@ def test_both_parties_talk_and_an_admin_decides_in_chromium(tmp_path: Path) -> N
             assert action in log
         assert ada.locator("table.data form, table.data button").count() == 0  # read-only
         ada.screenshot(path=str(ARTIFACTS / "admin-audit.png"), full_page=True)
+        accessible(ada)
+        assert ada.request.get(f"{base}{href}").status == 404  # decided: the pictures close
 
         # The parties cannot open the admin pages; an admin sees no diary.
         fred.goto(f"{base}/admin/users")

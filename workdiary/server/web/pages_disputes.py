@@ -12,11 +12,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from workdiary.core.clock import Clock
+from workdiary.server.blobs import SHA256_RE, BlobStore
 from workdiary.server.errors import NotFound, ServiceError
 from workdiary.server.services import dispute_conversation as conversation
+from workdiary.server.services.screenshots import may_view, segment_showing, stored_content_type
 from workdiary.server.web.deps import DB, CheckedForm, PageNotFound, Viewer
 from workdiary.server.web.language import N_
-from workdiary.server.web.rendering import page_language, redirect, render, web_session
+from workdiary.server.web.rendering import finish, page_language, redirect, render, web_session
 
 router = APIRouter(include_in_schema=False)
 
@@ -41,11 +43,37 @@ def dispute_page(request: Request, dispute_id: str, db: DB, viewer: Viewer) -> R
         view = conversation.get_dispute(db, user=viewer, dispute_id=dispute_id)
     except NotFound as exc:
         raise PageNotFound() from exc
+    # An admin sees the pictures only while the dispute waits for their decision.
+    show_shots = view.viewer_side != "admin" or view.dispute.state == "escalated"
     return render(request, "dispute.html", {
         "v": view, "d": view.dispute, "contract": view.contract, "can": view.can,
+        "show_shots": show_shots,
         "nav": "admin_disputes" if view.viewer_side == "admin" else "dashboard",
         "max_message": conversation.MAX_MESSAGE, "max_note": conversation.MAX_NOTE,
     })
+
+
+@router.get("/disputes/{dispute_id}/screenshots/{sha256}")
+def dispute_screenshot(request: Request, dispute_id: str, sha256: str, db: DB,
+                       viewer: Viewer) -> Response:
+    """A screenshot of a disputed segment: for the parties, and for an admin while deciding
+    (``screenshots.may_view``). Not cached: an admin's access ends with the decision."""
+    try:
+        view = conversation.get_dispute(db, user=viewer, dispute_id=dispute_id)
+    except NotFound as exc:
+        raise PageNotFound() from exc
+    shas = {shot.sha256 for s in view.segments for shot in s.segment.screenshots}
+    if not (SHA256_RE.match(sha256) and sha256 in shas
+            and segment_showing(db, contract_id=view.contract.id, sha256=sha256) is not None
+            and may_view(db, user=viewer, sha256=sha256)):
+        raise PageNotFound(N_("This screenshot does not exist, or it is not yours to see."))
+    blobs: BlobStore = request.app.state.blobs
+    data = blobs.get(sha256)
+    if data is None:
+        raise PageNotFound(N_("This screenshot was referenced by a segment but never uploaded."))
+    response = Response(data, media_type=stored_content_type(db, sha256=sha256),
+                        headers={"Cache-Control": "no-store"})
+    return finish(request, response)
 
 
 def _act(request: Request, dispute_id: str, action: str, call: object) -> Response:
