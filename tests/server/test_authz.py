@@ -1,5 +1,6 @@
 """Authorisation matrix: every API endpoint x {client, freelancer, other client, other
-freelancer, anonymous}. Nobody sees or changes what is not theirs."""
+freelancer, admin, anonymous}. Nobody sees or changes what is not theirs; an admin reads the
+admin endpoints and disputes, decides escalated disputes, and is party to nothing."""
 
 from __future__ import annotations
 
@@ -11,13 +12,15 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 from server_factories import sha, wire
-from server_world import NOW, PASSWORD, World
+from server_world import NOW, PASSWORD, Person, World, make_person
+from sqlalchemy.orm import Session
 
 from workdiary.core.model import Segment
+from workdiary.server.models import Dispute, DisputeSegment
 from workdiary.testing.devices import DeviceChain
 from workdiary.testing.images import make_jpeg
 
-ACTORS = ("client", "freelancer", "other_client", "other_freelancer", "anonymous")
+ACTORS = ("client", "freelancer", "other_client", "other_freelancer", "admin", "anonymous")
 WEEK = "2026-11-16"
 
 
@@ -27,11 +30,16 @@ class Case:
     segment_ids: list[str]
     shot: str  # the first segment's own (bound) screenshot
     edited_memo: Segment  # the second segment re-signed with another memo
+    admin: Person | None = None
+    dispute_id: str = ""  # an open dispute of contract A over the second segment
+    escalated_id: str = ""  # an escalated dispute of contract A over the first segment
 
     def headers(self, actor: str) -> dict[str, str]:
         people = {"client": self.world.client_a, "freelancer": self.world.freelancer_a,
                   "other_client": self.world.client_b,
                   "other_freelancer": self.world.freelancer_b}
+        if self.admin is not None:
+            people["admin"] = self.admin
         return people[actor].headers if actor in people else {}
 
 
@@ -226,9 +234,76 @@ ENDPOINTS: dict[str, tuple[Call, dict[str, int]]] = {
          "anonymous": 401}),
 }
 
+# The admin on the parties' endpoints: party to no contract, so it sees no contract's data
+# (404 like a stranger), cannot register a device or upload (403 like a client), and reads
+# a screenshot only while a dispute over its segment waits for a decision (the case's
+# escalated dispute covers the first segment, so 200 here).
+ADMIN_ON_PARTY_ENDPOINTS: dict[str, dict[str, int]] = {
+    "GET /me": {"admin": 200}, "DELETE /auth/tokens/current": {"admin": 204},
+    "GET /auth/tokens/current": {"admin": 200}, "POST /auth/tokens/current/renew": {"admin": 200},
+    "POST /devices": {"admin": 403}, "GET /devices": {"admin": 200},
+    "DELETE /devices/{id}": {"admin": 404}, "GET /contracts": {"admin": 200},
+    "PUT /screenshots/{sha}": {"admin": 403}, "GET /screenshots/{sha}": {"admin": 200},
+    "POST /segments": {"admin": 403}, "DELETE /segments/{id}": {"admin": 404},
+    "GET diary": {"admin": 404}, "GET timesheet": {"admin": 404}, "POST approve": {"admin": 404},
+    "POST disputes": {"admin": 404}, "DELETE disputes/{id}": {"admin": 404},
+    "GET /invoices": {"admin": 200}, "GET /desktop-release": {"admin": 200},
+    "GET /invoices.csv": {"admin": 200},
+}
+
+# Dispute conversations (issue 9): parties act by side, an admin reads and decides; anyone
+# else learns nothing (404). Admin endpoints: admins only (403 for everyone signed in).
+_PARTIES_ONLY = {"other_client": 404, "other_freelancer": 404, "anonymous": 401}
+_ADMINS_ONLY = {"client": 403, "freelancer": 403, "other_client": 403,
+                "other_freelancer": 403, "admin": 200, "anonymous": 401}
+ENDPOINTS.update({
+    "GET /disputes/{id}": (
+        lambda api, c, h: api.get(f"/disputes/{c.dispute_id}", headers=h),
+        {"client": 200, "freelancer": 200, "admin": 200, **_PARTIES_ONLY}),
+    "POST /disputes/{id}/messages": (
+        lambda api, c, h: api.post(f"/disputes/{c.dispute_id}/messages", headers=h,
+                                   json={"text": "why?"}),
+        {"client": 201, "freelancer": 201, "admin": 403, **_PARTIES_ONLY}),
+    "POST /disputes/{id}/accept": (
+        lambda api, c, h: api.post(f"/disputes/{c.dispute_id}/accept", headers=h),
+        {"client": 403, "freelancer": 200, "admin": 403, **_PARTIES_ONLY}),
+    "POST /disputes/{id}/contest": (
+        lambda api, c, h: api.post(f"/disputes/{c.dispute_id}/contest", headers=h),
+        {"client": 403, "freelancer": 200, "admin": 403, **_PARTIES_ONLY}),
+    "POST /disputes/{id}/decision": (
+        lambda api, c, h: api.post(f"/disputes/{c.escalated_id}/decision", headers=h,
+                                   json={"outcome": "refund", "note": "no evidence"}),
+        {"client": 403, "freelancer": 403, "admin": 200, **_PARTIES_ONLY}),
+    "GET /admin/users": (lambda api, c, h: api.get("/admin/users", headers=h), _ADMINS_ONLY),
+    "POST /admin/users/{id}/disable": (
+        lambda api, c, h: api.post(f"/admin/users/{c.world.freelancer_b.id}/disable",
+                                   headers=h), _ADMINS_ONLY),
+    "POST /admin/users/{id}/enable": (
+        lambda api, c, h: api.post(f"/admin/users/{c.world.freelancer_b.id}/enable",
+                                   headers=h), _ADMINS_ONLY),
+    "GET /admin/contracts": (lambda api, c, h: api.get("/admin/contracts", headers=h),
+                             _ADMINS_ONLY),
+    "GET /admin/disputes": (lambda api, c, h: api.get("/admin/disputes", headers=h),
+                            _ADMINS_ONLY),
+    "GET /admin/audit": (lambda api, c, h: api.get("/admin/audit", headers=h), _ADMINS_ONLY),
+})
+
+
+def _dispute(session: Session, world: World, segment_id: str, state: str) -> str:
+    """A dispute of contract A in ``state``, written directly (the matrix probes who may act
+    on one; the API tests build them through the week's real steps)."""
+    dispute = Dispute(contract_id=world.contract_a, week_start=NOW.date() - timedelta(days=2),
+                      reason="probe", created_by=world.client_a.id, created_at=NOW,
+                      state=state, escalated_at=NOW if state == "escalated" else None)
+    session.add(dispute)
+    session.flush()
+    session.add(DisputeSegment(dispute_id=dispute.id, segment_id=segment_id))
+    session.commit()
+    return dispute.id
+
 
 @pytest.fixture
-def case(api: TestClient, world: World) -> Case:
+def case(api: TestClient, world: World, session: Session) -> Case:
     nine = NOW.replace(hour=9, minute=0)
     segs = [world.device.segment(world.contract_a, nine + timedelta(minutes=10 * i))
             for i in range(2)]
@@ -238,13 +313,17 @@ def case(api: TestClient, world: World) -> Case:
     shot = segs[0].screenshots[0].sha256
     assert shot is not None
     edited = world.device.sign(replace(segs[1], memo="a better memo"))
-    return Case(world, [s.id for s in segs], shot, edited)
+    admin = make_person(session, "admin@example.com", "admin")
+    return Case(world, [s.id for s in segs], shot, edited, admin,
+                _dispute(session, world, segs[1].id, "open"),
+                _dispute(session, world, segs[0].id, "escalated"))
 
 
 @pytest.mark.parametrize("actor", ACTORS)
 @pytest.mark.parametrize("endpoint", sorted(ENDPOINTS))
 def test_matrix(api: TestClient, case: Case, endpoint: str, actor: str) -> None:
     call, expected = ENDPOINTS[endpoint]
+    expected = {**expected, **ADMIN_ON_PARTY_ENDPOINTS.get(endpoint, {})}
     response = call(api, case, case.headers(actor))
     assert response.status_code == expected[actor], response.text
     if response.status_code >= 400:

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy.orm import Session
 
 from workdiary.cli.main import main
 
@@ -111,7 +112,7 @@ def test_migrate_and_close_weeks_in_a_subprocess(tmp_path: Path) -> None:
                                 check=False)
         assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == {"invoiced": 0, "approved": 0, "paid": 0,
-                                         "skipped": False}
+                                         "escalated": 0, "skipped": False}
     assert (tmp_path / "srv" / "server.sqlite3").is_file()
 
 
@@ -240,3 +241,27 @@ def test_readme_sets_the_secret_and_data_dir_before_server_run() -> None:
     assert readme.rfind("export WORKDIARY_SECRET_KEY=", 0, run_at) != -1
     assert readme.rfind("export WORKDIARY_SERVER_DATA_DIR=", 0, run_at) != -1
     assert readme.index("workdiary server add-user") > run_at
+
+
+def test_add_an_admin_who_is_party_to_nothing(server_dir: Path, monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(monkeypatch, capsys, "server", "add-user", "--email", "a@x.io",
+                       "--name", "Ada", "--role", "admin", "--password-stdin", "--json",
+                       stdin="admin password\n")
+    assert code == 0 and json.loads(out)["role"] == "admin"
+    run(monkeypatch, capsys, "server", "add-user", "--email", "c@x.io", "--name", "Cleo",
+        "--role", "client", "--password-stdin", stdin="client password\n")
+    code, _, err = run(monkeypatch, capsys, "server", "add-contract", "--client", "c@x.io",
+                       "--freelancer", "a@x.io", "--title", "Site", "--rate", "10")
+    assert code != 0 and "No freelancer with email a@x.io" in err
+    # The operator's disable-user is audited too (actor: the server).
+    code, out, _ = run(monkeypatch, capsys, "server", "disable-user", "--email", "c@x.io")
+    assert code == 0 and "c@x.io is disabled" in out
+    from workdiary.server.db import make_engine
+    from workdiary.server.services import audit
+
+    engine = make_engine(f"sqlite:///{server_dir / 'server.sqlite3'}")
+    with Session(engine) as session:
+        assert [(e.action, e.actor_name) for e in audit.entries(session)] == [
+            ("user.disabled", "server")]
+    engine.dispose()

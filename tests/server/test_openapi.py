@@ -34,6 +34,16 @@ DESIGN |= {
     ("post", "/api/v1/contracts/{contract_id}/end"),
     ("get", "/api/v1/contracts/{contract_id}/history"),
 }
+# Dispute conversations and admins (issue 9).
+DESIGN |= {
+    ("get", "/api/v1/disputes/{dispute_id}"), ("post", "/api/v1/disputes/{dispute_id}/messages"),
+    ("post", "/api/v1/disputes/{dispute_id}/accept"),
+    ("post", "/api/v1/disputes/{dispute_id}/contest"),
+    ("post", "/api/v1/disputes/{dispute_id}/decision"),
+    ("get", "/api/v1/admin/users"), ("post", "/api/v1/admin/users/{user_id}/disable"),
+    ("post", "/api/v1/admin/users/{user_id}/enable"), ("get", "/api/v1/admin/contracts"),
+    ("get", "/api/v1/admin/disputes"), ("get", "/api/v1/admin/audit"),
+}
 
 
 def test_every_design_endpoint_is_documented(api: TestClient) -> None:

@@ -25,6 +25,7 @@ WEEK = "2026-11-16"
 LOCK = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 REVIEW_END = datetime(2026, 11, 27, 23, 59, tzinfo=UTC)
 SECOND = timedelta(seconds=1)
+NONE = {"escalated": 0}  # no dispute was contested in these weeks
 
 
 def close(app, at: datetime) -> dict[str, int]:
@@ -75,9 +76,9 @@ def test_a_scripted_week(api: TestClient, world: World, app, session: Session,
     assert early.status_code == 409
 
     # Monday 11:59:59: not yet locked. Monday 12:00 (through the CLI): invoiced.
-    assert close(app, LOCK - SECOND) == {"invoiced": 0, "approved": 0, "paid": 0}
+    assert close(app, LOCK - SECOND) == {"invoiced": 0, "approved": 0, "paid": 0, **NONE}
     cli = close_by_cli(settings.database_url, str(settings.data_dir), LOCK)
-    assert cli == {"invoiced": 1, "approved": 0, "paid": 0}
+    assert cli == {"invoiced": 1, "approved": 0, "paid": 0, **NONE}
     sheet = invoice_of(api, world)
     assert sheet["invoice"]["status"] == "in_review"
     assert sheet["invoice"]["billable_minutes"] == 60
@@ -104,13 +105,14 @@ def test_a_scripted_week(api: TestClient, world: World, app, session: Session,
     assert live == {ids[0]: False, ids[1]: True}
 
     # Review ends Friday 23:59: approved automatically and paid, undisputed amount only.
-    assert close(app, REVIEW_END - SECOND) == {"invoiced": 0, "approved": 0, "paid": 0}
-    assert close(app, REVIEW_END) == {"invoiced": 0, "approved": 1, "paid": 1}
+    assert close(app, REVIEW_END - SECOND) == {"invoiced": 0, "approved": 0, "paid": 0, **NONE}
+    assert close(app, REVIEW_END) == {"invoiced": 0, "approved": 1, "paid": 1, **NONE}
     sheet = invoice_of(api, world)
     assert sheet["invoice"]["status"] == "paid"
     assert sheet["invoice"]["approved_by"] == "auto"
     assert ledger(session) == [("client", 1, -2500), ("freelancer", 1, 2500)]
-    assert close(app, REVIEW_END + timedelta(days=1)) == {"invoiced": 0, "approved": 0, "paid": 0}
+    assert close(app, REVIEW_END + timedelta(days=1)) == {"invoiced": 0, "approved": 0,
+                                                          "paid": 0, **NONE}
 
     # Withdrawing the last dispute later pays the rest as a second entry.
     api.delete(f"/contracts/{world.contract_a}/disputes/{ids[1]}", headers=world.client_a.headers)
@@ -137,7 +139,8 @@ def test_client_approval_then_payment(api: TestClient, world: World, app,
     assert approved.status_code == 200, approved.text
     assert approved.json()["status"] == "approved"
     assert approved.json()["amount_cents"] == amount_cents(7, 4000) == 466
-    assert close(app, LOCK + timedelta(minutes=1)) == {"invoiced": 0, "approved": 0, "paid": 1}
+    assert close(app, LOCK + timedelta(minutes=1)) == {"invoiced": 0, "approved": 0, "paid": 1,
+                                                       **NONE}
     assert ledger(session) == [("client", 1, -466), ("freelancer", 1, 466)]
     late = api.post(f"/contracts/{world.contract_ab}/disputes", headers=world.client_b.headers,
                     json={"segment_ids": [seg.id], "reason": "late"})
@@ -216,7 +219,7 @@ def test_a_fully_disputed_week_is_settled_without_payment(api: TestClient, world
     made = api.post(f"/contracts/{world.contract_a}/disputes", headers=world.client_a.headers,
                     json={"segment_ids": [seg.id], "reason": "not mine"})
     assert made.status_code == 201
-    assert close(app, REVIEW_END) == {"invoiced": 0, "approved": 1, "paid": 0}
+    assert close(app, REVIEW_END) == {"invoiced": 0, "approved": 1, "paid": 0, **NONE}
     sheet = invoice_of(api, world)["invoice"]
     assert (sheet["status"], sheet["amount_cents"], sheet["paid_cents"]) == ("paid", 0, 0)
     assert ledger(session) == []
@@ -227,5 +230,5 @@ def test_a_week_with_nothing_billable_gets_no_invoice(api: TestClient, world: Wo
     seg = world.device.segment(world.contract_a, NINE)
     api.post("/segments", headers=world.freelancer_a.headers, json={"segments": [wire(seg)]})
     assert api.delete(f"/segments/{seg.id}", headers=world.freelancer_a.headers).status_code == 204
-    assert close(app, LOCK) == {"invoiced": 0, "approved": 0, "paid": 0}
+    assert close(app, LOCK) == {"invoiced": 0, "approved": 0, "paid": 0, **NONE}
     assert invoice_of(api, world)["invoice"] is None

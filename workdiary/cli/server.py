@@ -20,7 +20,7 @@ from typing import Any
 
 from workdiary.cli.main import CommandError
 
-ROLES = ("freelancer", "client")
+ROLES = ("freelancer", "client", "admin")
 CAPTURE_MODES = {"all": "every monitor, stitched", "primary": "the primary monitor",
                  "active": "the monitor under the pointer"}
 
@@ -306,13 +306,14 @@ def cmd_close_weeks(args: argparse.Namespace) -> int:
     if report is None:
         message = "another worker is running the weekly transitions right now: nothing done"
         if args.json:
-            print(json.dumps({"invoiced": 0, "approved": 0, "paid": 0, "skipped": True}))
+            print(json.dumps({"invoiced": 0, "approved": 0, "paid": 0, "escalated": 0,
+                              "skipped": True}))
         else:
             print(message)
         return 0
     if args.json:
         print(json.dumps({**report.to_dict(), "skipped": False}))
     else:
-        print(f"invoiced {report.invoiced}, approved {report.approved}, paid {report.paid} "
-              f"(as of {now.isoformat()})")
+        print(f"invoiced {report.invoiced}, approved {report.approved}, paid {report.paid}, "
+              f"disputes escalated {report.escalated} (as of {now.isoformat()})")
     return 0

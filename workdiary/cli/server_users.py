@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 
 def register(add: Callable[[str, str], argparse.ArgumentParser]) -> None:
@@ -44,7 +45,7 @@ def cmd_disable_user(args: argparse.Namespace) -> int:
         from workdiary.server.services import users
 
         user = _service_call(users.set_disabled, session, email=args.email,
-                             disabled=not args.enable)
+                             disabled=not args.enable, now=datetime.now(UTC))
         state = "disabled (web sessions and API tokens ended)" if user.disabled else "enabled"
         print(f"{user.email} is {state}")
     return 0

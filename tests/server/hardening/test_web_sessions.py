@@ -79,7 +79,8 @@ def test_a_disabled_account_is_out_everywhere(site: tuple[World, str]) -> None:
         user = users.get_user_by_email(db, email=PEOPLE["client"])
         assert user is not None
         token = users.issue_token(db, user=user, device_name="cli", now=world.clock.now())
-        users.set_disabled(db, email=PEOPLE["client"], disabled=True)
+        users.set_disabled(db, email=PEOPLE["client"], disabled=True,
+                           now=world.clock.now())
     assert not signed_in(replay(url, cookie))
     with httpx.Client(base_url=f"{url}/api/v1") as api:
         assert api.get("/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401

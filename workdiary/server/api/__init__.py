@@ -4,10 +4,12 @@ from fastapi import APIRouter
 
 from workdiary.server.api import (
     accounts,
+    admin,
     auth,
     contracts,
     desktop_release,
     devices,
+    disputes,
     invoices,
     notifications,
     screenshots,
@@ -18,5 +20,5 @@ from workdiary.server.api.schemas import ERROR_RESPONSES
 
 api_router = APIRouter(responses=ERROR_RESPONSES)
 for _module in (auth, accounts, devices, contracts, segments, screenshots, weeks, invoices,
-                desktop_release, notifications):
+                desktop_release, notifications, disputes, admin):
     api_router.include_router(_module.router)

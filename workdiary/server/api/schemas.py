@@ -49,7 +49,7 @@ class UserPublic(BaseModel):
     id: str
     email: str
     name: str
-    role: Literal["freelancer", "client"]
+    role: Literal["freelancer", "client", "admin"]
     email_verified: bool  # False until the mailed link is opened (no contracts until then)
 
 
@@ -187,6 +187,7 @@ class DisputePublic(BaseModel):
     week_start: date
     segment_ids: list[str]
     reason: str
+    state: str  # open | accepted | contested | withdrawn | escalated | decided_pay | ...
     created_at: datetime
     withdrawn_at: datetime | None
 

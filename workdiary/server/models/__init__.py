@@ -9,7 +9,13 @@ from workdiary.server.models.accounts import (
     WebSessionRow,
 )
 from workdiary.server.models.base import Base, UTCDateTime, new_id
-from workdiary.server.models.billing import Dispute, DisputeSegment, Invoice, LedgerEntry
+from workdiary.server.models.billing import (
+    Dispute,
+    DisputeMessage,
+    DisputeSegment,
+    Invoice,
+    LedgerEntry,
+)
 from workdiary.server.models.contract_history import ContractEvent, ContractPolicy, ContractTerms
 from workdiary.server.models.contracts import Contract
 from workdiary.server.models.marketplace import AuditEntry, MailRow
@@ -28,6 +34,7 @@ __all__ = [
     "ContractTerms",
     "Device",
     "Dispute",
+    "DisputeMessage",
     "DisputeSegment",
     "Invoice",
     "LedgerEntry",

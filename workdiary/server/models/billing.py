@@ -41,6 +41,32 @@ class Dispute(Base):
     created_by: Mapped[str] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # open | accepted | contested | withdrawn | escalated | decided_pay | decided_refund
+    # (services/dispute_states.py says which states keep the time out of the invoice).
+    state: Mapped[str] = mapped_column(String(16), default="open", server_default="open",
+                                       index=True)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    contested_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # Fixed when contested: an admin takes over if the client has not withdrawn by then.
+    escalate_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    decided_by: Mapped[str | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    decision_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class DisputeMessage(Base):
+    """One message of a dispute's conversation, by the client or the freelancer."""
+
+    __tablename__ = "dispute_messages"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    dispute_id: Mapped[str] = mapped_column(
+        ForeignKey("disputes.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class DisputeSegment(Base):

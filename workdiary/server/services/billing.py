@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from workdiary.server.models import Dispute, DisputeSegment, Invoice, SegmentRow
+from workdiary.server.services.dispute_states import WITHHOLDING
 
 
 def amount_cents(minutes: int, rate_cents: int) -> int:
@@ -19,12 +20,13 @@ def amount_cents(minutes: int, rate_cents: int) -> int:
 
 
 def disputed_minutes(session: Session, *, contract_id: str, week_start: object) -> int:
-    """Billable minutes of the week's segments under a dispute that was not withdrawn."""
+    """Billable minutes of the week's segments under a dispute that keeps them unpaid
+    (open, contested, escalated, accepted or decided for the client)."""
     disputed_ids = (
         select(DisputeSegment.segment_id)
         .join(Dispute, Dispute.id == DisputeSegment.dispute_id)
         .where(Dispute.contract_id == contract_id, Dispute.week_start == week_start,
-               Dispute.withdrawn_at.is_(None))
+               Dispute.state.in_(WITHHOLDING))
     )
     total = session.scalar(
         select(func.coalesce(func.sum(SegmentRow.billable_minutes), 0)).where(

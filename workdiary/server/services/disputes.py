@@ -1,4 +1,8 @@
-"""Disputes: the client contests segments of a week in review; their minutes stay unpaid."""
+"""Disputes: the client contests segments of a week in review; their minutes stay unpaid.
+
+Filing and withdrawing live here; the conversation, the freelancer's answer and the admin's
+decision in ``dispute_conversation``; the states and the escalation job in ``dispute_states``.
+"""
 
 from __future__ import annotations
 
@@ -10,16 +14,18 @@ from sqlalchemy.orm import Session
 
 from workdiary.core.week import review_deadline
 from workdiary.server.errors import Conflict, Forbidden, NotFound, Unprocessable
-from workdiary.server.models import Dispute, DisputeSegment, Invoice, SegmentRow, User
+from workdiary.server.models import Contract, Dispute, DisputeSegment, Invoice, SegmentRow, User
+from workdiary.server.services import audit, mail
 from workdiary.server.services.billing import refresh_amount
 from workdiary.server.services.contracts import get_contract_for
+from workdiary.server.services.dispute_states import LIVE, WITHHOLDING
 from workdiary.server.services.weeks import as_datetime, get_invoice
 
 
 def _active_disputed_ids(session: Session, contract_id: str) -> set[str]:
     return set(session.scalars(
         select(DisputeSegment.segment_id).join(Dispute, Dispute.id == DisputeSegment.dispute_id)
-        .where(Dispute.contract_id == contract_id, Dispute.withdrawn_at.is_(None))))
+        .where(Dispute.contract_id == contract_id, Dispute.state.in_(WITHHOLDING))))
 
 
 def review_open(invoice: Invoice, *, now: datetime) -> bool:
@@ -95,14 +101,33 @@ def create_dispute(session: Session, *, user: User, contract_id: str, segment_id
     session.add_all([DisputeSegment(dispute_id=dispute.id, segment_id=i) for i in ids])
     session.flush()
     refresh_amount(session, invoice)
+    audit.record(session, actor=user, action="dispute.opened", subject_type="dispute",
+                 subject_id=dispute.id, now=now,
+                 detail={"contract_id": contract_id, "week_start": week.isoformat(),
+                         "segment_ids": ids, "state": "open"})
+    freelancer = session.get(User, contract.freelancer_id)
+    if freelancer is not None:
+        mail.queue(session, kind="dispute_opened", to_email=freelancer.email, user=freelancer,
+                   now=now, context=mail_context(contract, dispute, author=user,
+                                                 text=dispute.reason))
     session.commit()
     return dispute
+
+
+def mail_context(contract: Contract, dispute: Dispute, *, author: User | None,
+                 text: str) -> dict[str, object]:
+    """What a dispute mail says: the contract, the week, who wrote what, and the page's path."""
+    return {"dispute_id": dispute.id, "contract_title": contract.title,
+            "week_start": dispute.week_start.isoformat(), "state": dispute.state,
+            "author_name": author.name if author else "", "text": text[:1000],
+            "link": f"/disputes/{dispute.id}"}
 
 
 def withdraw_dispute(session: Session, *, user: User, contract_id: str, dispute_id: str,
                      now: datetime) -> Dispute:
     """The client withdraws a dispute: its minutes are billed again (and paid, if the week
-    was already paid, by the next ``close_weeks`` run). Idempotent."""
+    was already paid, by the next ``close_weeks`` run). Idempotent; possible while the
+    dispute is live (open, contested or escalated), not once it is accepted or decided."""
     contract = get_contract_for(session, user=user, contract_id=contract_id)
     dispute = session.get(Dispute, dispute_id)
     if dispute is None or dispute.contract_id != contract.id:
@@ -110,13 +135,21 @@ def withdraw_dispute(session: Session, *, user: User, contract_id: str, dispute_
     if contract.client_id != user.id:
         raise Forbidden("only the contract's client withdraws its disputes.",
                         code="not_the_client")
-    if dispute.withdrawn_at is None:
-        dispute.withdrawn_at = now
-        session.flush()
-        invoice = get_invoice(session, contract_id=contract_id, week_start=dispute.week_start)
-        if invoice is not None:
-            refresh_amount(session, invoice)
-        session.commit()
+    if dispute.state == "withdrawn":
+        return dispute
+    if dispute.state not in LIVE:
+        raise Conflict(f"this dispute is {dispute.state.replace('_', ' ')}: it can no longer "
+                       "be withdrawn.", code="dispute_closed")
+    before = dispute.state
+    dispute.state = "withdrawn"
+    dispute.withdrawn_at = now
+    session.flush()
+    invoice = get_invoice(session, contract_id=contract_id, week_start=dispute.week_start)
+    if invoice is not None:
+        refresh_amount(session, invoice)
+    audit.record(session, actor=user, action="dispute.withdrawn", subject_type="dispute",
+                 subject_id=dispute.id, now=now, detail={"from": before, "to": "withdrawn"})
+    session.commit()
     return dispute
 
 

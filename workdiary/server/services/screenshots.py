@@ -14,6 +14,8 @@ from workdiary.server.errors import Forbidden, NotFound, Unprocessable
 from workdiary.server.models import (
     Contract,
     Device,
+    Dispute,
+    DisputeSegment,
     Screenshot,
     SegmentRow,
     SegmentScreenshot,
@@ -89,7 +91,8 @@ def put_screenshot(
 
 
 def may_view(session: Session, *, user: User, sha256: str) -> bool:
-    """The uploader, or a party to a contract with a live segment bound to the image.
+    """The uploader, or a party to a contract with a live segment bound to the image, or an
+    admin while a dispute over such a segment waits for a decision.
 
     Only references that verification found bound (same device, same segment, its moment)
     are stored in ``segment_screenshots``: a borrowed reference grants nothing.
@@ -107,6 +110,18 @@ def may_view(session: Session, *, user: User, sha256: str) -> bool:
                or_(Contract.client_id == user.id, Contract.freelancer_id == user.id))
         .limit(1)
     )
+    if hit is None and user.role == "admin":
+        # An admin deciding a dispute sees the disputed segments' pictures, only those, and
+        # only while the dispute waits for the decision.
+        hit = session.scalar(
+            select(SegmentScreenshot.id)
+            .join(SegmentRow, SegmentRow.id == SegmentScreenshot.segment_id)
+            .join(DisputeSegment, DisputeSegment.segment_id == SegmentRow.id)
+            .join(Dispute, Dispute.id == DisputeSegment.dispute_id)
+            .where(SegmentScreenshot.sha256 == sha256, SegmentRow.deleted.is_(False),
+                   Dispute.state == "escalated")
+            .limit(1)
+        )
     return hit is not None
 
 

@@ -142,7 +142,8 @@ def dispute_dict(dispute: Dispute, segment_ids: list[str]) -> dict[str, Any]:
     return {
         "id": dispute.id, "contract_id": dispute.contract_id,
         "week_start": dispute.week_start.isoformat(), "segment_ids": segment_ids,
-        "reason": dispute.reason, "created_at": isoformat_z(dispute.created_at),
+        "reason": dispute.reason, "state": dispute.state,
+        "created_at": isoformat_z(dispute.created_at),
         "withdrawn_at": isoformat_z(dispute.withdrawn_at) if dispute.withdrawn_at else None,
     }
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from workdiary.server.errors import Conflict, Forbidden, NotFound, Unprocessable
 from workdiary.server.models import ROLES, ApiToken, User
-from workdiary.server.services import websessions
+from workdiary.server.services import audit, websessions
 
 _hasher = PasswordHasher()  # stateless parameters object, safe to share
 # Verified against when the email is unknown, so both paths cost one Argon2 verification.
@@ -191,11 +191,19 @@ def change_password(session: Session, *, email: str, password: str) -> User:
     return user
 
 
-def set_disabled(session: Session, *, email: str, disabled: bool) -> User:
-    """Disable an account (no sign-in, sessions and tokens end at once) or enable it again."""
+def set_disabled(session: Session, *, email: str, disabled: bool, now: datetime,
+                 actor: User | None = None) -> User:
+    """Disable an account (no sign-in, sessions and tokens end at once) or enable it again.
+
+    Audited as ``user.disabled`` / ``user.enabled`` by ``actor`` (None: the operator's CLI)
+    when the state changes."""
     user = get_user_by_email(session, email=email)
     if user is None:
         raise NotFound(f"there is no user {normalise_email(email)}.", code="no_such_user")
+    if user.disabled != disabled:
+        audit.record(session, actor=actor, action="user.disabled" if disabled else
+                     "user.enabled", subject_type="user", subject_id=user.id, now=now,
+                     detail={"email": user.email})
     user.disabled = disabled
     if disabled:
         _end_everything(session, user)

@@ -24,6 +24,7 @@ from workdiary.server.services.audit import record
 from workdiary.server.services.billing import amount_cents, refresh_amount
 from workdiary.server.services.contract_timeline import load_timelines
 from workdiary.server.services.contracts import get_contract_for
+from workdiary.server.services.dispute_states import escalate_due_disputes
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,9 +32,11 @@ class CloseReport:
     invoiced: int
     approved: int
     paid: int
+    escalated: int = 0  # contested disputes handed to the admins
 
     def to_dict(self) -> dict[str, int]:
-        return {"invoiced": self.invoiced, "approved": self.approved, "paid": self.paid}
+        return {"invoiced": self.invoiced, "approved": self.approved, "paid": self.paid,
+                "escalated": self.escalated}
 
 
 def as_datetime(day: date) -> datetime:
@@ -180,13 +183,14 @@ def pay_due_invoices(session: Session, now: datetime) -> int:
 
 
 def close_weeks(session: Session, now: datetime) -> CloseReport:
-    """Run every week transition due at ``now``: lock+invoice, auto-approve, pay; and queue the
-    week's scheduled mails (Sunday's summary, Thursday's reminder), once each."""
-    report = CloseReport(
-        invoiced=invoice_due_weeks(session, now),
-        approved=approve_due_weeks(session, now),
-        paid=pay_due_invoices(session, now),
-    )
+    """Run every week transition due at ``now``: lock+invoice, auto-approve, escalate
+    contested disputes past their deadline, pay; and queue the week's scheduled mails
+    (Sunday's summary, Thursday's reminder), once each."""
+    invoiced = invoice_due_weeks(session, now)
+    approved = approve_due_weeks(session, now)
+    escalated = escalate_due_disputes(session, now)
+    report = CloseReport(invoiced=invoiced, approved=approved,
+                         paid=pay_due_invoices(session, now), escalated=escalated)
     week_mail.queue_weekly_summaries(session, now)
     week_mail.queue_review_reminders(session, now)
     session.commit()

@@ -58,9 +58,11 @@ def install(app: FastAPI) -> None:
     """Add the web pages to the app built by ``create_app``."""
     from workdiary.server.web import (
         pages_account,
+        pages_admin,
         pages_auth,
         pages_contracts,
         pages_diary,
+        pages_disputes,
         pages_language,
         pages_notifications,
         pages_password,
@@ -102,5 +104,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(CsrfError, csrf_failed)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     for module in (pages_auth, pages_account, pages_contracts, pages_diary, pages_language,
-                   pages_timesheet, pages_signup, pages_password, pages_notifications):
+                   pages_timesheet, pages_signup, pages_password, pages_notifications,
+                   pages_disputes, pages_admin):
         app.include_router(module.router)

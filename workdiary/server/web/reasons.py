@@ -67,6 +67,13 @@ STATE_WORDS: dict[str, str] = {
     "protected": N_("Protected"),
     "unprotected": N_("Unprotected"),
     "rejected": N_("Rejected"),
+    # dispute states (services/dispute_states.py)
+    "accepted": N_("accepted by the freelancer"),
+    "contested": N_("contested"),
+    "withdrawn": N_("withdrawn"),
+    "escalated": N_("waiting for an admin"),
+    "decided_pay": N_("decided: paid to the freelancer"),
+    "decided_refund": N_("decided: kept by the client"),
 }
 
 
