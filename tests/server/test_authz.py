@@ -249,6 +249,17 @@ ADMIN_ON_PARTY_ENDPOINTS: dict[str, dict[str, int]] = {
     "POST disputes": {"admin": 404}, "DELETE disputes/{id}": {"admin": 404},
     "GET /invoices": {"admin": 200}, "GET /desktop-release": {"admin": 200},
     "GET /invoices.csv": {"admin": 200},
+    # Issue 9's own endpoints: an admin is never a party to a contract (they see contracts
+    # through /admin), has an account like anyone, and edits no segment.
+    "GET /contracts/{id}/history": {"admin": 404}, "PATCH /contracts/{id}": {"admin": 404},
+    "POST /contracts": {"admin": 403}, "POST /contracts/{id}/accept": {"admin": 404},
+    "POST /contracts/{id}/decline": {"admin": 404}, "POST /contracts/{id}/end": {"admin": 404},
+    "POST /contracts/{id}/pause": {"admin": 404}, "POST /contracts/{id}/resume": {"admin": 404},
+    "PUT /segments/{id} (memo edit)": {"admin": 403},
+    "GET /me/notifications": {"admin": 200}, "PUT /me/notifications": {"admin": 200},
+    "POST /accounts": {"admin": 201}, "POST /auth/password": {"admin": 204},
+    "POST /auth/password-reset": {"admin": 202}, "POST /auth/password-reset/confirm": {"admin": 400},
+    "POST /auth/verify-email": {"admin": 400}, "POST /auth/verify-email/resend": {"admin": 409},
 }
 
 # Dispute conversations (issue 9): parties act by side, an admin reads and decides; anyone
