@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from workdiary.core.model import ScreenshotRef
+from workdiary.desktop.i18n import translate
 from workdiary.desktop.review import Box
 from workdiary.ui.session import DesktopSession
 
@@ -104,22 +105,33 @@ class RedactDialog(QDialog):
     def __init__(self, session: DesktopSession, segment_id: str, shot: ScreenshotRef,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("workdiary: redact screenshot")
+        self.setWindowTitle(translate("Redact", "workdiary: redact screenshot"))
         self.session, self.segment_id, self.shot = session, segment_id, shot
         self.applied = False
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(
-            "Drag rectangles over what must not be seen. Apply blurs them irreversibly: the "
-            "original picture is replaced on this computer and never uploaded. The segment "
-            "keeps its time and is marked redacted.", wordWrap=True))
+        layout.addWidget(QLabel(translate(
+            "Redact", "Drag rectangles over what must not be seen. Apply blurs them "
+                      "irreversibly: the original picture is replaced on this computer and never "
+                      "uploaded. The segment keeps its time and is marked redacted."),
+            wordWrap=True))
         self.canvas = RegionCanvas()
-        self.message = QLabel("loading the screenshot…", objectName="Note", wordWrap=True)
+        self.canvas.setAccessibleName(translate("Redact", "Screenshot to redact"))
+        self.canvas.setAccessibleDescription(translate(
+            "Redact", "Drag with the mouse to mark an area to blur."))
+        self.message = QLabel(translate("Redact", "loading the screenshot…"), objectName="Note",
+                              wordWrap=True)
         layout.addWidget(self.canvas, 0, Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.message)
         buttons = QDialogButtonBox()
-        self.undo_button = QPushButton("Undo last box")
-        self.apply_button = QPushButton("Apply redaction")
-        cancel = QPushButton("Cancel")
+        self.undo_button = QPushButton(translate("Redact", "&Undo last box"))
+        self.undo_button.setAccessibleDescription(translate(
+            "Redact", "Remove the last marked area."))
+        self.apply_button = QPushButton(translate("Redact", "&Apply redaction"))
+        self.apply_button.setAccessibleDescription(translate(
+            "Redact", "Blur the marked areas for good."))
+        self.apply_button.setDefault(True)
+        cancel = self.cancel_button = QPushButton(translate("Redact", "Cancel"))
+        cancel.setAccessibleDescription(translate("Redact", "Close without redacting."))
         buttons.addButton(self.undo_button, QDialogButtonBox.ButtonRole.ResetRole)
         buttons.addButton(self.apply_button, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(cancel, QDialogButtonBox.ButtonRole.RejectRole)
@@ -136,8 +148,8 @@ class RedactDialog(QDialog):
     def _loaded(self, data: bytes | None) -> None:
         pixmap = QPixmap()
         if data is None or not pixmap.loadFromData(data):
-            self._say("The screenshot file is no longer on this computer, so it cannot be "
-                      "redacted here.")
+            self._say(translate("Redact", "The screenshot file is no longer on this computer, "
+                                          "so it cannot be redacted here."))
             return
         self.canvas.set_pixmap(pixmap)
         self._say("")
@@ -159,7 +171,7 @@ class RedactDialog(QDialog):
         if not self.shot.sha256 or not self.canvas.boxes:
             return
         self.apply_button.setEnabled(False)
-        self._say("Redacting…")
+        self._say(translate("Redact", "Redacting…"))
         self.session.redact(self.segment_id, self.shot.sha256, list(self.canvas.boxes),
                             self._done)
 
@@ -168,5 +180,6 @@ class RedactDialog(QDialog):
             self.applied = True
             self.accept()
         else:
-            self._say("The redaction failed; the reason is in the status line and the tray.")
+            self._say(translate("Redact", "The redaction failed; the reason is in the status "
+                                          "line and the tray."))
             self._update_buttons()

@@ -1,0 +1,161 @@
+"""The tray app's Qt translations: which languages exist, where their compiled ``.qm`` is, and
+switching the application's translator (and workdiary.desktop.i18n with it).
+
+The sources are ``resources/translations/workdiary_<code>.ts`` (English is the source language
+and has none). A build compiles them with pyside6-lrelease next to the sources (setup.py's
+build step, packaging/workdiary.spec); a source checkout has no ``.qm``, so the first start
+compiles the missing or outdated one into the user's cache folder with the lrelease that ships
+with PySide6. See docs/translating.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import platformdirs
+import PySide6
+from babel import Locale
+from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+
+from workdiary.desktop import i18n
+from workdiary.desktop.i18n import translate
+from workdiary.resource_files import ResourcesMissing, resource_path
+
+SETTING = "ui_language"  # the desktop's setting (LocalStore.set_setting); "" follows the system
+PREFIX = "workdiary_"
+LRELEASE_TIMEOUT = 60.0
+
+
+def translations_dir() -> Path | None:
+    try:
+        return resource_path("translations")
+    except ResourcesMissing:
+        return None
+
+
+def available_languages(folder: Path | None = None) -> list[str]:
+    """English first, then every language with a ``.ts`` or a ``.qm``, by code."""
+    folder = folder or translations_dir()
+    found = set()
+    if folder is not None and folder.is_dir():
+        found = {path.stem[len(PREFIX):] for path in folder.iterdir()
+                 if path.stem.startswith(PREFIX) and path.suffix in (".ts", ".qm")}
+    return [i18n.SOURCE_LANGUAGE, *sorted(found - {i18n.SOURCE_LANGUAGE})]
+
+
+def native_name(code: str) -> str:
+    """``English``, ``Español``: each language by its own name (CLDR)."""
+    locale = i18n.parse_language(code)
+    return (locale.get_display_name(locale) or code).capitalize()
+
+
+def system_language(available: list[str], system: str | None = None) -> str:
+    """The system locale's language when there is a translation for it, else English."""
+    name = system if system is not None else QLocale.system().name()  # "es_ES"
+    code = name.replace("-", "_").split("_")[0].lower()
+    return code if code in available else i18n.SOURCE_LANGUAGE
+
+
+def chosen_language(setting: str | None, available: list[str],
+                    system: str | None = None) -> str:
+    """The stored choice when it still exists, else the system's language."""
+    if setting and setting in available:
+        return setting
+    return system_language(available, system)
+
+
+def lrelease_path() -> Path:
+    """The lrelease program that ships inside the PySide6 package."""
+    name = "lrelease.exe" if sys.platform == "win32" else "lrelease"
+    return Path(PySide6.__file__).resolve().parent / name
+
+
+def compile_ts(ts: Path, qm: Path) -> None:
+    """``ts`` -> ``qm`` with pyside6-lrelease; OSError with lrelease's words on failure."""
+    qm.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        done = subprocess.run([os.fspath(lrelease_path()), "-silent", os.fspath(ts), "-qm",
+                               os.fspath(qm)], capture_output=True, text=True,
+                              timeout=LRELEASE_TIMEOUT, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise OSError(f"could not run lrelease to compile {ts.name}: {exc}") from exc
+    if done.returncode != 0 or not qm.is_file():
+        raise OSError(f"lrelease could not compile {ts.name}: "
+                      f"{(done.stderr or done.stdout).strip()}")
+
+
+def qm_file(code: str, cache_dir: Path, folder: Path | None = None) -> Path | None:
+    """The compiled catalog of ``code``: the one built beside its ``.ts`` when it is current,
+    else one compiled now into ``cache_dir`` (named by the source's hash, so an edited ``.ts``
+    never reuses a stale one). None for English or an unknown language."""
+    folder = folder or translations_dir()
+    if folder is None or code == i18n.SOURCE_LANGUAGE:
+        return None
+    ts, built = folder / f"{PREFIX}{code}.ts", folder / f"{PREFIX}{code}.qm"
+    if built.is_file() and (not ts.is_file() or built.stat().st_mtime >= ts.stat().st_mtime):
+        return built
+    if not ts.is_file():
+        return None
+    digest = hashlib.sha256(ts.read_bytes()).hexdigest()[:16]
+    cached = cache_dir / f"{PREFIX}{code}-{digest}.qm"
+    if not cached.is_file():
+        partial = cached.with_suffix(f".{os.getpid()}.part")
+        compile_ts(ts, partial)
+        os.replace(partial, cached)  # a half-written file is never loaded
+    return cached
+
+
+def default_cache_dir() -> Path:
+    """Where a checkout's catalogs are compiled: the user's cache folder."""
+    return Path(platformdirs.user_cache_dir("workdiary", False)) / "translations"
+
+
+class LanguageSwitch:
+    """Owns the application's one workdiary QTranslator; ``use(code)`` swaps it."""
+
+    def __init__(self, app: QCoreApplication, cache_dir: Path | None = None,
+                 folder: Path | None = None) -> None:
+        self.app, self.folder = app, folder
+        self.cache_dir = cache_dir or default_cache_dir()
+        self.languages = available_languages(folder)
+        self.code = i18n.SOURCE_LANGUAGE
+        self.problem: str | None = None  # why the last choice shows English
+        self._translator: QTranslator | None = None
+
+    @property
+    def locale(self) -> Locale:
+        return i18n.locale()
+
+    def use(self, code: str) -> str:
+        """Show ``code`` from now on (English when its catalog cannot be loaded); the code in use."""
+        if self._translator is not None:
+            self.app.removeTranslator(self._translator)
+            self._translator = None
+        self.problem = None
+        translator: QTranslator | None = None
+        try:
+            qm = qm_file(code, self.cache_dir, self.folder)
+        except OSError as exc:
+            qm, self.problem = None, translate(
+                "Language", "The translation cannot be used ({reason}); workdiary shows English."
+            ).format(reason=exc)
+        if qm is not None:
+            translator = QTranslator(self.app)
+            if translator.load(os.fspath(qm)):
+                self.app.installTranslator(translator)
+            else:
+                self.problem, translator = translate(
+                    "Language", "{path} is not a Qt translation file; workdiary shows English."
+                ).format(path=qm), None
+        if translator is None and code != i18n.SOURCE_LANGUAGE and self.problem is None:
+            self.problem = translate(
+                "Language", "There is no translation for {code}; workdiary shows English."
+            ).format(code=code)
+        self._translator = translator
+        self.code = code if translator is not None else i18n.SOURCE_LANGUAGE
+        i18n.install(QCoreApplication.translate, self.code)
+        return self.code
