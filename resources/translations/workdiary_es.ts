@@ -764,6 +764,14 @@ Captura en esta sesión:
         <translation>cargando la captura…</translation>
     </message>
     <message>
+        <source>Mark the &amp;whole picture</source>
+        <translation>Marcar &amp;toda la imagen</translation>
+    </message>
+    <message>
+        <source>Mark the whole screenshot to blur, without dragging.</source>
+        <translation>Marca toda la captura para difuminarla, sin arrastrar.</translation>
+    </message>
+    <message>
         <source>&amp;Undo last box</source>
         <translation>&amp;Deshacer el último recuadro</translation>
     </message>

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QKeySequence, QPixmap
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -126,11 +126,9 @@ class DiaryWindow(QWidget):
         self.previous_button.setAccessibleName(translate("Diary", "Previous day"))
         self.previous_button.setAccessibleDescription(translate(
             "Diary", "Show the day before."))
-        self.previous_button.setShortcut(QKeySequence(QKeySequence.StandardKey.Back))
         self.next_button.setText(translate("Diary", "&Next day ▶"))
         self.next_button.setAccessibleName(translate("Diary", "Next day"))
         self.next_button.setAccessibleDescription(translate("Diary", "Show the day after."))
-        self.next_button.setShortcut(QKeySequence(QKeySequence.StandardKey.Forward))
         self.table.setHorizontalHeaderLabels(columns())
         self.table.setAccessibleName(translate("Diary", "Segments of the day"))
         self.table.setAccessibleDescription(translate(

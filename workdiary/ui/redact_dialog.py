@@ -59,6 +59,11 @@ class RegionCanvas(QWidget):
         self.boxes_changed.emit()
         self.update()
 
+    def mark_all(self) -> None:
+        """One box over the whole picture: the keyboard's way to redact (no dragging)."""
+        if not self.pixmap.isNull():
+            self.add_box((0, 0, self.pixmap.width(), self.pixmap.height()))
+
     def undo(self) -> None:
         if self.boxes:
             self.boxes.pop()
@@ -123,6 +128,9 @@ class RedactDialog(QDialog):
         layout.addWidget(self.canvas, 0, Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.message)
         buttons = QDialogButtonBox()
+        self.whole_button = QPushButton(translate("Redact", "Mark the &whole picture"))
+        self.whole_button.setAccessibleDescription(translate(
+            "Redact", "Mark the whole screenshot to blur, without dragging."))
         self.undo_button = QPushButton(translate("Redact", "&Undo last box"))
         self.undo_button.setAccessibleDescription(translate(
             "Redact", "Remove the last marked area."))
@@ -132,15 +140,18 @@ class RedactDialog(QDialog):
         self.apply_button.setDefault(True)
         cancel = self.cancel_button = QPushButton(translate("Redact", "Cancel"))
         cancel.setAccessibleDescription(translate("Redact", "Close without redacting."))
+        buttons.addButton(self.whole_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.undo_button, QDialogButtonBox.ButtonRole.ResetRole)
         buttons.addButton(self.apply_button, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(cancel, QDialogButtonBox.ButtonRole.RejectRole)
+        self.whole_button.clicked.connect(self.canvas.mark_all)
         self.undo_button.clicked.connect(self.canvas.undo)
         self.apply_button.clicked.connect(self._apply)
         cancel.clicked.connect(self.reject)
         layout.addWidget(buttons)
         self.canvas.boxes_changed.connect(self._update_buttons)
         self._update_buttons()
+        self.whole_button.setEnabled(False)  # until the picture is loaded
         sha = shot.sha256
         if sha:
             session.read_file(lambda: session.store.screenshot_path(sha), self._loaded)
@@ -152,6 +163,7 @@ class RedactDialog(QDialog):
                                           "so it cannot be redacted here."))
             return
         self.canvas.set_pixmap(pixmap)
+        self.whole_button.setEnabled(True)
         self._say("")
         self.adjustSize()
         screen = self.screen() or QGuiApplication.primaryScreen()

@@ -10,24 +10,19 @@ with PySide6. See docs/translating.md.
 
 from __future__ import annotations
 
-import hashlib
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import platformdirs
-import PySide6
 from babel import Locale
 from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
 
 from workdiary.desktop import i18n
 from workdiary.desktop.i18n import translate
 from workdiary.resource_files import ResourcesMissing, resource_path
+from workdiary.translation_files import PREFIX, compile_ts, compiled_name, language_of
 
 SETTING = "ui_language"  # the desktop's setting (LocalStore.set_setting); "" follows the system
-PREFIX = "workdiary_"
-LRELEASE_TIMEOUT = 60.0
 
 
 def translations_dir() -> Path | None:
@@ -40,10 +35,9 @@ def translations_dir() -> Path | None:
 def available_languages(folder: Path | None = None) -> list[str]:
     """English first, then every language with a ``.ts`` or a ``.qm``, by code."""
     folder = folder or translations_dir()
-    found = set()
+    found: set[str] = set()
     if folder is not None and folder.is_dir():
-        found = {path.stem[len(PREFIX):] for path in folder.iterdir()
-                 if path.stem.startswith(PREFIX) and path.suffix in (".ts", ".qm")}
+        found = {code for path in folder.iterdir() if (code := language_of(path))}
     return [i18n.SOURCE_LANGUAGE, *sorted(found - {i18n.SOURCE_LANGUAGE})]
 
 
@@ -68,45 +62,23 @@ def chosen_language(setting: str | None, available: list[str],
     return system_language(available, system)
 
 
-def lrelease_path() -> Path:
-    """The lrelease program that ships inside the PySide6 package."""
-    name = "lrelease.exe" if sys.platform == "win32" else "lrelease"
-    return Path(PySide6.__file__).resolve().parent / name
-
-
-def compile_ts(ts: Path, qm: Path) -> None:
-    """``ts`` -> ``qm`` with pyside6-lrelease; OSError with lrelease's words on failure."""
-    qm.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        done = subprocess.run([os.fspath(lrelease_path()), "-silent", os.fspath(ts), "-qm",
-                               os.fspath(qm)], capture_output=True, text=True,
-                              timeout=LRELEASE_TIMEOUT, check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise OSError(f"could not run lrelease to compile {ts.name}: {exc}") from exc
-    if done.returncode != 0 or not qm.is_file():
-        raise OSError(f"lrelease could not compile {ts.name}: "
-                      f"{(done.stderr or done.stdout).strip()}")
-
-
 def qm_file(code: str, cache_dir: Path, folder: Path | None = None) -> Path | None:
-    """The compiled catalog of ``code``: the one built beside its ``.ts`` when it is current,
-    else one compiled now into ``cache_dir`` (named by the source's hash, so an edited ``.ts``
-    never reuses a stale one). None for English or an unknown language."""
+    """The compiled catalog of ``code``: the one the build made from this very ``.ts``, else
+    one compiled now into ``cache_dir`` (a checkout); without a ``.ts``, whichever the build
+    shipped. None for English or an unknown language; OSError when lrelease fails."""
     folder = folder or translations_dir()
     if folder is None or code == i18n.SOURCE_LANGUAGE:
         return None
-    ts, built = folder / f"{PREFIX}{code}.ts", folder / f"{PREFIX}{code}.qm"
-    if built.is_file() and (not ts.is_file() or built.stat().st_mtime >= ts.stat().st_mtime):
-        return built
+    ts = folder / f"{PREFIX}{code}.ts"
     if not ts.is_file():
-        return None
-    digest = hashlib.sha256(ts.read_bytes()).hexdigest()[:16]
-    cached = cache_dir / f"{PREFIX}{code}-{digest}.qm"
-    if not cached.is_file():
-        partial = cached.with_suffix(f".{os.getpid()}.part")
-        compile_ts(ts, partial)
-        os.replace(partial, cached)  # a half-written file is never loaded
-    return cached
+        shipped = sorted(folder.glob(f"{PREFIX}{code}-*.qm"))
+        return shipped[-1] if shipped else None
+    name = compiled_name(ts)
+    for candidate in (folder / name, cache_dir / name):
+        if candidate.is_file():
+            return candidate
+    compile_ts(ts, cache_dir / name)
+    return cache_dir / name
 
 
 def default_cache_dir() -> Path:
