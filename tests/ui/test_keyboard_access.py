@@ -34,6 +34,7 @@ from workdiary.ui.permissions_window import PermissionWindow
 from workdiary.ui.preview import ScreenshotPreview
 from workdiary.ui.redact_dialog import RedactDialog
 from workdiary.ui.taskman import TaskManager
+from workdiary.ui.tray import Tray
 
 from .conftest import Rig, started
 from .keyboard import description_of, focusable, name_of, press, tab_walk
@@ -235,3 +236,22 @@ def test_the_permissions_window_by_keyboard(qtbot: Any) -> None:
     window.settings_buttons["screen_recording"].setFocus()
     press(qtbot, Qt.Key.Key_Space)
     assert checklist.opened == ["screen_recording"]
+
+
+def test_the_tray_says_its_state_in_words(rig: Rig, qtbot: Any, language: Any) -> None:
+    """The icon's colour is never the only sign: the tooltip and the menu's first line say it."""
+    tray = Tray(rig.session)
+    rig.session.load_contracts()
+    assert tray.status_action.text() == "workdiary: clocked out"
+    assert tray.toolTip().startswith("workdiary: clocked out\n")
+    rig.session.clock_in(rig.store.contracts()[0], "Work")
+    qtbot.waitUntil(lambda: rig.session.clocked_in)
+    qtbot.waitUntil(lambda: tray.status_action.text() == "workdiary: tracking on Build the thing")
+    assert tray.toolTip().startswith("workdiary: tracking on Build the thing\n")
+    language.use("es")
+    tray.retranslate()
+    assert tray.status_action.text() == "workdiary: registrando en Build the thing"
+    assert tray.clock_action.text() == "Fichar &salida"
+    rig.session.clock_out()
+    qtbot.waitUntil(lambda: not rig.session.clocked_in)
+    qtbot.waitUntil(lambda: tray.toolTip().startswith("workdiary: salida fichada"))

@@ -129,13 +129,14 @@ class MainWindow(QMainWindow):
         grid = QGridLayout(meters)
         self.segment_label = QLabel()
         self.activity_bar = QProgressBar(objectName="Activity", maximum=10, textVisible=True)
-        self.activity_bar.setFormat("activity %v/10")
         self.today_label = QLabel(objectName="Total")
         self.week_label = QLabel(objectName="Total")
         grid.addWidget(self.segment_label, 0, 0)
         grid.addWidget(self.activity_bar, 0, 1)
         grid.addWidget(self.today_label, 1, 0)
         grid.addWidget(self.week_label, 1, 1)
+        grid.setColumnStretch(0, 1)  # room for the segment's line in longer languages
+        grid.setColumnStretch(1, 1)
         layout.addWidget(meters)
 
         sync_row = QHBoxLayout()
