@@ -17,7 +17,7 @@ from setuptools import find_packages, setup
 from setuptools.command.build_py import build_py
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from workdiary.translation_files import build_catalogs  # noqa: E402
+from workdiary.translation_files import build_catalogs
 
 
 class BuildWithCatalogs(build_py):

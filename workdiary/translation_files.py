@@ -45,7 +45,7 @@ def lrelease_path() -> Path:
     if spec is None or not spec.submodule_search_locations:
         raise OSError("PySide6 is not installed, so there is no lrelease to compile with")
     name = "lrelease.exe" if sys.platform == "win32" else "lrelease"
-    return Path(list(spec.submodule_search_locations)[0]) / name
+    return Path(next(iter(spec.submodule_search_locations))) / name
 
 
 def compile_ts(ts: Path, qm: Path) -> None:

@@ -103,7 +103,8 @@ class LanguageSwitch:
         return i18n.locale()
 
     def use(self, code: str) -> str:
-        """Show ``code`` from now on (English when its catalog cannot be loaded); the code in use."""
+        """Show ``code`` from now on (English when its catalog cannot be loaded); returns the
+        language in use."""
         if self._translator is not None:
             self.app.removeTranslator(self._translator)
             self._translator = None
