@@ -76,6 +76,18 @@ Captura en esta sesión:
         <translation>Actividad medida por el tiempo inactivo (en este escritorio no se cuentan las pulsaciones).</translation>
     </message>
     <message>
+        <source>protected</source>
+        <translation>protegido</translation>
+    </message>
+    <message>
+        <source>unprotected</source>
+        <translation>sin protección</translation>
+    </message>
+    <message>
+        <source>rejected</source>
+        <translation>rechazado</translation>
+    </message>
+    <message>
         <source>recording</source>
         <translation>grabando</translation>
     </message>

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from workdiary.core.activity import activity_of
-from workdiary.core.model import ScreenshotRef, Segment, SegmentKind
+from workdiary.core.model import ScreenshotRef, Segment, SegmentKind, Status
 from workdiary.core.timegrid import local_day_bounds
 from workdiary.core.verify import Verdict
 from workdiary.core.week import week_start
@@ -49,6 +49,15 @@ def idle_time_note() -> str:
                               "desktop).")
 
 
+def status_word(status: str) -> str:
+    """A verdict (protected, unprotected, rejected) in words; the server's codes otherwise."""
+    return {
+        Status.PROTECTED: translate("Diary", "protected"),
+        Status.UNPROTECTED: translate("Diary", "unprotected"),
+        Status.REJECTED: translate("Diary", "rejected"),
+    }.get(status, status)  # type: ignore[call-overload]
+
+
 def status_text(segment: Segment, info: SyncInfo, expected: Verdict | None = None) -> str:
     """Where the segment stands, in words; before upload, the verdict to expect."""
     if info.closed_at is None:
@@ -60,14 +69,15 @@ def status_text(segment: Segment, info: SyncInfo, expected: Verdict | None = Non
         return translate("Diary", "refused by the server: {reason}").format(
             reason=info.quarantine_reason)
     if info.uploaded:
-        text = info.server_status or translate("Diary", "uploaded")
+        text = (status_word(info.server_status) if info.server_status
+                else translate("Diary", "uploaded"))
         return text + (f" ({', '.join(info.server_reasons)})" if info.server_reasons else "")
     text = (translate("Diary", "waiting for upload ({error})").format(error=info.last_error)
             if info.last_error else translate("Diary", "waiting for upload"))
     if expected is not None:
         reasons = f" ({', '.join(expected.reasons)})" if expected.reasons else ""
         text += translate("Diary", "; expected {verdict}").format(
-            verdict=expected.status.value + reasons)
+            verdict=status_word(expected.status) + reasons)
     return text
 
 
