@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QCoreApplication
 
 from workdiary.desktop import i18n
 from workdiary.desktop.policy_text import describe_contract
@@ -257,7 +258,10 @@ def test_the_picker_switches_the_running_app(rig: Rig, qtbot: Any, language: Lan
     assert "25,00\xa0US$/h" in window.contract_label.text()
     assert "segmentos de 1 minutos" in window.policy_label.text()
     qtbot.waitUntil(lambda: "Sin sesión iniciada" in window.sync_label.text())
+    # Qt's own words too (a line edit's context menu, standard buttons), from qtbase_es.qm.
+    assert QCoreApplication.translate("QLineEdit", "&Copy") == "&Copiar"
     box.activated.emit(1)
+    assert QCoreApplication.translate("QLineEdit", "&Copy") == "&Copy"
     assert rig.store.get_setting(SETTING) == "en"
     assert window.clock_in_button.text() == "Clock &in"
     qtbot.waitUntil(lambda: window.sync_label.text().startswith("Not logged in"))

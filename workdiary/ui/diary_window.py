@@ -51,11 +51,12 @@ def idle_time_note() -> str:
 
 def status_word(status: str) -> str:
     """A verdict (protected, unprotected, rejected) in words; the server's codes otherwise."""
-    return {
+    words: dict[str, str] = {
         Status.PROTECTED: translate("Diary", "protected"),
         Status.UNPROTECTED: translate("Diary", "unprotected"),
         Status.REJECTED: translate("Diary", "rejected"),
-    }.get(status, status)  # type: ignore[call-overload]
+    }
+    return words.get(status, status)
 
 
 def status_text(segment: Segment, info: SyncInfo, expected: Verdict | None = None) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import platformdirs
 from babel import Locale
-from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 from workdiary.desktop import i18n
 from workdiary.desktop.i18n import translate
@@ -97,6 +97,7 @@ class LanguageSwitch:
         self.code = i18n.SOURCE_LANGUAGE
         self.problem: str | None = None  # why the last choice shows English
         self._translator: QTranslator | None = None
+        self._qt_translator: QTranslator | None = None  # Qt's own words: context menus, dialogs
 
     @property
     def locale(self) -> Locale:
@@ -105,9 +106,10 @@ class LanguageSwitch:
     def use(self, code: str) -> str:
         """Show ``code`` from now on (English when its catalog cannot be loaded); returns the
         language in use."""
-        if self._translator is not None:
-            self.app.removeTranslator(self._translator)
-            self._translator = None
+        for old in (self._translator, self._qt_translator):
+            if old is not None:
+                self.app.removeTranslator(old)
+        self._translator = self._qt_translator = None
         self.problem = None
         translator: QTranslator | None = None
         try:
@@ -130,5 +132,16 @@ class LanguageSwitch:
             ).format(code=code)
         self._translator = translator
         self.code = code if translator is not None else i18n.SOURCE_LANGUAGE
+        if self.code != i18n.SOURCE_LANGUAGE:
+            self._qt_translator = self._qt_words(self.code)
         i18n.install(QCoreApplication.translate, self.code)
         return self.code
+
+    def _qt_words(self, code: str) -> QTranslator | None:
+        """Qt's own catalog for ``code`` (qtbase_es.qm ships with PySide6), when there is one."""
+        translator = QTranslator(self.app)
+        folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+        if not translator.load(f"qtbase_{code}", folder):
+            return None
+        self.app.installTranslator(translator)
+        return translator
