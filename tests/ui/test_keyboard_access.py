@@ -27,7 +27,7 @@ from workdiary.capture.permissions import PermissionItem, PermissionState
 from workdiary.core.model import SegmentKind
 from workdiary.tracker.events import IdleResolved, ScreenshotTaken
 from workdiary.ui.desktop import Desktop
-from workdiary.ui.diary_window import DiaryWindow
+from workdiary.ui.diary_window import SHOTS, DiaryWindow
 from workdiary.ui.idle_prompt import IdlePrompt
 from workdiary.ui.login_dialog import LoginDialog
 from workdiary.ui.permissions_window import PermissionWindow
@@ -255,3 +255,28 @@ def test_the_tray_says_its_state_in_words(rig: Rig, qtbot: Any, language: Any) -
     rig.session.clock_out()
     qtbot.waitUntil(lambda: not rig.session.clocked_in)
     qtbot.waitUntil(lambda: tray.toolTip().startswith("workdiary: salida fichada"))
+
+
+def test_a_screenshot_opened_from_the_diary_takes_the_keyboard(rig: Rig, qtbot: Any) -> None:
+    """The preview pops up without taking the focus from your work; opened on purpose from the
+    diary (Enter on the Screenshots cell) it does, so Delete and Redact are keys away."""
+    desktop = Desktop(rig.session, tray_available=False, on_quit=lambda: None, confirm=yes)
+    qtbot.addWidget(desktop.main_window)
+    rig.session.clock_in(rig.store.contracts()[0], "Work")
+    qtbot.waitUntil(lambda: rig.session.clocked_in)
+    rig.run(100, input_every=3)
+    rig.session.clock_out()
+    qtbot.waitUntil(lambda: not rig.session.clocked_in)
+    desktop.preview.hide()
+    diary = desktop.open_diary()
+    qtbot.waitUntil(lambda: diary.table.rowCount() >= 2)
+    tab_walk(diary, qtbot)
+    diary.table.setFocus()
+    diary.table.setCurrentCell(0, SHOTS)
+    press(qtbot, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is desktop.preview)
+    segment_id = diary.rows[0].segment.id
+    assert desktop.preview.segment_id == segment_id
+    press(qtbot, Qt.Key.Key_D, ALT)
+    qtbot.waitUntil(lambda: rig.store.segment(segment_id).kind is SegmentKind.TOMBSTONE)
+    desktop.quit()

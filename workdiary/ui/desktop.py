@@ -208,6 +208,7 @@ class Desktop(QObject):
     def _review_from_diary(self, segment: Segment, shot: ScreenshotRef) -> None:
         contract = next((c for c in self.session.contracts if c.id == segment.contract_id), None)
         self.preview.show_shot(segment.id, shot, _redaction_allowed(contract))
+        self.preview.activateWindow()  # asked for (Enter in the diary): the keyboard goes there
 
     def open_redaction(self, segment_id: str, shot: ScreenshotRef) -> RedactDialog:
         if self.redaction is not None:
