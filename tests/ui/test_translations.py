@@ -5,10 +5,10 @@ app, and Spanish shows money, dates and times the Spanish way (a picture in test
 from __future__ import annotations
 
 import ast
-import os
 import re
 import shutil
 import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 from datetime import date
@@ -38,7 +38,7 @@ from workdiary.ui.translations import (
 from .conftest import Rig
 
 ROOT = Path(__file__).resolve().parents[2]
-LUPDATE = Path(os.environ.get("VENV", ROOT / ".venv")) / "bin" / "pyside6-lupdate"
+LUPDATE = Path(sys.executable).parent / "pyside6-lupdate"  # PySide6's, beside this Python
 CATALOG = resource_path("translations", "workdiary_es.ts")
 ARTIFACTS = ROOT / "test-artifacts" / "ui"
 # The modules whose text the tray app shows: the ui, and the desktop rules that write sentences.
