@@ -18,10 +18,12 @@ import pytest
 
 import workdiary
 from workdiary.resource_files import ResourcesMissing, resource_path, resources_dir
+from workdiary.translation_files import compiled_name
 from workdiary.ui.style import load_stylesheet
 
 CHECKOUT = Path(workdiary.__file__).resolve().parent.parent
-SHIPPED = ("icons/workdiary.svg", "qss/workdiary.qss")
+SHIPPED = ("icons/workdiary.svg", "qss/workdiary.qss", "translations/workdiary_es.ts")
+QM_MAGIC = bytes.fromhex("3cb86418caef9c95cd211cbf60a1bddd")  # every Qt .qm file starts so
 # What each interpreter prints: where the resources are, and that importlib agrees.
 PROBE = """
 import importlib.resources, workdiary.resource_files as r
@@ -113,6 +115,10 @@ def test_found_in_an_installed_wheel(tmp_path: Path) -> None:
     assert (by_importlib, same_text) == ("True", "True")
     for name in SHIPPED:
         assert (Path(folder) / name).read_bytes() == (CHECKOUT / "resources" / name).read_bytes()
+    # The build step compiled the tray app's catalog beside its source, under the source's name.
+    source = CHECKOUT / "resources" / "translations" / "workdiary_es.ts"
+    compiled = Path(folder) / "translations" / compiled_name(source)
+    assert compiled.is_file() and compiled.read_bytes().startswith(QM_MAGIC)
 
 
 @pytest.mark.slow

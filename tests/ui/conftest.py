@@ -132,3 +132,15 @@ def rig(tmp_path: Path, fake_clock: FakeClock, contracts: list[Contract], qtbot:
 
 def started(rig: Rig) -> datetime:
     return rig.clock.now()
+
+
+@pytest.fixture
+def language(qapp: Any, tmp_path: Path) -> Iterator[Any]:
+    """The app's language switch (catalogs compiled into a temporary cache); English after."""
+    from workdiary.desktop import i18n
+    from workdiary.ui.translations import LanguageSwitch
+
+    switch = LanguageSwitch(qapp, tmp_path / "qm-cache")
+    yield switch
+    switch.use(i18n.SOURCE_LANGUAGE)
+    i18n.reset()

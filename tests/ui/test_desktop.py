@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from workdiary.tracker.events import ClockedOut, ScreenshotTaken
-from workdiary.ui.desktop import NO_TRAY_NOTE, Desktop
+from workdiary.ui.desktop import Desktop, no_tray_note
 
 from .conftest import TZ, Rig
 
@@ -20,7 +20,7 @@ def test_the_desktop_without_a_tray(rig: Rig, qtbot: Any) -> None:
         qtbot.addWidget(widget)
     desktop.start()
     assert desktop.tray is None and desktop.main_window.isVisible()
-    assert NO_TRAY_NOTE in [label.text() for label in desktop.main_window.findChildren(
+    assert no_tray_note() in [label.text() for label in desktop.main_window.findChildren(
         type(desktop.main_window.status_label))]
 
     rig.session.clock_in(rig.store.contracts()[0], "Work")

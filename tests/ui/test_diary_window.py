@@ -42,7 +42,7 @@ def test_the_diary_lists_the_days_segments(rig: Rig, qtbot: Any) -> None:
     assert [r.seen for r in rig.store.queued_records()] == [True, True, True]
     assert "0:02 h tracked" in window.totals_label.text()
     assert "3 segments" in window.totals_label.text()
-    assert day.strftime("%d %B %Y") in window.day_label.text()
+    assert "Wednesday, March 4, 2026" in window.day_label.text()
     qtbot.waitUntil(lambda: not window.table.item(0, SHOTS).icon().isNull())
 
     window.previous_button.click()

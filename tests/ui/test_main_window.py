@@ -36,7 +36,7 @@ def test_policy_of_the_selected_contract_is_shown_in_words(rig: Rig, qtbot: Any)
     assert "1-minute segments" in text and "1 screenshot is taken" in text
     assert "Window titles are not recorded" in text
     assert "After 2 minutes without input" in text
-    assert "Rate" not in text and "25.00 USD/h" in window.contract_label.text()
+    assert "Rate" not in text and "$25.00/h" in window.contract_label.text()
 
 
 def test_clock_in_and_out_from_the_window_drives_the_tracker(rig: Rig, qtbot: Any) -> None:

@@ -130,7 +130,7 @@ def test_the_clock_offset_and_login_notices_reach_the_sync_line_and_the_tray(
     qtbot.waitUntil(lambda: rig.session.summary is not None
                     and "not accepted yet" in rig.session.summary.sync_text)
     text = rig.session.summary.sync_text
-    assert "1 segment(s) not accepted yet: This computer's clock is 12 min ahead" in text
+    assert "1 segment not accepted yet: This computer's clock is 12 min ahead" in text
     assert "Login: the login on this computer expires at 2026-12-01 08:00 UTC" in text
     assert notices == [clock[:1].upper() + clock[1:], login[:1].upper() + login[1:]]
     tray = Tray(rig.session)

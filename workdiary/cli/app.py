@@ -125,6 +125,7 @@ def run_app(store: LocalStore, *, settings: DesktopSettings, secrets: SecretStor
     from workdiary.ui.session import DesktopSession
     from workdiary.ui.style import load_stylesheet
     from workdiary.ui.taskman import TaskManager
+    from workdiary.ui.translations import SETTING, LanguageSwitch, chosen_language
 
     clock = clock or SystemClock()
     app = QApplication.instance() or QApplication(list(argv))
@@ -132,6 +133,8 @@ def run_app(store: LocalStore, *, settings: DesktopSettings, secrets: SecretStor
     app.setApplicationName("workdiary")
     app.setQuitOnLastWindowClosed(False)  # the tray keeps running with every window closed
     app.setStyleSheet(load_stylesheet())
+    language = LanguageSwitch(app)  # the stored choice, else the system's language
+    language.use(chosen_language(store.get_setting(SETTING), language.languages))
 
     notices: list[str] = []
     if lock is None or not lock.held_elsewhere():
@@ -198,10 +201,12 @@ def run_app(store: LocalStore, *, settings: DesktopSettings, secrets: SecretStor
                       backends=platform.session_report(), limits=platform.capture_limits(),
                       autostart=autostart or autostart_for_this_system(),
                       permissions=platform.make_permission_checklist(),
-                      template_icon=_platform.system() == "Darwin")
+                      template_icon=_platform.system() == "Darwin", language=language)
     runtime.loop.start()
     session.sync = runtime.start_sync()  # its reports reach the session from the first pass
     notices += [_sentence(text) for text in runtime.notices]
+    if language.problem:
+        notices.append(_sentence(language.problem))
     desktop.start(show_window=show_window)
     for text in notices:
         session.notice.emit(text)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 
+from workdiary.desktop.i18n import translate
 from workdiary.sync.release import ReleaseNotice, ReleaseState
 
 
@@ -27,5 +28,7 @@ def release_label(notice: ReleaseNotice | None) -> str | None:
     if notice is None or notice.state is ReleaseState.CURRENT:
         return None
     if notice.blocks_clock_in:
-        return f"Update required: workdiary {notice.latest} (clocking in is off)"
-    return f"Update available: workdiary {notice.latest}"
+        return translate("Release", "Update required: workdiary {version} (clocking in is off)"
+                         ).format(version=notice.latest)
+    return translate("Release", "Update available: workdiary {version}").format(
+        version=notice.latest)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from workdiary.core.model import Contract
 from workdiary.desktop.account import freelancer_contracts, open_offers
+from workdiary.desktop.i18n import translate
 from workdiary.desktop.policy_text import policy_change_message
 from workdiary.store import LocalStore
 from workdiary.sync.api import ApiClient
@@ -29,9 +30,10 @@ def refresh_from(api: ApiClient, store: LocalStore) -> ContractsUpdate:
     now_ids = {c.id for c in fresh}
     messages = [message for c in fresh if c.id in before
                 if (message := policy_change_message(c.title, before[c.id].policy, c.policy))]
-    messages += [f"The contract \u201c{c.title}\u201d is no longer active (paused or ended by "
-                 "the client or ended by you): time recorded on it from now on is refused "
-                 "(contract_inactive). Clock out." for cid, c in before.items()
-                 if cid not in now_ids]
+    messages += [translate("Contracts", "The contract “{title}” is no longer active (paused or "
+                                        "ended by the client or ended by you): time recorded on "
+                                        "it from now on is refused (contract_inactive). Clock "
+                                        "out.").format(title=c.title)
+                 for cid, c in before.items() if cid not in now_ids]
     store.replace_contracts(fresh)
     return ContractsUpdate(fresh, open_offers(items), messages)

@@ -16,6 +16,7 @@ from workdiary.core.model import Segment, SegmentKind
 from workdiary.core.timegrid import isoformat_z
 from workdiary.core.week import WEEK, is_locked, lock_time, week_start
 from workdiary.desktop.diary import billed_minutes
+from workdiary.desktop.i18n import translate
 from workdiary.store import LocalStore, StoreError, SyncInfo
 from workdiary.sync.outbox import MEMO_EDIT_REFUSED
 
@@ -34,8 +35,9 @@ def add_manual_time(store: LocalStore, contract_id: str, start: datetime, end: d
     the rest (signed at upload). ``account``: the account logged in (the records wait for it)."""
     contract = store.contract(contract_id)
     if contract is None:
-        raise ManualTimeError(f"unknown contract {contract_id!r}: `workdiary contracts` "
-                              "lists yours (and refreshes them from the server)")
+        raise ManualTimeError(translate(
+            "Manual", "unknown contract {contract}: `workdiary contracts` lists yours (and "
+                      "refreshes them from the server)").format(contract=repr(contract_id)))
     try:
         check_memo(memo)
     except DomainError as exc:
@@ -86,22 +88,27 @@ def edit_memo(store: LocalStore, segment_id: str, memo: str, now: datetime) -> M
     (until the week locks)."""
     segment = store.segment(segment_id)
     if segment is None:
-        raise MemoEditError(f"no segment {segment_id} in the local cache (`workdiary diary` "
-                            "lists the segments of a day)")
+        raise MemoEditError(translate(
+            "Manual", "no segment {segment} in the local cache (`workdiary diary` lists the "
+                      "segments of a day)").format(segment=segment_id))
     if segment.kind is SegmentKind.TOMBSTONE:
-        raise MemoEditError(f"segment {segment_id} is deleted: it has no memo to edit")
+        raise MemoEditError(translate(
+            "Manual", "segment {segment} is deleted: it has no memo to edit").format(
+            segment=segment_id))
     try:
         check_memo(memo)
     except DomainError as exc:
         raise MemoEditError(str(exc)) from exc
     info = store.sync_info(segment_id)
     if info.closed_at is None:
-        raise MemoEditError(f"segment {segment_id} is still being recorded: its memo is the "
-                            "one you clock in with (or set in the tray app)")
+        raise MemoEditError(translate(
+            "Manual", "segment {segment} is still being recorded: its memo is the one you "
+                      "clock in with (or set in the tray app)").format(segment=segment_id))
     if is_locked(segment.start, now):
-        raise MemoEditError(
-            f"the week of segment {segment_id} locked at "
-            f"{isoformat_z(lock_time(week_start(segment.start)))}: its memo can no longer change")
+        raise MemoEditError(translate(
+            "Manual", "the week of segment {segment} locked at {locked}: its memo can no longer "
+                      "change").format(segment=segment_id,
+                                       locked=isoformat_z(lock_time(week_start(segment.start)))))
     try:
         if info.uploaded:
             store.queue_memo_edit(segment_id, memo)

@@ -26,6 +26,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Protocol
 
+from workdiary.desktop.i18n import translate
+
 if TYPE_CHECKING:
     from jeepney.io.blocking import DBusConnection
 
@@ -117,7 +119,9 @@ def _reason(exc: Exception) -> str:
     from jeepney import DBusErrorResponse
 
     if isinstance(exc, DBusErrorResponse):
-        return f"no notification service answered on the session bus ({exc.name})"
+        return translate("Notify", "no notification service answered on the session bus "
+                                   "({name})").format(name=exc.name)
     if isinstance(exc, TimeoutError):
-        return "the notification service did not answer in time"
-    return f"no D-Bus session bus to send notifications on ({exc})"
+        return translate("Notify", "the notification service did not answer in time")
+    return translate("Notify", "no D-Bus session bus to send notifications on ({reason})"
+                     ).format(reason=exc)

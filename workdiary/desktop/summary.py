@@ -1,4 +1,5 @@
-"""What the main window and the tray show, computed on the store's worker (no Qt here):
+"""What the main window and the tray show, computed on the store's worker (no Qt here; the
+sentences in the tray app's language through ``i18n.translate``):
 today's and this week's time (from the one status view), the current segment's activity,
 the sync state in words."""
 
@@ -12,11 +13,18 @@ from zoneinfo import ZoneInfo
 
 from workdiary.core.activity import Activity, activity_of
 from workdiary.core.timegrid import parse_iso
+from workdiary.desktop import formatting
 from workdiary.desktop.diary import status_view
+from workdiary.desktop.i18n import plural, translate
 from workdiary.store import LocalStore
 from workdiary.sync.outbox import SyncReport
 
 LOGIN_HINT = "run `workdiary login SERVER_URL --email EMAIL` in a terminal"
+
+
+def login_hint() -> str:
+    """LOGIN_HINT in the tray app's language."""
+    return translate("Sync", "run `workdiary login SERVER_URL --email EMAIL` in a terminal")
 
 
 class SyncState(enum.StrEnum):
@@ -57,49 +65,70 @@ def compute_summary(store: LocalStore, now: datetime, tz: ZoneInfo, segment_id: 
 
 def sync_line(status: dict[str, Any], report: SyncReport | None, tz: ZoneInfo
               ) -> tuple[SyncState, str]:
-    """The sync state and one or two sentences about it."""
+    """The sync state and one or two sentences about it (in the tray app's language)."""
     pending = int(status["pending_uploads"])
-    waiting = f"{pending} segment{'s' if pending != 1 else ''} waiting for upload"
+    waiting = plural(pending, translate("Sync", "{n} segment waiting for upload"),
+                     translate("Sync", "{n} segments waiting for upload")).format(n=pending)
     last = status["last_sync_at"]
-    last_text = ("never synced" if not last
-                 else f"last sync {parse_iso(last).astimezone(tz):%H:%M}")
-    warnings = " ".join(w[0].upper() + w[1:] + "." for w in status["warnings"]
+    last_text = (translate("Sync", "never synced") if not last
+                 else translate("Sync", "last sync {time}").format(
+                     time=formatting.clock_time(parse_iso(last), tz)))
+    hint = login_hint()
+    warnings = " ".join(_sentence(w) for w in status["warnings"]
                         if not w.startswith("not logged in"))
     others = (status.get("waiting") or {}).get("other_accounts", {})
-    warnings += "".join(f" {n} segment{'s' if n != 1 else ''} wait for {account}: they upload "
-                        "when that account logs in again." for account, n in sorted(others.items()))
+    warnings += "".join(" " + plural(
+        n, translate("Sync", "{n} segment waits for {account}: it uploads when that account "
+                             "logs in again."),
+        translate("Sync", "{n} segments wait for {account}: they upload when that account logs "
+                          "in again.")).format(n=n, account=account)
+        for account, n in sorted(others.items()))
     if not status["server_url"]:
         state = SyncState.LOGGED_OUT
-        text = (f"Not logged in: recorded time stays on this computer ({waiting}). To upload, "
-                f"{LOGIN_HINT}.")
+        text = translate("Sync", "Not logged in: recorded time stays on this computer "
+                                 "({waiting}). To upload, {hint}.").format(waiting=waiting,
+                                                                          hint=hint)
     elif status["auth_state"] == "expired":
         state = SyncState.ERROR
-        text = f"Uploads paused: the login expired; {LOGIN_HINT} again. {waiting.capitalize()}."
+        text = translate("Sync", "Uploads paused: the login expired; {hint} again. {waiting}."
+                         ).format(hint=hint, waiting=_capital(waiting))
         warnings = ""
     elif report is not None and report.quarantined:
         state = SyncState.ERROR
         _segment_id, reason = report.quarantined[0]
-        text = (f"A segment was refused by the server and kept aside ({reason}); see "
-                f"`workdiary sync`. {waiting.capitalize()}, {last_text}.")
+        text = translate("Sync", "A segment was refused by the server and kept aside ({reason}); "
+                                 "see `workdiary sync`. {waiting}, {last}.").format(
+            reason=reason, waiting=_capital(waiting), last=last_text)
     elif report is not None and report.refused:
         # The server answered: not offline, and retrying alone will not fix it.
         state = SyncState.ERROR
-        text = f"Uploads refused: {report.refused}. {waiting.capitalize()}; nothing is lost."
+        text = translate("Sync", "Uploads refused: {reason}. {waiting}; nothing is lost."
+                         ).format(reason=report.refused, waiting=_capital(waiting))
     elif report is not None and report.error:
         state = SyncState.OFFLINE
-        text = (f"Uploads stopped: {report.error}. {waiting.capitalize()}; nothing is "
-                f"lost, uploads resume by themselves. {last_text.capitalize()}.")
+        text = translate("Sync", "Uploads stopped: {reason}. {waiting}; nothing is lost, uploads "
+                                 "resume by themselves. {last}.").format(
+            reason=report.error, waiting=_capital(waiting), last=_capital(last_text))
     elif pending:
-        state, text = SyncState.PENDING, f"{waiting.capitalize()}, {last_text}."
+        state = SyncState.PENDING
+        text = translate("Sync", "{waiting}, {last}.").format(waiting=_capital(waiting),
+                                                              last=last_text)
     else:
-        state, text = SyncState.OK, f"Everything is uploaded, {last_text}."
+        state = SyncState.OK
+        text = translate("Sync", "Everything is uploaded, {last}.").format(last=last_text)
     if report is not None:  # what `workdiary sync` also prints: the clock and the login
         if report.too_early and report.clock_warning:
-            text += (f" {len(report.too_early)} segment(s) not accepted yet: "
-                     f"{_sentence(report.clock_warning)}")
+            early = len(report.too_early)
+            text += " " + plural(early, translate("Sync", "{n} segment not accepted yet: {why}"),
+                                 translate("Sync", "{n} segments not accepted yet: {why}")
+                                 ).format(n=early, why=_sentence(report.clock_warning))
         if report.token_notice:
-            text += f" Login: {report.token_notice}"
+            text += " " + translate("Sync", "Login: {notice}").format(notice=report.token_notice)
     return state, f"{text} {warnings}".strip()
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _sentence(text: str) -> str:
@@ -107,6 +136,4 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
-def hours_minutes(minutes: int) -> str:
-    """``1:05`` style: billed minutes as hours and minutes."""
-    return f"{minutes // 60}:{minutes % 60:02d}"
+hours_minutes = formatting.hours_minutes  # ``1:05``: billed minutes as hours and minutes

@@ -15,6 +15,8 @@ from workdiary.autostart.base import Autostart
 from workdiary.capture.base import CaptureLimits
 from workdiary.capture.permissions import PermissionChecklist, missing_summary
 from workdiary.core.model import Contract, ScreenshotRef, Segment
+from workdiary.desktop.formatting import clock_time, time_span
+from workdiary.desktop.i18n import translate
 from workdiary.desktop.notify import Notifier
 from workdiary.tracker.events import IdlePeriod
 from workdiary.ui.diary_window import DiaryWindow
@@ -27,14 +29,18 @@ from workdiary.ui.preview import Confirm, ScreenshotPreview, ask
 from workdiary.ui.redact_dialog import RedactDialog
 from workdiary.ui.session import DesktopSession
 from workdiary.ui.taskman import TaskManager
+from workdiary.ui.translations import SETTING, LanguageSwitch, chosen_language, native_name
 from workdiary.ui.tray import Tray
 
-NO_TRAY_NOTE = (
-    "There is no system tray in this session (no panel with a notification area is running), "
-    "so workdiary runs in this window; its notices also appear as desktop notifications. "
-    "Closing it clocks out and quits. To get a tray: on GNOME install the AppIndicator extension "
-    "(gnome-shell-extension-appindicator); on sway, a bar with a tray (waybar's tray module, or "
-    "swaybar); KDE Plasma's panel has one.")
+
+def no_tray_note() -> str:
+    return translate(
+        "Desktop", "There is no system tray in this session (no panel with a notification area "
+                   "is running), so workdiary runs in this window; its notices also appear as "
+                   "desktop notifications. Closing it clocks out and quits. To get a tray: on "
+                   "GNOME install the AppIndicator extension (gnome-shell-extension-appindicator); "
+                   "on sway, a bar with a tray (waybar's tray module, or swaybar); KDE Plasma's "
+                   "panel has one.")
 
 
 class Desktop(QObject):
@@ -52,8 +58,10 @@ class Desktop(QObject):
                  login_tasks: TaskManager | None = None, backends: list[str] | None = None,
                  limits: CaptureLimits | None = None, autostart: Autostart | None = None,
                  permissions: PermissionChecklist | None = None,
-                 template_icon: bool = False, notifier: Notifier | None = None) -> None:
+                 template_icon: bool = False, notifier: Notifier | None = None,
+                 language: LanguageSwitch | None = None) -> None:
         super().__init__()
+        self.language = language  # None: English only (no picker)
         self.session = session
         self.backends = backends or []  # capture.platform.session_report(), for the about box
         self.permissions = permissions
@@ -63,7 +71,7 @@ class Desktop(QObject):
         self.login_dialog: LoginDialog | None = None
         self._on_quit = on_quit
         self._confirm = confirm
-        notes = [n for n in (note, None if tray_available else NO_TRAY_NOTE) if n]
+        notes = [n for n in (note, None if tray_available else no_tray_note()) if n]
         self.main_window = MainWindow(session, tray_note=" ".join(notes) or None,
                                       hide_on_close=tray_available,
                                       can_log_in=login is not None, limits=limits)
@@ -86,7 +94,8 @@ class Desktop(QObject):
             self.tray.quit_requested.connect(self.quit)
             if login is not None:
                 self.tray.login_action.triggered.disconnect()
-                self.tray.login_action.setText("Not logged in: log in…")
+                self.tray.log_in_here = True
+                self.tray.retranslate()
                 self.tray.login_action.triggered.connect(self.open_login)
         self.preview = ScreenshotPreview(session, confirm=confirm)
         self.preview.redact_requested.connect(self.open_redaction)
@@ -97,6 +106,36 @@ class Desktop(QObject):
         self.redaction: RedactDialog | None = None
         self.idle_prompts: list[IdlePrompt] = []
         self._quitting = False
+        self._show_languages()
+        self.main_window.language_chosen.connect(self.set_language)
+        if self.tray is not None:
+            self.tray.language_chosen.connect(self.set_language)
+
+    def _show_languages(self) -> None:
+        if self.language is None:
+            self.main_window.language_box.setEnabled(False)
+            return
+        chosen = self.session.store.get_setting(SETTING) or ""
+        entries = [("", ""), *((code, native_name(code)) for code in self.language.languages)]
+        self.main_window.set_languages(entries, chosen)
+        if self.tray is not None:
+            self.tray.set_languages(entries, chosen)
+
+    def set_language(self, code: str) -> None:
+        """Store the choice ("" follows the system) and show every window in it now."""
+        if self.language is None:
+            return
+        self.session.store.set_setting(SETTING, code)
+        self.language.use(chosen_language(code, self.language.languages))
+        if self.language.problem:
+            self.session.notice.emit(self.language.problem)
+        self._show_languages()  # re-checks the choice and retranslates the window and tray
+        for window in (self.diary, self.preview, self.permission_window, self.manual_dialog):
+            if window is not None:
+                window.retranslate()
+        if self.about_box is not None and self.about_box.isVisible():
+            self.show_about()
+        self.session.refresh()  # the sync line and totals are written on the worker
 
     def start(self, *, show_window: bool | None = None) -> None:
         """Load contracts and totals; show the tray, and the window when asked or trayless."""
@@ -124,16 +163,25 @@ class Desktop(QObject):
     def show_about(self) -> QMessageBox:
         """The version and which capture backends this session uses, and why."""
         if self.about_box is None:
-            self.about_box = QMessageBox(QMessageBox.Icon.Information, "About workdiary",
+            self.about_box = QMessageBox(QMessageBox.Icon.Information, "",
                                          f"workdiary {__version__}")
             self.about_box.setObjectName("About")
             self.about_box.setModal(False)
-        tray = ("tray: the system tray" if self.tray is not None else
-                "tray: none (notices in the main window and as desktop notifications)")
-        lines = "\n".join(f"• {line}" for line in [*(self.backends or ["(not reported)"]), tray])
-        self.about_box.setInformativeText(
-            "A work diary for hourly contracts: time in signed segments, screenshots and "
-            f"activity, uploaded to your server.\n\nCapture in this session:\n{lines}")
+            self.about_box.setStandardButtons(QMessageBox.StandardButton.Ok)
+            self.about_box.setDefaultButton(QMessageBox.StandardButton.Ok)
+        self.about_box.setWindowTitle(translate("Desktop", "About workdiary"))
+        ok = self.about_box.button(QMessageBox.StandardButton.Ok)
+        ok.setText(translate("Desktop", "OK"))
+        ok.setAccessibleDescription(translate("Desktop", "Close this window."))
+        tray = (translate("Desktop", "tray: the system tray") if self.tray is not None else
+                translate("Desktop", "tray: none (notices in the main window and as desktop "
+                                     "notifications)"))
+        reported = self.backends or [translate("Desktop", "(not reported)")]
+        lines = "\n".join(f"• {line}" for line in [*reported, tray])
+        self.about_box.setInformativeText(translate(
+            "Desktop", "A work diary for hourly contracts: time in signed segments, screenshots "
+                       "and activity, uploaded to your server.\n\nCapture in this session:\n"
+                       "{lines}").format(lines=lines))
         self.about_box.show()
         self.about_box.raise_()
         return self.about_box
@@ -183,13 +231,13 @@ class Desktop(QObject):
         s = self.session
         span = ""
         if segment_id == s.segment_id and s.segment_start and s.segment_end:
-            span = (f"{s.segment_start.astimezone(s.tz):%H:%M}–"
-                    f"{s.segment_end.astimezone(s.tz):%H:%M}")
+            span = time_span(s.segment_start, s.segment_end, s.tz)
         self.preview.show_shot(segment_id, shot, _redaction_allowed(s.contract), span)
 
     def _review_from_diary(self, segment: Segment, shot: ScreenshotRef) -> None:
         contract = next((c for c in self.session.contracts if c.id == segment.contract_id), None)
         self.preview.show_shot(segment.id, shot, _redaction_allowed(contract))
+        self.preview.activateWindow()  # asked for (Enter in the diary): the keyboard goes there
 
     def open_redaction(self, segment_id: str, shot: ScreenshotRef) -> RedactDialog:
         if self.redaction is not None:
@@ -206,14 +254,15 @@ class Desktop(QObject):
             self.notifier.notify("workdiary", text)
 
     def _say_notifications_unavailable(self, reason: str) -> None:
-        self.main_window.statusBar().showMessage(
-            f"Desktop notifications cannot be shown ({reason}); notices appear only here.")
+        self.main_window.statusBar().showMessage(translate(
+            "Desktop", "Desktop notifications cannot be shown ({reason}); notices appear only "
+                       "here.").format(reason=reason))
 
     def ask_idle(self, period: IdlePeriod) -> IdlePrompt:
         if self.tray is None:  # the prompt may open behind other windows
-            since = period.since.astimezone(self.session.tz)
-            self._notify(f"You were away since {since:%H:%M}: workdiary asks what to do "
-                         "with that time.")
+            self._notify(translate(
+                "Desktop", "You were away since {time}: workdiary asks what to do with that "
+                           "time.").format(time=clock_time(period.since, self.session.tz)))
         prompt = IdlePrompt(self.session, period)
         prompt.finished.connect(lambda _result: self.idle_prompts.remove(prompt))
         self.idle_prompts.append(prompt)
@@ -231,7 +280,8 @@ class Desktop(QObject):
         if self.tray is not None:
             self.tray.hide()
         for window in (self.preview, self.diary, self.redaction, self.login_dialog,
-                       self.about_box, self.permission_window, *self.idle_prompts):
+                       self.manual_dialog, self.about_box, self.permission_window,
+                       *self.idle_prompts):
             if window is not None:
                 window.close()
         self.main_window.hide_on_close = True  # closing now must not ask to quit again

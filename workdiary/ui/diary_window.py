@@ -23,46 +23,77 @@ from PySide6.QtWidgets import (
 )
 
 from workdiary.core.activity import activity_of
-from workdiary.core.model import ScreenshotRef, Segment, SegmentKind
+from workdiary.core.model import ScreenshotRef, Segment, SegmentKind, Status
 from workdiary.core.timegrid import local_day_bounds
 from workdiary.core.verify import Verdict
 from workdiary.core.week import week_start
-from workdiary.desktop.diary import IDLE_TIME_NOTE, DayRow, DayView, measured_from_idle
+from workdiary.desktop.diary import DayRow, DayView, measured_from_idle
+from workdiary.desktop.formatting import clock_time, long_day, time_span
+from workdiary.desktop.i18n import plural, translate
 from workdiary.desktop.manual import memo_editable, memo_refusal, shown_memo
 from workdiary.desktop.summary import hours_minutes
 from workdiary.store import SyncInfo
 from workdiary.ui.preview import Confirm, ask
 from workdiary.ui.session import DesktopSession
 
-MANUAL_LABEL = "manual"
 MANUAL_COLOUR = QColor("#ece8fb")
-COLUMNS = ("Time", "Tracked", "Activity", "Memo", "Status", "Screenshots")
-MEMO = COLUMNS.index("Memo")
-ACTIVITY = COLUMNS.index("Activity")
-SHOTS = COLUMNS.index("Screenshots")
+TIME, TRACKED, ACTIVITY, MEMO, STATUS, SHOTS = range(6)
+
+
+def columns() -> list[str]:
+    return [translate("Diary", "Time"), translate("Diary", "Tracked"),
+            translate("Diary", "Activity"), translate("Diary", "Memo"),
+            translate("Diary", "Status"), translate("Diary", "Screenshots")]
+
+
+def idle_time_note() -> str:
+    """workdiary.desktop.diary.IDLE_TIME_NOTE, as a sentence in the current language."""
+    return translate("Diary", "Activity measured from idle time (input is not counted on this "
+                              "desktop).")
+
+
+def status_word(status: str) -> str:
+    """A verdict (protected, unprotected, rejected) in words; the server's codes otherwise."""
+    words: dict[str, str] = {
+        Status.PROTECTED: translate("Diary", "protected"),
+        Status.UNPROTECTED: translate("Diary", "unprotected"),
+        Status.REJECTED: translate("Diary", "rejected"),
+    }
+    return words.get(status, status)
+
+
+def memo_state(info: SyncInfo) -> str:
+    """After upload: whether the memo was edited, waits to go, or was refused (or "")."""
+    if info.memo_edit is not None:
+        return translate("Diary", "; memo edit waiting for upload")
+    refusal = memo_refusal(info)
+    if refusal is not None:  # "memo edit refused: <the server's reason>"
+        return translate("Diary", "; memo edit refused: {reason}").format(
+            reason=refusal.partition(": ")[2])
+    return translate("Diary", "; memo edited") if info.memo_edited else ""
 
 
 def status_text(segment: Segment, info: SyncInfo, expected: Verdict | None = None) -> str:
     """Where the segment stands, in words; before upload, the verdict to expect."""
     if info.closed_at is None:
-        return "recording"
+        return translate("Diary", "recording")
     if segment.kind is SegmentKind.TOMBSTONE:
-        return "deleted" + (" (server copy deleted at next sync)" if info.delete_pending else "")
+        return (translate("Diary", "deleted (server copy deleted at next sync)")
+                if info.delete_pending else translate("Diary", "deleted"))
     if info.sync_state == "quarantined":
-        return f"refused by the server: {info.quarantine_reason}"
+        return translate("Diary", "refused by the server: {reason}").format(
+            reason=info.quarantine_reason)
     if info.uploaded:
-        text = info.server_status or "uploaded"
+        text = (status_word(info.server_status) if info.server_status
+                else translate("Diary", "uploaded"))
         text += f" ({', '.join(info.server_reasons)})" if info.server_reasons else ""
-        if info.memo_edit is not None:
-            return text + "; memo edit waiting for upload"
-        refusal = memo_refusal(info)
-        if refusal is not None:
-            return text + f"; {refusal}"
-        return text + ("; memo edited" if info.memo_edited else "")
-    text = "waiting for upload" + (f" ({info.last_error})" if info.last_error else "")
+        return text + memo_state(info)
+    text = (translate("Diary", "waiting for upload ({error})").format(error=info.last_error)
+            if info.last_error else translate("Diary", "waiting for upload"))
     if expected is not None:
         reasons = f" ({', '.join(expected.reasons)})" if expected.reasons else ""
-        text += f"; expected {expected.status.value}{reasons}"
+        text += translate("Diary", "; expected {verdict}").format(
+            verdict=status_word(expected.status) + reasons)
     return text
 
 
@@ -72,14 +103,13 @@ class DiaryWindow(QWidget):
     def __init__(self, session: DesktopSession, day: date, *, confirm: Confirm = ask) -> None:
         super().__init__()
         self.setObjectName("Diary")
-        self.setWindowTitle("workdiary: diary")
         self.session, self.day, self._confirm = session, day, confirm
         self.rows: list[DayRow] = []
         self._filling = False
         layout = QVBoxLayout(self)
         nav = QHBoxLayout()
-        self.previous_button = QPushButton("◀ Previous day")
-        self.next_button = QPushButton("Next day ▶")
+        self.previous_button = QPushButton()
+        self.next_button = QPushButton()
         self.day_label = QLabel(objectName="DayTitle", alignment=Qt.AlignmentFlag.AlignCenter)
         self.previous_button.clicked.connect(lambda: self.show_day(self.day - timedelta(days=1)))
         self.next_button.clicked.connect(lambda: self.show_day(self.day + timedelta(days=1)))
@@ -90,8 +120,8 @@ class DiaryWindow(QWidget):
         self.boundary_label = QLabel(objectName="Note", wordWrap=True)
         self.boundary_label.hide()
         layout.addWidget(self.boundary_label)
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table = QTableWidget(0, len(columns()))
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move inside it
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                                    | QAbstractItemView.EditTrigger.EditKeyPressed)
@@ -100,11 +130,12 @@ class DiaryWindow(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(MEMO, QHeaderView.ResizeMode.Stretch)
         self.table.itemChanged.connect(self._memo_edited)
-        self.table.cellDoubleClicked.connect(self._open_shot)
+        # Activated: a double click, or Enter on the cell by keyboard.
+        self.table.cellActivated.connect(self._open_shot)
         layout.addWidget(self.table, 1)
         bottom = QHBoxLayout()
         self.totals_label = QLabel(objectName="Total")
-        self.delete_button = QPushButton("Delete segment…")
+        self.delete_button = QPushButton()
         self.delete_button.clicked.connect(self._delete_selected)
         bottom.addWidget(self.totals_label, 1)
         bottom.addWidget(self.delete_button)
@@ -112,7 +143,28 @@ class DiaryWindow(QWidget):
         self.resize(900, 480)
         session.segment_deleted.connect(lambda _id: self.reload())
         session.changed.connect(self._follow_today)
-        self.show_day(day)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Fixed texts, names and descriptions in the current language; the day again."""
+        self.setWindowTitle(translate("Diary", "workdiary: diary"))
+        self.previous_button.setText(translate("Diary", "◀ &Previous day"))
+        self.previous_button.setAccessibleName(translate("Diary", "Previous day"))
+        self.previous_button.setAccessibleDescription(translate(
+            "Diary", "Show the day before."))
+        self.next_button.setText(translate("Diary", "&Next day ▶"))
+        self.next_button.setAccessibleName(translate("Diary", "Next day"))
+        self.next_button.setAccessibleDescription(translate("Diary", "Show the day after."))
+        self.table.setHorizontalHeaderLabels(columns())
+        self.table.setAccessibleName(translate("Diary", "Segments of the day"))
+        self.table.setAccessibleDescription(translate(
+            "Diary", "One row per segment. F2 edits a memo until its week locks (after upload "
+                     "the edit is signed and sent again); Enter on the Screenshots cell opens "
+                     "the screenshot."))
+        self.delete_button.setText(translate("Diary", "De&lete segment…"))
+        self.delete_button.setAccessibleDescription(translate(
+            "Diary", "Delete the selected segment's time; asks first."))
+        self.show_day(self.day)
 
     def reload(self) -> None:
         self.show_day(self.day)
@@ -127,14 +179,16 @@ class DiaryWindow(QWidget):
     def show_day(self, day: date) -> None:
         self.day = day
         tz = self.session.tz
-        self.day_label.setText(f"{day:%A %d %B %Y} (times in {tz.key})")
+        self.day_label.setText(translate("Diary", "{day} (times in {zone})").format(
+            day=long_day(day), zone=tz.key))
         start, end = local_day_bounds(day, tz)
         boundary = week_start(end - timedelta(seconds=1))
         inside = start <= boundary < end
         self.boundary_label.setVisible(inside)
         self.boundary_label.setText(
-            f"The work week turns at Monday 00:00 UTC, which is {boundary.astimezone(tz):%H:%M} "
-            f"here: segments before it belong to the previous week's timesheet."
+            translate("Diary", "The work week turns at Monday 00:00 UTC, which is {time} here: "
+                               "segments before it belong to the previous week's timesheet."
+                      ).format(time=clock_time(boundary, tz))
             if inside else "")
         self.session.load_day(day, lambda rows, day=day: self._fill(day, rows))
 
@@ -152,10 +206,11 @@ class DiaryWindow(QWidget):
             editable = memo_editable(segment, info, now)
             manual = segment.kind is SegmentKind.MANUAL
             cells = (
-                f"{segment.start.astimezone(tz):%H:%M}–{segment.end.astimezone(tz):%H:%M}",
+                time_span(segment.start, segment.end, tz),
                 f"{segment.tracked_seconds // 60}:{segment.tracked_seconds % 60:02d}",
-                MANUAL_LABEL if manual else
-                (f"{activity.bars}/10" + (" (idle time)" if from_idle else ""))
+                translate("Diary", "manual") if manual else
+                (translate("Diary", "{bars}/10 (idle time)") if from_idle else "{bars}/10"
+                 ).format(bars=activity.bars)
                 if segment.minutes else "–",
                 shown_memo(segment, info),
                 status_text(segment, info, expected),
@@ -168,10 +223,11 @@ class DiaryWindow(QWidget):
                     flags |= Qt.ItemFlag.ItemIsEditable
                 item.setFlags(flags)
                 if column == ACTIVITY and from_idle:
-                    item.setToolTip(IDLE_TIME_NOTE[:1].upper() + IDLE_TIME_NOTE[1:] + ".")
+                    item.setToolTip(idle_time_note())
                 if manual:  # entered by hand: its own colour, and said in words
                     item.setBackground(MANUAL_COLOUR)
-                    item.setToolTip("Manual time: entered by hand, billable, never protected")
+                    item.setToolTip(translate(
+                        "Diary", "Manual time: entered by hand, billable, never protected"))
                 self.table.setItem(row, column, item)
             if segment.minutes:
                 self.table.setCellWidget(row, ACTIVITY, _meter(activity.bars, from_idle))
@@ -185,12 +241,17 @@ class DiaryWindow(QWidget):
         self.table.setColumnWidth(ACTIVITY, 110)
         tracked = view.totals.tracked_minutes if view is not None else 0
         active = view.totals.active_minutes if view is not None else 0
-        self.totals_label.setText(f"Day total: {hours_minutes(tracked)} h tracked, {active} "
-                                  f"active minute{'s' if active != 1 else ''}, "
-                                  f"{len(rows)} segment{'s' if len(rows) != 1 else ''}"
-                                  + ("; “idle time”: " + IDLE_TIME_NOTE
-                                     if any(measured_from_idle(r.segment) for r in rows)
-                                     else ""))
+        count = len(rows)
+        self.totals_label.setText(
+            translate("Diary", "Day total: {time} h tracked, {active}, {segments}").format(
+                time=hours_minutes(tracked),
+                active=plural(active, translate("Diary", "{n} active minute"),
+                              translate("Diary", "{n} active minutes")).format(n=active),
+                segments=plural(count, translate("Diary", "{n} segment"),
+                                translate("Diary", "{n} segments")).format(n=count))
+            + (translate("Diary", "; “idle time”: activity measured from idle time (input is "
+                                  "not counted on this desktop)")
+               if any(measured_from_idle(r.segment) for r in rows) else ""))
         self._filling = False
 
     def _load_thumbnail(self, row: int, segment: Segment) -> None:
@@ -236,8 +297,9 @@ class DiaryWindow(QWidget):
         if row < 0 or row >= len(self.rows):
             return
         segment = self.rows[row][0]
-        if not self._confirm(self, "Delete this segment's time? It will not be billed; a "
-                                   "tombstone keeps its place. This cannot be undone."):
+        if not self._confirm(self, translate(
+                "Diary", "Delete this segment's time? It will not be billed; a tombstone keeps "
+                         "its place. This cannot be undone.")):
             return
         self.session.delete_segment(segment.id, lambda outcome: self.reload())
 
@@ -249,10 +311,11 @@ def _meter(bars: int, from_idle: bool = False) -> QWidget:
     layout = QVBoxLayout(holder)
     layout.setContentsMargins(4, 18, 4, 18)
     meter = QProgressBar(objectName="Activity", maximum=10, value=bars, textVisible=True)
-    meter.setFormat("%v/10 idle time" if from_idle else "%v/10")
+    meter.setFormat(translate("Diary", "%v/10 idle time") if from_idle else "%v/10")
+    meter.setAccessibleName(translate("Diary", "Activity"))
     if from_idle:
         meter.setProperty("source", "idle_monitor")
-        holder.setToolTip(IDLE_TIME_NOTE[:1].upper() + IDLE_TIME_NOTE[1:] + ".")
+        holder.setToolTip(idle_time_note())
     layout.addWidget(meter)
     return holder
 
@@ -261,9 +324,9 @@ def _shots_text(shots: tuple[ScreenshotRef, ...]) -> str:
     taken = sum(1 for s in shots if s.sha256)
     failed = len(shots) - taken
     redacted = sum(1 for s in shots if s.redacted)
-    parts = [f"{taken} taken"] if taken else []
+    parts = [translate("Diary", "{n} taken").format(n=taken)] if taken else []
     if redacted:
-        parts.append(f"{redacted} redacted")
+        parts.append(translate("Diary", "{n} redacted").format(n=redacted))
     if failed:
-        parts.append(f"{failed} failed")
-    return ", ".join(parts) or "none"
+        parts.append(translate("Diary", "{n} failed").format(n=failed))
+    return ", ".join(parts) or translate("Diary", "none")

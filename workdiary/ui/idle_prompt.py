@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QVBoxLayout
 
+from workdiary.desktop.formatting import clock_time
+from workdiary.desktop.i18n import plural, translate
 from workdiary.tracker.events import IdlePeriod
 from workdiary.ui.session import DesktopSession
 
@@ -15,23 +17,37 @@ class IdlePrompt(QDialog):
 
     def __init__(self, session: DesktopSession, period: IdlePeriod) -> None:
         super().__init__(None, Qt.WindowType.WindowStaysOnTopHint)
-        self.setWindowTitle("workdiary: you were away")
+        self.setWindowTitle(translate("IdlePrompt", "workdiary: you were away"))
         self.session, self.period = session, period
         self.decided = False
         tz = session.tz
         minutes = max(1, round(period.seconds / 60))
         until = period.ended_at or period.since
         layout = QVBoxLayout(self)
-        self.text = QLabel(
-            f"No keyboard or mouse input from {period.since.astimezone(tz):%H:%M} to "
-            f"{until.astimezone(tz):%H:%M}: {minutes} minute{'s' if minutes != 1 else ''} "
-            f"were recorded as idle.\n\nKeep them (billed, shown as not active) or discard "
-            f"them (not billed; screenshots taken meanwhile are deleted)? Closing this window "
-            f"keeps them.", wordWrap=True)
+        what = plural(
+            minutes,
+            translate("IdlePrompt", "No keyboard or mouse input from {start} to {end}: {n} "
+                                    "minute was recorded as idle."),
+            translate("IdlePrompt", "No keyboard or mouse input from {start} to {end}: {n} "
+                                    "minutes were recorded as idle."),
+        ).format(start=clock_time(period.since, tz), end=clock_time(until, tz), n=minutes)
+        self.text = QLabel(what + "\n\n" + translate(
+            "IdlePrompt", "Keep them (billed, shown as not active) or discard them (not billed; "
+                          "screenshots taken meanwhile are deleted)? Closing this window keeps "
+                          "them."), wordWrap=True)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
+                                          | Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.text.setAccessibleName(translate("IdlePrompt", "Idle time"))
         layout.addWidget(self.text)
         buttons = QDialogButtonBox()
-        self.keep_button = QPushButton("Keep")
-        self.discard_button = QPushButton("Discard")
+        self.keep_button = QPushButton(translate("IdlePrompt", "&Keep"))
+        self.keep_button.setAccessibleDescription(translate(
+            "IdlePrompt", "Keep the idle minutes: billed, shown as not active."))
+        self.keep_button.setDefault(True)  # Enter keeps: nothing is lost by a stray key
+        self.discard_button = QPushButton(translate("IdlePrompt", "&Discard"))
+        self.discard_button.setAccessibleDescription(translate(
+            "IdlePrompt", "Discard the idle minutes: not billed; screenshots taken meanwhile "
+                          "are deleted."))
         buttons.addButton(self.keep_button, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(self.discard_button, QDialogButtonBox.ButtonRole.DestructiveRole)
         self.keep_button.clicked.connect(lambda: self.decide(True))

@@ -9,6 +9,7 @@ import html
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
+    QComboBox,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -27,9 +28,11 @@ from PySide6.QtWidgets import (
 from workdiary.capture.base import CaptureLimits
 from workdiary.core.model import Contract
 from workdiary.desktop.announce import release_label
+from workdiary.desktop.formatting import clock_time, time_span
+from workdiary.desktop.i18n import translate
 from workdiary.desktop.policy_text import describe_contract, describe_policy
 from workdiary.desktop.state import TrayState
-from workdiary.desktop.summary import LOGIN_HINT, SyncState, hours_minutes
+from workdiary.desktop.summary import SyncState, hours_minutes, login_hint
 from workdiary.ui.icons import state_icon
 from workdiary.ui.offers_panel import OffersPanel
 from workdiary.ui.session import DesktopSession
@@ -41,6 +44,7 @@ class MainWindow(QMainWindow):
     quit_requested = Signal()
     login_requested = Signal()
     about_requested = Signal()
+    language_chosen = Signal(str)  # a language code; "" follows the system
 
     def __init__(self, session: DesktopSession, *, tray_note: str | None = None,
                  hide_on_close: bool = True, can_log_in: bool = False,
@@ -51,10 +55,10 @@ class MainWindow(QMainWindow):
         self.can_log_in = can_log_in
         self._shown_memo = ""
         self.hide_on_close = hide_on_close
-        self.setWindowTitle("workdiary")
         self.setObjectName("MainWindow")
         self.resize(740, 600)
         self._build(tray_note)
+        self.retranslate()
         session.changed.connect(self.refresh_view)
         session.contracts_changed.connect(self._fill_contracts)
         session.notice.connect(self.statusBar().showMessage)
@@ -68,6 +72,8 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.status_label)
         if tray_note:
             note = QLabel(tray_note, objectName="Note", wordWrap=True)
+            note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
+                                         | Qt.TextInteractionFlag.TextSelectableByMouse)
             layout.addWidget(note)
         self.offers_panel = OffersPanel(self.session, self.limits)
         layout.addWidget(self.offers_panel)
@@ -97,7 +103,7 @@ class MainWindow(QMainWindow):
         empty_row = QHBoxLayout()
         self.empty_label = QLabel(objectName="Note", wordWrap=True)
         self.empty_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.login_button = QPushButton("Log in…")
+        self.login_button = QPushButton()
         self.login_button.clicked.connect(self.login_requested)
         empty_row.addWidget(self.empty_label, 1)
         empty_row.addWidget(self.login_button, 0, Qt.AlignmentFlag.AlignRight)
@@ -109,12 +115,16 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.update_label)
 
         row = QHBoxLayout()
-        self.memo_edit = QLineEdit(placeholderText="Memo: what are you working on?")
+        self.memo_label = QLabel()
+        self.memo_edit = QLineEdit()
+        self.memo_label.setBuddy(self.memo_edit)
         self.memo_edit.editingFinished.connect(self._save_memo)
-        self.clock_in_button = QPushButton("Clock in", objectName="ClockIn")
+        self.memo_edit.returnPressed.connect(self._clock_in)  # Enter clocks in, as the button
+        self.clock_in_button = QPushButton(objectName="ClockIn")
         self.clock_in_button.clicked.connect(self._clock_in)
-        self.clock_out_button = QPushButton("Clock out", objectName="ClockOut")
+        self.clock_out_button = QPushButton(objectName="ClockOut")
         self.clock_out_button.clicked.connect(self.session.clock_out)
+        row.addWidget(self.memo_label)
         row.addWidget(self.memo_edit, 1)
         row.addWidget(self.clock_in_button)
         row.addWidget(self.clock_out_button)
@@ -124,33 +134,103 @@ class MainWindow(QMainWindow):
         grid = QGridLayout(meters)
         self.segment_label = QLabel()
         self.activity_bar = QProgressBar(objectName="Activity", maximum=10, textVisible=True)
-        self.activity_bar.setFormat("activity %v/10")
         self.today_label = QLabel(objectName="Total")
         self.week_label = QLabel(objectName="Total")
         grid.addWidget(self.segment_label, 0, 0)
         grid.addWidget(self.activity_bar, 0, 1)
         grid.addWidget(self.today_label, 1, 0)
         grid.addWidget(self.week_label, 1, 1)
+        grid.setColumnStretch(0, 1)  # room for the segment's line in longer languages
+        grid.setColumnStretch(1, 1)
         layout.addWidget(meters)
 
         sync_row = QHBoxLayout()
         self.sync_label = QLabel(objectName="SyncLine", wordWrap=True)
         self.sync_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        sync_button = QPushButton("Sync now")
-        sync_button.clicked.connect(self.session.sync_now)
-        diary_button = QPushButton("Open diary")
-        diary_button.clicked.connect(self.open_diary)
-        manual_button = QPushButton("Add manual time…")
-        manual_button.clicked.connect(self.add_manual)
-        about_button = QPushButton("About")
-        about_button.clicked.connect(self.about_requested)
+        self.sync_button = QPushButton()
+        self.sync_button.clicked.connect(self.session.sync_now)
+        self.diary_button = QPushButton()
+        self.diary_button.clicked.connect(self.open_diary)
+        self.manual_button = QPushButton(objectName="AddManual")
+        self.manual_button.clicked.connect(self.add_manual)
+        self.about_button = QPushButton()
+        self.about_button.clicked.connect(self.about_requested)
         sync_row.addWidget(self.sync_label, 1)
-        sync_row.addWidget(sync_button)
-        sync_row.addWidget(diary_button)
-        sync_row.addWidget(manual_button)
-        sync_row.addWidget(about_button)
+        sync_row.addWidget(self.sync_button)
+        sync_row.addWidget(self.diary_button)
+        sync_row.addWidget(self.manual_button)
+        sync_row.addWidget(self.about_button)
         layout.addLayout(sync_row)
+        language_row = QHBoxLayout()
+        self.language_label = QLabel()
+        self.language_box = QComboBox(objectName="Language")
+        self.language_label.setBuddy(self.language_box)
+        self.language_box.activated.connect(
+            lambda index: self.language_chosen.emit(self.language_box.itemData(index)))
+        language_row.addStretch(1)
+        language_row.addWidget(self.language_label)
+        language_row.addWidget(self.language_box)
+        layout.addLayout(language_row)
         self.setCentralWidget(root)
+
+    def retranslate(self) -> None:
+        """Every fixed text, name and description, in the current language."""
+        self.setWindowTitle("workdiary")
+        self.status_label.setAccessibleName(translate("MainWindow", "Tracking state"))
+        self.contract_list.setAccessibleName(translate("MainWindow", "Contracts"))
+        self.contract_list.setAccessibleDescription(translate(
+            "MainWindow", "Choose the contract to clock in on; its tracking policy is shown "
+                          "beside the list."))
+        self.policy_scroll.setAccessibleName(translate("MainWindow", "Tracking policy"))
+        self.policy_scroll.setAccessibleDescription(translate(
+            "MainWindow", "What is recorded while you are clocked in on this contract."))
+        self.login_button.setText(translate("MainWindow", "&Log in…"))
+        self.login_button.setAccessibleDescription(translate(
+            "MainWindow", "Log this computer in to your workdiary server."))
+        self.memo_label.setText(translate("MainWindow", "&Memo:"))
+        self.memo_edit.setPlaceholderText(translate("MainWindow", "What are you working on?"))
+        self.memo_edit.setAccessibleName(translate("MainWindow", "Memo"))
+        self.memo_edit.setAccessibleDescription(translate(
+            "MainWindow", "What you are working on, saved with the segment. Enter clocks in."))
+        self.clock_in_button.setText(translate("MainWindow", "Clock &in"))
+        self.clock_in_button.setAccessibleDescription(translate(
+            "MainWindow", "Start recording time on the selected contract."))
+        self.clock_out_button.setText(translate("MainWindow", "Clock &out"))
+        self.clock_out_button.setAccessibleDescription(translate(
+            "MainWindow", "Stop recording time; the segment is closed and kept."))
+        self.activity_bar.setAccessibleName(translate("MainWindow", "Activity"))
+        self.activity_bar.setAccessibleDescription(translate(
+            "MainWindow", "This segment's activity, from 0 to 10."))
+        self.sync_button.setText(translate("MainWindow", "&Sync now"))
+        self.sync_button.setAccessibleDescription(translate(
+            "MainWindow", "Upload the recorded segments now."))
+        self.diary_button.setText(translate("MainWindow", "Open &diary"))
+        self.diary_button.setAccessibleDescription(translate(
+            "MainWindow", "Show the day's segments, memos and screenshots."))
+        self.manual_button.setText(translate("MainWindow", "Add manual &time…"))
+        self.manual_button.setAccessibleDescription(translate(
+            "MainWindow", "Enter time you worked without the tracker, on a contract that allows "
+                          "it."))
+        self.about_button.setText(translate("MainWindow", "&About"))
+        self.about_button.setAccessibleDescription(translate(
+            "MainWindow", "The version and how this computer captures."))
+        self.language_label.setText(translate("MainWindow", "Lan&guage:"))
+        self.language_box.setAccessibleName(translate("MainWindow", "Language"))
+        self.language_box.setAccessibleDescription(translate(
+            "MainWindow", "The language of workdiary's windows and tray menu."))
+        for index in range(self.language_box.count()):
+            if not self.language_box.itemData(index):
+                self.language_box.setItemText(index, translate("MainWindow", "System default"))
+        self.offers_panel.refresh()
+        self._fill_contracts()
+
+    def set_languages(self, languages: list[tuple[str, str]], chosen: str) -> None:
+        """The picker's entries, (code, name) with "" for the system's, and the current one."""
+        self.language_box.clear()
+        for code, name in languages:
+            self.language_box.addItem(name, code)
+        self.language_box.setCurrentIndex(max(0, self.language_box.findData(chosen)))
+        self.retranslate()
 
     # -- rendering ------------------------------------------------------------------------
 
@@ -169,10 +249,12 @@ class MainWindow(QMainWindow):
                 self.contract_list.setCurrentItem(item)
         if self.contract_list.currentItem() is None and self.contract_list.count():
             self.contract_list.setCurrentRow(0)
-        how = ("Log in to fetch yours." if self.can_log_in else
-               f"To fetch yours, {LOGIN_HINT}; they appear here when you open workdiary again.")
+        how = (translate("MainWindow", "Log in to fetch yours.") if self.can_log_in else
+               translate("MainWindow", "To fetch yours, {hint}; they appear here when you open "
+                                       "workdiary again.").format(hint=login_hint()))
         self.empty_label.setText(
-            "" if self.session.contracts else f"No contracts on this computer yet. {how}")
+            "" if self.session.contracts else
+            translate("MainWindow", "No contracts on this computer yet. {how}").format(how=how))
         self.empty_label.setVisible(not self.session.contracts)
         self._show_policy()
         self.refresh_view()
@@ -190,8 +272,8 @@ class MainWindow(QMainWindow):
                                     f"{html.escape(describe_contract(contract))}")
         lines = describe_policy(contract.policy, self.limits)
         items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
-        self.policy_label.setText(f"<b>While you are clocked in on this contract:</b><ul>"
-                                  f"{items}</ul>")
+        heading = html.escape(translate("MainWindow", "While you are clocked in on this contract:"))
+        self.policy_label.setText(f"<b>{heading}</b><ul>{items}</ul>")
 
     def refresh_view(self) -> None:
         s = self.session
@@ -199,15 +281,17 @@ class MainWindow(QMainWindow):
         state = s.tray_state
         self.setWindowIcon(state_icon(state))
         if s.busy:
-            text = "Working…"
+            text = translate("MainWindow", "Working…")
         elif s.clocked_in and s.contract is not None:
-            text = (f"Paused (idle since {s.idle_since.astimezone(tz):%H:%M}): "
-                    if state is TrayState.PAUSED and s.idle_since else "Tracking: ")
-            text += s.contract.title
+            text = (translate("MainWindow", "Paused (idle since {time}): {contract}").format(
+                        time=clock_time(s.idle_since, tz), contract=s.contract.title)
+                    if state is TrayState.PAUSED and s.idle_since else
+                    translate("MainWindow", "Tracking: {contract}").format(
+                        contract=s.contract.title))
         else:
-            text = "Clocked out"
+            text = translate("MainWindow", "Clocked out")
         if s.problem:
-            text += f" — problem: {s.problem}"
+            text += translate("MainWindow", " — problem: {problem}").format(problem=s.problem)
         self.status_label.setText(text)
         self.status_label.setProperty("state", state.value)
         self.status_label.style().unpolish(self.status_label)
@@ -223,25 +307,32 @@ class MainWindow(QMainWindow):
         logged_out = summary is not None and summary.sync_state is SyncState.LOGGED_OUT
         self.login_button.setVisible(self.can_log_in and (logged_out or not s.contracts))
         if s.clocked_in and summary is not None and summary.segment_activity is not None:
-            span = (f" {s.segment_start.astimezone(tz):%H:%M}–{s.segment_end.astimezone(tz):%H:%M}"
-                    if s.segment_start and s.segment_end else "")
+            minutes = summary.segment_seconds // 60
             self.segment_label.setText(
-                f"This segment{span}: {summary.segment_seconds // 60} min recorded so far")
+                translate("MainWindow", "This segment {span}: {minutes} min recorded so far"
+                          ).format(span=time_span(s.segment_start, s.segment_end, tz),
+                                   minutes=minutes)
+                if s.segment_start and s.segment_end else
+                translate("MainWindow", "This segment: {minutes} min recorded so far"
+                          ).format(minutes=minutes))
             activity = summary.segment_activity
             if not activity.tracked_minutes and summary.previous_activity is not None:
                 # No finished minute yet: the meter shows the segment before, and says so.
                 activity = summary.previous_activity
-                self.activity_bar.setFormat("last segment: activity %v/10")
+                self.activity_bar.setFormat(translate("MainWindow", "last segment: activity %v/10"))
             else:
-                self.activity_bar.setFormat("activity %v/10")
+                self.activity_bar.setFormat(translate("MainWindow", "activity %v/10"))
             self.activity_bar.setValue(activity.bars)
         else:
-            self.segment_label.setText("This segment: not clocked in")
+            self.segment_label.setText(translate("MainWindow", "This segment: not clocked in"))
+            self.activity_bar.setFormat(translate("MainWindow", "activity %v/10"))
             self.activity_bar.setValue(0)
         if summary is not None:
-            self.today_label.setText(f"Today: {hours_minutes(summary.today_minutes)} h")
+            self.today_label.setText(translate("MainWindow", "Today: {time} h").format(
+                time=hours_minutes(summary.today_minutes)))
             self.week_label.setText(
-                f"This week (from Monday 00:00 UTC): {hours_minutes(summary.week_minutes)} h")
+                translate("MainWindow", "This week (from Monday 00:00 UTC): {time} h").format(
+                    time=hours_minutes(summary.week_minutes)))
             self.sync_label.setText(summary.sync_text)
         self._show_update()
         self._show_policy()
@@ -257,19 +348,22 @@ class MainWindow(QMainWindow):
         # Below the minimum the whole sentence (why clocking in is off); else short, with links.
         text = (f"<b>{html.escape(label)}</b>. " + html.escape(notice.message)
                 if notice.blocks_clock_in else
-                f"<b>{html.escape(label)}</b> (you have {html.escape(notice.current)}).")
-        links = [(notice.download_url or "", "Download"), (notice.notes_url or "", "What is new")]
-        text += "".join(f' <a href="{html.escape(url, quote=True)}">{name}</a>'
+                f"<b>{html.escape(label)}</b> " + html.escape(translate(
+                    "MainWindow", "(you have {version}).").format(version=notice.current)))
+        links = [(notice.download_url or "", translate("MainWindow", "Download")),
+                 (notice.notes_url or "", translate("MainWindow", "What is new"))]
+        text += "".join(f' <a href="{html.escape(url, quote=True)}">{html.escape(name)}</a>'
                         for url, name in links if url)
         if not notice.download_url and not notice.blocks_clock_in:
-            text += " Download it from your usual download page."
+            text += " " + html.escape(translate(
+                "MainWindow", "Download it from your usual download page."))
         self.update_label.setText(text)
 
     # -- actions --------------------------------------------------------------------------
 
     def _clock_in(self) -> None:
         contract = self.selected_contract()
-        if contract is not None:
+        if contract is not None and self.clock_in_button.isEnabled():
             self.session.clock_in(contract, self.memo_edit.text().strip())
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLay
 
 from workdiary.capture.base import CaptureLimits
 from workdiary.core.model import Contract
+from workdiary.desktop.i18n import translate
 from workdiary.desktop.policy_text import describe_contract, describe_policy
 from workdiary.ui.session import DesktopSession
 
@@ -36,22 +37,38 @@ class OffersPanel(QFrame):
 
     def _offer_row(self, offer: Contract) -> QWidget:
         row = QFrame(objectName="Offer")
+        row.setAccessibleName(translate("Offers", "Offer: {title}").format(title=offer.title))
         layout = QVBoxLayout(row)
         policy = "".join(f"<li>{html.escape(line)}</li>"
                          for line in describe_policy(offer.policy, self.limits))
+        heading = translate("Offers", "New offer: {title}").format(title=offer.title)
+        recorded = translate("Offers", "If you accept, this is recorded while you are clocked in:")
         text = QLabel(
-            f"<b>New offer: {html.escape(offer.title)}</b><br>"
+            f"<b>{html.escape(heading)}</b><br>"
             f"{html.escape(describe_contract(offer))}<br>"
-            f"If you accept, this is recorded while you are clocked in:<ul>{policy}</ul>",
+            f"{html.escape(recorded)}<ul>{policy}</ul>",
             objectName="OfferText", wordWrap=True)
         text.setTextFormat(Qt.TextFormat.RichText)
+        text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
+                                     | Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(text)
         buttons = QHBoxLayout()
-        accept = QPushButton("Accept", objectName="AcceptOffer")
-        accept.setAccessibleName(f"Accept the offer {offer.title}")
+        # No mnemonics: several offers may be shown at once, each with its own pair (one
+        # letter would be ambiguous). Tab reaches them and Space presses them.
+        accept = QPushButton(translate("Offers", "Accept"), objectName="AcceptOffer")
+        accept.setAccessibleName(translate("Offers", "Accept the offer {title}").format(
+            title=offer.title))
+        accept.setAccessibleDescription(translate(
+            "Offers", "Agree to the terms and tracking policy above; the contract joins your "
+                      "list and you can clock in on it."))
+        accept.setAutoDefault(False)
         accept.clicked.connect(lambda: self.session.answer_offer(offer.id, True))
-        decline = QPushButton("Decline", objectName="DeclineOffer")
-        decline.setAccessibleName(f"Decline the offer {offer.title}")
+        decline = QPushButton(translate("Offers", "Decline"), objectName="DeclineOffer")
+        decline.setAccessibleName(translate("Offers", "Decline the offer {title}").format(
+            title=offer.title))
+        decline.setAccessibleDescription(translate(
+            "Offers", "Refuse this offer; the client is told and it leaves this list."))
+        decline.setAutoDefault(False)
         decline.clicked.connect(lambda: self.session.answer_offer(offer.id, False))
         buttons.addStretch(1)
         buttons.addWidget(decline)

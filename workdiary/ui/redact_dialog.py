@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from workdiary.core.model import ScreenshotRef
+from workdiary.desktop.i18n import translate
 from workdiary.desktop.review import Box
 from workdiary.ui.session import DesktopSession
 
@@ -57,6 +58,11 @@ class RegionCanvas(QWidget):
         self.boxes.append(box)
         self.boxes_changed.emit()
         self.update()
+
+    def mark_all(self) -> None:
+        """One box over the whole picture: the keyboard's way to redact (no dragging)."""
+        if not self.pixmap.isNull():
+            self.add_box((0, 0, self.pixmap.width(), self.pixmap.height()))
 
     def undo(self) -> None:
         if self.boxes:
@@ -104,31 +110,48 @@ class RedactDialog(QDialog):
     def __init__(self, session: DesktopSession, segment_id: str, shot: ScreenshotRef,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("workdiary: redact screenshot")
+        self.setWindowTitle(translate("Redact", "workdiary: redact screenshot"))
         self.session, self.segment_id, self.shot = session, segment_id, shot
         self.applied = False
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(
-            "Drag rectangles over what must not be seen. Apply blurs them irreversibly: the "
-            "original picture is replaced on this computer and never uploaded. The segment "
-            "keeps its time and is marked redacted.", wordWrap=True))
+        layout.addWidget(QLabel(translate(
+            "Redact", "Drag rectangles over what must not be seen. Apply blurs them "
+                      "irreversibly: the original picture is replaced on this computer and never "
+                      "uploaded. The segment keeps its time and is marked redacted."),
+            wordWrap=True))
         self.canvas = RegionCanvas()
-        self.message = QLabel("loading the screenshot…", objectName="Note", wordWrap=True)
+        self.canvas.setAccessibleName(translate("Redact", "Screenshot to redact"))
+        self.canvas.setAccessibleDescription(translate(
+            "Redact", "Drag with the mouse to mark an area to blur."))
+        self.message = QLabel(translate("Redact", "loading the screenshot…"), objectName="Note",
+                              wordWrap=True)
         layout.addWidget(self.canvas, 0, Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.message)
         buttons = QDialogButtonBox()
-        self.undo_button = QPushButton("Undo last box")
-        self.apply_button = QPushButton("Apply redaction")
-        cancel = QPushButton("Cancel")
+        self.whole_button = QPushButton(translate("Redact", "Mark the &whole picture"))
+        self.whole_button.setAccessibleDescription(translate(
+            "Redact", "Mark the whole screenshot to blur, without dragging."))
+        self.undo_button = QPushButton(translate("Redact", "&Undo last box"))
+        self.undo_button.setAccessibleDescription(translate(
+            "Redact", "Remove the last marked area."))
+        self.apply_button = QPushButton(translate("Redact", "&Apply redaction"))
+        self.apply_button.setAccessibleDescription(translate(
+            "Redact", "Blur the marked areas for good."))
+        self.apply_button.setDefault(True)
+        cancel = self.cancel_button = QPushButton(translate("Redact", "Cancel"))
+        cancel.setAccessibleDescription(translate("Redact", "Close without redacting."))
+        buttons.addButton(self.whole_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.undo_button, QDialogButtonBox.ButtonRole.ResetRole)
         buttons.addButton(self.apply_button, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(cancel, QDialogButtonBox.ButtonRole.RejectRole)
+        self.whole_button.clicked.connect(self.canvas.mark_all)
         self.undo_button.clicked.connect(self.canvas.undo)
         self.apply_button.clicked.connect(self._apply)
         cancel.clicked.connect(self.reject)
         layout.addWidget(buttons)
         self.canvas.boxes_changed.connect(self._update_buttons)
         self._update_buttons()
+        self.whole_button.setEnabled(False)  # until the picture is loaded
         sha = shot.sha256
         if sha:
             session.read_file(lambda: session.store.screenshot_path(sha), self._loaded)
@@ -136,10 +159,11 @@ class RedactDialog(QDialog):
     def _loaded(self, data: bytes | None) -> None:
         pixmap = QPixmap()
         if data is None or not pixmap.loadFromData(data):
-            self._say("The screenshot file is no longer on this computer, so it cannot be "
-                      "redacted here.")
+            self._say(translate("Redact", "The screenshot file is no longer on this computer, "
+                                          "so it cannot be redacted here."))
             return
         self.canvas.set_pixmap(pixmap)
+        self.whole_button.setEnabled(True)
         self._say("")
         self.adjustSize()
         screen = self.screen() or QGuiApplication.primaryScreen()
@@ -159,7 +183,7 @@ class RedactDialog(QDialog):
         if not self.shot.sha256 or not self.canvas.boxes:
             return
         self.apply_button.setEnabled(False)
-        self._say("Redacting…")
+        self._say(translate("Redact", "Redacting…"))
         self.session.redact(self.segment_id, self.shot.sha256, list(self.canvas.boxes),
                             self._done)
 
@@ -168,5 +192,6 @@ class RedactDialog(QDialog):
             self.applied = True
             self.accept()
         else:
-            self._say("The redaction failed; the reason is in the status line and the tray.")
+            self._say(translate("Redact", "The redaction failed; the reason is in the status "
+                                          "line and the tray."))
             self._update_buttons()

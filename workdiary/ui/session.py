@@ -20,6 +20,8 @@ from workdiary.core.model import Contract, Segment
 from workdiary.desktop.announce import Announcements
 from workdiary.desktop.contract_sync import ContractsUpdate
 from workdiary.desktop.diary import DayView, day_view, mark_shown
+from workdiary.desktop.formatting import clock_time
+from workdiary.desktop.i18n import plural, translate
 from workdiary.desktop.loop import TrackerLoop
 from workdiary.desktop.manual import MemoEdit, add_manual_time, edit_memo
 from workdiary.desktop.review import Box, DeleteOutcome, ScreenshotReview
@@ -141,7 +143,8 @@ class DesktopSession(QObject):
         try:
             self.summary = future.result()
         except Exception as exc:
-            self.problem = f"could not read the local diary: {exc}"
+            self.problem = translate("Session", "could not read the local diary: {reason}"
+                                     ).format(reason=exc)
         self.changed.emit()
         if self._refresh_again:
             self._refresh_again = False
@@ -154,7 +157,8 @@ class DesktopSession(QObject):
             return
         refusal = self.release.refusal() if self.release is not None else None
         if refusal is not None:
-            self.notice.emit(f"Cannot clock in. {refusal}")
+            self.notice.emit(translate("Session", "Cannot clock in. {reason}").format(
+                reason=refusal))
             return
         if self.disk_guard is not None:  # free space first, off the GUI thread
             self.busy = True
@@ -183,7 +187,8 @@ class DesktopSession(QObject):
             try:
                 self.lock.acquire()
             except Exception as exc:  # TrackerBusy says who holds it
-                self.notice.emit(f"Cannot clock in: {exc}.")
+                self.notice.emit(translate("Session", "Cannot clock in: {reason}.").format(
+                    reason=exc))
                 return
         self.busy, self.problem = True, None
         self.contract, self.memo = contract, memo
@@ -197,7 +202,8 @@ class DesktopSession(QObject):
         except Exception as exc:
             self._release_lock()
             self.contract = None
-            self.notice.emit(f"Could not clock in: {exc}")
+            self.notice.emit(translate("Session", "Could not clock in: {reason}").format(
+                reason=exc))
         else:
             self.clocked_in = True
         self.changed.emit()
@@ -221,7 +227,8 @@ class DesktopSession(QObject):
         try:
             future.result()
         except Exception as exc:
-            self.problem = f"clocking out did not finish cleanly: {exc}"
+            self.problem = translate("Session", "clocking out did not finish cleanly: {reason}"
+                                     ).format(reason=exc)
         self.changed.emit()
         self.refresh()
 
@@ -232,11 +239,12 @@ class DesktopSession(QObject):
 
     def sync_now(self) -> None:
         if self.sync is None:
-            self.notice.emit("Not logged in, so there is nothing to sync with: run `workdiary "
-                             "login SERVER_URL --email EMAIL` in a terminal.")
+            self.notice.emit(translate(
+                "Session", "Not logged in, so there is nothing to sync with: run `workdiary "
+                           "login SERVER_URL --email EMAIL` in a terminal."))
             return
         self.sync.wake()
-        self.notice.emit("Syncing now.")
+        self.notice.emit(translate("Session", "Syncing now."))
 
     def logged_in(self, message: str, sync: SyncControl | None) -> None:
         """After a login from the window: the new sync worker, fresh contracts and totals."""
@@ -254,18 +262,23 @@ class DesktopSession(QObject):
             try:
                 outcome = future.result()
             except Exception as exc:
-                self.notice.emit(f"Not deleted: {exc}")
+                self.notice.emit(translate("Session", "Not deleted: {reason}").format(
+                    reason=exc))
                 outcome = None
             else:
                 if outcome.deleted_now:
                     self.segment_deleted.emit(segment_id)
-                    self.notice.emit("The segment's time was deleted; a tombstone keeps its "
-                                     "place in the chain.")
+                    self.notice.emit(translate(
+                        "Session", "The segment's time was deleted; a tombstone keeps its place "
+                                   "in the chain."))
                 else:
-                    ends = outcome.ends_at.astimezone(self.tz) if outcome.ends_at else None
-                    self.notice.emit("This segment is still being recorded: its time is "
-                                     "deleted when it closes"
-                                     + (f" at {ends:%H:%M}." if ends else "."))
+                    self.notice.emit(
+                        translate("Session", "This segment is still being recorded: its time "
+                                             "is deleted when it closes at {time}.").format(
+                            time=clock_time(outcome.ends_at, self.tz))
+                        if outcome.ends_at else
+                        translate("Session", "This segment is still being recorded: its time "
+                                             "is deleted when it closes."))
                 self.refresh()
             if on_done is not None:
                 on_done(outcome)
@@ -278,11 +291,13 @@ class DesktopSession(QObject):
             try:
                 future.result()
             except Exception as exc:
-                self.notice.emit(f"Not redacted: {exc}")
+                self.notice.emit(translate("Session", "Not redacted: {reason}").format(
+                    reason=exc))
                 ok = False
             else:
-                self.notice.emit("Redacted: the marked areas are blurred for good; the segment "
-                                 "keeps its time and is marked redacted.")
+                self.notice.emit(translate(
+                    "Session", "Redacted: the marked areas are blurred for good; the segment "
+                               "keeps its time and is marked redacted."))
                 ok = True
             if on_done is not None:
                 on_done(ok)
@@ -327,12 +342,14 @@ class DesktopSession(QObject):
             try:
                 edit = future.result()
             except Exception as exc:  # a refusal (MemoEditError) or the store failing
-                self.notice.emit(f"Memo not saved: {exc}")
+                self.notice.emit(translate("Session", "Memo not saved: {reason}").format(
+                    reason=exc))
                 if on_done is not None:
                     on_done(str(exc))
                 return
             if edit.queued:
-                self.notice.emit("Memo edit saved; it goes to the server with the next sync.")
+                self.notice.emit(translate(
+                    "Session", "Memo edit saved; it goes to the server with the next sync."))
                 if self.sync is not None:
                     self.sync.wake()
             if on_done is not None:
@@ -358,7 +375,11 @@ class DesktopSession(QObject):
                 on_done(str(exc))
                 return
             minutes = sum(s.tracked_minutes for s in made)
-            self.notice.emit(f"Added {minutes} min of manual time in {len(made)} segment(s).")
+            self.notice.emit(plural(
+                len(made),
+                translate("Session", "Added {minutes} min of manual time in {count} segment."),
+                translate("Session", "Added {minutes} min of manual time in {count} segments."),
+            ).format(minutes=minutes, count=len(made)))
             self.refresh()
             on_done(None)
 
@@ -385,9 +406,10 @@ class DesktopSession(QObject):
         elif isinstance(event, ev.ScreenshotFailed):
             # A refused portal or a missing permission fails every shot alike: say it once.
             if self.announcements.first_time(("capture_failed", event.shot.error)):
-                self.notice.emit(f"A screenshot could not be taken ({event.shot.error}); it "
-                                 f"is recorded as a failed capture. This message is not "
-                                 f"repeated for the same reason.")
+                self.notice.emit(translate(
+                    "Session", "A screenshot could not be taken ({reason}); it is recorded as a "
+                               "failed capture. This message is not repeated for the same "
+                               "reason.").format(reason=event.shot.error))
         elif isinstance(event, ev.IdleStarted):
             self.idle_since = event.since
         elif isinstance(event, ev.IdleEnded):
@@ -395,8 +417,10 @@ class DesktopSession(QObject):
             if event.kept is None:
                 self.idle_ended.emit(event.period)
         elif isinstance(event, ev.SleepDetected):
-            self.notice.emit(f"The computer slept or its clock moved ({event.last_seen:%H:%M} "
-                             f"UTC): no time was recorded for the gap.")
+            self.notice.emit(translate(
+                "Session", "The computer slept or its clock moved ({time} UTC): no time was "
+                           "recorded for the gap.").format(
+                time=clock_time(event.last_seen, ZoneInfo("UTC"))))
         elif isinstance(event, ev.RecordingFailed):
             full = (message_for_write_error(event.error, self.disk_guard.data_dir)
                     if self.disk_guard is not None else None)
@@ -404,7 +428,8 @@ class DesktopSession(QObject):
                 self._disk_problem(full)
             else:
                 self.problem = event.message
-                self.notice.emit(f"Recording problem: {event.message}")
+                self.notice.emit(translate("Session", "Recording problem: {reason}").format(
+                    reason=event.message))
         elif isinstance(event, ev.MinuteRecorded) and self.disk_guard is not None:
             self._work(self.disk_guard.check, self._disk_watched)  # once a minute
         elif isinstance(event, ev.SegmentClosed) and self.sync is not None:
@@ -427,7 +452,7 @@ class DesktopSession(QObject):
         """Accept or decline an offer (on ``offer_tasks``); the outcome comes as a notice."""
         answer, tasks = self.answer_offer_with, self.offer_tasks
         if answer is None or tasks is None:
-            self.notice.emit("Log in first to answer offers.")
+            self.notice.emit(translate("Session", "Log in first to answer offers."))
             return
 
         def done(future: Future[Contract]) -> None:
@@ -438,8 +463,9 @@ class DesktopSession(QObject):
                 return
             self.offers = [o for o in self.offers if o.id != contract_id]
             self.offers_changed.emit()
-            self.notice.emit(f"Accepted \u201c{contract.title}\u201d: you can clock in on it."
-                             if accept else f"Declined \u201c{contract.title}\u201d.")
+            self.notice.emit(
+                (translate("Session", "Accepted “{title}”: you can clock in on it.") if accept
+                 else translate("Session", "Declined “{title}”.")).format(title=contract.title))
             self.load_contracts()
 
         tasks.run(lambda: answer(contract_id, accept), done)
@@ -457,8 +483,9 @@ class DesktopSession(QObject):
             if warning and self.announcements.first_time(("sync", warning)):
                 self.notice.emit(warning[:1].upper() + warning[1:])
         for segment_id, reason in report.memo_refused:  # final: each is said once
-            self.notice.emit(f"The server kept the old memo of segment {segment_id}: "
-                             f"{reason}.")
+            self.notice.emit(translate(
+                "Session", "The server kept the old memo of segment {segment}: {reason}."
+            ).format(segment=segment_id, reason=reason))
         self.release_checked()
         self.refresh()
 
