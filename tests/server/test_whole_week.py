@@ -46,6 +46,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.xvfb]
 
 PASSWORD = "a long enough passphrase"
 CLIENT, FREELANCER, ADMIN = "carla@client.test", "felix@freelance.test", "ada@admin.test"
+SECRET_KEY = "whole-week-" * 5
 
 
 class ShiftedClock:
@@ -111,7 +112,8 @@ class World:
     def close_weeks(self, moment: datetime) -> str:
         """The operator's weekly job at ``moment``, with the server's clock moved there too."""
         self.clock.move_to(moment)
-        env = {**os.environ, "WORKDIARY_SMTP_URL": self.smtp.url, "WORKDIARY_SECRET_KEY": "e2e-" * 12}
+        env = {**os.environ, "WORKDIARY_SMTP_URL": self.smtp.url,
+               "WORKDIARY_SECRET_KEY": SECRET_KEY}
         done = subprocess.run(
             [sys.executable, "-m", "workdiary", "server", "close-weeks", "--database",
              self.database_url, "--data-dir", str(self.tmp / "server"), "--now",
@@ -126,8 +128,8 @@ class World:
     def wait_mail(self, to: str, kind: str, count: int = 1) -> EmailMessage:
         deadline = time.monotonic() + 30
         while len(self.mails(to, kind)) < count:
-            assert time.monotonic() < deadline, (
-                f"no {kind} mail to {to}; got {[(m['To'], m['X-Workdiary-Kind']) for m in self.smtp.messages]}")
+            got = [(m["To"], m["X-Workdiary-Kind"]) for m in self.smtp.messages]
+            assert time.monotonic() < deadline, f"no {kind} mail to {to}; got {got}"
             time.sleep(0.2)
         return self.mails(to, kind)[-1]
 
@@ -182,7 +184,7 @@ def test_a_whole_week_without_an_operator(tmp_path: Path, monkeypatch: pytest.Mo
     admin_add = subprocess.run(
         [sys.executable, "-m", "workdiary", "server", "add-user", "--database", database_url,
          "--data-dir", str(tmp_path / "server"), "--email", ADMIN, "--name", "Ada Admin",
-         "--role", "client", "--password-stdin"], input=PASSWORD + "\n", capture_output=True,
+         "--role", "admin", "--password-stdin"], input=PASSWORD + "\n", capture_output=True,
         text=True, timeout=120)
     assert admin_add.returncode == 0, admin_add.stdout + admin_add.stderr
 
@@ -193,7 +195,7 @@ def test_a_whole_week_without_an_operator(tmp_path: Path, monkeypatch: pytest.Mo
     clock = ShiftedClock()
     with SmtpRig() as smtp:
         settings = Settings.from_env(database_url=database_url, data_dir=tmp_path / "server",
-                                     environ={}, secret_key="e2e-" * 12, smtp_url=smtp.url,
+                                     environ={}, secret_key=SECRET_KEY, smtp_url=smtp.url,
                                      close_weeks_interval=0,
                                      mail_interval=0.3)
         from workdiary.server.app import create_app
@@ -249,7 +251,7 @@ def story(world: World, monday: datetime) -> None:
     tracked = [s for s in segments if s["kind"] != "manual"]
     assert manual and tracked, diary
     assert sum(s["billable_seconds"] for s in manual) == 61, manual
-    assert all(s["status"] == "unprotected" for s in manual), [(s["status"], s["reasons"]) for s in manual]
+    assert all(s["status"] == "unprotected" for s in manual), manual
 
     # A memo fixed after upload, until the lock.
     world.workdiary("memo", tracked[0]["id"], "Invoice page: layout and totals")
@@ -267,7 +269,8 @@ def story(world: World, monday: datetime) -> None:
     assert changed.json()["next_terms"]["rate_cents"] == 4500
     kinds = [event["kind"] for event in
              freelancer.get(f"/contracts/{contract_id}/history").json()]
-    assert kinds[:2] == ["offered", "accepted"] and {"terms_changed", "policy_changed"} <= set(kinds)
+    assert kinds[:2] == ["offered", "accepted"], kinds
+    assert {"terms_changed", "policy_changed"} <= set(kinds), kinds
     world.wait_mail(FREELANCER, "contract_changed")
 
     # Sunday noon: the freelancer's weekly summary. Monday: the week locks and is invoiced.
@@ -304,5 +307,64 @@ def story(world: World, monday: datetime) -> None:
 def settle(world: World, client: httpx.Client, freelancer: httpx.Client, contract_id: str,
            manual: list[dict[str, object]], billable_seconds: int,
            next_monday: datetime) -> None:
-    """The dispute, its conversation and the admin's decision; then the week is paid."""
-    raise NotImplementedError  # written once the disputes branch is merged
+    """The client disputes the manual time; they talk; the freelancer contests; past the review
+    deadline the week is approved and its undisputed part paid, the dispute goes to an admin, who
+    decides for the freelancer; the next run pays the rest."""
+    disputed = sum(int(str(s["billable_seconds"])) for s in manual)
+    opened = client.post(f"/contracts/{contract_id}/disputes", json={
+        "segment_ids": [s["id"] for s in manual], "reason": "I do not remember this call."})
+    assert opened.status_code == 201, opened.text
+    dispute_id = opened.json()["id"]
+    assert "I do not remember" in text_part(world.wait_mail(FREELANCER, "dispute_opened"))
+
+    said = client.post(f"/disputes/{dispute_id}/messages",
+                       json={"text": "Which call was this?"})
+    assert said.status_code == 201, said.text
+    world.wait_mail(FREELANCER, "dispute_message")
+    answered = freelancer.post(f"/disputes/{dispute_id}/messages",
+                               json={"text": "The planning call on Monday, see my notes."})
+    assert answered.status_code == 201, answered.text
+    assert "planning call" in text_part(world.wait_mail(CLIENT, "dispute_message")).lower()
+    contested = freelancer.post(f"/disputes/{dispute_id}/contest")
+    assert contested.status_code == 200 and contested.json()["state"] == "contested", contested.text
+
+    # After the review deadline: the undisputed part is approved and paid, the dispute escalated.
+    world.close_weeks(next_monday + timedelta(days=5, minutes=5))
+    invoice = next(i for i in client.get("/invoices").json() if i["contract_id"] == contract_id)
+    undisputed = cents(billable_seconds - disputed, 3000)
+    assert invoice["paid_cents"] == undisputed, invoice
+    world.wait_mail(FREELANCER, "week_paid")
+
+    with world.api() as api:
+        login = api.post("/auth/tokens", json={"email": ADMIN, "password": PASSWORD})
+        assert login.status_code == 201, login.text
+        admin_token = login.json()["token"]
+    with world.api(admin_token) as admin:
+        queue = admin.get("/admin/disputes", params={"state": "escalated"}).json()
+        assert [d["id"] for d in queue] == [dispute_id], queue
+        decided = admin.post(f"/disputes/{dispute_id}/decision",
+                             json={"outcome": "pay", "note": "The call is in both calendars."})
+        assert decided.status_code == 200, decided.text
+        actions = {e["action"] for e in admin.get("/admin/audit", params={"limit": 500}).json()}
+    assert {"user.signed_up", "contract.offered", "contract.accepted", "segment.memo_edited",
+            "week.locked", "dispute.opened", "dispute.contested", "dispute.escalated",
+            "dispute.decided", "week.paid"} <= actions, actions
+    world.wait_mail(CLIENT, "dispute_decided")
+    world.wait_mail(FREELANCER, "dispute_decided")
+
+    # The next run pays what the decision put back: the week is paid in full, to the cent.
+    world.close_weeks(next_monday + timedelta(days=5, minutes=10))
+    invoice = next(i for i in client.get("/invoices").json() if i["contract_id"] == contract_id)
+    assert invoice["status"] == "paid" and invoice["paid_cents"] == cents(billable_seconds, 3000)
+    world.wait_mail(FREELANCER, "week_paid", count=2)
+
+    expected = {(FREELANCER, "verify_email"): 1, (CLIENT, "verify_email"): 1,
+                (FREELANCER, "contract_offer"): 1, (CLIENT, "contract_answered"): 1,
+                (FREELANCER, "weekly_summary"): 1, (CLIENT, "invoice_ready"): 1,
+                (FREELANCER, "dispute_opened"): 1, (FREELANCER, "dispute_message"): 1,
+                (CLIENT, "dispute_message"): 1, (FREELANCER, "dispute_decided"): 1,
+                (CLIENT, "dispute_decided"): 1, (FREELANCER, "week_approved"): 1,
+                (FREELANCER, "week_paid"): 2}
+    time.sleep(2)  # anything sent twice would have arrived by now
+    for (to, kind), count in expected.items():
+        assert len(world.mails(to, kind)) == count, (to, kind, len(world.mails(to, kind)))
