@@ -8,6 +8,7 @@ import shutil
 import threading
 import weakref
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -92,8 +93,13 @@ def test_the_trayless_app_notifies_on_the_session_bus_and_leaves_nothing_behind(
 
         def ready(desktop: Desktop) -> None:
             assert desktop.tray is None and desktop.notifier is not None
+            # The manual-time dialog and an offer's buttons are connected too: they must not
+            # keep the windows either.
+            desktop.session.offers = [replace(make_contract("o-1"), status="offered")]
+            desktop.main_window.offers_panel.refresh()
             windows.extend(weakref.ref(w) for w in (desktop, desktop.main_window,
-                                                     desktop.preview, desktop.session))
+                                                     desktop.preview, desktop.session,
+                                                     desktop.open_manual_time()))
             desktop.session.notice.emit("Syncing now.")
             server.wait_for(1)
             stop.set()

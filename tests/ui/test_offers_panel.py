@@ -24,11 +24,12 @@ def test_accept_an_offer_from_the_window(rig: Rig, qtbot: Any,
     offer = replace(make_contract("o-1", segment_minutes=5, blur=True, window_titles=True),
                     title="Redesign", status="offered")
     answered: list[tuple[str, bool]] = []
+    store = rig.store  # not the rig: the session keeps this function, the rig the session
 
     def answer(contract_id: str, accept: bool) -> Contract:  # the server's part, faked
         answered.append((contract_id, accept))
         accepted = replace(offer, status="active")
-        rig.store.replace_contracts([*rig.store.contracts(), accepted])
+        store.replace_contracts([*store.contracts(), accepted])
         return accepted
 
     network = ThreadPoolExecutor(max_workers=1)

@@ -204,10 +204,16 @@ class Desktop(QObject):
     def open_manual_time(self) -> ManualTimeDialog:
         """The "Add manual time" dialog; the diary shows the new segments once added."""
         self.manual_dialog = ManualTimeDialog(self.session)
-        self.manual_dialog.added.connect(lambda: self.diary.reload() if self.diary else None)
+        # A method, not a lambda over self: the dialog's connection would hold this Desktop,
+        # which holds the dialog, a cycle through Qt that nothing frees.
+        self.manual_dialog.added.connect(self._manual_time_added)
         self.manual_dialog.show()
         self.manual_dialog.raise_()
         return self.manual_dialog
+
+    def _manual_time_added(self) -> None:
+        if self.diary is not None:
+            self.diary.reload()
 
     def open_login(self) -> LoginDialog | None:
         if self._login is None or self._login_tasks is None:

@@ -165,8 +165,7 @@ class MainWindow(QMainWindow):
         self.language_label = QLabel()
         self.language_box = QComboBox(objectName="Language")
         self.language_label.setBuddy(self.language_box)
-        self.language_box.activated.connect(
-            lambda index: self.language_chosen.emit(self.language_box.itemData(index)))
+        self.language_box.activated.connect(self._language_picked)  # a method, as above
         language_row.addStretch(1)
         language_row.addWidget(self.language_label)
         language_row.addWidget(self.language_box)
@@ -231,6 +230,9 @@ class MainWindow(QMainWindow):
             self.language_box.addItem(name, code)
         self.language_box.setCurrentIndex(max(0, self.language_box.findData(chosen)))
         self.retranslate()
+
+    def _language_picked(self, index: int) -> None:
+        self.language_chosen.emit(self.language_box.itemData(index))
 
     # -- rendering ------------------------------------------------------------------------
 

@@ -140,11 +140,12 @@ class DesktopSession(QObject):
 
     def _refreshed(self, future: Future[Summary]) -> None:
         self._refreshing = False
-        try:
+        problem = future.exception()  # never a raising result(): see add_manual_time
+        if problem is None:
             self.summary = future.result()
-        except Exception as exc:
+        else:
             self.problem = translate("Session", "could not read the local diary: {reason}"
-                                     ).format(reason=exc)
+                                     ).format(reason=problem)
         self.changed.emit()
         if self._refresh_again:
             self._refresh_again = False
@@ -197,13 +198,12 @@ class DesktopSession(QObject):
 
     def _clocked_in(self, future: Future[None]) -> None:
         self.busy = False
-        try:
-            future.result()
-        except Exception as exc:
+        problem = future.exception()
+        if problem is not None:
             self._release_lock()
             self.contract = None
             self.notice.emit(translate("Session", "Could not clock in: {reason}").format(
-                reason=exc))
+                reason=problem))
         else:
             self.clocked_in = True
         self.changed.emit()
@@ -224,11 +224,10 @@ class DesktopSession(QObject):
         self.segment_start = self.segment_end = None
         self.idle_since = None
         self._release_lock()
-        try:
-            future.result()
-        except Exception as exc:
+        problem = future.exception()
+        if problem is not None:
             self.problem = translate("Session", "clocking out did not finish cleanly: {reason}"
-                                     ).format(reason=exc)
+                                     ).format(reason=problem)
         self.changed.emit()
         self.refresh()
 
@@ -259,12 +258,11 @@ class DesktopSession(QObject):
     def delete_segment(self, segment_id: str,
                        on_done: Callable[[DeleteOutcome | None], None] | None = None) -> None:
         def done(future: Future[DeleteOutcome]) -> None:
-            try:
-                outcome = future.result()
-            except Exception as exc:
+            problem = future.exception()
+            outcome = None if problem is not None else future.result()
+            if outcome is None:
                 self.notice.emit(translate("Session", "Not deleted: {reason}").format(
-                    reason=exc))
-                outcome = None
+                    reason=problem))
             else:
                 if outcome.deleted_now:
                     self.segment_deleted.emit(segment_id)
@@ -288,11 +286,10 @@ class DesktopSession(QObject):
     def redact(self, segment_id: str, sha256: str, boxes: list[Box],
                on_done: Callable[[bool], None] | None = None) -> None:
         def done(future: Future[Any]) -> None:
-            try:
-                future.result()
-            except Exception as exc:
+            problem = future.exception()
+            if problem is not None:
                 self.notice.emit(translate("Session", "Not redacted: {reason}").format(
-                    reason=exc))
+                    reason=problem))
                 ok = False
             else:
                 self.notice.emit(translate(
@@ -339,14 +336,14 @@ class DesktopSession(QObject):
         now = self.clock.now()
 
         def done(future: Future[MemoEdit]) -> None:
-            try:
-                edit = future.result()
-            except Exception as exc:  # a refusal (MemoEditError) or the store failing
+            problem = future.exception()
+            if problem is not None:  # a refusal (MemoEditError) or the store failing
                 self.notice.emit(translate("Session", "Memo not saved: {reason}").format(
-                    reason=exc))
+                    reason=problem))
                 if on_done is not None:
-                    on_done(str(exc))
+                    on_done(str(problem))
                 return
+            edit = future.result()
             if edit.queued:
                 self.notice.emit(translate(
                     "Session", "Memo edit saved; it goes to the server with the next sync."))
@@ -369,11 +366,13 @@ class DesktopSession(QObject):
                                    account=account)
 
         def done(future: Future[list[Segment]]) -> None:
-            try:
-                made = future.result()
-            except Exception as exc:  # a refusal (ManualTimeError) or the store failing
-                on_done(str(exc))
+            # exception(), not a raising result(): the raise would put this frame (and the
+            # future) into the traceback the future keeps, a cycle over the caller's Qt objects.
+            problem = future.exception()
+            if problem is not None:  # a refusal (ManualTimeError) or the store failing
+                on_done(str(problem))
                 return
+            made = future.result()
             minutes = sum(s.tracked_minutes for s in made)
             self.notice.emit(plural(
                 len(made),
@@ -456,11 +455,11 @@ class DesktopSession(QObject):
             return
 
         def done(future: Future[Contract]) -> None:
-            try:
-                contract = future.result()
-            except Exception as exc:  # OfferError: a sentence for the user
-                self.notice.emit(str(exc))
+            problem = future.exception()
+            if problem is not None:  # OfferError: a sentence for the user
+                self.notice.emit(str(problem))
                 return
+            contract = future.result()
             self.offers = [o for o in self.offers if o.id != contract_id]
             self.offers_changed.emit()
             self.notice.emit(
@@ -518,7 +517,5 @@ class DesktopSession(QObject):
 
 
 def _result_or_none(future: Future[Any]) -> Any:
-    try:
-        return future.result()
-    except Exception:
-        return None
+    # exception(), not a raising result(): see add_manual_time
+    return None if future.exception() is not None else future.result()
