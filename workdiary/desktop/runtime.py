@@ -24,6 +24,7 @@ from workdiary.capture.base import (
     WindowProbe,
 )
 from workdiary.capture.encode import encode_screenshot
+from workdiary.capture.malloc_tuning import return_large_buffers
 from workdiary.core.clock import Clock
 from workdiary.desktop.loop import TrackerLoop
 from workdiary.desktop.settings import DesktopSettings
@@ -207,6 +208,7 @@ def build_runtime(
     ``sync`` False: no uploads (`workdiary track`); else uploads start with ``start_sync``
     when logged in, and a closed segment wakes them.
     """
+    return_large_buffers()  # screenshots' buffers go back to the system once freed
     warnings: list[str] = []
     notices: list[str] = []
     problem = platform.display_problem()
