@@ -35,7 +35,9 @@ import psutil
 from PIL import Image
 
 from workdiary.cli.embedded import EmbeddedServer, seed_demo
-from workdiary.core.model import Policy
+from workdiary.config import database_path
+from workdiary.core.model import Contract, Policy
+from workdiary.store import LocalStore
 from workdiary.testing.busy_screen import render_busy_screen
 from workdiary.testing.xvfb import start_xvfb
 
@@ -119,9 +121,16 @@ def main() -> int:
         root = Path(tmp)
         paint_root(xvfb.name, render_busy_screen(1920, 1080))
         trayer = start_trayer(xvfb.name) if args.program == "app" else None
-        accounts = seed_demo(server, policy=Policy(
-            segment_minutes=args.segment_minutes, screenshots_per_segment=1, idle_minutes=5))
+        policy = Policy(segment_minutes=args.segment_minutes, screenshots_per_segment=1,
+                        idle_minutes=5)
+        accounts = seed_demo(server, policy=policy)
         (root / "run").mkdir(mode=0o700)
+        if args.no_login:  # the contract in the local cache, as a login would leave it
+            store = LocalStore(database_path(root / "client"))
+            store.replace_contracts([Contract(
+                id=accounts.contract_id, title="Measure", client_name="Client",
+                freelancer_name="Freelancer", rate_cents=2500, policy=policy)])
+            store.close()
         env = {k: v for k, v in os.environ.items()
                if not k.startswith(("DBUS_", "PYTHON_KEYRING", "XDG_", "QT_"))}
         env.update(DISPLAY=xvfb.name, HOME=str(root), XDG_DATA_HOME=str(root / "data"),
