@@ -24,6 +24,7 @@ from workdiary.capture.base import (
     WindowProbe,
 )
 from workdiary.capture.encode import encode_screenshot
+from workdiary.capture.malloc_tuning import return_large_buffers
 from workdiary.core.clock import Clock
 from workdiary.core.model import Contract
 from workdiary.desktop.contract_sync import ContractsUpdate, refresh_from
@@ -229,6 +230,7 @@ def build_runtime(
     when logged in, and a closed segment wakes them. Each sync pass first refreshes the
     contracts; ``on_contracts`` (the sync thread) hears what changed.
     """
+    return_large_buffers()  # screenshots' buffers go back to the system once freed
     warnings: list[str] = []
     notices: list[str] = []
     problem = platform.display_problem()

@@ -1,4 +1,4 @@
-"""The server's JSON API (``/api/v1``) as the desktop uses it, over ``requests``.
+"""The server's JSON API (``/api/v1``) as the desktop uses it, over ``sync.http``.
 
 Every call carries an explicit timeout. Failures come back as typed errors the outbox can act on:
 ``AuthExpired`` (401: log in again), ``Rejected`` (any other 4xx: the server said no, with its
@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-import requests
-
 from workdiary.core.model import Contract
+from workdiary.sync import http
 
 T = TypeVar("T")
 
@@ -174,12 +173,12 @@ class ApiClient:
         token: str | None = None,
         *,
         timeout: tuple[float, float] = DEFAULT_TIMEOUT,
-        session: requests.Session | None = None,
+        session: http.Session | None = None,
     ) -> None:
         self.server_url = check_server_url(server_url)
         self.token = token
         self.timeout = timeout
-        self._session = session or requests.Session()
+        self._session = session or http.Session()
         # The ``Date`` header of the latest answer (HTTP date text), to compare clocks with.
         self.last_server_date: str | None = None
 
@@ -292,7 +291,7 @@ class ApiClient:
                 f"(HTTP {response.status_code})"
             ) from exc
 
-    def _request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+    def _request(self, method: str, path: str, **kwargs: Any) -> http.Response:
         url = f"{self.server_url}{API_PREFIX}{path}"
         headers = dict(kwargs.pop("headers", None) or {})
         if self.token:
@@ -301,18 +300,18 @@ class ApiClient:
             response = self._session.request(
                 method, url, headers=headers, timeout=self.timeout, **kwargs
             )
-        except requests.Timeout as exc:
+        except http.Timeout as exc:
             raise Transient(f"the server at {self.server_url} did not answer in time") from exc
-        except requests.ConnectionError as exc:
+        except http.ConnectFailed as exc:
             raise Transient(f"cannot reach the server at {self.server_url}") from exc
-        except requests.RequestException as exc:
+        except http.HttpError as exc:
             raise Transient(f"the request to {self.server_url} failed: {exc}") from exc
         self.last_server_date = response.headers.get("Date") or self.last_server_date
         _raise_for_status(response, method, path)
         return response
 
 
-def _raise_for_status(response: requests.Response, method: str, path: str) -> None:
+def _raise_for_status(response: http.Response, method: str, path: str) -> None:
     # Compare status codes explicitly: a Response's truth value is ``.ok``, a classic trap.
     status = response.status_code
     if 200 <= status < 300:
@@ -332,7 +331,7 @@ def _raise_for_status(response: requests.Response, method: str, path: str) -> No
     raise Rejected(status, code, message)
 
 
-def _error_body(response: requests.Response) -> tuple[str, str]:
+def _error_body(response: http.Response) -> tuple[str, str]:
     try:
         data = response.json()
     except ValueError:
@@ -345,7 +344,7 @@ def _error_body(response: requests.Response) -> tuple[str, str]:
     return f"http_{response.status_code}", str(data)[:300]
 
 
-def _retry_after(response: requests.Response) -> float | None:
+def _retry_after(response: http.Response) -> float | None:
     value = response.headers.get("Retry-After")
     if value is None:
         return None
