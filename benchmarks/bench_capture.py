@@ -31,7 +31,7 @@ from workdiary.testing.busy_screen import render_busy_screen
 from workdiary.testing.xvfb import VirtualDisplay, XvfbUnavailable, start_xvfb
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Bench, Figure, interleave  # noqa: E402
+from harness import Bench, Figure, interleave
 
 BUDGET_P95_MS = {(1920, 1080): 40.0, (3840, 2160): 100.0}
 BUDGET_BYTES_1080P = 150_000

@@ -39,6 +39,28 @@ def load_average() -> float:
         return 0.0
 
 
+def process_cpu_seconds(pid: int) -> float:
+    """CPU time of all a process's threads: nanoseconds from /proc schedstat on Linux.
+
+    psutil's user+system times tick in 10 ms steps: an idle tracker spends less than that in
+    many seconds, so they read 0. Elsewhere psutil is the fallback.
+    """
+    tasks = f"/proc/{pid}/task"
+    if os.path.isdir(tasks):
+        total_ns = 0
+        for task in os.listdir(tasks):
+            try:
+                with open(f"{tasks}/{task}/schedstat") as stat:
+                    total_ns += int(stat.read().split()[0])
+            except (OSError, ValueError, IndexError):
+                continue  # a thread that just ended
+        return total_ns / 1e9
+    import psutil
+
+    times = psutil.Process(pid).cpu_times()
+    return float(times.user + times.system)
+
+
 def percentile(values: Sequence[float], fraction: float) -> float:
     """Nearest-rank percentile (no interpolation: every figure is a value that was measured)."""
     if not values:
@@ -53,6 +75,7 @@ class Spread:
     """Median and spread of a list of measurements."""
 
     n: int
+    mean: float
     median: float
     low: float
     high: float
@@ -64,7 +87,7 @@ class Spread:
     def of(cls, values: Sequence[float]) -> Spread:
         if not values:
             raise ValueError("no measurements")
-        return cls(n=len(values), median=statistics.median(values), low=min(values),
+        return cls(n=len(values), mean=statistics.fmean(values), median=statistics.median(values), low=min(values),
                    high=max(values), q1=percentile(values, 0.25), q3=percentile(values, 0.75),
                    p95=percentile(values, 0.95))
 
@@ -83,7 +106,7 @@ class Figure:
     samples: list[float]
     loads: list[float]
     better: Better = "lower"
-    stat: str = "median"  # which statistic the budget applies to: median or p95
+    stat: str = "median"  # which statistic the budget applies to: median, mean or p95
     budget: float | None = None
     baseline_label: str = ""
     baseline: list[float] = field(default_factory=list)
