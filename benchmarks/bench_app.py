@@ -75,7 +75,7 @@ def session_env(home: Path, display: str) -> dict[str, str]:
     env.update(HOME=str(home), XDG_DATA_HOME=str(home / "data"),
                XDG_CONFIG_HOME=str(home / "config"), XDG_RUNTIME_DIR=str(home / "run"),
                DISPLAY=display, WORKDIARY_DATA_DIR=str(home / "workdiary"))
-    (home / "run").mkdir(mode=0o700)
+    (home / "run").mkdir(mode=0o700, parents=True)
     return env
 
 

@@ -36,6 +36,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from fastapi import FastAPI, Request, Response
 from sqlalchemy import make_url, text
 
 from workdiary.capture.encode import encode_screenshot
@@ -82,11 +83,6 @@ def durable(url: str) -> tuple[str, str]:
         sync = conn.execute(text("SHOW synchronous_commit")).scalar_one()
     engine.dispose()
     return str(fsync), str(sync)
-
-
-def jpeg_150k(seed: int) -> bytes:
-    """A busy 1080p screen as the desktop sends it: the product's encoder (<= 150 KB)."""
-    return encode_screenshot(draw_picture(1920, 1080, picture="busy", seed=seed), blur=False).jpeg
 
 
 class Desktop:
@@ -198,7 +194,6 @@ def free_port() -> int:
 def serve_baseline(_url: str, data_dir: str, port: str) -> int:
     """The baselines' server: an empty route and a raw file put, on the same uvicorn."""
     import uvicorn
-    from fastapi import FastAPI, Request, Response
 
     app = FastAPI()
     folder = Path(data_dir)
@@ -374,7 +369,7 @@ def run(bench: Bench, api: Api, base_api: Api, bare: BareIngest, desktops: list[
             response = base_api.post("/empty", data=payload,
                                      headers={"Content-Type": "application/json"})
             empty_ms.append((time.perf_counter() - t0) * 1000)
-            assert response.status_code == 200
+            assert response.status_code == 200, response.text
 
     for _ in range(reps):
         empty_post()
@@ -399,7 +394,7 @@ def run(bench: Bench, api: Api, base_api: Api, bare: BareIngest, desktops: list[
         started = time.perf_counter()
         for image in batch:
             response = base_api.put(f"/put/{hashlib.sha256(image).hexdigest()}", data=image)
-            assert response.status_code == 201
+            assert response.status_code == 201, response.text
         return len(batch) / (time.perf_counter() - started)
 
     loads3: list[float] = []
