@@ -144,9 +144,10 @@ def main() -> int:
             loads: list[float] = []
             results: dict[str, list[dict[str, float]]] = {"ours": [], "naive": []}
 
-            def run(kind: str, name: str = server.name) -> float:
-                results[kind].append(measure_once(kind, name, False))
-                return results[kind][-1]["total"]
+            def run(kind: str, name: str = server.name,
+                    into: dict[str, list[dict[str, float]]] = results) -> float:
+                into[kind].append(measure_once(kind, name, False))
+                return into[kind][-1]["total"]
 
             ours, naive = interleave(lambda: run("ours"), lambda: run("naive"), runs, loads)
             label = f"{size[0]}x{size[1]}"

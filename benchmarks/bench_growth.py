@@ -152,7 +152,7 @@ def server_point(url: str | None, *, contracts: int, rows: int, filler_start: da
                 verdicts = upload_day(http, headers=headers, device=device,
                                       contract_id=contract_id,
                                       start=DAY + timedelta(minutes=500 * rep), count=50,
-                                      screen_size=(64, 40))
+                                      screen_size=(640, 400))
                 costs["upload 50"].append((time.perf_counter() - started) * 1000)
                 assert len(verdicts) == 50, verdicts[:2]
             http.cookies.clear()

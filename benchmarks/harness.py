@@ -88,7 +88,8 @@ class Spread:
         if not values:
             raise ValueError("no measurements")
         return cls(n=len(values), mean=statistics.fmean(values),
-                   median=statistics.median(values), low=min(values), high=max(values), q1=percentile(values, 0.25), q3=percentile(values, 0.75),
+                   median=statistics.median(values), low=min(values), high=max(values),
+                   q1=percentile(values, 0.25), q3=percentile(values, 0.75),
                    p95=percentile(values, 0.95))
 
     def stat(self, name: str) -> float:

@@ -1,6 +1,6 @@
 """Generates docs/benchmarks.md (and the growth plots) from one run's JSON lines.
 
-    .venv/bin/python benchmarks/report.py [benchmarks/results/<run>.jsonl] [--out docs/benchmarks.md]
+    .venv/bin/python benchmarks/report.py [benchmarks/results/RUN.jsonl] [--out FILE]
 
 Without a file, the newest in benchmarks/results/. Every figure in the document comes from
 that file; the only text not generated from it is benchmarks/fleet.md (bench_fleet is run by
@@ -27,26 +27,41 @@ FLEET = HERE / "fleet.md"
 METHOD = """\
 ## How the figures are measured
 
-- Every figure is measured at least 5 times ("n"); the table gives the statistic its budget applies to
-  (the median, or the p95 for capture), the min-max of the repetitions, and the one-minute load average
-  at the start of each repetition. Absolute times on a shared machine wander; the **ratio ours /
-  baseline** (both measured in the same run, alternating) is the figure that survives a noisy machine.
+- Every figure is measured at least 5 times ("n"); the table gives the statistic its budget
+  applies to (the median, or the p95 for capture), the min-max of the repetitions, and the
+  one-minute load average at the start of each repetition. Absolute times on a shared machine
+  wander; the **ratio ours / baseline** (both measured in the same run, alternating) is the
+  figure that survives a noisy machine.
 - `bench_capture`: a fresh process per grab (the tracker grabs minutes apart), the product's
-  `MssScreenGrabber` + `encode_screenshot`, the image freed after the encode; baseline: mss + Pillow
-  JPEG by hand, in fresh processes too. Private Xvfb painted with a busy desktop.
-- `bench_tracker`: `workdiary track` as its own process under a private Xvfb; RSS and CPU read from
-  outside (psutil); idle CPU over `--window` seconds (600 by default, as the budget says; 60 with
-  `--quick`); baseline: a bare Python process that imports mss, Pillow and pynput and sleeps.
-- `bench_input`: CPU of a listener process divided by the measured wall time; baseline: a bare pynput
-  listener, alternating.
-- `bench_server`: its own PostgreSQL with durable settings (fsync on, synchronous_commit on), one
-  uvicorn worker in a subprocess, several device chains, request bodies encoded inside the timed
-  loop. Baselines in the same run: the bare ingest (verify every signature with `cryptography`, insert
-  the same rows with psycopg in the same batches of 50, one transaction per batch), an empty FastAPI
-  route for HTTP overhead, a raw file put of the same JPEGs for uploads.
-- `bench_sync`, `bench_store`, `bench_diary_page`: the same harness; see each script's docstring.
-- Growth (`bench_growth`): the hot path timed at each size; the plots show whether it grows flat,
-  linearly or worse.
+  `MssScreenGrabber` + `encode_screenshot`, the image freed after the encode; baseline: mss +
+  Pillow JPEG by hand, in fresh processes too. Private Xvfb painted with a busy desktop.
+- `bench_tracker`: `workdiary track` as its own process under a private Xvfb, default policy;
+  RSS (psutil) and CPU (/proc schedstat, nanoseconds) read from outside over `--window`
+  seconds (600 by default, as the budget says; 60 with `--quick`) in 5 slices; baseline in the
+  same window: a bare Python process with mss, Pillow and pynput's mouse and keyboard
+  listeners, sleeping.
+- `bench_app`: `workdiary app --clock-in` under Xvfb with a tray host (trayer), logged in by
+  `workdiary login` to a `workdiary server run` subprocess, token and device key in a real
+  Secret Service (gnome-keyring under dbus-run-session), tracking and syncing; RSS from outside
+  in 5 slices; baseline in the same window: a bare PySide6 QSystemTrayIcon app.
+- `bench_input`: CPU of a listener process divided by the measured wall time; baseline: a bare
+  pynput listener, alternating.
+- `bench_server`: its own PostgreSQL with durable settings (fsync on, synchronous_commit on),
+  one uvicorn worker in a subprocess, several device chains, request bodies encoded inside the
+  timed loop. Baselines in the same run: the bare ingest (verify every signature with
+  `cryptography`, insert the same rows with psycopg in the same batches of 50, one transaction
+  per batch), an empty FastAPI route for HTTP overhead, a raw file put of the same JPEGs for
+  uploads.
+- `bench_sync`: a week recorded offline, one `Outbox.run_once()` to a server subprocess,
+  repeated with a new store, device and contract; baseline: the same JPEGs and JSON batches
+  sent to empty FastAPI routes over the same loopback.
+- `bench_store`: bytes of a simulated 40-hour week in the local store; baseline: the same facts
+  in a bare two-table SQLite file.
+- `bench_diary_page`: a day of 144 segments, each page request alternating with the same app's
+  `GET /healthz` (the floor of any request), in-process and over HTTP.
+- Growth (`bench_growth`): the hot path timed at each size; the plots show whether it grows
+  flat, linearly or worse.
+
 """
 
 
