@@ -6,8 +6,9 @@ Three series, each measured at several sizes (median of 5 repetitions at each):
   10,000 and 100,000; the issue's 1,000,000 with ``--sizes 10000,100000,1000000``, which takes
   many minutes to fill). Filler rows spread over 100 contracts of one client, in 2025 weeks
   that are invoiced and paid before the clock starts. Hot path: an upload (50 signed segments
-  with their screenshots through the API), the client's diary page of a day (144 segments),
-  close-weeks (each repetition invoices one new week of one contract).
+  with their stamped pictures through the API: the PUTs and the POST, as the outbox sends
+  them), the client's diary page of a day (144 segments), close-weeks (each repetition
+  invoices one new week of one contract).
 - ``client-contracts``: contracts of one client (``--contracts``, default 10,100,1000), each
   with 3 segments in the week that closes; the same hot path.
 - ``local-cache``: segments in the desktop's local store (``--weeks`` of 240 segments,
@@ -24,6 +25,8 @@ figures are recorded as ``growth`` JSON lines; benchmarks/report.py draws the pl
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import os
 import re
 import sys
@@ -43,16 +46,20 @@ from fastapi.testclient import TestClient  # noqa: E402
 from harness import MIN_REPEAT, Bench, Spread, load_average  # noqa: E402
 from sqlalchemy import insert  # noqa: E402
 
-from tests.server.web.apiseed import register, seed_contract, upload_day  # noqa: E402
+from tests.server.web.apiseed import register, seed_contract  # noqa: E402
+from workdiary.core.canonical import segment_to_dict  # noqa: E402
 from workdiary.core.clock import FakeClock  # noqa: E402
 from workdiary.core.model import Contract as LocalContract  # noqa: E402
-from workdiary.core.model import MinuteRecord, Policy, ScreenshotRef  # noqa: E402
+from workdiary.core.model import MinuteRecord, Policy, ScreenshotRef, Segment  # noqa: E402
+from workdiary.core.shotstamp import make_stamp  # noqa: E402
 from workdiary.server.app import create_app  # noqa: E402
 from workdiary.server.models import Contract, SegmentRow  # noqa: E402
 from workdiary.server.services import users  # noqa: E402
 from workdiary.server.services.weeks import close_weeks  # noqa: E402
 from workdiary.server.settings import Settings  # noqa: E402
 from workdiary.store import LocalStore  # noqa: E402
+from workdiary.testing.devices import DeviceChain  # noqa: E402
+from workdiary.testing.images import make_jpeg  # noqa: E402
 
 NOW = datetime(2026, 11, 30, 11, 0, tzinfo=UTC)  # Monday before the lock: last week is open
 DAY = datetime(2026, 11, 24, tzinfo=UTC)
@@ -148,13 +155,11 @@ def server_point(url: str | None, *, contracts: int, rows: int, filler_start: da
         with TestClient(app, base_url="http://testserver") as http:
             headers, device = register(http, email="f@bench.test", password=PASSWORD)
             for rep in range(MIN_REPEAT):
+                images, bodies = prepared_batch(device, contract_id,
+                                                DAY + timedelta(minutes=500 * rep))
                 started = time.perf_counter()
-                verdicts = upload_day(http, headers=headers, device=device,
-                                      contract_id=contract_id,
-                                      start=DAY + timedelta(minutes=500 * rep), count=50,
-                                      screen_size=(640, 400))
+                upload(http, headers, device.device_id, images, bodies)
                 costs["upload 50"].append((time.perf_counter() - started) * 1000)
-                assert len(verdicts) == 50, verdicts[:2]
             http.cookies.clear()
             token = re.search(r'name="csrf_token" value="([^"]+)"',
                               http.get("/login").text)
@@ -178,6 +183,42 @@ def server_point(url: str | None, *, contracts: int, rows: int, filler_start: da
                 assert report.invoiced >= 1, report
         app.state.engine.dispose()
     return costs
+
+
+def prepared_batch(device: DeviceChain, contract_id: str, start: datetime
+                   ) -> tuple[dict[str, bytes], list[dict[str, Any]]]:
+    """50 signed segments from ``start`` and their stamped pictures (untimed)."""
+    images: dict[str, bytes] = {}
+    bodies = []
+    for i in range(50):
+        begin = start + timedelta(minutes=10 * i)
+        segment_id = uuid.uuid4().hex
+        taken_at = begin + timedelta(minutes=3)
+        picture = make_jpeg(64, 36, quality=70, stamp=make_stamp(segment_id, taken_at))
+        sha = hashlib.sha256(picture).hexdigest()
+        images[sha] = picture
+        segment = Segment(
+            id=segment_id, contract_id=contract_id, start=begin,
+            end=begin + timedelta(minutes=10), memo="growth",
+            minutes=tuple(MinuteRecord(at=begin + timedelta(minutes=m), keys=30, clicks=4,
+                                       moves=50, active_seconds=45) for m in range(10)),
+            screenshots=(ScreenshotRef(taken_at=taken_at, sha256=sha, width=64, height=36,
+                                       size=len(picture)),))
+        bodies.append(segment_to_dict(device.chain(segment)))
+    return images, bodies
+
+
+def upload(http: Any, headers: dict[str, str], device_id: str, images: dict[str, bytes],
+           bodies: list[dict[str, Any]]) -> None:
+    """As the desktop's outbox does: each picture by PUT, then the batch of segments."""
+    for sha, data in images.items():
+        response = http.put(f"/api/v1/screenshots/{sha}", content=data, headers={
+            **headers, "Content-Type": "image/jpeg", "X-Workdiary-Device": device_id})
+        assert response.status_code in (200, 201), response.text
+    response = http.post("/api/v1/segments", content=json.dumps({"segments": bodies}),
+                         headers={**headers, "Content-Type": "application/json"})
+    assert response.status_code == 200, response.text
+    assert {v["status"] for v in response.json()["segments"]} == {"protected"}
 
 
 def local_point(weeks: int) -> dict[str, list[float]]:
