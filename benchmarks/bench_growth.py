@@ -282,7 +282,7 @@ def series(bench: Bench, name: str, title: str, x_label: str, sizes: list[int],
         print(f"{name} at {size:,}: " + ", ".join(
             f"{op} {Spread.of(v).median:.1f} ms" for op, v in costs.items())
             + f"  [load {loads[-1]}, {time.monotonic() - started:.0f} s]", flush=True)
-    bench.record("growth", series=name, title=title, x_label=x_label, unit="ms (median of 5)",
+    bench.record("growth", series=name, title=title, x_label=x_label, unit="ms",
                  sizes=sizes, costs=medians, samples=raw, loads=loads)
 
 

@@ -58,7 +58,7 @@ def test_emit_writes_one_json_line_per_figure_and_the_report_renders_them(
                               baseline=[1900.0, 2000.0, 2100.0, 2000.0, 2050.0],
                               ratio_budget=0.5))
     bench.record("growth", series="demo", title="Demo growth", x_label="rows",
-                 unit="ms (median of 5)", sizes=[10, 100], costs={"upload": [1.0, 1.5]},
+                 unit="ms", sizes=[10, 100], costs={"upload": [1.0, 1.5]},
                  loads=[3.0, 3.1])
     rows = [json.loads(line) for line in results.read_text().splitlines()]
     assert [r["type"] for r in rows] == ["figure", "growth"]
