@@ -8,9 +8,11 @@ into 5 equal slices. In the same window and on the same display runs the baselin
 Python process that imports mss, Pillow and pynput, starts pynput's mouse and keyboard
 listeners and sleeps: the least a tracker built on these libraries can cost.
 
-Budgets: RSS <= 60 MB, idle CPU <= 0.1 % of a core over 10 minutes (no input).
+Budgets: RSS <= 60 MB, idle CPU <= 0.1 % of a core over 10 minutes (no input). Also, in a
+fresh child process, the engine's RSS growth over ``--hours`` simulated hours on a FakeClock
+(budget < 5 MB; each hour is a sample, the budget applies to the highest).
 
-    .venv/bin/python benchmarks/bench_tracker.py [--window 600] [--quick]
+    .venv/bin/python benchmarks/bench_tracker.py [--window 600] [--hours 8] [--quick]
 """
 
 from __future__ import annotations
@@ -49,11 +51,84 @@ while True:
 """
 
 
+def simulated_hours(hours: int) -> None:
+    """Child: ``hours`` simulated hours of the engine on a FakeClock (fake 1920x1080 screen, the
+    real encoder, fake input every 5 s, a real store) after a warm-up hour; prints as JSON the
+    RSS growth in MB at the end of each hour."""
+    import json
+    import random
+    from concurrent.futures import ThreadPoolExecutor
+    from datetime import UTC, datetime
+
+    from workdiary.capture.base import InputCounts
+    from workdiary.capture.encode import encode_screenshot
+    from workdiary.core.clock import FakeClock
+    from workdiary.testing.capture_fakes import (
+        FakeInputCounter,
+        FakeScreenGrabber,
+        FakeWindowProbe,
+    )
+    from workdiary.tracker.engine import Tracker
+
+    clock = FakeClock(datetime(2026, 3, 2, 8, 0, 13, tzinfo=UTC))
+    keyboard = FakeInputCounter()
+    with tempfile.TemporaryDirectory() as folder:
+        store = LocalStore(Path(folder) / "workdiary.sqlite3", clock=clock)
+        executor = ThreadPoolExecutor(max_workers=1)
+        tracker = Tracker(
+            store=store, clock=clock, screen=FakeScreenGrabber(1920, 1080),
+            input_counter=keyboard, encode=encode_screenshot, executor=executor,
+            rng=random.Random(3), window_probe=FakeWindowProbe(), on_event=lambda _e: None,
+        )
+        tracker.clock_in(Contract("c-1", "Bench", "Client", "Me", 2500,
+                                  policy=Policy(segment_minutes=10, screenshots_per_segment=3)),
+                         "bench")
+        process = psutil.Process()
+
+        def run(seconds: int) -> None:
+            for second in range(seconds):
+                if second % 5 == 0:
+                    keyboard.feed(InputCounts(keys=4, moves=9, active_seconds=3,
+                                              last_input_monotonic=clock.monotonic()))
+                clock.advance(1)
+                tracker.tick()
+            tracker.flush()
+
+        run(3600)  # warm-up hour: caches, first allocations
+        start = process.memory_info().rss
+        growth = []
+        for _ in range(hours):
+            run(3600)
+            growth.append((process.memory_info().rss - start) / MB)
+        tracker.clock_out()
+        executor.shutdown()
+        store.close()
+    print(json.dumps(growth))
+
+
+def memory_growth(bench: Bench, hours: int) -> None:
+    import json
+
+    loads = [load_average()]
+    out = subprocess.run([sys.executable, __file__, "--simulate", str(hours)],
+                         capture_output=True, text=True, check=True)
+    growth = json.loads(out.stdout.strip().splitlines()[-1])
+    bench.emit(Figure(bench.name, "tracker_rss_growth", f"Tracker engine RSS growth over {hours} "
+                      "simulated hours (FakeClock, real encoder; each sample: after one more "
+                      "hour)", "MB", growth, loads * len(growth), stat="high", budget=5.0))
+
+
 def main() -> int:
+    if len(sys.argv) == 3 and sys.argv[1] == "--simulate":
+        simulated_hours(int(sys.argv[2]))
+        return 0
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--window", type=float, default=None,
                         help="seconds of idle tracking measured (default 600; 60 with --quick)")
+    parser.add_argument("--hours", type=int, default=None,
+                        help="simulated hours for the RSS growth (default 8; 5 with --quick)")
     bench = Bench("bench_tracker", parser)
+    memory_growth(bench, bench.args.hours or (5 if bench.quick else 8))
     window = bench.args.window or (60.0 if bench.quick else 600.0)
     workdiary = Path(sys.executable).with_name("workdiary")
     try:

@@ -107,7 +107,7 @@ class Figure:
     samples: list[float]
     loads: list[float]
     better: Better = "lower"
-    stat: str = "median"  # which statistic the budget applies to: median, mean or p95
+    stat: str = "median"  # which statistic the budget applies to: median, mean, p95 or high
     budget: float | None = None
     baseline_label: str = ""
     baseline: list[float] = field(default_factory=list)
