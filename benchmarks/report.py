@@ -32,9 +32,10 @@ METHOD = """\
   one-minute load average at the start of each repetition. Absolute times on a shared machine
   wander; the **ratio ours / baseline** (both measured in the same run, alternating) is the
   figure that survives a noisy machine.
-- `bench_capture`: a fresh process per grab (the tracker grabs minutes apart), the product's
-  `MssScreenGrabber` + `encode_screenshot`, the image freed after the encode; baseline: mss +
-  Pillow JPEG by hand, in fresh processes too. Private Xvfb painted with a busy desktop.
+- `bench_capture`: a fresh process per repetition, the product's `MssScreenGrabber` +
+  `encode_screenshot`, the image freed after each encode: the process's first grab, and a
+  later one after a 1 s pause (the tracker grabs minutes apart; the budget is on this one);
+  baseline: mss + Pillow JPEG by hand, the same way. Private Xvfb painted with a busy desktop.
 - `bench_tracker`: `workdiary track` as its own process under a private Xvfb, default policy;
   RSS (psutil) and CPU (/proc schedstat, nanoseconds) read from outside over `--window`
   seconds (600 by default, as the budget says; 60 with `--quick`) in 5 slices; baseline in the
