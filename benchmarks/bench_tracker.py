@@ -184,7 +184,7 @@ def main() -> int:
                     proc.wait(timeout=30)
                 except subprocess.TimeoutExpired:
                     proc.kill()
-    label = f"{window:.0f} s" + (" (quick: the budget is for 600 s)" if window < 600 else "")
+    label = f"{window:.0f} s" + (" (shortened: the budget is for 600 s)" if window < 600 else "")
     bench.emit(Figure(bench.name, "tracker_rss", "`workdiary track` steady RSS, from outside",
                       "MB", rss["ours"], loads, budget=BUDGET_RSS_MB,
                       baseline_label="bare mss + Pillow + pynput listeners", baseline=rss["bare"]))

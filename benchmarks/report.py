@@ -154,7 +154,7 @@ def growth_section(rows: Iterable[dict[str, Any]], doc: Path) -> list[str]:
     return lines
 
 
-def render(rows: list[dict[str, Any]], source: str, doc: Path = DOC) -> str:
+def render(rows: list[dict[str, Any]], source: str, doc: Path = DOC, note: str = "") -> str:
     figures = [r for r in rows if r.get("type") == "figure"]
     growth = [r for r in rows if r.get("type") == "growth"]
     loads = [x for f in figures for x in f["loads"]] + [
@@ -195,6 +195,8 @@ def render(rows: list[dict[str, Any]], source: str, doc: Path = DOC) -> str:
             "baselines are the point. Budgets are judged on a full run at load below 1.0.",
             "",
         ]
+    if note:
+        out += [f"> {note}", ""]
     out += ["## Figures", "",
             "| What | Ours | Spread (min-max) | Baseline, same run | Ours / baseline | Budget | "
             "| Load |",
@@ -219,6 +221,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("results", nargs="?", type=Path)
     parser.add_argument("--out", type=Path, default=DOC)
+    parser.add_argument("--note", default="", help="a line on how this run was made")
     args = parser.parse_args()
     path = args.results or newest()
     rows = read(path)
@@ -226,7 +229,7 @@ def main() -> int:
         source = path.resolve().relative_to(ROOT).as_posix()
     except ValueError:
         source = path.name
-    args.out.write_text(render(rows, source, args.out), encoding="utf-8")
+    args.out.write_text(render(rows, source, args.out, args.note), encoding="utf-8")
     print(f"wrote {args.out} from {path} ({sum(r.get('type') == 'figure' for r in rows)} "
           f"figures)")
     return 0
