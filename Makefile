@@ -27,7 +27,8 @@ lint: venv
 	$(VENV)/bin/ruff check workdiary tests benchmarks
 	$(VENV)/bin/mypy workdiary/core workdiary/capture workdiary/tracker workdiary/store workdiary/sync workdiary/desktop workdiary/demo workdiary/testing
 
-bench: venv
+# Every benchmark, then docs/benchmarks.md regenerated from the run (BENCH_ARGS=--quick: short settings).
+bench: system venv
 	bash scripts/bench.sh
 
 # The desktop installers of this system into dist/: Linux the one-folder app and a .deb,

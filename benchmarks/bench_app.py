@@ -1,18 +1,25 @@
-"""The desktop tray app's memory and CPU while tracking (budget from DESIGN.md: RSS <= 100 MB
-steady while tracking, CPU <= 0.2 % of a core with no input).
+"""The tray app's memory as a user runs it: tray host, logged in, real keyring, tracking.
 
-Runs the real `workdiary app --clock-in` under a private Xvfb (real mss, pynput, X11, Qt xcb)
-on a contract with 1-minute segments and one screenshot each (ten times the default cadence,
-so the window holds several real captures), not logged in (no uploads), and samples the
-process with psutil.
+Under a private 1920x1080 Xvfb with a tray host (trayer, as tests/ui/test_tray_xvfb.py), a
+`workdiary server run` in a subprocess (SQLite) with a client, a freelancer and a contract, and
+a real Secret Service (gnome-keyring under its own dbus-run-session, as
+tests/sync/test_secret_service.py): `workdiary login` stores the token and device key in the
+keyring, then `workdiary app --clock-in CONTRACT` tracks (the contract's 10-minute segments,
+syncing to the server). Its RSS is read from outside with psutil over ``--seconds`` (150; 40
+with ``--quick``), cut into 5 slices (the median of each slice is a sample).
 
-    .venv/bin/python benchmarks/bench_app.py [--seconds 150]
+Baseline, in the same window on the same display and tray host: a bare PySide6 app that shows
+a QSystemTrayIcon and idles: the least a Qt tray app costs. Budget (issue 16): steady RSS <=
+100 MB (aim: 80).
+
+    .venv/bin/python benchmarks/bench_app.py [--seconds 150] [--quick]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import signal
 import statistics
 import subprocess
@@ -23,72 +30,138 @@ from pathlib import Path
 
 import psutil
 
-from workdiary.core.model import Contract, Policy
-from workdiary.store import LocalStore
-from workdiary.testing.xvfb import start_xvfb
+from workdiary.testing.xvfb import XvfbUnavailable, start_xvfb
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench_sync import free_port, seed
+from bench_sync import start_server as start_sync_server
+from harness import MIN_REPEAT, Bench, Figure, load_average
 
 BUDGET_RSS_MB = 100.0
-BUDGET_CPU_PERCENT = 0.2
 MB = 1024 * 1024
+BARE_TRAY = """
+import sys
+from PySide6.QtGui import QIcon, QPixmap, QColor
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon
+app = QApplication(sys.argv)
+app.setQuitOnLastWindowClosed(False)
+pixmap = QPixmap(32, 32); pixmap.fill(QColor("green"))
+tray = QSystemTrayIcon(QIcon(pixmap)); tray.show()
+print("available", QSystemTrayIcon.isSystemTrayAvailable(), flush=True)
+app.exec()
+"""
+
+
+def start_trayer(display: str) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "DISPLAY": display}
+    trayer = subprocess.Popen(
+        ["trayer", "--edge", "bottom", "--align", "right", "--widthtype", "pixel", "--width",
+         "200", "--height", "32", "--transparent", "false"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:  # until trayer owns the tray selection
+        found = subprocess.run(["xdotool", "search", "--class", "trayer"], env=env,
+                               capture_output=True, text=True)
+        if found.stdout.strip():
+            return trayer
+        time.sleep(0.2)
+    trayer.kill()
+    raise SystemExit("bench_app: trayer did not start")
+
+
+def session_env(home: Path, display: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("DBUS_", "PYTHON_KEYRING", "XDG_", "QT_QPA"))}
+    env.update(HOME=str(home), XDG_DATA_HOME=str(home / "data"),
+               XDG_CONFIG_HOME=str(home / "config"), XDG_RUNTIME_DIR=str(home / "run"),
+               DISPLAY=display, WORKDIARY_DATA_DIR=str(home / "workdiary"))
+    (home / "run").mkdir(mode=0o700, parents=True)
+    return env
+
+
+def app_process(session: psutil.Process, timeout: float = 120) -> psutil.Process:
+    """The `workdiary app` process under the dbus-run-session."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for child in session.children(recursive=True):
+            try:
+                if " app " in " ".join(child.cmdline()) + " ":
+                    return child
+            except psutil.NoSuchProcess:
+                continue
+        time.sleep(0.5)
+    raise SystemExit("bench_app: `workdiary app` did not start (login failed?)")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=int, default=150)
-    args = parser.parse_args()
-    workdiary = Path(sys.executable).with_name("workdiary")
-    with tempfile.TemporaryDirectory(prefix="bench-app-") as data, start_xvfb(1920, 1080) as xvfb:
-        store = LocalStore(Path(data) / "workdiary.sqlite3")
-        store.replace_contracts([Contract(
-            id="bench", title="Benchmark contract", client_name="Client",
-            freelancer_name="Freelancer", rate_cents=2500,
-            policy=Policy(segment_minutes=1, screenshots_per_segment=1),
-        )])
-        store.close()
-        env = dict(os.environ, DISPLAY=xvfb.name, WORKDIARY_DATA_DIR=data,
-                   DBUS_SESSION_BUS_ADDRESS="disabled:",
-                   PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring")
-        app = subprocess.Popen([str(workdiary), "app", "--clock-in", "bench", "--memo", "bench"],
-                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        proc = psutil.Process(app.pid)
-        time.sleep(15)  # start-up and the first capture
-        samples: list[float] = []
-        cpu_start = sum(proc.cpu_times()[:2])
-        started = time.monotonic()
-        while time.monotonic() - started < args.seconds and app.poll() is None:
-            samples.append(proc.memory_info().rss / MB)
-            time.sleep(2)
-        cpu = sum(proc.cpu_times()[:2]) - cpu_start
-        elapsed = time.monotonic() - started
-        app.send_signal(signal.SIGTERM)
-        try:
-            _, err = app.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            app.kill()
-            _, err = app.communicate()
-        if not samples:
-            print(f"bench_app: the app exited early:\n{err.decode(errors='replace')}")
+    parser.add_argument("--seconds", type=float, default=None,
+                        help="seconds measured after start-up (default 150; 40 with --quick)")
+    bench = Bench("bench_app", parser)
+    seconds = bench.args.seconds or (40.0 if bench.quick else 150.0)
+    for tool in ("trayer", "xdotool", "dbus-run-session", "gnome-keyring-daemon"):
+        if shutil.which(tool) is None:
+            print(f"bench_app: {tool} is not installed (scripts/install-system-deps.sh)")
             return 1
-        store = LocalStore(Path(data) / "workdiary.sqlite3")
-        segments = store.segments_between(*_today())
-        shots = sum(len(s.screenshots) for s in segments)
-        store.close()
-    steady = statistics.median(samples[len(samples) // 2:])
-    cpu_percent = 100 * cpu / elapsed
-    print(f"bench_app: `workdiary app --clock-in` under a private Xvfb for {elapsed:.0f} s, "
-          f"1-minute segments, {len(segments)} segment(s), {shots} screenshot(s), no input")
-    print(f"  RSS steady {steady:.1f} MB, peak {max(samples):.1f} MB  budget <= "
-          f"{BUDGET_RSS_MB:.0f} MB  {'OK' if steady <= BUDGET_RSS_MB else 'OVER BUDGET'}")
-    print(f"  CPU {cpu_percent:.2f} % of one core (includes a capture and encode every minute, "
-          f"10x the default cadence; the budget {BUDGET_CPU_PERCENT} % is for idle tracking)")
-    return 0
-
-
-def _today() -> tuple[object, object]:
-    from datetime import UTC, datetime, timedelta
-
-    now = datetime.now(UTC)
-    return now - timedelta(days=1), now + timedelta(days=1)
+    workdiary = Path(sys.executable).with_name("workdiary")
+    try:
+        xvfb = start_xvfb(1920, 1080)
+    except XvfbUnavailable as problem:
+        print(f"bench_app: {problem}")
+        return 1
+    with tempfile.TemporaryDirectory(prefix="bench-app-") as tmp, xvfb:
+        root = Path(tmp)
+        email, password, contract_id = seed(root / "server")
+        port = free_port()
+        server = start_sync_server(root / "server", port)
+        trayer = start_trayer(xvfb.name)
+        env = session_env(root / "home", xvfb.name)
+        (root / "password").write_text(password)
+        command = (
+            "echo -n pass | gnome-keyring-daemon --unlock --components=secrets >/dev/null; "
+            f"{workdiary} login http://127.0.0.1:{port} --email {email} --password-stdin "
+            f"< {root / 'password'} >&2 && "
+            f"exec {workdiary} app --clock-in {contract_id} --memo bench")
+        session = subprocess.Popen(["dbus-run-session", "--", "sh", "-c", command], env=env,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        bare = subprocess.Popen([sys.executable, "-c", BARE_TRAY], env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        try:
+            assert bare.stdout is not None
+            tray_seen = bare.stdout.readline().strip()
+            app = app_process(psutil.Process(session.pid))
+            time.sleep(20)  # start-up, the first capture and the first sync
+            if session.poll() is not None:
+                err = session.stderr.read().decode(errors="replace") if session.stderr else ""
+                print(f"bench_app: the app exited early:\n{err}")
+                return 1
+            procs = {"ours": app, "bare": psutil.Process(bare.pid)}
+            rss: dict[str, list[float]] = {"ours": [], "bare": []}
+            peak = 0.0
+            loads: list[float] = []
+            for _ in range(MIN_REPEAT):
+                loads.append(load_average())
+                samples: dict[str, list[float]] = {"ours": [], "bare": []}
+                started = time.monotonic()
+                while time.monotonic() - started < seconds / MIN_REPEAT:
+                    for key, proc in procs.items():
+                        samples[key].append(proc.memory_info().rss / MB)
+                    peak = max(peak, samples["ours"][-1])
+                    time.sleep(1)
+                for key in rss:
+                    rss[key].append(statistics.median(samples[key]))
+        finally:
+            for proc in (session, bare, trayer, server):
+                proc.send_signal(signal.SIGTERM)
+                try:
+                    proc.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+    bench.emit(Figure(bench.name, "app_rss", "Tray app steady RSS: tray host, logged in "
+                      "(Secret Service), tracking", "MB", rss["ours"], loads,
+                      budget=BUDGET_RSS_MB, note=f"peak {peak:.1f} MB; bare tray {tray_seen}",
+                      baseline_label="bare PySide6 QSystemTrayIcon", baseline=rss["bare"]))
+    return bench.exit_code()
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ counting layer adds <= 10% on top of the bare listener (DESIGN.md).
 Process CPU on a shared 2-core machine wobbles by ~10% between runs, so the callbacks are also
 timed in-process (no X, no noise): that difference is the counting layer's true cost per event.
 
-    .venv/bin/python benchmarks/bench_input.py [--seconds 10] [--rate 2000] [--rounds 5]
+    .venv/bin/python benchmarks/bench_input.py [--seconds 10] [--rate 2000] [--rounds 5] [--quick]
 """
 
 from __future__ import annotations
@@ -25,6 +25,9 @@ import time
 import psutil
 
 from workdiary.testing.xvfb import VirtualDisplay, XvfbUnavailable, start_xvfb
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Bench, Figure, load_average
 
 BUDGET_OVERHEAD = 0.10
 
@@ -144,7 +147,7 @@ def measure(kind: str, display: str, seconds: float, rate: int, batch: int) -> d
     listener.wait(timeout=10)
     sent = json.loads(generator.stdout)
     cpu = after - before
-    return {"core_pct": 100 * cpu / wall, "sent": sent["sent"],
+    return {"core_pct": 100 * cpu / wall, "cpu_s": cpu, "wall_s": wall, "sent": sent["sent"],
             "rate": sent["sent"] / sent["seconds"], **seen}
 
 
@@ -166,53 +169,62 @@ def callback_costs(calls: int = 500_000) -> tuple[float, float]:
     return bare_s / calls * 1e6, ours_s / calls * 1e6
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--rate", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--batch", type=int, default=1, help="moves sent per X flush")
     parser.add_argument("--child", choices=("bare", "counter", "generator"))
-    args = parser.parse_args()
-    if args.child == "generator":
-        run_generator(args.seconds, args.rate, args.batch)
-        return
-    if args.child is not None:
-        run_listener(args.child)
-        return
+    if "--child" in sys.argv:
+        args = parser.parse_args()
+        if args.child == "generator":
+            run_generator(args.seconds, args.rate, args.batch)
+        else:
+            run_listener(args.child)
+        return 0
+    bench = Bench("bench_input", parser)
+    args = bench.args
+    rounds = max(args.rounds, bench.repeat_count)
+    seconds = 3.0 if bench.quick else args.seconds
 
     server = start_display()
     display = server.name
     results: dict[str, list[dict[str, float]]] = {"bare": [], "counter": []}
+    loads: list[float] = []
     try:
-        for round_index in range(args.rounds):
+        for round_index in range(rounds):
+            loads.append(load_average())
             # Alternate the order so a drift in machine load does not favour one side.
             order = ("bare", "counter") if round_index % 2 == 0 else ("counter", "bare")
             for kind in order:
-                result = measure(kind, display, args.seconds, args.rate, args.batch)
+                result = measure(kind, display, seconds, args.rate, args.batch)
                 results[kind].append(result)
                 detail = (f"{result['moves']:.0f} move events seen" if kind == "bare"
                           else f"{result['moves']:.0f} coalesced moves counted")
                 print(f"round {round_index + 1} {kind:<8} {result['core_pct']:5.2f}% of a core "
-                      f"at {result['rate']:.0f} moves/s sent; {detail}", flush=True)
+                      f"over {result['wall_s']:.1f} s measured, at {result['rate']:.0f} moves/s "
+                      f"sent; {detail}", flush=True)
     finally:
         server.stop()
-    bare = statistics.median(r["core_pct"] for r in results["bare"])
-    counting = statistics.median(r["core_pct"] for r in results["counter"])
-    overhead = (counting - bare) / bare if bare else float("nan")
-    print(f"bare pynput listener : {bare:5.2f}% of a core (median of {args.rounds})")
-    print(f"workdiary counter    : {counting:5.2f}% of a core (median of {args.rounds})")
-    verdict = "ok" if overhead <= BUDGET_OVERHEAD else "OVER"
-    print(f"counting overhead    : {overhead * 100:+5.1f}% over bare "
-          f"(budget <= {BUDGET_OVERHEAD * 100:.0f}%: {verdict})")
-    bare_us, counter_us = callback_costs()
-    moves = statistics.median(r["moves"] for r in results["bare"])
-    per_event_us = bare * args.seconds * 1e4 / moves if moves else float("nan")
+    bare = [r["core_pct"] for r in results["bare"]]
+    ours = [r["core_pct"] for r in results["counter"]]
+    bench.emit(Figure(bench.name, "input_cpu", f"Input counting at {args.rate:,} moves/s, CPU "
+                      "of the listener process over the measured wall time", "% of a core", ours,
+                      loads, baseline_label="bare pynput mouse listener", baseline=bare,
+                      ratio_budget=1.10))
+    bare_us, counter_us = callback_costs(100_000 if bench.quick else 500_000)
+    # The bare listener's cost per event from measured CPU seconds and events seen.
+    per_event_us = statistics.median(r["cpu_s"] * 1e6 / r["moves"] for r in results["bare"]
+                                     if r["moves"])
     extra = (counter_us - bare_us) / per_event_us
-    print(f"callback alone       : bare {bare_us:.2f} us, counter {counter_us:.2f} us per move "
+    print(f"callback alone: bare {bare_us:.2f} us, counter {counter_us:.2f} us per move "
           f"(in-process); the bare listener spends {per_event_us:.1f} us per move, so the "
-          f"counting adds {extra * 100:+.1f}% (budget <= {BUDGET_OVERHEAD * 100:.0f}%)")
+          f"counting adds {extra * 100:+.1f}%")
+    bench.record("note", key="input_callback", bare_us=bare_us, counter_us=counter_us,
+                 per_event_us=per_event_us, extra=extra)
+    return bench.exit_code()
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

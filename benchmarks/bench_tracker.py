@@ -1,126 +1,89 @@
-"""The headless tracker's resource use (budgets from DESIGN.md).
+"""`workdiary track`'s resource use, measured from outside the process (budgets, issue 16).
 
-1. 60 s of real tracking with no input: CPU % of one core (budget <= 0.2 %) and RSS
-   (budget <= 100 MB steady). Real capture (mss, pynput, X11, the JPEG encoder) under a
-   private Xvfb when Xvfb is installed, else the capture fakes (the output says which). The
-   policy is 1-minute segments with one screenshot each: ten times the default cadence, so
-   the window contains a real capture and encode.
-2. 8 simulated hours on a FakeClock (fake screen at 1920x1080 through the real encoder, fake
-   input every 5 s, a real store): RSS growth after warm-up (budget < 5 MB).
+Starts the real headless tracker, ``workdiary track CONTRACT --no-sync``, under a private
+1920x1080 Xvfb on a contract with the default policy (10-minute segments, real mss, pynput,
+X11 and the JPEG encoder), lets it settle, then reads its CPU time and RSS with psutil over a
+window of ``--window`` seconds (600 by default, as the budget says; 60 with ``--quick``), cut
+into 5 equal slices. In the same window and on the same display runs the baseline: a bare
+Python process that imports mss, Pillow and pynput, starts pynput's mouse and keyboard
+listeners and sleeps: the least a tracker built on these libraries can cost.
 
-    .venv/bin/python benchmarks/bench_tracker.py [--seconds 60]
+Budgets: RSS <= 60 MB, idle CPU <= 0.1 % of a core over 10 minutes (no input). Also, in a
+fresh child process, the engine's RSS growth over ``--hours`` simulated hours on a FakeClock
+(budget < 5 MB; each hour is a sample, the budget applies to the highest).
+
+    .venv/bin/python benchmarks/bench_tracker.py [--window 600] [--hours 8] [--quick]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import random
+import signal
+import statistics
+import subprocess
+import sys
 import tempfile
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
 from pathlib import Path
 
 import psutil
 
-from workdiary.capture.base import InputCounts
-from workdiary.capture.encode import encode_screenshot
-from workdiary.core.clock import FakeClock, SystemClock
 from workdiary.core.model import Contract, Policy
-from workdiary.desktop.loop import TrackerLoop
 from workdiary.store import LocalStore
-from workdiary.testing.capture_fakes import FakeInputCounter, FakeScreenGrabber, FakeWindowProbe
-from workdiary.testing.xvfb import VirtualDisplay, XvfbUnavailable, start_xvfb
-from workdiary.tracker.engine import Tracker
-from workdiary.tracker.events import ScreenshotFailed, ScreenshotTaken, TrackerEvent
+from workdiary.testing.xvfb import XvfbUnavailable, start_xvfb
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import MIN_REPEAT, Bench, Figure, load_average, process_cpu_seconds
 
 MB = 1024 * 1024
-
-
-def start_display() -> VirtualDisplay | None:
-    """A private 1920x1080 Xvfb; None if Xvfb is missing or cannot start (then: the fakes)."""
-    try:
-        return start_xvfb(1920, 1080)
-    except XvfbUnavailable:
-        return None
-
-
-def contract(policy: Policy) -> Contract:
-    return Contract("c-1", "Bench", "Client", "Me", 2500, policy=policy)
-
-
-def real_run(seconds: float) -> None:
-    server = start_display()
-    events: list[TrackerEvent] = []
-    with tempfile.TemporaryDirectory() as folder:
-        store = LocalStore(Path(folder) / "workdiary.sqlite3")
-        store.replace_contracts([contract(Policy(segment_minutes=1))])
-        if server is not None:
-            os.environ["DISPLAY"] = server.name
-            from workdiary.config import local_timezone
-            from workdiary.desktop.runtime import build_runtime
-            from workdiary.desktop.settings import DesktopSettings
-
-            settings = DesktopSettings(data_dir=Path(folder), tz=local_timezone())
-            runtime = build_runtime(settings, store, clock=SystemClock(), secrets=None,
-                                    on_event=events.append, sync=False)
-            tracker, executor, closer = runtime.tracker, runtime.executor, runtime.close
-            mode = f"real capture (mss, pynput, X11) under a private Xvfb {server.name}"
-        else:
-            executor = ThreadPoolExecutor(max_workers=1)
-            tracker = Tracker(
-                store=store, clock=SystemClock(), screen=FakeScreenGrabber(1920, 1080),
-                input_counter=FakeInputCounter(), encode=encode_screenshot, executor=executor,
-                window_probe=FakeWindowProbe(), on_event=events.append,
-            )
-            closer = executor.shutdown
-            mode = "capture FAKES (no Xvfb installed)"
-        process = psutil.Process()
-        tracker.clock_in(contract(Policy(segment_minutes=1)), "bench")
-        time.sleep(2)  # let start-up work settle before measuring
-        cpu_before = sum(process.cpu_times()[:2])
-        wall_before = time.monotonic()
-        TrackerLoop(tracker, SystemClock()).run(threading.Event(), seconds)
-        cpu = sum(process.cpu_times()[:2]) - cpu_before
-        wall = time.monotonic() - wall_before
-        rss = process.memory_info().rss
-        tracker.clock_out()
-        closer()
-        store.close()
-    if server is not None:
-        server.stop()
-    shots = sum(isinstance(e, ScreenshotTaken) for e in events)
-    failed = sum(isinstance(e, ScreenshotFailed) for e in events)
-    print(f"bench_tracker: {seconds:.0f} s of tracking with no input, {mode}")
-    print(f"  screenshots in the window: {shots} taken, {failed} failed (1-minute segments)")
-    percent = 100 * cpu / wall
-    print(f"  CPU: {percent:.3f} % of one core ({cpu * 1000:.0f} ms in {wall:.1f} s)  "
-          f"budget <= 0.2 %  {'OK' if percent <= 0.2 else 'OVER BUDGET'}")
-    print(f"  RSS: {rss / MB:.1f} MB  budget <= 100 MB  {'OK' if rss <= 100 * MB else 'OVER'}")
+BUDGET_RSS_MB = 60.0
+BUDGET_CPU_PERCENT = 0.1
+SETTLE_SECONDS = 15
+BARE = """
+import time, mss, PIL.Image
+from pynput import keyboard, mouse
+m = mouse.Listener(on_move=lambda *a: None); m.start()
+k = keyboard.Listener(on_press=lambda *a: None); k.start()
+print("ready", flush=True)
+while True:
+    time.sleep(3600)
+"""
 
 
 def simulated_hours(hours: int) -> None:
+    """Child: ``hours`` simulated hours of the engine on a FakeClock (fake 1920x1080 screen, the
+    real encoder, fake input every 5 s, a real store) after a warm-up hour; prints as JSON the
+    RSS growth in MB at the end of each hour."""
+    import json
+    import random
+    from concurrent.futures import ThreadPoolExecutor
+    from datetime import UTC, datetime
+
+    from workdiary.capture.base import InputCounts
+    from workdiary.capture.encode import encode_screenshot
+    from workdiary.core.clock import FakeClock
+    from workdiary.testing.capture_fakes import (
+        FakeInputCounter,
+        FakeScreenGrabber,
+        FakeWindowProbe,
+    )
+    from workdiary.tracker.engine import Tracker
+
     clock = FakeClock(datetime(2026, 3, 2, 8, 0, 13, tzinfo=UTC))
     keyboard = FakeInputCounter()
     with tempfile.TemporaryDirectory() as folder:
         store = LocalStore(Path(folder) / "workdiary.sqlite3", clock=clock)
         executor = ThreadPoolExecutor(max_workers=1)
-        count = [0]
-
-        def on_event(event: TrackerEvent) -> None:
-            count[0] += 1
-
         tracker = Tracker(
             store=store, clock=clock, screen=FakeScreenGrabber(1920, 1080),
             input_counter=keyboard, encode=encode_screenshot, executor=executor,
-            rng=random.Random(3), window_probe=FakeWindowProbe(), on_event=on_event,
+            rng=random.Random(3), window_probe=FakeWindowProbe(), on_event=lambda _e: None,
         )
-        policy = Policy(segment_minutes=10, screenshots_per_segment=3)
-        tracker.clock_in(contract(policy), "bench")
+        tracker.clock_in(Contract("c-1", "Bench", "Client", "Me", 2500,
+                                  policy=Policy(segment_minutes=10, screenshots_per_segment=3)),
+                         "bench")
         process = psutil.Process()
-        started = time.monotonic()
 
         def run(seconds: int) -> None:
             for second in range(seconds):
@@ -132,27 +95,106 @@ def simulated_hours(hours: int) -> None:
             tracker.flush()
 
         run(3600)  # warm-up hour: caches, first allocations
-        rss_start = process.memory_info().rss
-        run(hours * 3600)
-        rss_end = process.memory_info().rss
+        start = process.memory_info().rss
+        growth = []
+        for _ in range(hours):
+            run(3600)
+            growth.append((process.memory_info().rss - start) / MB)
         tracker.clock_out()
         executor.shutdown()
         store.close()
-    growth = (rss_end - rss_start) / MB
-    print(f"bench_tracker: {hours} simulated hours on a FakeClock (fake 1920x1080 screen, real "
-          f"encoder, {count[0]} events) in {time.monotonic() - started:.0f} s")
-    print(f"  RSS {rss_start / MB:.1f} -> {rss_end / MB:.1f} MB: growth {growth:+.2f} MB  "
-          f"budget < 5 MB  {'OK' if growth < 5 else 'OVER BUDGET'}")
+    print(json.dumps(growth))
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--hours", type=int, default=8)
-    args = parser.parse_args()
-    real_run(args.seconds)
-    simulated_hours(args.hours)
+def memory_growth(bench: Bench, hours: int) -> None:
+    import json
+
+    loads = [load_average()]
+    out = subprocess.run([sys.executable, __file__, "--simulate", str(hours)],
+                         capture_output=True, text=True, check=True)
+    growth = json.loads(out.stdout.strip().splitlines()[-1])
+    bench.emit(Figure(bench.name, "tracker_rss_growth", f"Tracker engine RSS growth over {hours} "
+                      "simulated hours (FakeClock, real encoder; each sample: after one more "
+                      "hour)", "MB", growth, loads * len(growth), stat="high", budget=5.0))
+
+
+def main() -> int:
+    if len(sys.argv) == 3 and sys.argv[1] == "--simulate":
+        simulated_hours(int(sys.argv[2]))
+        return 0
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--window", type=float, default=None,
+                        help="seconds of idle tracking measured (default 600; 60 with --quick)")
+    parser.add_argument("--hours", type=int, default=None,
+                        help="simulated hours for the RSS growth (default 8; 5 with --quick)")
+    bench = Bench("bench_tracker", parser)
+    memory_growth(bench, bench.args.hours or (5 if bench.quick else 8))
+    window = bench.args.window or (60.0 if bench.quick else 600.0)
+    workdiary = Path(sys.executable).with_name("workdiary")
+    try:
+        xvfb = start_xvfb(1920, 1080)
+    except XvfbUnavailable as problem:
+        print(f"bench_tracker: {problem}")
+        return 1
+    with tempfile.TemporaryDirectory(prefix="bench-tracker-") as data, xvfb:
+        store = LocalStore(Path(data) / "workdiary.sqlite3")
+        store.replace_contracts([Contract("bench", "Bench", "Client", "Me", 2500,
+                                          policy=Policy())])
+        store.close()
+        env = dict(os.environ, DISPLAY=xvfb.name, WORKDIARY_DATA_DIR=data,
+                   DBUS_SESSION_BUS_ADDRESS="disabled:")
+        tracker = subprocess.Popen([str(workdiary), "track", "bench", "--memo", "bench",
+                                    "--no-sync"], env=env, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.PIPE)
+        bare = subprocess.Popen([sys.executable, "-c", BARE], env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL, text=True)
+        try:
+            assert bare.stdout is not None
+            if bare.stdout.readline().strip() != "ready":
+                print("bench_tracker: the bare pynput process did not start")
+                return 1
+            time.sleep(SETTLE_SECONDS)
+            if tracker.poll() is not None:
+                print("bench_tracker: `workdiary track` exited: "
+                      + (tracker.stderr.read().decode(errors="replace") if tracker.stderr
+                         else ""))
+                return 1
+            procs = {"ours": psutil.Process(tracker.pid), "bare": psutil.Process(bare.pid)}
+            cpu: dict[str, list[float]] = {"ours": [], "bare": []}
+            rss: dict[str, list[float]] = {"ours": [], "bare": []}
+            loads: list[float] = []
+            slice_s = window / MIN_REPEAT
+            for _ in range(MIN_REPEAT):
+                loads.append(load_average())
+                before = {k: process_cpu_seconds(p.pid) for k, p in procs.items()}
+                started = time.monotonic()
+                samples: dict[str, list[float]] = {"ours": [], "bare": []}
+                while time.monotonic() - started < slice_s:
+                    for key, proc in procs.items():
+                        samples[key].append(proc.memory_info().rss / MB)
+                    time.sleep(min(2.0, slice_s / 5))
+                wall = time.monotonic() - started
+                for key, proc in procs.items():
+                    cpu[key].append(100 * (process_cpu_seconds(proc.pid) - before[key]) / wall)
+                    rss[key].append(statistics.median(samples[key]))
+        finally:
+            for proc in (tracker, bare):
+                proc.send_signal(signal.SIGTERM)
+                try:
+                    proc.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+    label = f"{window:.0f} s" + (" (shortened: the budget is for 600 s)" if window < 600 else "")
+    bench.emit(Figure(bench.name, "tracker_rss", "`workdiary track` steady RSS, from outside",
+                      "MB", rss["ours"], loads, budget=BUDGET_RSS_MB,
+                      baseline_label="bare mss + Pillow + pynput listeners", baseline=rss["bare"]))
+    bench.emit(Figure(bench.name, "tracker_idle_cpu", f"`workdiary track` idle CPU over {label},"
+                      " default policy, 5 slices", "% of a core", cpu["ours"], loads,
+                      stat="mean", budget=BUDGET_CPU_PERCENT,
+                      baseline_label="bare mss + Pillow + pynput listeners",
+                      baseline=cpu["bare"]))
+    return bench.exit_code()
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -19,7 +19,7 @@ start_postgres() {
   "${run[@]}" "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres --auth=trust -N >"$PG_DIR/initdb.log" 2>&1 \
     || { echo "postgres: initdb failed, see $PG_DIR/initdb.log" >&2; return 1; }
   "${run[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w \
-    -o "-p $PG_PORT -k $PG_DIR/sock -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >/dev/null \
+    -o "-p $PG_PORT -k $PG_DIR/sock -c listen_addresses=127.0.0.1 -c fsync=${PG_FSYNC:-off} -c max_connections=200" start >/dev/null \
     || { echo "postgres: server did not start, see $PG_DIR/server.log" >&2; return 1; }
   export WORKDIARY_TEST_POSTGRES_URL="postgresql+psycopg://postgres@127.0.0.1:$PG_PORT/postgres"
   echo "postgres: throwaway cluster on 127.0.0.1:$PG_PORT"
