@@ -258,7 +258,8 @@ ADMIN_ON_PARTY_ENDPOINTS: dict[str, dict[str, int]] = {
     "PUT /segments/{id} (memo edit)": {"admin": 403},
     "GET /me/notifications": {"admin": 200}, "PUT /me/notifications": {"admin": 200},
     "POST /accounts": {"admin": 201}, "POST /auth/password": {"admin": 204},
-    "POST /auth/password-reset": {"admin": 202}, "POST /auth/password-reset/confirm": {"admin": 400},
+    "POST /auth/password-reset": {"admin": 202},
+    "POST /auth/password-reset/confirm": {"admin": 400},
     "POST /auth/verify-email": {"admin": 400}, "POST /auth/verify-email/resend": {"admin": 409},
 }
 
