@@ -368,3 +368,10 @@ def settle(world: World, client: httpx.Client, freelancer: httpx.Client, contrac
     time.sleep(2)  # anything sent twice would have arrived by now
     for (to, kind), count in expected.items():
         assert len(world.mails(to, kind)) == count, (to, kind, len(world.mails(to, kind)))
+    names = {CLIENT: "Carla Client", FREELANCER: "Felix Freelancer"}
+    for message in world.smtp.messages:  # every mail greets its reader and names its contract
+        body = text_part(message)
+        assert f"Hello {names[str(message['To'])]}," in body, body
+        if message["X-Workdiary-Kind"] not in ("verify_email", "weekly_summary"):
+            assert "Invoice pages" in body + str(message["Subject"]), (message["Subject"], body)
+        assert "None" not in body and "—" not in str(message["Subject"]), body

@@ -157,6 +157,8 @@ def message_id(row_id: str, sender: str) -> str:
 def build_message(mailer: MailSender, row: MailRow, user: User | None) -> EmailMessage:
     """The row as a MIME message: text, with the HTML as its alternative."""
     context = json.loads(row.context or "{}")
+    if user is not None:  # "Hello <name>": the recipient's name as it is when the mail goes out
+        context.setdefault("name", user.name)
     language = mailer.renderer.language_for(user.language if user else None)
     rendered = mailer.renderer.render(row.kind, context, language=language,
                                       base_url=mailer.base_url)

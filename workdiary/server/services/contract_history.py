@@ -35,9 +35,28 @@ def notify(session: Session, contract: Contract, *, actor: User, change: str, no
     if not to_email:
         return
     mail.queue(session, kind="contract_changed", to_email=to_email, user=other, now=now,
-               context={"contract_id": contract.id, "title": contract.title, "change": change,
-                        "by": actor.name, "detail": dict(detail),
-                        "link": f"/contracts/{contract.id}"})
+               context=changed_mail_context(contract, actor=actor, change=change, detail=detail))
+
+
+# History kinds as the contract_changed mail names them (docs/design.md, "Mail").
+_MAIL_CHANGE = {"terms_changed": "terms", "policy_changed": "policy"}
+
+
+def changed_mail_context(contract: Contract, *, actor: User, change: str,
+                         detail: Mapping[str, object]) -> dict[str, object]:
+    """The contract_changed mail's context: who changed what, and new terms from when."""
+    context: dict[str, object] = {
+        "contract_id": contract.id, "title": contract.title, "by_name": actor.name,
+        "change": _MAIL_CHANGE.get(change, change), "currency": contract.currency,
+        "detail": dict(detail), "link": f"/contracts/{contract.id}"}
+    if change == "terms_changed":
+        rate, limit = detail.get("rate_cents"), detail.get("weekly_limit_minutes")
+        if isinstance(rate, dict):
+            context["rate_cents"] = rate.get("new")
+        if isinstance(limit, dict) and isinstance(limit.get("new"), int):
+            context["weekly_limit_hours"] = round(limit["new"] / 60, 2)
+        context["effective"] = detail.get("from_week")
+    return context
 
 
 @dataclass(frozen=True, slots=True)

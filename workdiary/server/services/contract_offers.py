@@ -86,6 +86,8 @@ def offer_contract(session: Session, *, client: User, freelancer_email: str, tit
                context={"contract_id": contract.id, "title": title, "client_name": client.name,
                         "rate_cents": rate_cents, "currency": currency,
                         "weekly_limit_minutes": weekly_limit_minutes,
+                        "weekly_limit_hours": (round(weekly_limit_minutes / 60, 2)
+                                               if weekly_limit_minutes else None),
                         "policy": policy.to_dict(), "has_account": freelancer is not None,
                         "link": OFFERS_PAGE if freelancer is not None
                         else signup_link(email)})

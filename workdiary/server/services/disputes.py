@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, object_session
 
 from workdiary.core.week import review_deadline
 from workdiary.server.errors import Conflict, Forbidden, NotFound, Unprocessable
@@ -116,10 +116,18 @@ def create_dispute(session: Session, *, user: User, contract_id: str, segment_id
 
 def mail_context(contract: Contract, dispute: Dispute, *, author: User | None,
                  text: str) -> dict[str, object]:
-    """What a dispute mail says: the contract, the week, who wrote what, and the page's path."""
-    return {"dispute_id": dispute.id, "contract_title": contract.title,
+    """What a dispute mail says (the keys of docs/design.md "Mail"): the contract, the week, who
+    wrote what, the disputed time, and the page's path. ``text`` is the reason, the message or
+    the admin's note, as the kind uses it."""
+    session = object_session(dispute)
+    seconds = session.scalar(
+        select(func.coalesce(func.sum(SegmentRow.billable_seconds), 0))
+        .join(DisputeSegment, DisputeSegment.segment_id == SegmentRow.id)
+        .where(DisputeSegment.dispute_id == dispute.id)) if session is not None else 0
+    return {"dispute_id": dispute.id, "title": contract.title,
             "week_start": dispute.week_start.isoformat(), "state": dispute.state,
-            "author_name": author.name if author else "", "text": text[:1000],
+            "by_name": author.name if author else "", "text": text[:1000],
+            "reason": text[:1000], "note": text[:1000], "minutes": -(-seconds // 60),
             "link": f"/disputes/{dispute.id}"}
 
 
