@@ -1,7 +1,7 @@
 """Offers and contract changes in a real browser (Debian's Chromium, real uvicorn): the
 client fills "New offer", the freelancer reads the policy in words on /offers and accepts,
-the client changes the rate and policy and pauses, both read the history. PNGs of the pages
-go to test-artifacts/web/."""
+the client changes the rate and policy and pauses, both read the history; the freelancer opens
+the mail settings. PNGs of the pages go to test-artifacts/web/."""
 
 from __future__ import annotations
 
@@ -65,6 +65,9 @@ def test_offer_accept_change_and_pause_in_chromium(tmp_path: Path) -> None:
         body = freelancer.inner_text("main")
         assert "Checkout redesign" in body and "€45.50/h" in body
         assert "5-minute segments" in body and "Screenshots are blurred" in body
+        # Sentences apart, the limit in hours, and one screenshot in the singular.
+        assert "€45.50/h. Weekly limit: 20:00 h." in body
+        assert "with 1 screenshot at a random moment in each." in body
         freelancer.screenshot(path=str(ARTIFACTS / "offers.png"), full_page=True)
         freelancer.click("button[aria-label='Accept Checkout redesign']")
         freelancer.wait_for_selector("text=Offer accepted")
@@ -86,3 +89,9 @@ def test_offer_accept_change_and_pause_in_chromium(tmp_path: Path) -> None:
         for line in ("Offered the contract", "Accepted the offer",
                      "Changed the tracking policy (version 2)", "Paused the contract"):
             assert line in history
+
+        # The mail settings, reached from the menu (docs/screenshots/notifications.png).
+        freelancer.click("nav >> text=Mail")
+        freelancer.wait_for_url(f"{base}/notifications")
+        assert "Mail I receive" in freelancer.inner_text("main")
+        freelancer.screenshot(path=str(ARTIFACTS / "notifications.png"), full_page=True)
