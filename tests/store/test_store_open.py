@@ -158,3 +158,22 @@ def test_data_from_before_accounts_is_kept_unbound_and_unseen(tmp_path: Path) ->
         assert store.migration_backup is not None
         (record,) = store.queued_records()
         assert (record.segment_id, record.account, record.seen) == ("s-1", "", False)
+
+
+def test_verdicts_stored_in_minutes_become_seconds(tmp_path: Path) -> None:
+    # A cache written before billing by the second (schema 3) holds whole minutes.
+    path = tmp_path / "workdiary.sqlite3"
+    LocalStore(path, migrations=MIGRATIONS[:3]).close()
+    conn = sqlite3.connect(path)
+    conn.execute("INSERT INTO segments (id, contract_id, kind, start_at, end_at, closed_at, "
+                 "sync_state, server_status, billable_minutes, uploaded) VALUES "
+                 "('s1', 'c1', 'tracked', 0, 600, 600, 'uploaded', 'protected', 7, 1), "
+                 "('s2', 'c1', 'tracked', 600, 1200, 1200, 'pending', NULL, NULL, 0)")
+    conn.commit()
+    conn.close()
+    store = LocalStore(path)
+    try:
+        assert store.sync_info("s1").billable_seconds == 420
+        assert store.sync_info("s2").billable_seconds is None  # not judged yet
+    finally:
+        store.close()

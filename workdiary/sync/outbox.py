@@ -4,7 +4,7 @@ One pass (``Outbox.run_once``):
 1. withdraws segments deleted after upload (DELETE /segments/{id});
 2. takes closed, pending segments whose grace period is over, in device-seq order, in batches;
    re-signs any whose signature was cleared; uploads their screenshots (idempotent PUT) and then
-   the batch (POST /segments); stores each verdict (status, billable minutes, reasons);
+   the batch (POST /segments); stores each verdict (status, billable seconds, reasons);
 3. deletes local screenshot files some days after the server accepted them.
 
 Transient failures are retried with backoff; when they persist the pass ends and everything
@@ -98,7 +98,8 @@ class SyncReport:
             "ok": self.ok,
             "accepted": [
                 {"id": v.id, "status": v.status, "billable_minutes": v.billable_minutes,
-                 "reasons": list(v.reasons)} for v in self.verdicts
+                 "billable_seconds": v.billable_seconds, "reasons": list(v.reasons)}
+                for v in self.verdicts
             ],
             "quarantined": [{"id": i, "reason": r} for i, r in self.quarantined],
             "deleted": list(self.deleted),
@@ -283,7 +284,7 @@ class Outbox:
                 report.clock_warning = message
             else:
                 self.store.record_verdict(verdict.id, verdict.status or "",
-                                          verdict.billable_minutes, list(verdict.reasons))
+                                          verdict.billable_seconds, list(verdict.reasons))
                 report.verdicts.append(verdict)
         for segment in batch:
             if segment.id not in answered:

@@ -150,7 +150,7 @@ class MemoryStore:
                 record.delete_pending = True
             else:
                 record.sync_state, record.server_status, record.server_reasons = PENDING, None, []
-                record.billable_minutes = record.quarantine_reason = record.last_error = None
+                record.billable_seconds = record.quarantine_reason = record.last_error = None
             self._remove_orphans(shas)
             return record.as_segment()
 
@@ -234,13 +234,13 @@ class MemoryStore:
             record.quarantine_reason = record.last_error = reason
 
     def record_verdict(
-        self, segment_id: str, status: str, billable_minutes: int, reasons: list[str],
+        self, segment_id: str, status: str, billable_seconds: int, reasons: list[str],
         at: datetime | None = None,
     ) -> None:
         with self._lock:
             record = self._get(segment_id)
             record.sync_state, record.uploaded, record.server_status = UPLOADED, True, status
-            record.billable_minutes, record.server_reasons = billable_minutes, list(reasons)
+            record.billable_seconds, record.server_reasons = billable_seconds, list(reasons)
             record.uploaded_at = to_second(at if at is not None else self._clock.now())
             record.last_error = record.quarantine_reason = None
 

@@ -27,7 +27,7 @@ from workdiary.core.timegrid import local_day_bounds
 from workdiary.core.verify import Verdict
 from workdiary.core.week import week_start
 from workdiary.desktop.diary import IDLE_TIME_NOTE, DayRow, DayView, measured_from_idle
-from workdiary.desktop.summary import hours_minutes
+from workdiary.desktop.summary import hours_minutes_seconds
 from workdiary.store import SyncInfo
 from workdiary.ui.preview import Confirm, ask
 from workdiary.ui.session import DesktopSession
@@ -167,9 +167,10 @@ class DiaryWindow(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(MEMO, QHeaderView.ResizeMode.Stretch)
         self.table.setColumnWidth(SHOTS, max(self.table.columnWidth(SHOTS), 190))
         self.table.setColumnWidth(ACTIVITY, 110)
-        tracked = view.totals.tracked_minutes if view is not None else 0
+        tracked = view.totals.tracked_seconds if view is not None else 0
         active = view.totals.active_minutes if view is not None else 0
-        self.totals_label.setText(f"Day total: {hours_minutes(tracked)} h tracked, {active} "
+        self.totals_label.setText(f"Day total: {hours_minutes_seconds(tracked)} h tracked, "
+                                  f"{active} "
                                   f"active minute{'s' if active != 1 else ''}, "
                                   f"{len(rows)} segment{'s' if len(rows) != 1 else ''}"
                                   + ("; “idle time”: " + IDLE_TIME_NOTE

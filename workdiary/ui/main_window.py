@@ -29,7 +29,7 @@ from workdiary.core.model import Contract
 from workdiary.desktop.announce import release_label
 from workdiary.desktop.policy_text import describe_contract, describe_policy
 from workdiary.desktop.state import TrayState
-from workdiary.desktop.summary import LOGIN_HINT, SyncState, hours_minutes
+from workdiary.desktop.summary import LOGIN_HINT, SyncState, hours_minutes_seconds
 from workdiary.ui.icons import state_icon
 from workdiary.ui.session import DesktopSession
 
@@ -228,9 +228,10 @@ class MainWindow(QMainWindow):
             self.segment_label.setText("This segment: not clocked in")
             self.activity_bar.setValue(0)
         if summary is not None:
-            self.today_label.setText(f"Today: {hours_minutes(summary.today_minutes)} h")
+            self.today_label.setText(f"Today: {hours_minutes_seconds(summary.today_seconds)} h")
             self.week_label.setText(
-                f"This week (from Monday 00:00 UTC): {hours_minutes(summary.week_minutes)} h")
+                "This week (from Monday 00:00 UTC): "
+                f"{hours_minutes_seconds(summary.week_seconds)} h")
             self.sync_label.setText(summary.sync_text)
         self._show_update()
         self._show_policy()

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 from workdiary.autostart.base import Autostart
 from workdiary.desktop.announce import release_label
 from workdiary.desktop.state import TrayState
-from workdiary.desktop.summary import SyncState, hours_minutes
+from workdiary.desktop.summary import SyncState, hours_minutes_seconds
 from workdiary.ui.icons import state_icon
 from workdiary.ui.session import DesktopSession
 
@@ -75,8 +75,8 @@ class Tray(QSystemTrayIcon):
             status += f" ({s.problem})"
         self.status_action.setText(status)
         summary = s.summary
-        totals = (f"Today {hours_minutes(summary.today_minutes)} h, this week "
-                  f"{hours_minutes(summary.week_minutes)} h" if summary else "Today –")
+        totals = (f"Today {hours_minutes_seconds(summary.today_seconds)} h, this week "
+                  f"{hours_minutes_seconds(summary.week_seconds)} h" if summary else "Today –")
         self.totals_action.setText(totals)
         self.setToolTip(f"{status}\n{totals}" + (f"\n{summary.sync_text}" if summary else ""))
         self.clock_action.setText("Clock out" if s.clocked_in else "Clock in…")

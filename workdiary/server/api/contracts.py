@@ -7,6 +7,7 @@ from datetime import date
 from fastapi import APIRouter
 from sqlalchemy.orm import Session
 
+from workdiary.core.billing import whole_minutes
 from workdiary.core.week import week_start
 from workdiary.server.api.schemas import ContractPublic, PolicyPublic
 from workdiary.server.deps import AppClock, CurrentUser, DbSession
@@ -20,6 +21,7 @@ def contract_public(session: Session, contract: Contract, user: User,
                     week: date) -> ContractPublic:
     """The API shape of a contract, with the caller's side and the week's minutes so far."""
     client_name, freelancer_name = contracts.party_names(session, contract)
+    week_seconds = contracts.billed_seconds(session, contract_id=contract.id, week_start=week)
     return ContractPublic(
         id=contract.id, title=contract.title, client_id=contract.client_id,
         freelancer_id=contract.freelancer_id, client_name=client_name,
@@ -28,7 +30,7 @@ def contract_public(session: Session, contract: Contract, user: User,
         weekly_limit_minutes=contract.weekly_limit_minutes, status=contract.status,
         policy=PolicyPublic(**contract.policy().to_dict()),  # type: ignore[arg-type]
         week_start=week,
-        week_minutes=contracts.billed_minutes(session, contract_id=contract.id, week_start=week),
+        week_minutes=whole_minutes(week_seconds), week_seconds=week_seconds,
     )
 
 

@@ -59,7 +59,7 @@ def invoice_due_weeks(session: Session, now: datetime) -> int:
     created = 0
     due = session.execute(
         select(SegmentRow.contract_id, SegmentRow.week_start,
-               func.sum(SegmentRow.billable_minutes))
+               func.sum(SegmentRow.billable_seconds))
         .outerjoin(Invoice, and_(Invoice.contract_id == SegmentRow.contract_id,
                                  Invoice.week_start == SegmentRow.week_start))
         .where(SegmentRow.week_start <= last_locked_week(now), Invoice.id.is_(None),
@@ -68,12 +68,12 @@ def invoice_due_weeks(session: Session, now: datetime) -> int:
     ).all()
     contracts = {c.id: c for c in session.scalars(
         select(Contract).where(Contract.id.in_({row[0] for row in due})))} if due else {}
-    for contract_id, week, minutes in due:
+    for contract_id, week, seconds in due:
         contract = contracts[contract_id]
         invoice = Invoice(
-            contract_id=contract_id, week_start=week, billable_minutes=int(minutes or 0),
-            disputed_minutes=0, rate_cents=contract.rate_cents,
-            amount_cents=amount_cents(int(minutes or 0), contract.rate_cents), paid_cents=0,
+            contract_id=contract_id, week_start=week, billable_seconds=int(seconds or 0),
+            disputed_seconds=0, rate_cents=contract.rate_cents,
+            amount_cents=amount_cents(int(seconds or 0), contract.rate_cents), paid_cents=0,
             currency=contract.currency, status="in_review", created_at=now,
         )
         try:
