@@ -229,8 +229,8 @@ def test_billable_never_exceeds_tracked_or_the_limit(
 ) -> None:
     # The last minute is partial (a clock-out): its seconds count, to the second.
     seg = segment(minutes=minutes, active=min(active, minutes), memo=memo)
-    records = seg.minutes[:-1] + (replace(seg.minutes[-1], seconds=last_seconds,
-                                          active_seconds=min(20, last_seconds)),)
+    last = replace(seg.minutes[-1], seconds=last_seconds, active_seconds=min(20, last_seconds))
+    records = (*seg.minutes[:-1], last)
     seg = DEVICE.sign(replace(seg, minutes=records,
                               end=seg.end - timedelta(seconds=60 - last_seconds)))
     tracked = (minutes - 1) * 60 + last_seconds
