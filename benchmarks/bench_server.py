@@ -227,8 +227,8 @@ def bench_close_weeks(app: Any) -> tuple[float, float]:
                     id=f"cw-{n}-{k}", contract_id=contract.id, freelancer_id=freelancer.id,
                     device_id="bench", seq=n * 3 + k, start=begin,
                     end=begin + timedelta(minutes=10), week_start=date(2026, 11, 30),
-                    kind="tracked", status="protected", billable_minutes=10,
-                    over_limit_minutes=0, reasons=[], memo="", redacted=False,
+                    kind="tracked", status="protected", billable_seconds=600,
+                    over_limit_seconds=0, reasons=[], memo="", redacted=False,
                     chain_hash="0" * 64, body_hash="0" * 64, body={}, deleted=False,
                     received_at=begin))
         session.commit()

@@ -146,7 +146,7 @@ def test_the_status_says_where_a_memo_edit_stands() -> None:
 
     def info(**changes: Any) -> SyncInfo:
         base = dict(sync_state="uploaded", server_status="protected", server_reasons=[],
-                    billable_minutes=10, quarantine_reason=None, last_error=None,
+                    billable_seconds=600, quarantine_reason=None, last_error=None,
                     uploaded_at=at, uploaded=True, delete_pending=False, closed_at=at)
         return SyncInfo(**{**base, **changes})  # type: ignore[arg-type]
 
