@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workdiary.core.model import MinuteRecord, Segment
-from workdiary.server.models import Contract, Invoice, LedgerEntry, SegmentRow
+from workdiary.server.models import Contract, ContractTerms, Invoice, LedgerEntry, SegmentRow
 from workdiary.server.services.billing import amount_cents
 from workdiary.server.services.weeks import close_weeks
 
@@ -153,7 +153,11 @@ def test_client_approval_then_payment(api: TestClient, world: World, app,
 def test_seconds_are_invoiced_and_rounded_once_on_the_week(
         api: TestClient, world: World, app, session: Session) -> None:
     # Three clock-ins of 20 s each at $100/h: 60 s = $1.67 on the invoice, not 3 x $0.56.
+    # The rate of the week's terms (each week keeps the terms it began with) and the contract's.
     session.get(Contract, world.contract_a).rate_cents = 10_000
+    for terms in session.scalars(select(ContractTerms).where(
+            ContractTerms.contract_id == world.contract_a)):
+        terms.rate_cents = 10_000
     session.commit()
     segs = []
     for i in range(3):
