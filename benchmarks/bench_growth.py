@@ -96,7 +96,7 @@ def segment_row(contract_id: str, freelancer_id: str, seq: int, begin: datetime,
                 freelancer_id=freelancer_id, device_id=f"{kind}-device", seq=seq, start=begin,
                 end=begin + timedelta(minutes=10),
                 week_start=(begin - timedelta(days=begin.weekday())).date(), kind="tracked",
-                status="protected", billable_minutes=10, over_limit_minutes=0, reasons=[],
+                status="protected", billable_seconds=600, over_limit_seconds=0, reasons=[],
                 memo="filler work", redacted=False, chain_hash="0" * 64, body_hash="0" * 64,
                 body={}, deleted=False, received_at=begin)
 

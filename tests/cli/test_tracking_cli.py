@@ -144,7 +144,7 @@ def test_track_reports_recovery_after_a_crash(run_cli: Any, seeded: Path) -> Non
     assert status["interrupted"] is True and status["clocked_in"] is False
     result = run_cli("track", "c-1", "--duration", "1")
     assert result.returncode == 0, result.stderr
-    assert "recovered:" in result.stdout and "3 min kept" in result.stdout
+    assert "recovered:" in result.stdout and "180 s kept" in result.stdout
     with LocalStore(database_path(seeded)) as store:
         crashed = store.segment("crashed")
         assert crashed is not None and crashed.end == start + timedelta(minutes=3)
@@ -171,8 +171,9 @@ def test_corrupt_database_is_a_clear_error(run_cli: Any, data_dir: Path) -> None
 def test_status_diary_and_tray_agree_on_a_session_with_partial_minutes(
     run_cli: Any, seeded: Path
 ) -> None:
-    """One rule for billed time (docs/design.md, "Billed time"): floor(seconds / 60) per segment.
-    A session of 1-minute segments clocked in at :20 and out at :50: 40 s + 60 s + 50 s."""
+    """One rule for billed time (docs/design.md, "Billed time"): a segment bills its seconds, a
+    total sums them, minutes are floor(total / 60). A session of 1-minute segments clocked in
+    at :20 and out at :50: 40 s + 60 s + 50 s = 150 s."""
     from zoneinfo import ZoneInfo
 
     from workdiary.desktop.summary import compute_summary
@@ -190,8 +191,9 @@ def test_status_diary_and_tray_agree_on_a_session_with_partial_minutes(
         tray = compute_summary(store, datetime.now(UTC), berlin, None, None)
     day = json.loads(run_cli("diary", "--json").stdout)
     status = json.loads(run_cli("status", "--json").stdout)
-    assert [s["tracked_minutes"] for s in day["segments"]] == [0, 1, 0]
-    assert day["totals"]["tracked_minutes"] == status["today_minutes"] == 1
-    assert tray.today_minutes == 1
-    assert "Total: 0 h 01 min tracked" in run_cli("diary").stdout
-    assert "today (Europe/Berlin): 0 h 01 min" in run_cli("status").stdout
+    assert [s["tracked_seconds"] for s in day["segments"]] == [40, 60, 50]
+    assert day["totals"]["tracked_seconds"] == status["today_seconds"] == 150
+    assert tray.today_seconds == 150
+    assert day["totals"]["tracked_minutes"] == status["today_minutes"] == 2
+    assert "Total: 0 h 02 min 30 s tracked" in run_cli("diary").stdout
+    assert "today (Europe/Berlin): 0 h 02 min 30 s" in run_cli("status").stdout

@@ -71,9 +71,10 @@ def test_time_that_only_touches_other_time_does_not_overlap_it() -> None:
 def test_the_weekly_limit_counts_the_weeks_time_already_recorded() -> None:
     limited = replace(CONTRACT, weekly_limit_minutes=120)
     monday = datetime(2026, 11, 16, tzinfo=UTC)
-    assert plan_manual(limited, at(9), at(10), now=NOW, week_minutes={monday: 60})
-    with pytest.raises(ManualTimeError, match="weekly limit is 120 min"):
-        plan_manual(limited, at(9), at(10), now=NOW, week_minutes={monday: 61})
+    assert plan_manual(limited, at(9), at(10), now=NOW, week_seconds={monday: 60 * 60})
+    # Cut to the second, as the server's verification cuts the limit.
+    with pytest.raises(ManualTimeError, match=r"weekly limit is 120 min .* has 60:01 min"):
+        plan_manual(limited, at(9), at(10), now=NOW, week_seconds={monday: 60 * 60 + 1})
 
 
 def test_a_memo_edit_changes_only_the_memo_and_no_memo() -> None:

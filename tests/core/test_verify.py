@@ -131,21 +131,53 @@ def test_chain_links_to_the_previous_record() -> None:
 
 def test_weekly_limit_cuts_minutes_past_it() -> None:
     verdict = verify_segment(segment(), ctx(contract=contract(weekly_limit_minutes=600),
-                                            week_billed_minutes=596))
+                                            week_billed_seconds=596 * 60))
     assert verdict.status is Status.UNPROTECTED
+    assert (verdict.billable_seconds, verdict.over_limit_seconds) == (240, 360)
     assert (verdict.billable_minutes, verdict.over_limit_minutes) == (4, 6)
     assert verdict.reasons == (Reason.OVER_WEEKLY_LIMIT,)
     full = verify_segment(segment(), ctx(contract=contract(weekly_limit_minutes=600),
-                                         week_billed_minutes=700))
-    assert (full.billable_minutes, full.over_limit_minutes) == (0, 10)
+                                         week_billed_seconds=700 * 60))
+    assert (full.billable_seconds, full.over_limit_seconds) == (0, 600)
+
+
+def test_weekly_limit_is_cut_to_the_second() -> None:
+    # 30 s of the limit left: the segment bills exactly those 30 s, the rest is cut.
+    verdict = verify_segment(segment(), ctx(contract=contract(weekly_limit_minutes=600),
+                                            week_billed_seconds=600 * 60 - 30))
+    assert (verdict.billable_seconds, verdict.over_limit_seconds) == (30, 570)
+    assert (verdict.billable_minutes, verdict.over_limit_minutes) == (0, 9)
+
+
+def test_a_38_second_clock_out_segment_bills_38_seconds() -> None:
+    # Clock in at 09:00:00, clock out at 09:00:38: one partial minute of 38 s.
+    short = DEVICE.sign(Segment(
+        id="s1", contract_id="c-1", start=START, end=START + timedelta(seconds=38),
+        memo="work", minutes=(MinuteRecord(at=START, seconds=38, keys=2, active_seconds=10),),
+        screenshots=(ScreenshotRef(taken_at=START, sha256=SHA),), device_id="d-1", seq=1,
+        prev_hash=GENESIS_HASH))
+    verdict = verify_segment(short, ctx())
+    assert (verdict.status, verdict.billable_seconds) == (Status.PROTECTED, 38)
+    assert verdict.billable_minutes == 0  # the compatibility field rounds down
+
+
+def test_partial_minutes_at_both_ends_bill_their_seconds() -> None:
+    # In at 09:00:20 (40 s), one whole minute, out at 09:02:15 (15 s): 115 s.
+    begin = START + timedelta(seconds=20)
+    records = (MinuteRecord(at=START, seconds=40, keys=1),
+               MinuteRecord(at=START + timedelta(minutes=1), keys=1),
+               MinuteRecord(at=START + timedelta(minutes=2), seconds=15, keys=1))
+    seg = DEVICE.sign(replace(segment(start=begin), end=begin + timedelta(seconds=115),
+                              minutes=records))
+    assert verify_segment(seg, ctx()).billable_seconds == 115
 
 
 def test_partial_segment_bills_exact_minutes_capped_by_its_span() -> None:
     partial = segment(minutes=4)
-    assert verify_segment(partial, ctx()).billable_minutes == 4
+    assert verify_segment(partial, ctx()).billable_seconds == 240
     # 12 minute records squeezed into a 10-minute span cannot bill 12 minutes.
     stuffed = segment(minutes=12, end=START + timedelta(minutes=10))
-    assert verify_segment(stuffed, ctx()).billable_minutes == 10
+    assert verify_segment(stuffed, ctx()).billable_seconds == 600
 
 
 def test_device_clock_slightly_ahead_is_tolerated() -> None:
@@ -188,21 +220,29 @@ def test_reordered_records_break_the_chain() -> None:
 @settings(max_examples=60, deadline=None)
 @given(
     minutes=st.integers(min_value=1, max_value=10),
+    last_seconds=st.integers(min_value=1, max_value=60),
     active=st.integers(min_value=0, max_value=10),
-    billed=st.integers(min_value=0, max_value=800),
+    billed=st.integers(min_value=0, max_value=800 * 60),
     limit=st.one_of(st.none(), st.integers(min_value=1, max_value=700)),
     memo=st.sampled_from(["", "work"]),
 )
 def test_billable_never_exceeds_tracked_or_the_limit(
-    minutes: int, active: int, billed: int, limit: int | None, memo: str,
+    minutes: int, last_seconds: int, active: int, billed: int, limit: int | None, memo: str,
 ) -> None:
+    # The last minute is partial (a clock-out): its seconds count, to the second.
     seg = segment(minutes=minutes, active=min(active, minutes), memo=memo)
+    last = replace(seg.minutes[-1], seconds=last_seconds, active_seconds=min(20, last_seconds))
+    records = (*seg.minutes[:-1], last)
+    seg = DEVICE.sign(replace(seg, minutes=records,
+                              end=seg.end - timedelta(seconds=60 - last_seconds)))
+    tracked = (minutes - 1) * 60 + last_seconds
     verdict = verify_segment(seg, ctx(contract=contract(weekly_limit_minutes=limit),
-                                      week_billed_minutes=billed))
-    assert 0 <= verdict.billable_minutes <= minutes
-    assert verdict.billable_minutes + verdict.over_limit_minutes == minutes
+                                      week_billed_seconds=billed))
+    assert 0 <= verdict.billable_seconds <= tracked
+    assert verdict.billable_seconds + verdict.over_limit_seconds == tracked
+    assert verdict.billable_minutes == verdict.billable_seconds // 60
     if limit is not None:
-        assert verdict.billable_minutes <= max(0, limit - billed)
+        assert verdict.billable_seconds <= max(0, limit * 60 - billed)
     assert (verdict.status is Status.PROTECTED) == (not verdict.reasons)
 
 

@@ -95,11 +95,13 @@ def test_the_api_shows_the_tombstone_in_diary_and_timesheet(
             shown[ids["deleted"]]["screenshots"]) == (0, [], [])
     assert ids["rejected"] not in shown
     assert diary["totals"] == {"segments": 3, "billable_minutes": 14, "tracked_minutes": 14,
+                               "billable_seconds": 840, "tracked_seconds": 840,
                                "active_minutes": 14}
     sheet = api.get(f"/contracts/{world.contract_a}/timesheets/2026-11-16",
                     headers=world.client_a.headers).json()
     assert [s["kind"] for s in sheet["segments"]] == ["tracked", "tracked", "tombstone"]
     assert sheet["billable_minutes"] == 14 and sheet["amount_cents"] == 700
+    assert sheet["billable_seconds"] == 840 and sheet["day_seconds"][2] == 840
 
 
 def test_only_the_client_may_dispute_and_only_what_bills_in_a_week_in_review(

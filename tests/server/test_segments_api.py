@@ -139,7 +139,8 @@ def test_tombstone_upload_is_stored_as_deleted(api: TestClient, world: World) ->
     seg = world.device.segment(world.contract_a, NINE)
     verdict = upload(api, world, world.device.tombstone(seg))[0]
     assert verdict == {"id": seg.id, "status": "rejected", "billable_minutes": 0,
-                       "over_limit_minutes": 0, "reasons": ["deleted"]}
+                       "billable_seconds": 0, "over_limit_minutes": 0,
+                       "over_limit_seconds": 0, "reasons": ["deleted"]}
     nxt = world.device.segment(world.contract_a, NINE + timedelta(minutes=10))
     assert upload(api, world, nxt)[0]["status"] == "protected"  # the chain stays whole
 

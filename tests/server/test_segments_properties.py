@@ -31,8 +31,13 @@ def test_any_order_and_batching_bills_the_same(api: TestClient, world: World,
     assert registered.status_code == 201
     lengths = data.draw(st.lists(st.integers(min_value=1, max_value=10), min_size=1,
                                  max_size=6))
-    segments = [device.segment(world.contract_a, hour + timedelta(minutes=10 * i), minutes=n)
-                for i, n in enumerate(lengths)]
+    # Each segment's last minute is partial (a clock-out inside it): billed to the second.
+    lasts = data.draw(st.lists(st.integers(min_value=1, max_value=60), min_size=len(lengths),
+                               max_size=len(lengths)))
+    segments = [device.segment(world.contract_a, hour + timedelta(minutes=10 * i), minutes=n,
+                               last_seconds=last)
+                for i, (n, last) in enumerate(zip(lengths, lasts, strict=True))]
+    tracked = [(n - 1) * 60 + last for n, last in zip(lengths, lasts, strict=True)]
     order = data.draw(st.permutations(segments))
     size = data.draw(st.integers(min_value=1, max_value=len(order)))
     verdicts = {}
@@ -42,9 +47,10 @@ def test_any_order_and_batching_bills_the_same(api: TestClient, world: World,
                             json={"segments": [wire(s) for s in batch]})
         assert response.status_code == 200, response.text
         verdicts.update({v["id"]: v for v in response.json()["segments"]})
-    # Every segment is billable for exactly its minutes, whatever the order; a record that
+    # Every segment is billable for exactly its seconds, whatever the order; a record that
     # arrived before its predecessor is marked (chain_break) but keeps its pay.
-    assert [verdicts[s.id]["billable_minutes"] for s in segments] == lengths
+    assert [verdicts[s.id]["billable_seconds"] for s in segments] == tracked
+    assert [verdicts[s.id]["billable_minutes"] for s in segments] == [t // 60 for t in tracked]
     assert all(verdicts[s.id]["status"] != "rejected" for s in segments)
     in_order = all(a.seq < b.seq for a, b in itertools.pairwise(order)) and size == len(order)
     if in_order:

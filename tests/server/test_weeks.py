@@ -16,7 +16,8 @@ from server_world import NOW, World
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from workdiary.server.models import Contract, Invoice, LedgerEntry, SegmentRow
+from workdiary.core.model import MinuteRecord, Segment
+from workdiary.server.models import Contract, ContractTerms, Invoice, LedgerEntry, SegmentRow
 from workdiary.server.services.billing import amount_cents
 from workdiary.server.services.weeks import close_weeks
 
@@ -138,18 +139,54 @@ def test_client_approval_then_payment(api: TestClient, world: World, app,
     approved = api.post(url, headers=world.client_b.headers)
     assert approved.status_code == 200, approved.text
     assert approved.json()["status"] == "approved"
-    assert approved.json()["amount_cents"] == amount_cents(7, 4000) == 466
+    # 7 minutes at $40/h: 466.67 cents, rounded once, half up.
+    assert approved.json()["amount_cents"] == amount_cents(7 * 60, 4000) == 467
+    assert approved.json()["billable_seconds"] == 420
     assert close(app, LOCK + timedelta(minutes=1)) == {"invoiced": 0, "approved": 0, "paid": 1,
                                                        **NONE}
-    assert ledger(session) == [("client", 1, -466), ("freelancer", 1, 466)]
+    assert ledger(session) == [("client", 1, -467), ("freelancer", 1, 467)]
     late = api.post(f"/contracts/{world.contract_ab}/disputes", headers=world.client_b.headers,
                     json={"segment_ids": [seg.id], "reason": "late"})
     assert late.status_code == 409 and late.json()["error"]["code"] == "review_over"
 
 
-def test_rounding_is_floor_of_total_minutes() -> None:
-    assert amount_cents(7, 2999) == 349  # 349.88 -> 349
-    assert amount_cents(60, 2550) == 2550
+def test_seconds_are_invoiced_and_rounded_once_on_the_week(
+        api: TestClient, world: World, app, session: Session) -> None:
+    # Three clock-ins of 20 s each at $100/h: 60 s = $1.67 on the invoice, not 3 x $0.56.
+    # The rate of the week's terms (each week keeps the terms it began with) and the contract's.
+    session.get(Contract, world.contract_a).rate_cents = 10_000
+    for terms in session.scalars(select(ContractTerms).where(
+            ContractTerms.contract_id == world.contract_a)):
+        terms.rate_cents = 10_000
+    session.commit()
+    segs = []
+    for i in range(3):
+        start = NINE + timedelta(minutes=10 * i)
+        segs.append(world.device.chain(Segment(
+            id=f"short-{i}", contract_id=world.contract_a, start=start,
+            end=start + timedelta(seconds=20), memo="short",
+            minutes=(MinuteRecord(at=start, seconds=20, keys=1, active_seconds=5),))))
+    posted = api.post("/segments", headers=world.freelancer_a.headers,
+                      json={"segments": [wire(s) for s in segs]})
+    assert [(v["billable_seconds"], v["billable_minutes"]) for v in posted.json()["segments"]] \
+        == [(20, 0)] * 3
+    assert close(app, LOCK)["invoiced"] == 1
+    invoice = invoice_of(api, world)["invoice"]
+    assert (invoice["billable_seconds"], invoice["billable_minutes"],
+            invoice["amount_cents"]) == (60, 1, 167)
+    # A disputed 20 s leaves 40 s: 111.1 cents, rounded once again on the new total.
+    made = api.post(f"/contracts/{world.contract_a}/disputes", headers=world.client_a.headers,
+                    json={"segment_ids": [segs[0].id], "reason": "not mine"})
+    assert made.status_code == 201, made.text
+    invoice = invoice_of(api, world)["invoice"]
+    assert (invoice["disputed_seconds"], invoice["amount_cents"]) == (20, 111)
+    assert close(app, REVIEW_END) == {"invoiced": 0, "approved": 1, "paid": 1, **NONE}
+    assert ledger(session) == [("client", 1, -111), ("freelancer", 1, 111)]
+
+
+def test_rounding_is_half_up_once_on_the_total_seconds() -> None:
+    assert amount_cents(7 * 60, 2999) == 350  # 349.88 -> 350
+    assert amount_cents(3600, 2550) == 2550
     assert amount_cents(0, 5000) == 0
 
 
@@ -163,7 +200,7 @@ def test_csv_export(api: TestClient, world: World, app) -> None:
         assert response.headers["content-type"].startswith("text/csv")
         lines = response.text.strip().splitlines()
         assert lines[0].startswith("id,contract_id,contract_title,week_start")
-        assert ",Contract A,2026-11-16,10,0,3000,500,0,USD,in_review," in lines[1]
+        assert ",Contract A,2026-11-16,10,0,600,0,3000,500,0,USD,in_review," in lines[1]
 
 
 def _store(session: Session, contract: Contract, week: date, n: int) -> None:
@@ -171,7 +208,7 @@ def _store(session: Session, contract: Contract, week: date, n: int) -> None:
     session.add(SegmentRow(
         id=f"seg-{n}", contract_id=contract.id, freelancer_id=contract.freelancer_id,
         device_id="dev", seq=n, start=start, end=start + timedelta(minutes=10), week_start=week,
-        kind="tracked", status="protected", billable_minutes=10, over_limit_minutes=0,
+        kind="tracked", status="protected", billable_seconds=600, over_limit_seconds=0,
         reasons=[], memo="", redacted=False, chain_hash="0" * 64, body_hash="0" * 64, body={},
         deleted=False, received_at=start))
 

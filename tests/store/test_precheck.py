@@ -44,7 +44,7 @@ def test_precheck_names_what_costs_protection(tmp_path: Path, make_contract: Any
     verdict = precheck_segment(store, weak, now)
     assert verdict.status is Status.UNPROTECTED
     assert set(verdict.reasons) == {Reason.NO_SCREENSHOT, Reason.NO_ACTIVITY, Reason.NO_MEMO}
-    assert verdict.billable_minutes == 10
+    assert (verdict.billable_seconds, verdict.billable_minutes) == (600, 10)
 
 
 def test_precheck_sees_the_lock_and_local_overlaps(tmp_path: Path, make_contract: Any) -> None:
@@ -64,8 +64,9 @@ def test_diary_carries_the_precheck_until_upload(tmp_path: Path, make_contract: 
     record(store, "s-1", "c-1", START)
     data = day_view(store, START.date(), ZoneInfo("UTC"), START + timedelta(hours=1)).to_json()
     check = data["segments"][0]["sync"]["precheck"]
-    assert check == {"status": "unprotected", "billable_minutes": 10, "reasons": ["no_memo"]}
-    store.record_verdict("s-1", "unprotected", 10, ["no_memo"])
+    assert check == {"status": "unprotected", "billable_minutes": 10, "billable_seconds": 600,
+                     "reasons": ["no_memo"]}
+    store.record_verdict("s-1", "unprotected", 600, ["no_memo"])
     data = day_view(store, START.date(), ZoneInfo("UTC"), START + timedelta(hours=1)).to_json()
     assert data["segments"][0]["sync"]["precheck"] is None
     assert data["segments"][0]["status"] == "unprotected"

@@ -116,7 +116,7 @@ def test_memo_edit_clears_signature_and_refused_after_upload(store: DesktopStore
     store.set_memo("s1", "new memo")
     s1 = store.segment("s1")
     assert s1 is not None and s1.memo == "new memo" and s1.signature == ""
-    store.record_verdict("s1", "protected", 2, [])
+    store.record_verdict("s1", "protected", 120, [])
     with pytest.raises(StoreError, match="already uploaded"):
         store.set_memo("s1", "later")
 
@@ -152,7 +152,7 @@ def test_delete_makes_a_tombstone_with_the_same_chain_hash(store: DesktopStore) 
 
 def test_delete_after_upload_queues_the_server_delete(store: DesktopStore) -> None:
     record(store, "s1", T0, 3)
-    store.record_verdict("s1", "protected", 3, [])
+    store.record_verdict("s1", "protected", 180, [])
     assert store.pending_count() == 0
     store.delete_segment("s1")
     info = store.sync_info("s1")
@@ -165,7 +165,7 @@ def test_delete_after_upload_queues_the_server_delete(store: DesktopStore) -> No
 
 def test_a_refused_deletion_is_kept_aside_with_its_reason(store: DesktopStore) -> None:
     record(store, "s1", T0, 3)
-    store.record_verdict("s1", "protected", 3, [])
+    store.record_verdict("s1", "protected", 180, [])
     store.delete_segment("s1")
     store.deletion_refused("s1", "delete refused: week_locked")
     info = store.sync_info("s1")
@@ -200,7 +200,7 @@ def test_discarding_idle_minutes(store: DesktopStore) -> None:
     assert s3 is not None and s3.kind is SegmentKind.TOMBSTONE
 
     record(store, "s4", T0 + timedelta(minutes=30), 2)
-    store.record_verdict("s4", "protected", 2, [])
+    store.record_verdict("s4", "protected", 120, [])
     assert store.discard_minutes("s4", [T0 + timedelta(minutes=30)]) == "uploaded"
     assert store.discard_minutes("never-recorded", [T0]) == "emptied"
 
@@ -227,12 +227,12 @@ def test_pending_in_chain_order_and_verdicts(store: DesktopStore, fake_clock: Fa
     assert [s.id for s in store.pending_segments(later, 2)] == ["s0", "s1"]
     assert store.pending_count() == 3
 
-    store.record_verdict("s0", "unprotected", 1, ["no_memo"])
+    store.record_verdict("s0", "unprotected", 98, ["no_memo"])
     store.quarantine("s1", "chain_break")
     store.set_sync_error("s2", "server unreachable")
     s0, s1, s2 = (store.sync_info(f"s{i}") for i in range(3))
     assert s0.sync_state == "uploaded" and s0.server_reasons == ["no_memo"]
-    assert s0.billable_minutes == 1 and s0.uploaded_at is not None and s0.uploaded
+    assert s0.billable_seconds == 98 and s0.uploaded_at is not None and s0.uploaded
     assert s0.server_status == "unprotected" and s0.last_error is None
     assert s1.sync_state == "quarantined" and s1.quarantine_reason == "chain_break"
     assert s2.sync_state == "pending" and s2.last_error == "server unreachable"
@@ -286,7 +286,7 @@ def test_screenshot_upload_marks_and_purge_keep_metadata(store: DesktopStore) ->
     assert not store.screenshot_uploaded("aa" * 32)
     store.mark_screenshot_uploaded("aa" * 32, T0)
     store.mark_screenshot_uploaded("bb" * 32, T0)
-    store.record_verdict("s0", "protected", 1, [])
+    store.record_verdict("s0", "protected", 60, [])
     assert store.screenshot_uploaded("aa" * 32)
     assert store.purge_uploaded_screenshots(T0) == 0  # uploaded at T0: not before T0
     assert store.purge_uploaded_screenshots(T0 + timedelta(hours=1)) == 1  # s1 has no verdict

@@ -158,3 +158,34 @@ def test_data_from_before_accounts_is_kept_unbound_and_unseen(tmp_path: Path) ->
         assert store.migration_backup is not None
         (record,) = store.queued_records()
         assert (record.segment_id, record.account, record.seen) == ("s-1", "", False)
+
+
+@pytest.mark.parametrize("old_version", [3, 4])
+def test_verdicts_stored_in_minutes_become_seconds(tmp_path: Path, old_version: int) -> None:
+    # A cache written before billing by the second holds whole minutes: schema 3 (before memo
+    # edits too) migrates through both 4 (memo edits) and 5 (seconds); schema 4 through 5.
+    path = tmp_path / "workdiary.sqlite3"
+    LocalStore(path, migrations=MIGRATIONS[:old_version]).close()
+    conn = sqlite3.connect(path)
+    conn.execute("INSERT INTO segments (id, contract_id, kind, start_at, end_at, closed_at, "
+                 "sync_state, server_status, billable_minutes, uploaded) VALUES "
+                 "('s1', 'c1', 'tracked', 0, 600, 600, 'uploaded', 'protected', 7, 1), "
+                 "('s2', 'c1', 'tracked', 600, 1200, 1200, 'pending', NULL, NULL, 0)")
+    conn.commit()
+    conn.close()
+    store = LocalStore(path)
+    try:
+        assert store.migration_backup is not None
+        s1, s2 = store.sync_info("s1"), store.sync_info("s2")
+        assert s1.billable_seconds == 420
+        assert s2.billable_seconds is None  # not judged yet
+        assert (s1.memo_edit, s1.memo_edited) == (None, False)
+        # Both migrations' columns work together: a memo edit's verdict is kept in seconds.
+        store.memo_edit_accepted("s1", "new memo", "sig", "protected", 415, [])
+        s1 = store.sync_info("s1")
+        assert (s1.billable_seconds, s1.memo_edited, s1.memo_edit) == (415, True, None)
+    finally:
+        store.close()
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == latest_version() == 5
+    conn.close()

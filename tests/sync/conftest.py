@@ -125,7 +125,7 @@ class Live:
         """id -> (status, billable minutes, reasons, recorded minutes) as the server stored."""
         with sqlite3.connect(self.server_db) as conn:
             rows = conn.execute(
-                "SELECT id, status, billable_minutes, reasons, body FROM segments").fetchall()
+                "SELECT id, status, billable_seconds / 60, reasons, body FROM segments").fetchall()
         return {r[0]: (r[1], r[2], json.loads(r[3]), len(json.loads(r[4])["minutes"]))
                 for r in rows}
 

@@ -1,6 +1,7 @@
 """One session with partial minutes, tracked on the desktop and uploaded through the real outbox
-to a real server on loopback: every surface shows the same billed minutes for the day
-(docs/design.md, "Billed time": floor(seconds / 60) per segment, a total sums its segments).
+to a real server on loopback: every surface shows the same billed seconds for the day
+(docs/design.md, "Billed time": a segment bills its tracked seconds, a total sums its segments'
+seconds, and a minutes figure is floor(total seconds / 60)).
 
 Surfaces: `workdiary status --json` and `workdiary diary --json` (subprocesses), the tray's
 Qt-free views (desktop/summary.py, desktop/diary.py), the API's diary totals, and the web
@@ -23,6 +24,7 @@ import pytest
 from tests.sync.conftest import Live, login
 from workdiary.cli.embedded import EmbeddedServer, seed_demo
 from workdiary.config import database_path
+from workdiary.core.billing import amount_cents
 from workdiary.core.clock import FakeClock
 from workdiary.core.model import MinuteRecord, Policy
 from workdiary.desktop.diary import day_view
@@ -33,16 +35,18 @@ from workdiary.sync.secrets import MemorySecretStore
 
 BERLIN = ZoneInfo("Europe/Berlin")
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
-STAT_RE = r'<div class="label">{label}</div><div class="value">([0-9]+):([0-9]{{2}})</div>'
+STAT_RE = (r'<div class="label">{label}</div>'
+           r'<div class="value">([0-9]+):([0-9]{{2}}):([0-9]{{2}})</div>')
 
 # (first minute's second, seconds of each minute) of each segment, 10-minute segments:
 # clock in at 02:08:20 local, the 02:10 boundary closes the first segment (40 s + 60 s), clock
-# out at 02:10:50 (50 s); a second session 02:20:00-02:22:30 (60 s + 60 s + 30 s).
-# Billed: 1 + 0 + 2 = 3 minutes (the seconds summed over the day would give 5).
+# out at 02:10:38 (a 38-second segment); a second session 02:20:00-02:22:30 (60 + 60 + 30 s).
+# Billed: 100 + 38 + 150 = 288 seconds (per-segment whole minutes would give 1 + 0 + 2 = 3).
 SESSION = [(timedelta(hours=2, minutes=8), 20, [40, 60]),
-           (timedelta(hours=2, minutes=10), 0, [50]),
+           (timedelta(hours=2, minutes=10), 0, [38]),
            (timedelta(hours=2, minutes=20), 0, [60, 60, 30])]
-BILLED = 3
+BILLED_SECONDS = 288
+BILLED_MINUTES = 4  # floor(288 / 60): the compatibility field, of the total
 
 
 def record_partial_minutes(live: Live, midnight: datetime) -> None:
@@ -78,10 +82,10 @@ def cli_json(data_dir: Path, *args: str) -> dict[str, object]:
 def web_stat(html: str, label: str) -> int:
     match = re.search(STAT_RE.format(label=label), html)
     assert match, f"no {label} figure on the diary page"
-    return int(match.group(1)) * 60 + int(match.group(2))
+    return int(match.group(1)) * 3600 + int(match.group(2)) * 60 + int(match.group(3))
 
 
-def test_every_surface_bills_the_same_minutes_for_a_session_with_partial_minutes(
+def test_every_surface_bills_the_same_seconds_for_a_session_with_partial_minutes(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     today = datetime.now(BERLIN).date()
     midnight = datetime(today.year, today.month, today.day, tzinfo=BERLIN)
@@ -100,6 +104,7 @@ def test_every_surface_bills_the_same_minutes_for_a_session_with_partial_minutes
             clock.advance(600)
             report = live.outbox().run_once()
             assert report.ok and len(report.verdicts) == len(SESSION), report
+            assert [v.billable_seconds for v in report.verdicts] == [100, 38, 150]
             assert [v.billable_minutes for v in report.verdicts] == [1, 0, 2]
             assert {row[0] for row in live.server_rows().values()} <= {"protected",
                                                                         "unprotected"}
@@ -124,16 +129,30 @@ def test_every_surface_bills_the_same_minutes_for_a_session_with_partial_minutes
                                params={"tz": "Europe/Berlin"})
             assert page.status_code == 200, page.text
 
-    figures = {
-        "status --json today_minutes": status["today_minutes"],
-        "diary --json tracked_minutes": diary["totals"]["tracked_minutes"],  # type: ignore[index]
-        "diary --json billable_minutes": diary["totals"]["billable_minutes"],  # type: ignore[index]
-        "tray today_minutes": tray.today_minutes,
-        "tray diary tracked_minutes": tray_diary.totals.tracked_minutes,
-        "tray diary billable_minutes": tray_diary.totals.billable_minutes,
-        "API tracked_minutes": api_totals["tracked_minutes"],
-        "API billable_minutes": api_totals["billable_minutes"],
+    totals: dict[str, int] = diary["totals"]  # type: ignore[assignment]
+    seconds = {
+        "status --json today_seconds": status["today_seconds"],
+        "diary --json tracked_seconds": totals["tracked_seconds"],
+        "diary --json billable_seconds": totals["billable_seconds"],
+        "tray today_seconds": tray.today_seconds,
+        "tray diary tracked_seconds": tray_diary.totals.tracked_seconds,
+        "tray diary billable_seconds": tray_diary.totals.billable_seconds,
+        "API tracked_seconds": api_totals["tracked_seconds"],
+        "API billable_seconds": api_totals["billable_seconds"],
         "web Tracked": web_stat(page.text, "Tracked"),
         "web Billable": web_stat(page.text, "Billable"),
     }
-    assert figures == dict.fromkeys(figures, BILLED)
+    assert seconds == dict.fromkeys(seconds, BILLED_SECONDS)
+    minutes = {
+        "status --json today_minutes": status["today_minutes"],
+        "diary --json tracked_minutes": totals["tracked_minutes"],
+        "diary --json billable_minutes": totals["billable_minutes"],
+        "tray today_minutes": tray.today_minutes,
+        "tray diary billable_minutes": tray_diary.totals.billable_minutes,
+        "API tracked_minutes": api_totals["tracked_minutes"],
+        "API billable_minutes": api_totals["billable_minutes"],
+    }
+    assert minutes == dict.fromkeys(minutes, BILLED_MINUTES)
+    # The day's amount on the page: 288 s at the demo's $25/h, rounded once: $2.00.
+    assert amount_cents(BILLED_SECONDS, 2500) == 200
+    assert "$2.00 at $25.00/h" in page.text

@@ -49,8 +49,8 @@ def test_a_week_offline_then_online_arrives_once_with_verdicts(live: Live) -> No
     assert sum(v.billable_minutes for v in report.verdicts) == 40 * 60
     assert_exactly_once_and_accounted(live)
     info = live.store.sync_info(week[0].id)
-    assert (info.sync_state, info.server_status, info.billable_minutes) == (
-        "uploaded", "protected", 10)
+    assert (info.sync_state, info.server_status, info.billable_seconds) == (
+        "uploaded", "protected", 600)
     # The client sees the week in the diary.
     client = ApiClient(live.server_url)
     client.token = client.create_token(live.client_email, live.password, "test").token

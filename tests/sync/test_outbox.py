@@ -85,8 +85,8 @@ def test_uploads_screenshots_then_segments_in_seq_order_in_batches(
     assert set(api.screenshot_devices.values()) == {store.device_id()}
     assert store.pending_count() == 0
     info = store.sync_info(ids[0])
-    assert (info.sync_state, info.server_status, info.billable_minutes) == (
-        "uploaded", "protected", 10)
+    assert (info.sync_state, info.server_status, info.billable_seconds) == (
+        "uploaded", "protected", 600)
     assert store.get_setting("last_sync_at") is not None
 
 

@@ -40,7 +40,7 @@ def test_the_diary_lists_the_days_segments(rig: Rig, qtbot: Any) -> None:
     assert all(r[SHOTS] == "1 taken" for r in rows)
     # Shown in the diary window: `workdiary sync --now` may send them before their window ends.
     assert [r.seen for r in rig.store.queued_records()] == [True, True, True]
-    assert "0:02 h tracked" in window.totals_label.text()
+    assert "0:02:33 h tracked" in window.totals_label.text()
     assert "3 segments" in window.totals_label.text()
     assert "Wednesday, March 4, 2026" in window.day_label.text()
     qtbot.waitUntil(lambda: not window.table.item(0, SHOTS).icon().isNull())
@@ -146,7 +146,7 @@ def test_the_status_says_where_a_memo_edit_stands() -> None:
 
     def info(**changes: Any) -> SyncInfo:
         base = dict(sync_state="uploaded", server_status="protected", server_reasons=[],
-                    billable_minutes=10, quarantine_reason=None, last_error=None,
+                    billable_seconds=600, quarantine_reason=None, last_error=None,
                     uploaded_at=at, uploaded=True, delete_pending=False, closed_at=at)
         return SyncInfo(**{**base, **changes})  # type: ignore[arg-type]
 

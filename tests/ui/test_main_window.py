@@ -57,12 +57,12 @@ def test_clock_in_and_out_from_the_window_drives_the_tracker(rig: Rig, qtbot: An
     assert rig.of(MinuteRecorded)
     def settled() -> bool:  # the summary of the new 09:06 segment, not one read on the way
         summary = rig.session.summary
-        return (summary is not None and summary.today_minutes == 2  # 0 + 1 + 1 per segment
+        return (summary is not None and summary.today_seconds == 153  # 33 + 60 + 60 s billed
                 and summary.segment_activity is not None
                 and summary.segment_activity.tracked_minutes == 0)
 
     qtbot.waitUntil(settled)
-    assert window.today_label.text().startswith("Today: 0:02")
+    assert window.today_label.text() == "Today: 0:02:33 h"
     # 09:06:00 opened a segment with no finished minute: the meter shows the one before.
     assert window.activity_bar.format() == "last segment: activity %v/10"
     assert window.activity_bar.value() == 10

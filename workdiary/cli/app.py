@@ -140,7 +140,7 @@ def run_app(store: LocalStore, *, settings: DesktopSettings, secrets: SecretStor
     if lock is None or not lock.held_elsewhere():
         for segment in store.recover_interrupted():
             notices.append(f"A segment interrupted by a crash was closed at its last recorded "
-                           f"minute ({segment.tracked_minutes} min kept).")
+                           f"minute ({segment.tracked_seconds} s kept).")
     session: DesktopSession | None = None
     review = ScreenshotReview(store, clock.now)
 

@@ -96,7 +96,7 @@ def register(subparsers: Any) -> None:
                           help="three-letter ISO 4217 code such as USD, EUR or GBP (default: USD)")
     contract.add_argument("--weekly-limit-hours", type=float, metavar="H",
                           help="billable hours per week at most, e.g. 40 or 12.5 (default: no "
-                               "limit); minutes past it are never billed")
+                               "limit); time past it is never billed")
     contract.add_argument("--segment-minutes", type=int, default=10, metavar="M",
                           help="length of a diary segment in minutes, 1-60 and dividing 60: "
                                "1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30 or 60 (default: 10)")

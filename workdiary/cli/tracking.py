@@ -91,8 +91,11 @@ def _local(moment: datetime, tz: ZoneInfo, fmt: str = "%H:%M") -> str:
     return moment.astimezone(tz).strftime(fmt)
 
 
-def _hm(minutes: int) -> str:
-    return f"{minutes // 60} h {minutes % 60:02d} min"
+def _hm(seconds: int) -> str:
+    """Billed seconds in words; the seconds only when there are any (time is billed to the
+    second, so a 38-second segment shows as such)."""
+    minutes, rest = divmod(seconds, 60)
+    return f"{minutes // 60} h {minutes % 60:02d} min" + (f" {rest:02d} s" if rest else "")
 
 
 # -- track ---------------------------------------------------------------------------------
@@ -123,7 +126,7 @@ def run_track(args: argparse.Namespace) -> int:
         for segment in store.recover_interrupted():
             print(f"recovered: a segment interrupted by a crash was closed at its last recorded "
                   f"minute ({_local(segment.start, tz)}-{_local(segment.end, tz)}, "
-                  f"{segment.tracked_minutes} min kept, id {segment.id})", flush=True)
+                  f"{segment.tracked_seconds} s kept, id {segment.id})", flush=True)
         if (problem := DiskGuard(settings.data_dir, settings.disk_limits).check()) is not None:
             raise CommandError(problem)
         stop = threading.Event()
@@ -257,7 +260,7 @@ def run_diary(args: argparse.Namespace) -> int:
 def format_diary(view: DayView) -> list[str]:
     tz = view.tz
     lines = [f"Work diary for {view.day.isoformat()} (times in {tz.key})", ""]
-    lines.append(f"{'time':<13} {'contract':<12} {'min':>4} {'activity':>8} {'shots':>5}  "
+    lines.append(f"{'time':<13} {'contract':<12} {'m:ss':>5} {'activity':>8} {'shots':>5}  "
                  f"{'sync':<12} memo")
     boundary = view.week_boundary
     for segment, info, expected in view.rows:
@@ -277,9 +280,10 @@ def format_diary(view: DayView) -> list[str]:
         if segment.kind is SegmentKind.MANUAL:
             bars = "manual"  # entered by hand: no activity, no screenshots
         memo = segment.memo + (" (edited)" if info.memo_edited else "")
+        billed = f"{segment.tracked_seconds // 60}:{segment.tracked_seconds % 60:02d}"
         lines.append(
             f"{_local(segment.start, tz)}-{_local(segment.end, tz):<7} "
-            f"{segment.contract_id[:12]:<12} {segment.tracked_minutes:>4} {bars:>8} "
+            f"{segment.contract_id[:12]:<12} {billed:>5} {bars:>8} "
             f"{len(segment.screenshots):>5}  {state:<12} {memo}"
         )
         if info.memo_edit is not None:
@@ -297,7 +301,7 @@ def format_diary(view: DayView) -> list[str]:
     totals = view.totals
     if any(row.expected is not None for row in view.rows):
         lines.append("(? = pre-check: the verdict the server is expected to give on upload)")
-    lines += ["", f"Total: {_hm(totals.tracked_minutes)} tracked in {totals.segments} "
+    lines += ["", f"Total: {_hm(totals.tracked_seconds)} tracked in {totals.segments} "
                   f"segment(s), {totals.active_minutes} active minute(s), "
                   f"{totals.screenshots} screenshot(s)"
                   + (f", {totals.deleted} deleted" if totals.deleted else "")]
@@ -320,9 +324,9 @@ def format_status(view: StatusView) -> list[str]:
                  "`workdiary track` closes it at its last recorded minute"]
     else:
         lines = ["clocked out"]
-    lines.append(f"today ({tz.key}): {_hm(view.today_minutes)}")
+    lines.append(f"today ({tz.key}): {_hm(view.today_seconds)}")
     lines.append(f"this week (from {view.week_start.date().isoformat()}, UTC): "
-                 f"{_hm(view.week_minutes)}")
+                 f"{_hm(view.week_seconds)}")
     lines += format_sync_status(view.sync, view.now, tz)
     return lines
 
@@ -364,7 +368,7 @@ def run_delete(args: argparse.Namespace, *, clock: Clock | None = None) -> int:
     segment, tombstone = deletion.segment, deletion.tombstone
     where = ("the server copy is deleted at the next `workdiary sync`" if deletion.server_copy
              else "the tombstone is uploaded at the next `workdiary sync`")
-    print(f"deleted segment {segment.id} ({segment.tracked_minutes} min on {segment.contract_id}): "
+    print(f"deleted segment {segment.id} ({segment.tracked_seconds} s on {segment.contract_id}): "
           f"its time is gone; a tombstone keeps its place (seq {tombstone.seq}) in the chain, "
           f"and {where}")
     return 0

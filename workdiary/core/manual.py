@@ -39,13 +39,14 @@ def check_memo(memo: str) -> str:
 def plan_manual(
     contract: Contract, start: datetime, end: datetime, *, now: datetime,
     taken: Sequence[tuple[datetime, datetime]] = (),
-    week_minutes: dict[datetime, int] | None = None,
+    week_seconds: dict[datetime, int] | None = None,
 ) -> list[tuple[datetime, datetime]]:
     """The grid slots ``[start, end)`` becomes on ``contract``, or ``ManualTimeError``.
 
     ``taken``: [start, end) of the freelancer's other live segments on any contract (tracked,
-    manual, the one being recorded). ``week_minutes``: billed minutes already on this contract
-    per week start (Monday 00:00 UTC), for the weekly limit.
+    manual, the one being recorded). ``week_seconds``: billed seconds already on this contract
+    per week start (Monday 00:00 UTC), for the weekly limit (cut to the second, as the
+    server's verification cuts it).
     """
     start, end = as_utc(start).replace(microsecond=0), as_utc(end).replace(microsecond=0)
     if not contract.policy.allow_manual:
@@ -80,14 +81,20 @@ def plan_manual(
         adding: dict[datetime, int] = {}
         for piece_start, piece_end in pieces:
             week = week_start(piece_start)
-            adding[week] = adding.get(week, 0) + tracked_minutes(piece_start, piece_end)
-        for week, minutes in adding.items():
-            already = (week_minutes or {}).get(week, 0)
-            if already + minutes > limit:
+            adding[week] = adding.get(week, 0) + int((piece_end - piece_start).total_seconds())
+        for week, seconds in adding.items():
+            already = (week_seconds or {}).get(week, 0)
+            if already + seconds > limit * 60:
                 raise ManualTimeError(
                     f"the weekly limit is {limit} min and the week of {week.date()} already "
-                    f"has {already} min: {minutes} more min of manual time do not fit")
+                    f"has {_minutes_seconds(already)} min: {_minutes_seconds(seconds)} more "
+                    "min of manual time do not fit")
     return pieces
+
+
+def _minutes_seconds(seconds: int) -> str:
+    """``61:30``: billed seconds as minutes:seconds, in the limit's unit."""
+    return f"{seconds // 60}:{seconds % 60:02d}"
 
 
 def edited_memo(stored: Segment, memo: str) -> Segment:

@@ -248,6 +248,7 @@ class Segment:
 
     @property
     def tracked_seconds(self) -> int:
+        """Billed time, in seconds: what every total and invoice sums (docs/design.md)."""
         if self.kind is SegmentKind.MANUAL:
             return int((self.end - self.start).total_seconds())
         if self.kind is SegmentKind.TOMBSTONE:
@@ -256,7 +257,8 @@ class Segment:
 
     @property
     def tracked_minutes(self) -> int:
-        """Billed time: exact tracked minutes, never rounded up."""
+        """Whole minutes of ``tracked_seconds`` (rounded down): for display only; totals sum
+        seconds and convert once, never these per-segment minutes."""
         return self.tracked_seconds // 60
 
     def as_tombstone(self) -> Segment:

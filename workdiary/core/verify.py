@@ -2,7 +2,7 @@
 
 One pure function, :func:`verify_segment`, takes the segment and a :class:`VerifyContext`
 (what the caller knows: the device key, the previous record's chain hash, the contract,
-the freelancer's other intervals, the week's billed minutes, the clock) and returns a
+the freelancer's other intervals, the week's billed seconds, the clock) and returns a
 :class:`Verdict`.
 
 Statuses:
@@ -14,16 +14,19 @@ Statuses:
   ``week_locked``, and ``deleted`` for a tombstone.
 - ``unprotected`` (billable, with reasons): ``chain_break`` (the previous record of this
   device is missing or differs: evidence that something was removed elsewhere, not that
-  this segment is false, so it keeps its pay), ``over_weekly_limit`` (minutes past the
-  limit are cut and never billed; the cut is ``over_limit_minutes``), ``no_screenshot``
+  this segment is false, so it keeps its pay), ``over_weekly_limit`` (seconds past the
+  limit are cut and never billed; the cut is ``over_limit_seconds``), ``no_screenshot``
   (none taken, none uploaded, or redacted where the policy forbids redaction),
   ``screenshot_unbound`` (a referenced image is not this segment's: uploaded from another
   device, stamped for another segment, or taken outside it; it does not count as evidence),
   ``capture_failed``, ``no_activity``, ``no_memo``, ``manual``, ``redacted``.
 - ``protected``: billable with no reasons.
 
-Billable minutes are the exact tracked minutes (never rounded up), capped at the segment's
-own length so a record cannot claim more minutes than its span holds.
+Billable time is kept in seconds: the exact tracked seconds of the segment's minutes (a
+38-second clock-out segment bills 38 s), capped at the segment's own length so a record cannot
+claim more seconds than its span holds. The weekly limit (``weekly_limit_minutes`` x 60) is
+compared in seconds too. ``billable_minutes`` is ``floor(billable_seconds / 60)``, kept for
+callers that still read minutes.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from workdiary.core.activity import activity_of
+from workdiary.core.billing import whole_minutes
 from workdiary.core.canonical import GENESIS_HASH
 from workdiary.core.model import Contract, Reason, Segment, SegmentKind, Status
 from workdiary.core.signing import signature_is_valid, signature_over_bytes_is_valid
@@ -70,7 +74,7 @@ class VerifyContext:
     ``contract``: the segment's contract if it is this freelancer's, else None.
     ``other_intervals``: [start, end) of the freelancer's other billable segments on any
     contract (deleted and rejected ones excluded; this segment's own id excluded).
-    ``week_billed_minutes``: minutes already billed on this contract in this segment's week.
+    ``week_billed_seconds``: seconds already billed on this contract in this segment's week.
     ``missing_screenshots``: referenced screenshot hashes whose images the caller does not
     hold (the desktop passes none).
     ``unbound_screenshots``: referenced hashes the caller holds but that are not bound to this
@@ -87,7 +91,7 @@ class VerifyContext:
     previous_chain_hash: str | None = None
     seq_taken: bool = False
     other_intervals: Sequence[tuple[datetime, datetime]] = ()
-    week_billed_minutes: int = 0
+    week_billed_seconds: int = 0
     week_locked: bool = False
     missing_screenshots: Collection[str] = field(default_factory=frozenset)
     unbound_screenshots: Collection[str] = field(default_factory=frozenset)
@@ -98,9 +102,17 @@ class VerifyContext:
 @dataclass(frozen=True, slots=True)
 class Verdict:
     status: Status
-    billable_minutes: int
+    billable_seconds: int
     reasons: tuple[Reason, ...]
-    over_limit_minutes: int = 0
+    over_limit_seconds: int = 0
+
+    @property
+    def billable_minutes(self) -> int:
+        return whole_minutes(self.billable_seconds)
+
+    @property
+    def over_limit_minutes(self) -> int:
+        return whole_minutes(self.over_limit_seconds)
 
     @property
     def billable(self) -> bool:
@@ -197,18 +209,18 @@ def verify_segment(segment: Segment, ctx: VerifyContext) -> Verdict:
     if rejections:
         return Verdict(Status.REJECTED, 0, tuple(rejections))
     assert ctx.contract is not None  # no OUTSIDE_CONTRACT, so the contract is known
-    span_minutes = int((segment.end - segment.start).total_seconds()) // 60
-    minutes = min(segment.tracked_minutes, span_minutes)
+    span_seconds = int((segment.end - segment.start).total_seconds())
+    seconds = min(segment.tracked_seconds, span_seconds)
     reasons: list[Reason] = []
     if not ctx.own_device and not _chain_intact(segment, ctx):
         reasons.append(Reason.CHAIN_BREAK)
     over = 0
     limit = ctx.contract.weekly_limit_minutes
     if limit is not None:
-        room = max(0, limit - ctx.week_billed_minutes)
-        if minutes > room:
-            over, minutes = minutes - room, room
+        room = max(0, limit * 60 - ctx.week_billed_seconds)
+        if seconds > room:
+            over, seconds = seconds - room, room
             reasons.append(Reason.OVER_WEEKLY_LIMIT)
     reasons.extend(_evidence_gaps(segment, ctx, ctx.contract))
     status = Status.UNPROTECTED if reasons else Status.PROTECTED
-    return Verdict(status, minutes, tuple(reasons), over)
+    return Verdict(status, seconds, tuple(reasons), over)

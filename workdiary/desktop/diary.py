@@ -2,8 +2,9 @@
 
 `workdiary diary` and `workdiary status` print these views, the tray app's diary window,
 main window and tray render them. One rule for time everywhere (docs/design.md, "Billed time"):
-a segment's billed minutes are ``floor(sum of its minutes' seconds / 60)``, and a total is
-the sum of its segments' billed minutes, so every place shows the same number.
+a segment bills the sum of its minutes' seconds, a total is the sum of its segments' seconds,
+and a ``*_minutes`` figure is ``floor(total seconds / 60)`` of that total, so every place
+shows the same number.
 
 Runs on the store's worker (the GUI's TaskManager) or the CLI's main thread; no Qt here.
 """
@@ -16,6 +17,7 @@ from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from workdiary.core.activity import Activity, activity_of
+from workdiary.core.billing import whole_minutes
 from workdiary.core.canonical import minute_to_dict, screenshot_to_dict
 from workdiary.core.model import ActivitySource, Segment, SegmentKind
 from workdiary.core.timegrid import isoformat_z, local_day_bounds
@@ -26,9 +28,9 @@ from workdiary.store.precheck import precheck_segment
 from workdiary.sync.status import sync_status
 
 
-def billed_minutes(segments: list[Segment]) -> int:
-    """The billed time of these segments: each segment floored on its own, tombstones 0."""
-    return sum(s.tracked_minutes for s in segments if s.kind is not SegmentKind.TOMBSTONE)
+def billed_seconds(segments: list[Segment]) -> int:
+    """The billed time of these segments, in seconds; tombstones 0."""
+    return sum(s.tracked_seconds for s in segments if s.kind is not SegmentKind.TOMBSTONE)
 
 
 IDLE_TIME_NOTE = "activity measured from idle time (input is not counted on this desktop)"
@@ -59,11 +61,19 @@ class DayRow(NamedTuple):
 @dataclass(frozen=True, slots=True)
 class DayTotals:
     segments: int
-    tracked_minutes: int
-    billable_minutes: int
+    tracked_seconds: int
+    billable_seconds: int
     active_minutes: int
     screenshots: int
     deleted: int
+
+    @property
+    def tracked_minutes(self) -> int:
+        return whole_minutes(self.tracked_seconds)
+
+    @property
+    def billable_minutes(self) -> int:
+        return whole_minutes(self.billable_seconds)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +94,9 @@ class DayView:
             "totals": {
                 "segments": self.totals.segments,
                 "tracked_minutes": self.totals.tracked_minutes,
+                "tracked_seconds": self.totals.tracked_seconds,
                 "billable_minutes": self.totals.billable_minutes,
+                "billable_seconds": self.totals.billable_seconds,
                 "active_minutes": self.totals.active_minutes,
                 "screenshots": self.totals.screenshots,
                 "deleted": self.totals.deleted,
@@ -109,8 +121,8 @@ def day_view(store: LocalStore, day: date, tz: ZoneInfo, now: datetime,
     boundary = week_start(end - timedelta(seconds=1))
     totals = DayTotals(
         segments=len(live),
-        tracked_minutes=billed_minutes([row.segment for row in live]),
-        billable_minutes=sum(_billable(row) for row in live),
+        tracked_seconds=billed_seconds([row.segment for row in live]),
+        billable_seconds=sum(_billable(row) for row in live),
         active_minutes=sum(activity_of(row.segment.minutes).active_minutes for row in live),
         screenshots=sum(len(row.segment.screenshots) for row in live),
         deleted=len(rows) - len(live),
@@ -119,10 +131,10 @@ def day_view(store: LocalStore, day: date, tz: ZoneInfo, now: datetime,
 
 
 def _billable(row: DayRow) -> int:
-    """The server's billable minutes once judged, else the tracked (billed) minutes."""
-    if row.sync.billable_minutes is not None:
-        return row.sync.billable_minutes
-    return row.segment.tracked_minutes
+    """The server's billable seconds once judged, else the tracked (billed) seconds."""
+    if row.sync.billable_seconds is not None:
+        return row.sync.billable_seconds
+    return row.segment.tracked_seconds
 
 
 def row_json(row: DayRow) -> dict[str, Any]:
@@ -131,6 +143,7 @@ def row_json(row: DayRow) -> dict[str, Any]:
     precheck = None if expected is None else {
         "status": expected.status.value,
         "billable_minutes": expected.billable_minutes,
+        "billable_seconds": expected.billable_seconds,
         "reasons": [reason.value for reason in expected.reasons],
     }
     return {
@@ -140,12 +153,14 @@ def row_json(row: DayRow) -> dict[str, Any]:
         "end": isoformat_z(segment.end),
         "kind": segment.kind.value,
         "status": info.server_status,
-        "billable_minutes": _billable(row),
+        "billable_minutes": whole_minutes(_billable(row)),
+        "billable_seconds": _billable(row),
         "reasons": info.server_reasons,
         "memo": segment.memo,
         "memo_edited": info.memo_edited,
         "redacted": segment.redacted,
         "tracked_minutes": segment.tracked_minutes,
+        "tracked_seconds": segment.tracked_seconds,
         "minutes": [minute_to_dict(m) for m in segment.minutes],
         "screenshots": [screenshot_to_dict(s) for s in segment.screenshots],
         "sync": {
@@ -174,12 +189,20 @@ class StatusView:
     recording_elsewhere: bool  # the tracker lock is held: someone is clocked in
     open_segment: Segment | None  # being recorded, or left open by a crash
     contract_title: str | None
-    today_minutes: int  # billed minutes of the segments of today's diary
-    week_minutes: int  # billed minutes of this UTC week (Monday 00:00 UTC on)
+    today_seconds: int  # billed seconds of the segments of today's diary
+    week_seconds: int  # billed seconds of this UTC week (Monday 00:00 UTC on)
     week_start: datetime
     current: Segment | None  # the segment asked about (the tray's current one)
     previous_activity: Activity | None  # the last segment with minutes before ``current``
     sync: dict[str, Any]  # workdiary.sync.status.sync_status
+
+    @property
+    def today_minutes(self) -> int:
+        return whole_minutes(self.today_seconds)
+
+    @property
+    def week_minutes(self) -> int:
+        return whole_minutes(self.week_seconds)
 
     @property
     def interrupted(self) -> bool:
@@ -199,7 +222,9 @@ class StatusView:
                 "tracked_seconds": segment.tracked_seconds,
             },
             "today_minutes": self.today_minutes,
+            "today_seconds": self.today_seconds,
             "week_minutes": self.week_minutes,
+            "week_seconds": self.week_seconds,
             "week_start": isoformat_z(self.week_start),
             "week_locks_at": isoformat_z(lock_time(self.week_start)),
             "tz": self.tz.key,
@@ -227,8 +252,8 @@ def status_view(store: LocalStore, now: datetime, tz: ZoneInfo, *,
     return StatusView(
         now=now, tz=tz, recording_elsewhere=recording_elsewhere, open_segment=open_segment,
         contract_title=contract.title if contract else None,
-        today_minutes=billed_minutes(overlapping(day_start, day_end)),
-        week_minutes=billed_minutes(overlapping(week_from, week_end)),
+        today_seconds=billed_seconds(overlapping(day_start, day_end)),
+        week_seconds=billed_seconds(overlapping(week_from, week_end)),
         week_start=week_from, current=current,
         previous_activity=activity_of(earlier[-1].minutes) if earlier else None,
         sync=sync_status(store, now, grace_seconds),

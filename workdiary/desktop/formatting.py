@@ -63,3 +63,9 @@ def hours_minutes(minutes: int) -> str:
     """``7:05``: billed minutes as hours:minutes, the way timesheets read in every language."""
     hours, rest = divmod(max(0, int(minutes)), 60)
     return f"{hours}:{rest:02d}"
+
+
+def hours_minutes_seconds(seconds: int) -> str:
+    """``7:05:09``: billed seconds as hours:minutes:seconds (time is billed to the second)."""
+    minutes, rest = divmod(max(0, int(seconds)), 60)
+    return f"{hours_minutes(minutes)}:{rest:02d}"

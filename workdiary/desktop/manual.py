@@ -15,7 +15,7 @@ from workdiary.core.manual import ManualTimeError, check_memo, plan_manual
 from workdiary.core.model import Segment, SegmentKind
 from workdiary.core.timegrid import isoformat_z
 from workdiary.core.week import WEEK, is_locked, lock_time, week_start
-from workdiary.desktop.diary import billed_minutes
+from workdiary.desktop.diary import billed_seconds
 from workdiary.desktop.i18n import translate
 from workdiary.store import LocalStore, StoreError, SyncInfo
 from workdiary.sync.outbox import MEMO_EDIT_REFUSED
@@ -43,13 +43,13 @@ def add_manual_time(store: LocalStore, contract_id: str, start: datetime, end: d
     except DomainError as exc:
         raise ManualTimeError(str(exc)) from exc
     weeks = {week_start(start), week_start(end - timedelta(seconds=1))}
-    week_minutes = {
-        week: billed_minutes([s for s in store.segments_between(week, week + WEEK, contract_id)
+    week_seconds = {
+        week: billed_seconds([s for s in store.segments_between(week, week + WEEK, contract_id)
                               if s.start >= week])
         for week in weeks
     }
     pieces = plan_manual(contract, start, end, now=now,
-                         taken=store.live_intervals(start, end), week_minutes=week_minutes)
+                         taken=store.live_intervals(start, end), week_seconds=week_seconds)
     try:
         return store.add_manual_segments([new_id() for _ in pieces], contract_id, pieces,
                                          memo, account)

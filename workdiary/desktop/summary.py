@@ -37,13 +37,21 @@ class SyncState(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Summary:
-    today_minutes: int  # billed minutes, the same number `workdiary status` prints
-    week_minutes: int
+    today_seconds: int  # billed seconds, the same number `workdiary status` prints
+    week_seconds: int
     segment_seconds: int
     segment_activity: Activity | None
     previous_activity: Activity | None  # the last segment with minutes before this one
     sync_state: SyncState
     sync_text: str
+
+    @property
+    def today_minutes(self) -> int:
+        return self.today_seconds // 60
+
+    @property
+    def week_minutes(self) -> int:
+        return self.week_seconds // 60
 
 
 def compute_summary(store: LocalStore, now: datetime, tz: ZoneInfo, segment_id: str | None,
@@ -54,8 +62,8 @@ def compute_summary(store: LocalStore, now: datetime, tz: ZoneInfo, segment_id: 
     current = view.current
     state, text = sync_line(view.sync, last_report, tz)
     return Summary(
-        today_minutes=view.today_minutes,
-        week_minutes=view.week_minutes,
+        today_seconds=view.today_seconds,
+        week_seconds=view.week_seconds,
         segment_seconds=current.tracked_seconds if current else 0,
         segment_activity=activity_of(current.minutes) if current else None,
         previous_activity=view.previous_activity,
@@ -137,3 +145,4 @@ def _sentence(text: str) -> str:
 
 
 hours_minutes = formatting.hours_minutes  # ``1:05``: billed minutes as hours and minutes
+hours_minutes_seconds = formatting.hours_minutes_seconds  # ``1:05:09``: billed seconds

@@ -14,8 +14,9 @@ transitions under a PostgreSQL advisory lock), ``backup`` and ``blob_migration``
 Contract notes beyond DESIGN.md "HTTP API":
 - ``POST /devices`` takes an optional ``device_id`` (8-64 of ``[A-Za-z0-9_-]``, the desktop's
   uuid4 hex); the same id with the same key again is idempotent, another key is a 409.
-- ``POST /segments`` answers ``{"segments": [{id, status, billable_minutes,
-  over_limit_minutes, reasons}]}`` in request order. A different body under a stored id
+- ``POST /segments`` answers ``{"segments": [{id, status, billable_minutes, billable_seconds,
+  over_limit_minutes, over_limit_seconds, reasons}]}`` in request order (minutes are
+  ``floor(seconds / 60)``). A different body under a stored id
   refuses the whole batch with 409 ``segment_conflict`` and stores nothing; a signed
   tombstone for a stored segment deletes it while its week is open. A segment for a
   contract that is not the caller's is rejected (``outside_contract``) and not stored.

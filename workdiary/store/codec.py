@@ -22,7 +22,7 @@ SCREENSHOT_COLUMNS = (
     "redacted"
 )
 SYNC_COLUMNS = (
-    "sync_state, server_status, server_reasons, billable_minutes, quarantine_reason, "
+    "sync_state, server_status, server_reasons, billable_seconds, quarantine_reason, "
     "last_error, uploaded_at, uploaded, delete_pending, closed_at, memo_edit, memo_edited"
 )
 
@@ -43,7 +43,7 @@ class SyncInfo:
     sync_state: str  # pending | uploaded | quarantined
     server_status: str | None
     server_reasons: list[str]
-    billable_minutes: int | None
+    billable_seconds: int | None  # the server's verdict, to the second
     quarantine_reason: str | None
     last_error: str | None
     uploaded_at: datetime | None
@@ -61,7 +61,7 @@ def sync_info_from_row(row: tuple[Any, ...]) -> SyncInfo:
         sync_state=str(state),
         server_status=None if status is None else str(status),
         server_reasons=list(json.loads(str(reasons))) if reasons else [],
-        billable_minutes=None if billable is None else int(billable),
+        billable_seconds=None if billable is None else int(billable),
         quarantine_reason=None if quarantine is None else str(quarantine),
         last_error=None if error is None else str(error),
         uploaded_at=None if uploaded_at is None else from_epoch(int(uploaded_at)),

@@ -101,16 +101,16 @@ class ManualMixin(StoreBase):
         return [replace(s, memo=str(edits[s.id]), signature="") for s in segments]
 
     def memo_edit_accepted(self, segment_id: str, memo: str, signature: str, status: str,
-                           billable_minutes: int, reasons: list[str]) -> None:
+                           billable_seconds: int, reasons: list[str]) -> None:
         """The server took the re-signed record: it is now the local one too. An edit made
         meanwhile (another memo) stays queued."""
         with self._db.transaction() as conn:
             self._require(conn, segment_id)
             conn.execute(
                 "UPDATE segments SET memo = ?, signature = ?, memo_edited = 1, server_status = ?, "
-                "billable_minutes = ?, server_reasons = ?, last_error = NULL, memo_edit = "
+                "billable_seconds = ?, server_reasons = ?, last_error = NULL, memo_edit = "
                 "CASE WHEN memo_edit = ? THEN NULL ELSE memo_edit END WHERE id = ?",
-                (memo, signature, status, billable_minutes, json.dumps(list(reasons)), memo,
+                (memo, signature, status, billable_seconds, json.dumps(list(reasons)), memo,
                  segment_id))
 
     def memo_edit_refused(self, segment_id: str, reason: str) -> None:

@@ -112,12 +112,21 @@ ALTER TABLE segments ADD COLUMN memo_edit TEXT;
 ALTER TABLE segments ADD COLUMN memo_edited INTEGER NOT NULL DEFAULT 0;
 """
 
+# Billing by the second (docs/design.md, "Billed time"): the server's verdict in seconds. A
+# verdict stored in whole minutes before this version is exactly that many minutes of seconds;
+# the old column stays for the backup's sake and is no longer written.
+BILLABLE_SECONDS_V5 = """
+ALTER TABLE segments ADD COLUMN billable_seconds INTEGER;
+UPDATE segments SET billable_seconds = billable_minutes * 60 WHERE billable_minutes IS NOT NULL;
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", SCHEMA_V1),
     Migration(2, "activity source per minute", ACTIVITY_SOURCE_V2),
     Migration(3, "segments remember their account and when the user saw them",
               ACCOUNTS_AND_SEEN_V3),
     Migration(4, "memo edits of uploaded segments", MEMO_EDITS_V4),
+    Migration(5, "the server's verdict in billable seconds", BILLABLE_SECONDS_V5),
 )
 
 

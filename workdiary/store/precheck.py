@@ -1,7 +1,7 @@
 """The desktop's protection pre-check: the server's verdict, as far as the cache can foresee it.
 
 It runs the same ``verify_segment`` as the server, with what the desktop knows: the cached
-contract and policy, this machine's other segments (overlap), the week's earlier billed minutes
+contract and policy, this machine's other segments (overlap), the week's earlier billed seconds
 (the weekly limit) and the lock. What only the server knows (other devices' time, the
 signature as registered) is not foreseen. The freelancer sees, before the week locks, what
 would cost protection (a missing memo, no activity, a failed capture) while it can be mended.
@@ -25,7 +25,7 @@ def precheck_segment(store: LocalStore, segment: Segment, now: datetime) -> Verd
         if s.kind is not SegmentKind.TOMBSTONE and s.id != segment.id
     ]
     billed_before = sum(
-        s.tracked_minutes for s in week
+        s.tracked_seconds for s in week
         if s.contract_id == segment.contract_id and s.start < segment.start
     )
     context = VerifyContext(
@@ -34,7 +34,7 @@ def precheck_segment(store: LocalStore, segment: Segment, now: datetime) -> Verd
         device_public_key=None,
         own_device=True,
         other_intervals=[(s.start, s.end) for s in week],
-        week_billed_minutes=billed_before,
+        week_billed_seconds=billed_before,
         week_locked=is_locked(segment.start, now),
     )
     return verify_segment(segment, context)

@@ -176,7 +176,7 @@ class RecordingMixin(StoreBase):
                 sync = "delete_pending = 1"
             else:
                 sync = ("sync_state = 'pending', server_status = NULL, server_reasons = NULL, "
-                        "billable_minutes = NULL, quarantine_reason = NULL, last_error = NULL")
+                        "billable_seconds = NULL, quarantine_reason = NULL, last_error = NULL")
             conn.execute(
                 f"UPDATE segments SET kind = ?, memo = '', redacted = 0, signature = '', "
                 f"memo_edit = NULL, {sync} "

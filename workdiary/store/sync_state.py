@@ -73,16 +73,16 @@ class SyncStateMixin(StoreBase):
         )
 
     def record_verdict(
-        self, segment_id: str, status: str, billable_minutes: int, reasons: list[str],
+        self, segment_id: str, status: str, billable_seconds: int, reasons: list[str],
         at: datetime | None = None,
     ) -> None:
         """The server accepted the segment: store its verdict and mark it uploaded."""
         moment = at if at is not None else self._clock.now()
         self._update(
             segment_id,
-            "sync_state = 'uploaded', uploaded = 1, server_status = ?, billable_minutes = ?, "
+            "sync_state = 'uploaded', uploaded = 1, server_status = ?, billable_seconds = ?, "
             "server_reasons = ?, uploaded_at = ?, last_error = NULL, quarantine_reason = NULL",
-            (status, billable_minutes, json.dumps(list(reasons)), to_epoch(moment)),
+            (status, billable_seconds, json.dumps(list(reasons)), to_epoch(moment)),
         )
 
     def quarantine(self, segment_id: str, reason: str) -> None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
+from workdiary.core.billing import whole_minutes
 from workdiary.core.model import Contract
 from workdiary.sync import http
 
@@ -93,11 +94,19 @@ class Verdict:
 
     id: str
     status: str | None = None  # protected | unprotected | rejected; None when refused
-    billable_minutes: int = 0
+    billable_seconds: int = 0
     reasons: tuple[str, ...] = ()
     error_code: str | None = None  # set when the server refused this record (4xx-like)
     error_message: str | None = None
-    over_limit_minutes: int = 0
+    over_limit_seconds: int = 0
+
+    @property
+    def billable_minutes(self) -> int:
+        return whole_minutes(self.billable_seconds)
+
+    @property
+    def over_limit_minutes(self) -> int:
+        return whole_minutes(self.over_limit_seconds)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Verdict:
@@ -111,9 +120,12 @@ class Verdict:
         return cls(
             id=str(data["id"]),
             status=str(data["status"]),
-            billable_minutes=int(data["billable_minutes"]),
+            # A server from before billing by the second sends whole minutes only.
+            billable_seconds=int(data.get("billable_seconds",
+                                          60 * int(data["billable_minutes"]))),
             reasons=tuple(str(r) for r in data["reasons"]),
-            over_limit_minutes=int(data.get("over_limit_minutes", 0)),
+            over_limit_seconds=int(data.get("over_limit_seconds",
+                                            60 * int(data.get("over_limit_minutes", 0)))),
         )
 
 

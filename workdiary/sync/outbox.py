@@ -4,7 +4,7 @@ One pass (``Outbox.run_once``):
 1. withdraws segments deleted after upload (DELETE /segments/{id});
 2. takes closed, pending segments whose grace period is over, in device-seq order, in batches;
    re-signs any whose signature was cleared; uploads their screenshots (idempotent PUT) and then
-   the batch (POST /segments); stores each verdict (status, billable minutes, reasons);
+   the batch (POST /segments); stores each verdict (status, billable seconds, reasons);
 3. sends memo edits of uploaded segments, re-signed (PUT /segments/{id}); a refusal (the week
    locked) drops the edit and keeps the server's sentence as the segment's last error;
 4. deletes local screenshot files some days after the server accepted them.
@@ -106,7 +106,8 @@ class SyncReport:
             "ok": self.ok,
             "accepted": [
                 {"id": v.id, "status": v.status, "billable_minutes": v.billable_minutes,
-                 "reasons": list(v.reasons)} for v in self.verdicts
+                 "billable_seconds": v.billable_seconds, "reasons": list(v.reasons)}
+                for v in self.verdicts
             ],
             "quarantined": [{"id": i, "reason": r} for i, r in self.quarantined],
             "deleted": list(self.deleted),
@@ -245,7 +246,7 @@ class Outbox:
                 report.memo_refused.append((edit.id, reason))
                 continue
             self.store.memo_edit_accepted(edit.id, signed.memo, signed.signature,
-                                          verdict.status or "", verdict.billable_minutes,
+                                          verdict.status or "", verdict.billable_seconds,
                                           list(verdict.reasons))
             report.memo_edited.append(edit.id)
 
@@ -317,7 +318,7 @@ class Outbox:
                 report.clock_warning = message
             else:
                 self.store.record_verdict(verdict.id, verdict.status or "",
-                                          verdict.billable_minutes, list(verdict.reasons))
+                                          verdict.billable_seconds, list(verdict.reasons))
                 report.verdicts.append(verdict)
         for segment in batch:
             if segment.id not in answered:

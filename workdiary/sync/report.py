@@ -12,14 +12,14 @@ def format_report(report: SyncReport, pending: int | None = None) -> list[str]:
     lines: list[str] = []
     if report.verdicts:
         counts = Counter(v.status for v in report.verdicts)
-        minutes = sum(v.billable_minutes for v in report.verdicts)
+        seconds = sum(v.billable_seconds for v in report.verdicts)
         summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
         lines.append(f"uploaded {len(report.verdicts)} segment(s): {summary}; "
-                     f"{minutes} billable minute(s)")
+                     f"{seconds // 60} billable minute(s) {seconds % 60} s")
         for v in report.verdicts:
             if v.status != "protected" or v.reasons:
                 why = ", ".join(v.reasons) or "no reason given"
-                lines.append(f"  {v.id}: {v.status} ({why}), {v.billable_minutes} billable min")
+                lines.append(f"  {v.id}: {v.status} ({why}), {v.billable_seconds} billable s")
     if report.screenshots_uploaded:
         lines.append(f"uploaded {report.screenshots_uploaded} screenshot(s)")
     for sha, why in report.screenshot_problems:

@@ -46,12 +46,15 @@ def sync_status(store: StatusStore, now: datetime, grace_seconds: float = 120.0
     elif auth_state == "logged_out":
         warnings.append("logged out: recorded time stays on this computer until "
                         "`workdiary login` again")
-    for week, minutes in sorted(_unsynced_minutes_by_week(pending).items()):
+    for week, seconds in sorted(_unsynced_seconds_by_week(pending).items()):
         locks = lock_time(week)
-        if now <= locks <= now + AT_RISK_WINDOW and minutes > 0:
+        if now <= locks <= now + AT_RISK_WINDOW and seconds > 0:
             hours = (locks - now).total_seconds() / 3600
+            amount = f"{seconds // 60} minutes"
+            if seconds % 60:
+                amount += f" {seconds % 60} seconds"
             warnings.append(
-                f"{minutes} minutes of the week of {week.date().isoformat()} are not uploaded "
+                f"{amount} of the week of {week.date().isoformat()} are not uploaded "
                 f"and the week locks in {hours:.1f} hours ({isoformat_z(locks)}): connect and "
                 "run `workdiary sync` or they will not be billed"
             )
@@ -67,13 +70,13 @@ def sync_status(store: StatusStore, now: datetime, grace_seconds: float = 120.0
     }
 
 
-def _unsynced_minutes_by_week(pending: list[Segment]) -> dict[datetime, int]:
+def _unsynced_seconds_by_week(pending: list[Segment]) -> dict[datetime, int]:
     weeks: dict[datetime, int] = {}
     for segment in pending:
         if segment.kind is SegmentKind.TOMBSTONE:
             continue
         week = week_start(segment.start)
-        weeks[week] = weeks.get(week, 0) + segment.tracked_minutes
+        weeks[week] = weeks.get(week, 0) + segment.tracked_seconds
     return weeks
 
 

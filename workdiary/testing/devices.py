@@ -42,16 +42,19 @@ class DeviceChain:
         self, contract_id: str, start: datetime, *, minutes: int = 10, active: int | None = None,
         memo: str = "worked on it", shots: tuple[ScreenshotRef, ...] | None = None,
         kind: SegmentKind = SegmentKind.TRACKED, redacted: bool = False,
-        segment_id: str | None = None, span: int | None = None,
+        segment_id: str | None = None, span: int | None = None, last_seconds: int = 60,
     ) -> Segment:
         """The next signed segment of this device's chain: ``active`` of its ``minutes`` with
         input, one screenshot (``default_sha``) unless ``shots`` says otherwise, ``span``
-        minutes long (default: ``minutes``)."""
+        minutes long (default: ``minutes``, less what a partial last minute of
+        ``last_seconds`` leaves out: a clock-out inside that minute)."""
         self.counter += 1
         active = minutes if active is None else active
         records = tuple(
             MinuteRecord(at=start + timedelta(minutes=i), keys=5 if i < active else 0,
-                         active_seconds=30 if i < active else 0)
+                         seconds=last_seconds if i == minutes - 1 else 60,
+                         active_seconds=min(30, last_seconds if i == minutes - 1 else 60)
+                         if i < active else 0)
             for i in range(minutes)
         ) if kind is SegmentKind.TRACKED else ()
         segment_id = segment_id or f"{self.device_id[:40]}-{self.counter:05d}"
@@ -66,7 +69,8 @@ class DeviceChain:
         return self.chain(Segment(
             id=segment_id,
             contract_id=contract_id, start=start,
-            end=start + timedelta(minutes=span if span is not None else minutes), kind=kind,
+            end=start + (timedelta(minutes=span) if span is not None
+                         else timedelta(minutes=minutes, seconds=last_seconds - 60)), kind=kind,
             memo=memo, minutes=records, screenshots=shots if kind is SegmentKind.TRACKED else (),
             redacted=redacted,
         ))

@@ -17,8 +17,8 @@ class FakeApi:
 
     server_url = "http://127.0.0.1:1"
 
-    def __init__(self, billable_minutes: int = 10) -> None:
-        self.billable_minutes = billable_minutes
+    def __init__(self, billable_seconds: int = 600) -> None:
+        self.billable_seconds = billable_seconds
         self.segments: dict[str, dict[str, Any]] = {}
         self.screenshots: dict[str, bytes] = {}
         self.screenshot_devices: dict[str, str | None] = {}
@@ -43,14 +43,14 @@ class FakeApi:
         self.posts.append([s["id"] for s in segments])
         for s in segments:
             self.segments.setdefault(s["id"], s)
-        return [Verdict(id=s["id"], status="protected", billable_minutes=self.billable_minutes)
+        return [Verdict(id=s["id"], status="protected", billable_seconds=self.billable_seconds)
                 for s in segments]
 
     def put_segment(self, segment_id: str, segment: dict[str, Any]) -> Verdict:
         """A memo edit: the record replaces the stored one (as the server keeps the newest)."""
         self._maybe_fail("edit")
         self.segments[segment_id] = segment
-        return Verdict(id=segment_id, status="protected", billable_minutes=self.billable_minutes)
+        return Verdict(id=segment_id, status="protected", billable_seconds=self.billable_seconds)
 
     def delete_segment(self, segment_id: str) -> None:
         self._maybe_fail("delete")

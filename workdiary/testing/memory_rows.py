@@ -58,7 +58,7 @@ class SegmentRow:
     sync_state: str = PENDING
     server_status: str | None = None
     server_reasons: list[str] = field(default_factory=list)
-    billable_minutes: int | None = None
+    billable_seconds: int | None = None
     quarantine_reason: str | None = None
     last_error: str | None = None
     uploaded_at: datetime | None = None
@@ -86,7 +86,7 @@ class SegmentRow:
     def sync_info(self) -> SyncInfo:
         return SyncInfo(
             sync_state=self.sync_state, server_status=self.server_status,
-            server_reasons=list(self.server_reasons), billable_minutes=self.billable_minutes,
+            server_reasons=list(self.server_reasons), billable_seconds=self.billable_seconds,
             quarantine_reason=self.quarantine_reason, last_error=self.last_error,
             uploaded_at=self.uploaded_at, uploaded=self.uploaded,
             delete_pending=self.delete_pending, closed_at=self.closed_at,

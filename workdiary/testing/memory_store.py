@@ -152,7 +152,7 @@ class MemoryStore:
                 record.delete_pending = True
             else:
                 record.sync_state, record.server_status, record.server_reasons = PENDING, None, []
-                record.billable_minutes = record.quarantine_reason = record.last_error = None
+                record.billable_seconds = record.quarantine_reason = record.last_error = None
             self._remove_orphans(shas)
             return record.as_segment()
 
@@ -236,13 +236,13 @@ class MemoryStore:
             record.quarantine_reason = record.last_error = reason
 
     def record_verdict(
-        self, segment_id: str, status: str, billable_minutes: int, reasons: list[str],
+        self, segment_id: str, status: str, billable_seconds: int, reasons: list[str],
         at: datetime | None = None,
     ) -> None:
         with self._lock:
             record = self._get(segment_id)
             record.sync_state, record.uploaded, record.server_status = UPLOADED, True, status
-            record.billable_minutes, record.server_reasons = billable_minutes, list(reasons)
+            record.billable_seconds, record.server_reasons = billable_seconds, list(reasons)
             record.uploaded_at = to_second(at if at is not None else self._clock.now())
             record.last_error = record.quarantine_reason = None
 
@@ -309,11 +309,11 @@ class MemoryStore:
                     for r in self._in_chain_order(due)]
 
     def memo_edit_accepted(self, segment_id: str, memo: str, signature: str, status: str,
-                           billable_minutes: int, reasons: list[str]) -> None:
+                           billable_seconds: int, reasons: list[str]) -> None:
         with self._lock:
             record = self._get(segment_id)
             record.memo, record.signature, record.memo_edited = memo, signature, True
-            record.server_status, record.billable_minutes = status, billable_minutes
+            record.server_status, record.billable_seconds = status, billable_seconds
             record.server_reasons, record.last_error = list(reasons), None
             if record.memo_edit == memo:
                 record.memo_edit = None

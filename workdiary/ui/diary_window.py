@@ -31,7 +31,7 @@ from workdiary.desktop.diary import DayRow, DayView, measured_from_idle
 from workdiary.desktop.formatting import clock_time, long_day, time_span
 from workdiary.desktop.i18n import plural, translate
 from workdiary.desktop.manual import memo_editable, memo_refusal, shown_memo
-from workdiary.desktop.summary import hours_minutes
+from workdiary.desktop.summary import hours_minutes_seconds
 from workdiary.store import SyncInfo
 from workdiary.ui.preview import Confirm, ask
 from workdiary.ui.session import DesktopSession
@@ -239,12 +239,12 @@ class DiaryWindow(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(MEMO, QHeaderView.ResizeMode.Stretch)
         self.table.setColumnWidth(SHOTS, max(self.table.columnWidth(SHOTS), 190))
         self.table.setColumnWidth(ACTIVITY, 110)
-        tracked = view.totals.tracked_minutes if view is not None else 0
+        tracked = view.totals.tracked_seconds if view is not None else 0
         active = view.totals.active_minutes if view is not None else 0
         count = len(rows)
         self.totals_label.setText(
             translate("Diary", "Day total: {time} h tracked, {active}, {segments}").format(
-                time=hours_minutes(tracked),
+                time=hours_minutes_seconds(tracked),
                 active=plural(active, translate("Diary", "{n} active minute"),
                               translate("Diary", "{n} active minutes")).format(n=active),
                 segments=plural(count, translate("Diary", "{n} segment"),

@@ -32,7 +32,7 @@ from workdiary.desktop.formatting import clock_time, time_span
 from workdiary.desktop.i18n import translate
 from workdiary.desktop.policy_text import describe_contract, describe_policy
 from workdiary.desktop.state import TrayState
-from workdiary.desktop.summary import SyncState, hours_minutes, login_hint
+from workdiary.desktop.summary import SyncState, hours_minutes_seconds, login_hint
 from workdiary.ui.icons import state_icon
 from workdiary.ui.offers_panel import OffersPanel
 from workdiary.ui.session import DesktopSession
@@ -331,10 +331,10 @@ class MainWindow(QMainWindow):
             self.activity_bar.setValue(0)
         if summary is not None:
             self.today_label.setText(translate("MainWindow", "Today: {time} h").format(
-                time=hours_minutes(summary.today_minutes)))
+                time=hours_minutes_seconds(summary.today_seconds)))
             self.week_label.setText(
                 translate("MainWindow", "This week (from Monday 00:00 UTC): {time} h").format(
-                    time=hours_minutes(summary.week_minutes)))
+                    time=hours_minutes_seconds(summary.week_seconds)))
             self.sync_label.setText(summary.sync_text)
         self._show_update()
         self._show_policy()

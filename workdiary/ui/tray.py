@@ -11,7 +11,7 @@ from workdiary.autostart.base import Autostart
 from workdiary.desktop.announce import release_label
 from workdiary.desktop.i18n import translate
 from workdiary.desktop.state import TrayState
-from workdiary.desktop.summary import SyncState, hours_minutes
+from workdiary.desktop.summary import SyncState, hours_minutes_seconds
 from workdiary.ui.icons import state_icon
 from workdiary.ui.session import DesktopSession
 
@@ -127,8 +127,8 @@ class Tray(QSystemTrayIcon):
         self.status_action.setText(status)
         summary = s.summary
         totals = (translate("Tray", "Today {today} h, this week {week} h").format(
-                      today=hours_minutes(summary.today_minutes),
-                      week=hours_minutes(summary.week_minutes))
+                      today=hours_minutes_seconds(summary.today_seconds),
+                      week=hours_minutes_seconds(summary.week_seconds))
                   if summary else translate("Tray", "Today –"))
         self.totals_action.setText(totals)
         self.setToolTip(f"{status}\n{totals}" + (f"\n{summary.sync_text}" if summary else ""))

@@ -59,8 +59,12 @@ def test_the_billed_total_does_not_depend_on_batching(api: TestClient, world: Wo
     hour = NOW.replace(hour=0, minute=0) - timedelta(days=2) + timedelta(hours=slot)
     lengths = data.draw(st.lists(st.integers(min_value=1, max_value=10), min_size=1,
                                  max_size=6), label="lengths")
-    segments = [device.segment(contract.id, hour + timedelta(minutes=10 * i), minutes=n)
-                for i, n in enumerate(lengths)]
+    lasts = data.draw(st.lists(st.integers(min_value=1, max_value=60), min_size=len(lengths),
+                               max_size=len(lengths)), label="last minute's seconds")
+    segments = [device.segment(contract.id, hour + timedelta(minutes=10 * i), minutes=n,
+                               last_seconds=last)
+                for i, (n, last) in enumerate(zip(lengths, lasts, strict=True))]
+    tracked = [(n - 1) * 60 + last for n, last in zip(lengths, lasts, strict=True)]
     order = data.draw(st.permutations(segments), label="order")
     cuts = data.draw(st.lists(st.integers(min_value=1, max_value=len(order) - 1),
                               unique=True, max_size=len(order) - 1) if len(order) > 1
@@ -73,7 +77,7 @@ def test_the_billed_total_does_not_depend_on_batching(api: TestClient, world: Wo
         assert answer.status_code == 200, answer.text
         for verdict in answer.json()["segments"]:
             assert verdict["status"] != "rejected", verdict
-            billed += verdict["billable_minutes"]
-            assert verdict["billable_minutes"] + verdict["over_limit_minutes"] == (
-                lengths[[s.id for s in segments].index(verdict["id"])])
-    assert billed == min(limit, sum(lengths))
+            billed += verdict["billable_seconds"]
+            assert verdict["billable_seconds"] + verdict["over_limit_seconds"] == (
+                tracked[[s.id for s in segments].index(verdict["id"])])
+    assert billed == min(limit * 60, sum(tracked))  # the limit cuts to the second

@@ -17,7 +17,12 @@ from workdiary.core.week import week_start
 from workdiary.server.models import Contract, SegmentRow
 from workdiary.server.services.diary import DiaryView, SegmentView
 from workdiary.server.web.diary_view import DiaryPage, build_diary
-from workdiary.server.web.formatting import hours_minutes, money
+from workdiary.server.web.formatting import (
+    hours_minutes,
+    hours_minutes_seconds,
+    minutes_seconds,
+    money,
+)
 from workdiary.server.web.timezones import choose_zone
 
 
@@ -36,7 +41,8 @@ def shape(start: datetime, minutes: int = 10, *, active: int | None = None,
     row = SegmentRow(
         id=segment.id, contract_id="c-1", start=segment.start, end=segment.end,
         week_start=week_start(start).date(), kind=kind, status=status,
-        billable_minutes=minutes if billable is None else billable, over_limit_minutes=0,
+        billable_seconds=60 * (minutes if billable is None else billable),
+        over_limit_seconds=0,
         reasons=[], memo="m", redacted=False, body=segment_to_dict(segment),
         deleted=kind == "tombstone")
     return SegmentView(row, segment, activity_of(segment.minutes), disputed=False)
@@ -61,7 +67,7 @@ def test_rows_are_local_hours_and_cells_are_grid_slots() -> None:
     assert [c.label for c in row.cells] == ["14:00", "14:10", "14:20", "14:30", "14:40", "14:50"]
     first, partial = row.cells[3].segments[0], row.cells[5].segments[0]
     assert first.time_label == "14:30–14:40" and not first.partial
-    assert partial.partial and partial.tracked_minutes == 6
+    assert partial.partial and partial.tracked_seconds == 360
     assert partial.activity.bars == 5  # 3 of 6 minutes active
     assert view.totals.tracked_minutes == 16 and view.totals.undisputed_minutes == 16
     assert view.undisputed_cents == 1600  # 16 minutes at 60.00/h
@@ -142,7 +148,7 @@ def test_manual_time_and_one_minute_segments() -> None:
         start + timedelta(minutes=5), minutes=1, kind="manual")], minutes=1)
     cells = view.rows[0].cells
     assert len(cells) == 60
-    assert cells[5].segments[0].manual and cells[5].segments[0].tracked_minutes == 1
+    assert cells[5].segments[0].manual and cells[5].segments[0].tracked_seconds == 60
 
 
 @pytest.mark.parametrize(("cents", "currency", "language", "text"), [
@@ -216,3 +222,9 @@ def test_repeated_capture_failures_are_said_once_per_cause_and_counted() -> None
     html = "".join(template.module.segment(c, Contract(id="c-1"), set()) for c in cells)
     assert no_display not in html.replace('title="' + no_display, "")  # only as a tooltip
     assert html.count("see note 1") == 12 and html.count("see note 2") == 1
+
+
+def test_hours_minutes_seconds() -> None:
+    assert hours_minutes_seconds(0) == "0:00:00" and hours_minutes_seconds(38) == "0:00:38"
+    assert hours_minutes_seconds(36_309) == "10:05:09"
+    assert minutes_seconds(38) == "0:38" and minutes_seconds(100) == "1:40"

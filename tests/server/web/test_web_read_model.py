@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 
 from workdiary.core.clock import FakeClock
 from workdiary.server.services.weeks import close_weeks
-from workdiary.server.web.formatting import hours_minutes
+from workdiary.server.web.formatting import hours_minutes_seconds
 
 from .apiseed import register, seed_contract, sqlite_app, upload_day
 from .webworld import csrf_of
@@ -83,8 +83,8 @@ def test_page_and_api_agree_on_a_deleted_segment(tmp_path: Path) -> None:
     assert "/screenshots/" not in shown[deleted]
     # The same sums: the deletion bills nothing on either.
     assert api_day["totals"]["billable_minutes"] == 30
-    assert stat(page, "Billable") == hours_minutes(api_day["totals"]["billable_minutes"])
-    assert stat(page, "Tracked") == hours_minutes(api_day["totals"]["tracked_minutes"])
+    assert stat(page, "Billable") == hours_minutes_seconds(api_day["totals"]["billable_seconds"])
+    assert stat(page, "Tracked") == hours_minutes_seconds(api_day["totals"]["tracked_seconds"])
     assert stat(page, "Segments") == str(api_day["totals"]["segments"]) == "4"
     assert api_week["day_minutes"][1] == 30 and "$22.50" in sheet  # 30 min at $45/h
     assert deleted in [s["id"] for s in api_week["segments"]]

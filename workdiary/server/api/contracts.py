@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workdiary.core import model as core
+from workdiary.core.billing import whole_minutes
 from workdiary.core.errors import DomainError
 from workdiary.core.week import week_start
 from workdiary.server.api.schemas import (
@@ -34,12 +35,13 @@ router = APIRouter(tags=["contracts"])
 def contract_public(session: Session, contract: Contract, user: User,
                     week: date) -> ContractPublic:
     """The API shape of a contract, with the caller's side, this week's terms (and next
-    week's when they change) and the week's minutes so far."""
+    week's when they change) and the week's billed seconds so far."""
     client_name, freelancer_name = contracts.party_names(session, contract)
     terms = contracts.terms_for_week(session, contract, week)
     later = session.scalar(select(ContractTerms).where(
         ContractTerms.contract_id == contract.id, ContractTerms.week_start > week)
         .order_by(ContractTerms.week_start))
+    week_seconds = contracts.billed_seconds(session, contract_id=contract.id, week_start=week)
     return ContractPublic(
         id=contract.id, title=contract.title, client_id=contract.client_id,
         freelancer_id=contract.freelancer_id, client_name=client_name,
@@ -49,7 +51,7 @@ def contract_public(session: Session, contract: Contract, user: User,
         status=contract.status,
         policy=PolicyPublic(**contract.policy().to_dict()),  # type: ignore[arg-type]
         week_start=week,
-        week_minutes=contracts.billed_minutes(session, contract_id=contract.id, week_start=week),
+        week_minutes=whole_minutes(week_seconds), week_seconds=week_seconds,
         invited_email=contract.invited_email, policy_version=contract.policy_version,
         next_terms=None if later is None else TermsPublic(
             week_start=later.week_start, rate_cents=later.rate_cents,

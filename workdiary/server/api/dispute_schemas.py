@@ -46,7 +46,8 @@ class DisputeOut(BaseModel):
     client_name: str
     freelancer_name: str
     segment_ids: list[str]
-    billable_minutes: int
+    billable_minutes: int  # floor(billable_seconds / 60)
+    billable_seconds: int
     amount_cents: int
     currency: str
     created_at: datetime

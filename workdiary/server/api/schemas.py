@@ -108,7 +108,8 @@ class ContractPublic(BaseModel):
     status: str  # offered | declined | active | paused | ended
     policy: PolicyPublic
     week_start: date  # this week (UTC Monday)
-    week_minutes: int  # billable minutes recorded this week so far
+    week_minutes: int  # floor(week_seconds / 60)
+    week_seconds: int  # billable seconds recorded this week so far
     invited_email: str | None = None
     policy_version: int = 1
     next_terms: TermsPublic | None = None  # a change that starts next Monday
@@ -163,8 +164,10 @@ class InvoicePublic(BaseModel):
     id: str
     contract_id: str
     week_start: date
-    billable_minutes: int
+    billable_minutes: int  # floor(billable_seconds / 60), kept for older clients
     disputed_minutes: int
+    billable_seconds: int
+    disputed_seconds: int
     rate_cents: int
     amount_cents: int
     paid_cents: int
@@ -240,8 +243,10 @@ class SegmentOut(BaseModel):
     end: str
     kind: Literal["tracked", "manual", "tombstone"]
     status: Literal["protected", "unprotected", "rejected"]
-    billable_minutes: int
+    billable_minutes: int  # floor(billable_seconds / 60)
+    billable_seconds: int
     over_limit_minutes: int
+    over_limit_seconds: int
     reasons: list[str]
     memo: str
     memo_edited: bool  # the freelancer replaced the memo after upload
@@ -254,8 +259,10 @@ class SegmentOut(BaseModel):
 
 class DiaryTotals(BaseModel):
     segments: int
-    billable_minutes: int
+    billable_minutes: int  # floor(billable_seconds / 60) of the day's total
+    billable_seconds: int
     tracked_minutes: int
+    tracked_seconds: int
     active_minutes: int
 
 
@@ -276,9 +283,12 @@ class TimesheetOut(BaseModel):
     phase: Literal["open", "in_review", "closed"]
     lock_at: str
     review_until: str
-    billable_minutes: int
+    billable_minutes: int  # floor(billable_seconds / 60)
+    billable_seconds: int
     disputed_minutes: int
+    disputed_seconds: int
     day_minutes: list[int]  # Monday first, UTC days
+    day_seconds: list[int]
     amount_cents: int  # the invoice's amount once locked, else an estimate
     currency: str
     invoice: InvoicePublic | None

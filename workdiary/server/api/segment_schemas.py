@@ -124,8 +124,10 @@ class SegmentBatch(Strict):
 class VerdictOut(BaseModel):
     id: str
     status: Literal["protected", "unprotected", "rejected"]
-    billable_minutes: int
+    billable_minutes: int  # floor(billable_seconds / 60), kept for older desktops
+    billable_seconds: int
     over_limit_minutes: int
+    over_limit_seconds: int
     reasons: list[str]
 
 

@@ -51,7 +51,9 @@ def edit_memo(segment_id: str, body: SegmentIn, request: Request, session: DbSes
                                       segment=body.to_segment(), now=clock.now())
     return MemoEditOut(id=row.id, status=row.status,  # type: ignore[arg-type]
                        billable_minutes=row.billable_minutes,
-                       over_limit_minutes=row.over_limit_minutes, reasons=list(row.reasons),
+                       billable_seconds=row.billable_seconds,
+                       over_limit_minutes=row.over_limit_minutes,
+                       over_limit_seconds=row.over_limit_seconds, reasons=list(row.reasons),
                        memo=row.memo, memo_edited=row.memo_edited)
 
 

@@ -42,6 +42,22 @@ def hours_minutes(minutes: int | None) -> str:
     return f"{hours}:{rest:02d}"
 
 
+
+def hours_minutes_seconds(seconds: int | None) -> str:
+    """Seconds as ``7:05:09`` (hours:minutes:seconds): billed time is kept to the second."""
+    if seconds is None:
+        return NOTHING
+    minutes, rest = divmod(max(0, int(seconds)), 60)
+    return f"{hours_minutes(minutes)}:{rest:02d}"
+
+
+def minutes_seconds(seconds: int | None) -> str:
+    """Seconds as ``1:40`` (minutes:seconds): one segment's billed time, to the second."""
+    if seconds is None:
+        return NOTHING
+    minutes, rest = divmod(max(0, int(seconds)), 60)
+    return f"{minutes}:{rest:02d}"
+
 def duration_words(minutes: int | None, locale: Locale) -> str:
     """Minutes as ``7 hr 5 min`` (en) or ``7 h 5 min`` (es), the locale's short units."""
     hours, rest = divmod(max(0, int(minutes or 0)), 60)

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from workdiary.core.billing import whole_minutes
 from workdiary.server.models.base import Base, UTCDateTime, new_id
 
 
@@ -18,8 +19,8 @@ class Invoice(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     contract_id: Mapped[str] = mapped_column(ForeignKey("contracts.id"), index=True)
     week_start: Mapped[date] = mapped_column(Date)
-    billable_minutes: Mapped[int] = mapped_column(Integer)  # at lock, before disputes
-    disputed_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    billable_seconds: Mapped[int] = mapped_column(Integer)  # at lock, before disputes
+    disputed_seconds: Mapped[int] = mapped_column(Integer, default=0)
     rate_cents: Mapped[int] = mapped_column(Integer)
     amount_cents: Mapped[int] = mapped_column(Integer)  # undisputed amount
     paid_cents: Mapped[int] = mapped_column(Integer, default=0)
@@ -29,6 +30,14 @@ class Invoice(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+    @property
+    def billable_minutes(self) -> int:
+        return whole_minutes(self.billable_seconds)
+
+    @property
+    def disputed_minutes(self) -> int:
+        return whole_minutes(self.disputed_seconds)
 
 
 class Dispute(Base):

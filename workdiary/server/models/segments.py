@@ -18,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from workdiary.core.billing import whole_minutes
 from workdiary.server.models.base import Base, UTCDateTime
 
 
@@ -41,8 +42,9 @@ class SegmentRow(Base):
     week_start: Mapped[date] = mapped_column(Date)
     kind: Mapped[str] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16))
-    billable_minutes: Mapped[int] = mapped_column(Integer)
-    over_limit_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    # Billing by the second (docs/design.md, "Billed time"); minutes are derived, never stored.
+    billable_seconds: Mapped[int] = mapped_column(Integer)
+    over_limit_seconds: Mapped[int] = mapped_column(Integer, default=0)
     reasons: Mapped[list[str]] = mapped_column(JSON)
     memo: Mapped[str] = mapped_column(Text, default="")
     redacted: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -53,6 +55,14 @@ class SegmentRow(Base):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # The freelancer replaced the memo after upload (a re-signed record): diaries say "edited".
     memo_edited: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+    @property
+    def billable_minutes(self) -> int:
+        return whole_minutes(self.billable_seconds)
+
+    @property
+    def over_limit_minutes(self) -> int:
+        return whole_minutes(self.over_limit_seconds)
 
 
 class Screenshot(Base):

@@ -88,7 +88,7 @@ class BatchState:
         self.invoiced: set[tuple[str, date]] = set()
         for contract_id, week in weeks:
             self.billed[(contract_id, week)] = int(session.scalar(
-                select(func.coalesce(func.sum(SegmentRow.billable_minutes), 0)).where(
+                select(func.coalesce(func.sum(SegmentRow.billable_seconds), 0)).where(
                     SegmentRow.contract_id == contract_id, SegmentRow.week_start == week,
                     SegmentRow.deleted.is_(False))) or 0)
             if week_invoiced(session, contract_id, week):
@@ -115,7 +115,7 @@ class BatchState:
             previous_chain_hash=self.chain.get((segment.device_id, segment.seq - 1)),
             seq_taken=(segment.device_id, segment.seq) in self.chain,
             other_intervals=self.intervals,
-            week_billed_minutes=self.billed[week],
+            week_billed_seconds=self.billed[week],
             week_locked=is_locked(segment.start, now) or week in self.invoiced,
             missing_screenshots=self.missing,
             unbound_screenshots=self.unbound(segment),
@@ -136,7 +136,7 @@ class BatchState:
         self.chain.setdefault((segment.device_id, segment.seq), chain)
         if verdict.billable:
             self.intervals.append((segment.start, segment.end))
-            self.billed[(segment.contract_id, week_of(segment.start))] += verdict.billable_minutes
+            self.billed[(segment.contract_id, week_of(segment.start))] += verdict.billable_seconds
 
 
 def referenced_shas(segment: Segment) -> set[str]:

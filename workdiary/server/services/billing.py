@@ -1,8 +1,8 @@
 """Invoice arithmetic shared by the week transitions and disputes.
 
-Rounding: an invoice's amount is ``floor(minutes * rate_cents / 60)`` over the week's
-undisputed billable minutes in total (not per segment), in integer cents. The client never
-pays a fraction of a cent more than the minutes are worth.
+Rounding: an invoice's amount is ``seconds * rate_cents / 3600`` over the week's undisputed
+billable seconds in total (not per segment), rounded once, half up, to an integer cent
+(``workdiary.core.billing.amount_cents``, integer arithmetic only).
 """
 
 from __future__ import annotations
@@ -10,17 +10,15 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from workdiary.core.billing import amount_cents
 from workdiary.server.models import Dispute, DisputeSegment, Invoice, SegmentRow
 from workdiary.server.services.dispute_states import WITHHOLDING
 
-
-def amount_cents(minutes: int, rate_cents: int) -> int:
-    """Integer cents for ``minutes`` at an hourly ``rate_cents``, rounded down."""
-    return (minutes * rate_cents) // 60
+__all__ = ["amount_cents", "disputed_seconds", "refresh_amount"]
 
 
-def disputed_minutes(session: Session, *, contract_id: str, week_start: object) -> int:
-    """Billable minutes of the week's segments under a dispute that keeps them unpaid
+def disputed_seconds(session: Session, *, contract_id: str, week_start: object) -> int:
+    """Billable seconds of the week's segments under a dispute that keeps them unpaid
     (open, contested, escalated, accepted or decided for the client)."""
     disputed_ids = (
         select(DisputeSegment.segment_id)
@@ -29,7 +27,7 @@ def disputed_minutes(session: Session, *, contract_id: str, week_start: object) 
                Dispute.state.in_(WITHHOLDING))
     )
     total = session.scalar(
-        select(func.coalesce(func.sum(SegmentRow.billable_minutes), 0)).where(
+        select(func.coalesce(func.sum(SegmentRow.billable_seconds), 0)).where(
             SegmentRow.id.in_(disputed_ids), SegmentRow.deleted.is_(False))
     )
     return int(total or 0)
@@ -37,8 +35,8 @@ def disputed_minutes(session: Session, *, contract_id: str, week_start: object) 
 
 def refresh_amount(session: Session, invoice: Invoice) -> None:
     """Recompute the undisputed amount after disputes change (flushes, does not commit)."""
-    invoice.disputed_minutes = disputed_minutes(
+    invoice.disputed_seconds = disputed_seconds(
         session, contract_id=invoice.contract_id, week_start=invoice.week_start)
-    undisputed = max(0, invoice.billable_minutes - invoice.disputed_minutes)
+    undisputed = max(0, invoice.billable_seconds - invoice.disputed_seconds)
     invoice.amount_cents = amount_cents(undisputed, invoice.rate_cents)
     session.flush()

@@ -127,20 +127,20 @@ def role_on(contract: Contract, user: User) -> str:
     return "client" if contract.client_id == user.id else "freelancer"
 
 
-def billed_minutes(session: Session, *, contract_id: str, week_start: date) -> int:
-    """Billable minutes of a contract-week (live, before the lock and disputes)."""
-    return billed_minutes_by_contract(session, contract_ids=[contract_id],
+def billed_seconds(session: Session, *, contract_id: str, week_start: date) -> int:
+    """Billable seconds of a contract-week (live, before the lock and disputes)."""
+    return billed_seconds_by_contract(session, contract_ids=[contract_id],
                                       week_start=week_start).get(contract_id, 0)
 
 
-def billed_minutes_by_contract(session: Session, *, contract_ids: Sequence[str],
+def billed_seconds_by_contract(session: Session, *, contract_ids: Sequence[str],
                                week_start: date) -> dict[str, int]:
-    """Billable minutes per contract in the week (what counts against the weekly limit),
+    """Billable seconds per contract in the week (what counts against the weekly limit),
     in one query; contracts without any are left out."""
     if not contract_ids:
         return {}
     query = (
-        select(SegmentRow.contract_id, func.coalesce(func.sum(SegmentRow.billable_minutes), 0))
+        select(SegmentRow.contract_id, func.coalesce(func.sum(SegmentRow.billable_seconds), 0))
         .where(SegmentRow.contract_id.in_(list(contract_ids)),
                SegmentRow.week_start == week_start, SegmentRow.deleted.is_(False))
         .group_by(SegmentRow.contract_id)

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy.orm import Session
 
 from workdiary.core.activity import Activity, activity_of
+from workdiary.core.billing import whole_minutes
 from workdiary.core.canonical import segment_from_dict
 from workdiary.core.model import ScreenshotRef, Segment, SegmentKind
 from workdiary.core.timegrid import isoformat_z, local_day_bounds
@@ -85,13 +86,21 @@ class SegmentView:
         return bool(self.row.memo_edited) and not self.row.deleted
 
     @property
+    def billable_seconds(self) -> int:
+        return 0 if self.row.deleted else self.row.billable_seconds
+
+    @property
     def billable_minutes(self) -> int:
-        return 0 if self.row.deleted else self.row.billable_minutes
+        return whole_minutes(self.billable_seconds)
+
+    @property
+    def tracked_seconds(self) -> int:
+        """The model's own count: exact tracked seconds (a manual span, 0 for a tombstone)."""
+        return self.segment.tracked_seconds
 
     @property
     def tracked_minutes(self) -> int:
-        """The model's own count: exact tracked minutes (a manual span, 0 for a tombstone)."""
-        return self.segment.tracked_minutes
+        return whole_minutes(self.tracked_seconds)
 
     @property
     def screenshots(self) -> tuple[ScreenshotRef, ...]:
@@ -105,7 +114,9 @@ class SegmentView:
             "start": isoformat_z(self.row.start), "end": isoformat_z(self.row.end),
             "kind": self.row.kind, "status": self.row.status,
             "billable_minutes": self.billable_minutes,
+            "billable_seconds": self.billable_seconds,
             "over_limit_minutes": self.row.over_limit_minutes,
+            "over_limit_seconds": self.row.over_limit_seconds,
             "reasons": list(self.row.reasons), "memo": self.row.memo,
             "memo_edited": self.memo_edited,
             "redacted": self.row.redacted, "disputed": self.disputed,
@@ -129,32 +140,51 @@ def segment_views(session: Session, rows: list[SegmentRow], contract_id: str
 
 @dataclass(frozen=True, slots=True)
 class DiaryTotals:
-    """A day's sums. ``billable_minutes`` includes disputed minutes (the API's field);
-    ``undisputed_minutes`` is what the week's amount counts."""
+    """A day's sums, in seconds. ``billable_seconds`` includes disputed seconds (the API's
+    field); ``undisputed_seconds`` is what the week's amount counts. Each ``*_minutes`` is
+    ``floor(total seconds / 60)`` of the total, not a sum of per-segment minutes."""
 
     segments: int
-    tracked_minutes: int
-    billable_minutes: int
-    disputed_minutes: int
+    tracked_seconds: int
+    billable_seconds: int
+    disputed_seconds: int
     active_minutes: int
     by_status: dict[str, int]
 
     @property
+    def undisputed_seconds(self) -> int:
+        return self.billable_seconds - self.disputed_seconds
+
+    @property
+    def tracked_minutes(self) -> int:
+        return whole_minutes(self.tracked_seconds)
+
+    @property
+    def billable_minutes(self) -> int:
+        return whole_minutes(self.billable_seconds)
+
+    @property
+    def disputed_minutes(self) -> int:
+        return whole_minutes(self.disputed_seconds)
+
+    @property
     def undisputed_minutes(self) -> int:
-        return self.billable_minutes - self.disputed_minutes
+        return whole_minutes(self.undisputed_seconds)
 
     def to_dict(self) -> dict[str, int]:
         return {"segments": self.segments, "billable_minutes": self.billable_minutes,
-                "tracked_minutes": self.tracked_minutes, "active_minutes": self.active_minutes}
+                "billable_seconds": self.billable_seconds,
+                "tracked_minutes": self.tracked_minutes, "tracked_seconds": self.tracked_seconds,
+                "active_minutes": self.active_minutes}
 
 
 def totals_of(segments: list[SegmentView]) -> DiaryTotals:
     billable = [s for s in segments if s.status != "rejected"]
     return DiaryTotals(
         segments=len(segments),
-        tracked_minutes=sum(s.tracked_minutes for s in segments),
-        billable_minutes=sum(s.billable_minutes for s in billable),
-        disputed_minutes=sum(s.billable_minutes for s in billable if s.disputed),
+        tracked_seconds=sum(s.tracked_seconds for s in segments),
+        billable_seconds=sum(s.billable_seconds for s in billable),
+        disputed_seconds=sum(s.billable_seconds for s in billable if s.disputed),
         active_minutes=sum(s.activity.active_minutes for s in segments),
         by_status=dict(Counter(s.status for s in segments)),
     )
@@ -202,8 +232,8 @@ class DiaryView:
 
     @property
     def undisputed_cents(self) -> int:
-        """What the day's undisputed minutes are worth, rounded as the invoice rounds."""
-        return amount_cents(self.totals.undisputed_minutes, self.contract.rate_cents)
+        """What the day's undisputed seconds are worth, rounded as the invoice rounds."""
+        return amount_cents(self.totals.undisputed_seconds, self.contract.rate_cents)
 
     @property
     def week_boundaries(self) -> list[datetime]:

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from workdiary.core.billing import whole_minutes
 from workdiary.core.timegrid import isoformat_z
 from workdiary.server.errors import Conflict, Forbidden, NotFound, Unprocessable
 from workdiary.server.models import Contract, Dispute, DisputeMessage, SegmentRow, User
@@ -65,13 +66,18 @@ class DisputeView:
     rate_cents: int  # the invoice's rate (the contract's before the week is invoiced)
 
     @property
+    def billable_seconds(self) -> int:
+        """What the disputed segments bill: the time at stake, to the second."""
+        return sum(s.billable_seconds for s in self.segments)
+
+    @property
     def billable_minutes(self) -> int:
-        """What the disputed segments bill: the time at stake."""
-        return sum(s.billable_minutes for s in self.segments)
+        return whole_minutes(self.billable_seconds)
 
     @property
     def amount_cents(self) -> int:
-        return amount_cents(self.billable_minutes, self.rate_cents)
+        """Their seconds x the rate, rounded once (as the invoice rounds the week)."""
+        return amount_cents(self.billable_seconds, self.rate_cents)
 
     @property
     def can(self) -> dict[str, bool]:
@@ -94,7 +100,8 @@ class DisputeView:
             "week_start": d.week_start.isoformat(), "state": d.state, "reason": d.reason,
             "client_name": self.client_name, "freelancer_name": self.freelancer_name,
             "segment_ids": [s.id for s in self.segments],
-            "billable_minutes": self.billable_minutes, "amount_cents": self.amount_cents,
+            "billable_minutes": self.billable_minutes,
+            "billable_seconds": self.billable_seconds, "amount_cents": self.amount_cents,
             "currency": self.contract.currency, "created_at": isoformat_z(d.created_at),
             "withdrawn_at": stamp(d.withdrawn_at), "accepted_at": stamp(d.accepted_at),
             "contested_at": stamp(d.contested_at), "escalate_at": stamp(d.escalate_at),

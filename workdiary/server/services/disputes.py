@@ -47,7 +47,7 @@ def disputable_segment_ids(session: Session, *, user: User, contract_id: str,
         return set()
     disputed = _active_disputed_ids(session, contract.id)
     candidates = [row for row in segments if row.contract_id == contract.id and not row.deleted
-                  and row.billable_minutes > 0 and row.id not in disputed]
+                  and row.billable_seconds > 0 and row.id not in disputed]
     open_weeks = set()
     for week in {row.week_start for row in candidates}:
         invoice = get_invoice(session, contract_id=contract.id, week_start=week)

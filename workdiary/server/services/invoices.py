@@ -18,8 +18,8 @@ from workdiary.server.models import Contract, Invoice, LedgerEntry, User
 
 CSV_COLUMNS = (
     "id", "contract_id", "contract_title", "week_start", "billable_minutes", "disputed_minutes",
-    "rate_cents", "amount_cents", "paid_cents", "currency", "status", "approved_by",
-    "approved_at", "paid_at",
+    "billable_seconds", "disputed_seconds", "rate_cents", "amount_cents", "paid_cents",
+    "currency", "status", "approved_by", "approved_at", "paid_at",
 )
 
 
@@ -49,7 +49,8 @@ def invoices_csv(rows: list[tuple[Invoice, Contract]]) -> str:
     for invoice, contract in rows:
         writer.writerow(csv_cell(cell) for cell in [
             invoice.id, invoice.contract_id, contract.title, invoice.week_start.isoformat(),
-            invoice.billable_minutes, invoice.disputed_minutes, invoice.rate_cents,
+            invoice.billable_minutes, invoice.disputed_minutes, invoice.billable_seconds,
+            invoice.disputed_seconds, invoice.rate_cents,
             invoice.amount_cents, invoice.paid_cents, invoice.currency, invoice.status,
             invoice.approved_by or "",
             invoice.approved_at.isoformat() if invoice.approved_at else "",

@@ -11,6 +11,7 @@ from sqlalchemy import and_, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from workdiary.core.billing import whole_minutes
 from workdiary.core.canonical import CHAIN_FIELDS, dumps_canonical, segment_to_dict
 from workdiary.core.model import Reason, Segment, SegmentKind, Status
 from workdiary.core.signing import signature_is_valid
@@ -40,13 +41,17 @@ class UploadResult:
 
     id: str
     status: str
-    billable_minutes: int
-    over_limit_minutes: int
+    billable_seconds: int
+    over_limit_seconds: int
     reasons: tuple[str, ...]
 
     def to_dict(self) -> dict[str, object]:
-        return {"id": self.id, "status": self.status, "billable_minutes": self.billable_minutes,
-                "over_limit_minutes": self.over_limit_minutes, "reasons": list(self.reasons)}
+        # The minute fields stay for older desktops: floor(seconds / 60).
+        return {"id": self.id, "status": self.status,
+                "billable_minutes": whole_minutes(self.billable_seconds),
+                "billable_seconds": self.billable_seconds,
+                "over_limit_minutes": whole_minutes(self.over_limit_seconds),
+                "over_limit_seconds": self.over_limit_seconds, "reasons": list(self.reasons)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +85,7 @@ def body_hash(segment: Segment) -> str:
 
 
 def result_of(row: SegmentRow) -> UploadResult:
-    return UploadResult(row.id, row.status, row.billable_minutes, row.over_limit_minutes,
+    return UploadResult(row.id, row.status, row.billable_seconds, row.over_limit_seconds,
                         tuple(row.reasons))
 
 
@@ -91,8 +96,8 @@ def _new_row(segment: Segment, encoded: _Encoded, verdict: Verdict, user: User,
         "id": segment.id, "contract_id": segment.contract_id, "freelancer_id": user.id,
         "device_id": segment.device_id, "seq": segment.seq, "start": segment.start,
         "end": segment.end, "week_start": week_of(segment.start), "kind": segment.kind.value,
-        "status": verdict.status.value, "billable_minutes": verdict.billable_minutes,
-        "over_limit_minutes": verdict.over_limit_minutes,
+        "status": verdict.status.value, "billable_seconds": verdict.billable_seconds,
+        "over_limit_seconds": verdict.over_limit_seconds,
         "reasons": [r.value for r in verdict.reasons], "memo": segment.memo,
         "redacted": segment.redacted or any(s.redacted for s in segment.screenshots),
         "chain_hash": encoded.chain_hash, "body_hash": encoded.body_hash,
@@ -168,8 +173,8 @@ def upload_segments(
             # one else's diary ever shows it; or a verdict that is not final (see
             # _provisional): not stored, so the resend is verified afresh.
             results[segment.id] = UploadResult(
-                segment.id, verdict.status.value, verdict.billable_minutes,
-                verdict.over_limit_minutes, tuple(r.value for r in verdict.reasons))
+                segment.id, verdict.status.value, verdict.billable_seconds,
+                verdict.over_limit_seconds, tuple(r.value for r in verdict.reasons))
         if rows:
             session.execute(insert(SegmentRow), rows)
         # Only bound references are stored: they are what authorises a download, so a
@@ -227,8 +232,8 @@ def _mark_deleted(session: Session, row: SegmentRow, body: dict[str, object],
     row.deleted = True
     row.kind = SegmentKind.TOMBSTONE.value
     row.status = Status.REJECTED.value
-    row.billable_minutes = 0
-    row.over_limit_minutes = 0
+    row.billable_seconds = 0
+    row.over_limit_seconds = 0
     row.reasons = [Reason.DELETED.value]
     row.memo = ""
     row.redacted = False

@@ -1,7 +1,8 @@
 """The read model of a contract-week: its UTC days, phase, invoice and disputes.
 
 Built from the same segment views as the day's diary (``services.diary``), so the API's
-timesheet and the timesheet page count minutes and cents the same way.
+timesheet and the timesheet page count seconds and cents the same way. Sums are kept in
+seconds; a ``*_minutes`` figure is ``floor(total seconds / 60)`` of its own total.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from workdiary.core.billing import whole_minutes
 from workdiary.core.timegrid import isoformat_z
 from workdiary.core.week import WeekPhase, lock_time, review_deadline, week_phase
 from workdiary.server.models import Contract, Dispute, Invoice, User
@@ -25,28 +27,40 @@ from workdiary.server.services.weeks import as_datetime, get_invoice, require_we
 
 @dataclass(frozen=True, slots=True)
 class DayLine:
-    """One UTC day of the week: its segments and sums (disputed minutes kept apart)."""
+    """One UTC day of the week: its segments and sums (disputed seconds kept apart)."""
 
     day: date
     segments: tuple[SegmentView, ...]
     rate_cents: int
 
     @property
+    def tracked_seconds(self) -> int:
+        return sum(s.tracked_seconds for s in self.segments)
+
+    @property
+    def billable_seconds(self) -> int:
+        """Undisputed billable seconds: what the week's amount counts."""
+        return sum(s.billable_seconds for s in self.segments if not s.disputed)
+
+    @property
+    def disputed_seconds(self) -> int:
+        return sum(s.billable_seconds for s in self.segments if s.disputed)
+
+    @property
     def tracked_minutes(self) -> int:
-        return sum(s.tracked_minutes for s in self.segments)
+        return whole_minutes(self.tracked_seconds)
 
     @property
     def billable_minutes(self) -> int:
-        """Undisputed billable minutes: what the week's amount counts."""
-        return sum(s.billable_minutes for s in self.segments if not s.disputed)
+        return whole_minutes(self.billable_seconds)
 
     @property
     def disputed_minutes(self) -> int:
-        return sum(s.billable_minutes for s in self.segments if s.disputed)
+        return whole_minutes(self.disputed_seconds)
 
     @property
     def amount_cents(self) -> int:
-        return amount_cents(self.billable_minutes, self.rate_cents)
+        return amount_cents(self.billable_seconds, self.rate_cents)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,24 +84,36 @@ class TimesheetView:
         return self.week_start + timedelta(days=6)
 
     @property
+    def billable_seconds(self) -> int:
+        """All billable seconds, disputed ones included (the API's field)."""
+        return sum(s.billable_seconds for s in self.segments)
+
+    @property
+    def disputed_seconds(self) -> int:
+        return sum(s.billable_seconds for s in self.segments if s.disputed)
+
+    @property
+    def undisputed_seconds(self) -> int:
+        return max(0, self.billable_seconds - self.disputed_seconds)
+
+    @property
     def billable_minutes(self) -> int:
-        """All billable minutes, disputed ones included (the API's field)."""
-        return sum(s.billable_minutes for s in self.segments)
+        return whole_minutes(self.billable_seconds)
 
     @property
     def disputed_minutes(self) -> int:
-        return sum(s.billable_minutes for s in self.segments if s.disputed)
+        return whole_minutes(self.disputed_seconds)
 
     @property
     def undisputed_minutes(self) -> int:
-        return max(0, self.billable_minutes - self.disputed_minutes)
+        return whole_minutes(self.undisputed_seconds)
 
     @property
     def amount_cents(self) -> int:
         """The invoice's amount once the week is locked, else the estimate it will have."""
         if self.invoice is not None:
             return self.invoice.amount_cents
-        return amount_cents(self.undisputed_minutes, self.rate_cents)
+        return amount_cents(self.undisputed_seconds, self.rate_cents)
 
     @property
     def days(self) -> list[DayLine]:
@@ -100,14 +126,18 @@ class TimesheetView:
                 for day, lines in per_day.items()]
 
     @property
-    def day_minutes(self) -> list[int]:
-        """Billable minutes per UTC day, Monday first, disputed ones included."""
-        return [d.billable_minutes + d.disputed_minutes for d in self.days]
+    def day_seconds(self) -> list[int]:
+        """Billable seconds per UTC day, Monday first, disputed ones included."""
+        return [d.billable_seconds + d.disputed_seconds for d in self.days]
 
-    def dispute_minutes(self, segment_ids: list[str]) -> int:
-        """Billable minutes of these segments of the week (a dispute's weight)."""
-        minutes = {s.id: s.billable_minutes for s in self.segments}
-        return sum(minutes.get(i, 0) for i in segment_ids)
+    @property
+    def day_minutes(self) -> list[int]:
+        return [whole_minutes(seconds) for seconds in self.day_seconds]
+
+    def dispute_seconds(self, segment_ids: list[str]) -> int:
+        """Billable seconds of these segments of the week (a dispute's weight)."""
+        seconds = {s.id: s.billable_seconds for s in self.segments}
+        return sum(seconds.get(i, 0) for i in segment_ids)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -115,7 +145,10 @@ class TimesheetView:
             "phase": self.phase.value, "lock_at": isoformat_z(self.lock_at),
             "review_until": isoformat_z(self.review_until),
             "billable_minutes": self.billable_minutes,
-            "disputed_minutes": self.disputed_minutes, "day_minutes": self.day_minutes,
+            "billable_seconds": self.billable_seconds,
+            "disputed_minutes": self.disputed_minutes,
+            "disputed_seconds": self.disputed_seconds, "day_minutes": self.day_minutes,
+            "day_seconds": self.day_seconds,
             "amount_cents": self.amount_cents, "currency": self.contract.currency,
             "invoice": None if self.invoice is None else invoice_dict(self.invoice),
             "segments": [s.to_dict() for s in self.segments],
@@ -128,7 +161,9 @@ def invoice_dict(invoice: Invoice) -> dict[str, Any]:
         "id": invoice.id, "contract_id": invoice.contract_id,
         "week_start": invoice.week_start.isoformat(),
         "billable_minutes": invoice.billable_minutes,
-        "disputed_minutes": invoice.disputed_minutes, "rate_cents": invoice.rate_cents,
+        "billable_seconds": invoice.billable_seconds,
+        "disputed_minutes": invoice.disputed_minutes,
+        "disputed_seconds": invoice.disputed_seconds, "rate_cents": invoice.rate_cents,
         "amount_cents": invoice.amount_cents, "paid_cents": invoice.paid_cents,
         "currency": invoice.currency, "status": invoice.status,
         "approved_by": invoice.approved_by,

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from workdiary.core.billing import whole_minutes
 from workdiary.core.week import lock_time, review_deadline
 from workdiary.server.models import Contract, Invoice, MailRow, SegmentRow, User
 from workdiary.server.services import mail
@@ -47,12 +48,12 @@ def queue_weekly_summaries(session: Session, now: datetime) -> int:
     if week is None:
         return 0
     totals = session.execute(
-        select(SegmentRow.freelancer_id, func.sum(SegmentRow.billable_minutes))
+        select(SegmentRow.freelancer_id, func.sum(SegmentRow.billable_seconds))
         .where(SegmentRow.week_start == week, SegmentRow.deleted.is_(False),
                SegmentRow.status != "rejected")
         .group_by(SegmentRow.freelancer_id)).all()
     queued = 0
-    for freelancer_id, minutes in totals:
+    for freelancer_id, seconds in totals:
         key = f"weekly_summary:{freelancer_id}:{week.isoformat()}"
         user = session.get(User, freelancer_id)
         if user is None or user.disabled or _queued(session, key):
@@ -67,7 +68,9 @@ def queue_weekly_summaries(session: Session, now: datetime) -> int:
                                                  SegmentRow.week_start == week).limit(1))
         context = {
             "name": user.name, "week_start": week.isoformat(),
-            "tracked_minutes": int(minutes or 0),
+            # The week's billed seconds in total, floored once to the minutes the mail shows.
+            "tracked_seconds": int(seconds or 0),
+            "tracked_minutes": whole_minutes(int(seconds or 0)),
             "lock_at": lock_time(_start(week)).isoformat(),
             "at_risk_count": len(risky),
             "at_risk": [{"start": s.start.isoformat(), "end": s.end.isoformat(), "title": title,
@@ -88,6 +91,7 @@ def _invoice_context(invoice: Invoice, contract: Contract, recipient: User,
         "week_start": invoice.week_start.isoformat(),
         "amount_cents": invoice.amount_cents, "currency": invoice.currency,
         "billable_minutes": invoice.billable_minutes,
+        "billable_seconds": invoice.billable_seconds,
         "review_deadline": review_deadline(_start(invoice.week_start)).isoformat(),
         "freelancer_name": other.name if other else "",
         "link": f"/contracts/{contract.id}/timesheets/{invoice.week_start.isoformat()}",

@@ -65,7 +65,7 @@ def invoice_due_weeks(session: Session, now: datetime) -> int:
     created = 0
     due = session.execute(
         select(SegmentRow.contract_id, SegmentRow.week_start,
-               func.sum(SegmentRow.billable_minutes))
+               func.sum(SegmentRow.billable_seconds))
         .outerjoin(Invoice, and_(Invoice.contract_id == SegmentRow.contract_id,
                                  Invoice.week_start == SegmentRow.week_start))
         .where(SegmentRow.week_start <= last_locked_week(now), Invoice.id.is_(None),
@@ -75,14 +75,14 @@ def invoice_due_weeks(session: Session, now: datetime) -> int:
     contracts = {c.id: c for c in session.scalars(
         select(Contract).where(Contract.id.in_({row[0] for row in due})))} if due else {}
     timelines = load_timelines(session, contracts.values())
-    for contract_id, week, minutes in due:
+    for contract_id, week, seconds in due:
         contract = contracts[contract_id]
         # The week is billed at that week's terms (a rate change starts the week after it).
         rate_cents = timelines[contract_id].terms_for_week(week).rate_cents
         invoice = Invoice(
-            contract_id=contract_id, week_start=week, billable_minutes=int(minutes or 0),
-            disputed_minutes=0, rate_cents=rate_cents,
-            amount_cents=amount_cents(int(minutes or 0), rate_cents), paid_cents=0,
+            contract_id=contract_id, week_start=week, billable_seconds=int(seconds or 0),
+            disputed_seconds=0, rate_cents=rate_cents,
+            amount_cents=amount_cents(int(seconds or 0), rate_cents), paid_cents=0,
             currency=contract.currency, status="in_review", created_at=now,
         )
         try:

@@ -46,9 +46,9 @@ class SegmentCell:
     status_label: str
     reasons: tuple[tuple[str, str], ...]  # (code, sentence)
     memo: str
-    billable_minutes: int
-    over_limit_minutes: int  # cut by the weekly limit: tracked, never billed
-    tracked_minutes: int
+    billable_seconds: int
+    over_limit_seconds: int  # cut by the weekly limit: tracked, never billed
+    tracked_seconds: int
     activity: Activity
     shots: tuple[ShotView, ...]
     redacted: bool
@@ -90,7 +90,7 @@ class HourRow:
     label: str  # local hour, "09:00"
     utc_label: str  # the same instant in UTC, "14:00 UTC": tells DST repeats apart
     cells: tuple[CellView, ...]
-    tracked_minutes: int
+    tracked_seconds: int
     week_boundary: bool
 
 
@@ -141,9 +141,9 @@ def segment_cell(view: SegmentView, zone: ZoneInfo, segment_minutes: int,
         status_label=status_text(view.status),
         reasons=tuple((code, reason_text(code)) for code in view.row.reasons),
         memo=view.memo,
-        billable_minutes=view.billable_minutes,
-        over_limit_minutes=view.row.over_limit_minutes,
-        tracked_minutes=view.tracked_minutes,
+        billable_seconds=view.billable_seconds,
+        over_limit_seconds=view.row.over_limit_seconds,
+        tracked_seconds=view.tracked_seconds,
         activity=view.activity,
         shots=shots,
         redacted=view.row.redacted,
@@ -190,11 +190,11 @@ def build_diary(diary: DiaryModel, *, zone: ZoneInfo, zone_name: str) -> DiaryPa
         if slot < hour:
             slot += step
         cells: list[CellView] = []
-        row_minutes = 0
+        row_seconds = 0
         has_boundary = boundary_inside and hour <= boundary < next_hour
         while slot < next_hour:
             found = tuple(per_slot.get(slot, ()))
-            row_minutes += sum(s.tracked_minutes for s in found)
+            row_seconds += sum(s.tracked_seconds for s in found)
             cells.append(
                 CellView(
                     label=slot.astimezone(zone).strftime("%H:%M"),
@@ -209,7 +209,7 @@ def build_diary(diary: DiaryModel, *, zone: ZoneInfo, zone_name: str) -> DiaryPa
                     label=local.strftime("%H:00"),
                     utc_label=hour.strftime("%H:%M UTC"),
                     cells=tuple(cells),
-                    tracked_minutes=row_minutes,
+                    tracked_seconds=row_seconds,
                     week_boundary=has_boundary,
                 )
             )

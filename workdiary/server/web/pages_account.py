@@ -28,9 +28,9 @@ router = APIRouter(include_in_schema=False)
 class ContractLine:
     contract: Contract
     other_party: str  # the freelancer for a client viewer, the client for a freelancer
-    week_minutes: int
+    week_seconds: int
     limit_percent: int
-    last_week_minutes: int
+    last_week_seconds: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,23 +68,23 @@ def dashboard(request: Request, db: DB, viewer: Viewer) -> Response:
     contracts = contract_service.contracts_for(db, user=viewer)
     names = user_service.names_by_id(db, user_ids=[c.client_id for c in contracts] +
                                      [c.freelancer_id for c in contracts])
-    minutes = contract_service.billed_minutes_by_contract(
+    seconds = contract_service.billed_seconds_by_contract(
         db, contract_ids=[c.id for c in contracts], week_start=this_week)
     last_week = this_week - timedelta(days=7)
-    last_minutes = contract_service.billed_minutes_by_contract(
+    last_seconds = contract_service.billed_seconds_by_contract(
         db, contract_ids=[c.id for c in contracts], week_start=last_week)
     lines = []
     for contract in contracts:
         other = contract.freelancer_id if viewer.id == contract.client_id else contract.client_id
-        used = minutes.get(contract.id, 0)
+        used = seconds.get(contract.id, 0)
         limit = contract.weekly_limit_minutes
         lines.append(ContractLine(contract, names.get(other, ""), used,
-                                  min(100, 100 * used // limit) if limit else 0,
-                                  last_minutes.get(contract.id, 0)))
+                                  min(100, 100 * used // (limit * 60)) if limit else 0,
+                                  last_seconds.get(contract.id, 0)))
     all_invoices = _invoice_lines(invoice_service.list_invoices(db, user=viewer))
     reviews = [line for line in all_invoices if line.invoice.status == "in_review"]
     recent = [line for line in all_invoices if line.invoice.status != "in_review"][:5]
-    total_minutes = sum(line.week_minutes for line in lines)
+    total_seconds = sum(line.week_seconds for line in lines)
     return render(request, "dashboard.html", {
         "nav": "dashboard",
         "lines": lines,
@@ -94,7 +94,7 @@ def dashboard(request: Request, db: DB, viewer: Viewer) -> Response:
         "last_week": last_week,
         "week_end": this_week + timedelta(days=6),
         "today": today_in(request),
-        "total_minutes": total_minutes,
+        "total_seconds": total_seconds,
         "is_client": viewer.role == "client",
     })
 

@@ -50,7 +50,7 @@ def timesheet(request: Request, contract_id: str, week_start: str, db: DB,
     in_review = sheet.invoice is not None and sheet.invoice.status == "in_review"
     return render(request, "timesheet.html", {
         "contract": contract, "w": sheet, "invoice": sheet.invoice, "names": names,
-        "disputes": [(d, ids, sheet.dispute_minutes(ids)) for d, ids in sheet.disputes],
+        "disputes": [(d, ids, sheet.dispute_seconds(ids)) for d, ids in sheet.disputes],
         "is_client": is_client,
         "can_approve": is_client and in_review,
         "can_dispute": is_client and in_review,

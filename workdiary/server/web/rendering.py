@@ -60,6 +60,8 @@ def build_templates() -> Jinja2Templates:
     env.filters["money"] = _money
     env.filters["number"] = _in_locale(formatting.number)
     env.filters["hm"] = formatting.hours_minutes
+    env.filters["hms"] = formatting.hours_minutes_seconds
+    env.filters["ms"] = formatting.minutes_seconds
     env.filters["duration"] = _in_locale(formatting.duration_words)
     env.filters["long_date"] = _in_locale(formatting.long_date)
     env.filters["short_date"] = _in_locale(formatting.short_date)
