@@ -14,15 +14,15 @@ from workdiary.core.canonical import segment_to_dict
 from workdiary.core.model import ActivitySource, MinuteRecord, Segment, SegmentKind
 from workdiary.core.timegrid import local_day_bounds
 from workdiary.core.week import week_start
-from workdiary.server.models import Contract, SegmentRow
-from workdiary.server.services.diary import DiaryView, SegmentView
-from workdiary.server.web.diary_view import DiaryPage, build_diary
-from workdiary.server.web.formatting import (
+from workdiary.server.i18n.formatting import (
     hours_minutes,
     hours_minutes_seconds,
     minutes_seconds,
     money,
 )
+from workdiary.server.models import Contract, SegmentRow
+from workdiary.server.services.diary import DiaryView, SegmentView
+from workdiary.server.web.diary_view import DiaryPage, build_diary
 from workdiary.server.web.timezones import choose_zone
 
 

@@ -14,9 +14,9 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 from jinja2 import Environment
 
+from workdiary.server.i18n.catalogs import LOCALE_DIR, catalog_languages, load_catalogs, po_path
+from workdiary.server.i18n.language import Languages, preferred_tags
 from workdiary.server.models import User
-from workdiary.server.web.catalogs import LOCALE_DIR, catalog_languages, load_catalogs, po_path
-from workdiary.server.web.language import Languages, preferred_tags
 from workdiary.server.web.rendering import TEMPLATE_DIR
 
 from .test_web_pages import lock_week

@@ -14,8 +14,8 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from workdiary.core.clock import FakeClock
+from workdiary.server.i18n.formatting import hours_minutes_seconds
 from workdiary.server.services.weeks import close_weeks
-from workdiary.server.web.formatting import hours_minutes_seconds
 
 from .apiseed import register, seed_contract, sqlite_app, upload_day
 from .webworld import csrf_of

@@ -12,9 +12,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
 
-from workdiary.server.web.catalogs import load_catalogs
+from workdiary.server.i18n.catalogs import load_catalogs
+from workdiary.server.i18n.language import N_, Languages
 from workdiary.server.web.deps import LoginRequired, PageBadRequest, PageNotFound
-from workdiary.server.web.language import N_, Languages
 from workdiary.server.web.rendering import (
     STATIC_DIR,
     build_templates,

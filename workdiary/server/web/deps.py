@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 from starlette.requests import Request
 
+from workdiary.server.i18n.language import N_
 from workdiary.server.models import User
 from workdiary.server.services import websessions
-from workdiary.server.web.language import N_
 from workdiary.server.web.rendering import web_session
 from workdiary.server.web.session import CSRF_FIELD, check_csrf
 

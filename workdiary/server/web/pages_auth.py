@@ -6,10 +6,10 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
+from workdiary.server.i18n.language import N_
 from workdiary.server.ratelimit import LoginRateLimiter
 from workdiary.server.services import users, websessions
 from workdiary.server.web.deps import DB, CheckedForm, safe_next, signed_in_user
-from workdiary.server.web.language import N_
 from workdiary.server.web.rendering import page_language, redirect, render, web_session
 
 router = APIRouter(include_in_schema=False)

@@ -17,12 +17,12 @@ from workdiary.core.clock import Clock
 from workdiary.core.errors import DomainError
 from workdiary.core.week import week_start
 from workdiary.server.errors import ServiceError, Unprocessable
+from workdiary.server.i18n.language import N_
 from workdiary.server.models import Contract
 from workdiary.server.services import contract_changes, contract_offers, contracts
 from workdiary.server.services.contract_history import contract_history
 from workdiary.server.services.contract_terms import hours_to_minutes, rate_to_cents
 from workdiary.server.web.deps import DB, CheckedForm, PageNotFound, Viewer
-from workdiary.server.web.language import N_
 from workdiary.server.web.rendering import page_language, redirect, render, web_session
 
 router = APIRouter(include_in_schema=False)

@@ -13,6 +13,7 @@ from workdiary.core.clock import Clock
 from workdiary.core.week import week_start_of_date
 from workdiary.server.blobs import SHA256_RE, BlobStore
 from workdiary.server.errors import NotFound
+from workdiary.server.i18n.language import N_
 from workdiary.server.models import Contract, User
 from workdiary.server.services import disputes as dispute_service
 from workdiary.server.services import users as user_service
@@ -21,7 +22,6 @@ from workdiary.server.services.diary import get_diary, get_segment_with_screensh
 from workdiary.server.services.screenshots import segment_showing, stored_content_type
 from workdiary.server.web.deps import DB, PageBadRequest, PageNotFound, Viewer
 from workdiary.server.web.diary_view import build_diary, segment_cell
-from workdiary.server.web.language import N_
 from workdiary.server.web.rendering import finish, redirect, render, web_session
 from workdiary.server.web.thumbnails import ThumbnailCache, make_thumbnail
 from workdiary.server.web.timezones import choose_zone, zone_options

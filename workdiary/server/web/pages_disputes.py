@@ -14,10 +14,10 @@ from starlette.responses import Response
 from workdiary.core.clock import Clock
 from workdiary.server.blobs import SHA256_RE, BlobStore
 from workdiary.server.errors import NotFound, ServiceError
+from workdiary.server.i18n.language import N_
 from workdiary.server.services import dispute_conversation as conversation
 from workdiary.server.services.screenshots import may_view, segment_showing, stored_content_type
 from workdiary.server.web.deps import DB, CheckedForm, PageNotFound, Viewer
-from workdiary.server.web.language import N_
 from workdiary.server.web.rendering import finish, page_language, redirect, render, web_session
 
 router = APIRouter(include_in_schema=False)

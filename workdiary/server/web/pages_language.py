@@ -6,9 +6,9 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
+from workdiary.server.i18n.language import Languages
 from workdiary.server.services import users
 from workdiary.server.web.deps import DB, CheckedForm, safe_next, signed_in_user
-from workdiary.server.web.language import Languages
 from workdiary.server.web.rendering import page_language, redirect, web_session
 
 router = APIRouter(include_in_schema=False)

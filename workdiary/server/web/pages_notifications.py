@@ -7,9 +7,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from workdiary.core.clock import Clock
+from workdiary.server.i18n.language import N_
 from workdiary.server.services import notifications
 from workdiary.server.web.deps import DB, CheckedForm, Viewer
-from workdiary.server.web.language import N_
 from workdiary.server.web.rendering import page_language, redirect, render, web_session
 
 router = APIRouter(include_in_schema=False)

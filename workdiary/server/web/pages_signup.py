@@ -15,10 +15,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from workdiary.server.errors import ServiceError
+from workdiary.server.i18n.language import N_
 from workdiary.server.mailratelimit import MailLimits, MailRequestLimiter
 from workdiary.server.services import accounts
 from workdiary.server.web.deps import DB, CheckedForm, Viewer, safe_next, signed_in_user
-from workdiary.server.web.language import N_
 from workdiary.server.web.rendering import page_language, redirect, render, web_session
 
 router = APIRouter(include_in_schema=False)

@@ -11,13 +11,13 @@ from starlette.responses import Response
 from workdiary.core.clock import Clock
 from workdiary.core.week import week_start_of_date
 from workdiary.server.errors import ServiceError
+from workdiary.server.i18n.formatting import money, short_date
+from workdiary.server.i18n.language import N_
 from workdiary.server.services import disputes as dispute_service
 from workdiary.server.services import users as user_service
 from workdiary.server.services import weeks as week_service
 from workdiary.server.services.timesheet import get_timesheet
 from workdiary.server.web.deps import DB, CheckedForm, PageBadRequest, Viewer, safe_next
-from workdiary.server.web.formatting import money, short_date
-from workdiary.server.web.language import N_
 from workdiary.server.web.pages_diary import parse_day, scoped_contract
 from workdiary.server.web.rendering import page_language, redirect, render, web_session
 

@@ -7,7 +7,7 @@ shown (``{{ _(text) }}``, the ``state`` filter), in the viewer's language.
 from __future__ import annotations
 
 from workdiary.core.model import Reason, Status
-from workdiary.server.web.language import N_
+from workdiary.server.i18n.language import N_
 
 REASON_TEXT: dict[str, str] = {
     Reason.BAD_SIGNATURE: N_("Signature does not match the device's key"),

@@ -16,8 +16,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
-from workdiary.server.web import formatting
-from workdiary.server.web.language import Language, Languages, current_language, use_language
+from workdiary.server.i18n import formatting
+from workdiary.server.i18n.language import Language, Languages, current_language, use_language
 from workdiary.server.web.reasons import state_word
 from workdiary.server.web.session import CSRF_FIELD, SessionCodec, WebSession
 

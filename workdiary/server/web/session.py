@@ -18,7 +18,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.requests import Request
 from starlette.responses import Response
 
-from workdiary.server.web.language import N_
+from workdiary.server.i18n.language import N_
 
 SESSION_COOKIE = "workdiary_session"
 CSRF_FIELD = "csrf_token"
@@ -41,7 +41,7 @@ class WebSession:
     sid: str | None = None  # the server-side session's token (services/websessions.py)
     csrf_token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     tz: str | None = None
-    lang: str | None = None  # the language picked before signing in (web/language.py)
+    lang: str | None = None  # the language picked before signing in (i18n/language.py)
     flash: tuple[str, str] | None = None  # (kind, text) shown once on the next page
     dirty: bool = False
 
