@@ -23,4 +23,24 @@ fi
 # Qt under Xvfb may try to start a D-Bus session of its own; tests that need D-Bus start one.
 export DBUS_SESSION_BUS_ADDRESS=${DBUS_SESSION_BUS_ADDRESS:-disabled:}
 
-"$VENV/bin/pytest" "$@"
+if [ "$#" -gt 0 ]; then
+  "$VENV/bin/pytest" "$@"
+  exit $?
+fi
+
+# The whole suite: two groups at once. Most tests wait on real time (tracking for minutes,
+# compositors, browsers, subprocesses) rather than use a core, so the two groups together take
+# about as long as the longer one alone. Each has its own temporary folder; the desktop group
+# prints as it goes, the server group's output follows it; either failing fails the run.
+LOGS=$(mktemp -d -t workdiary-test-logs.XXXXXX)
+DESKTOP=$(ls -d tests/*/ tests/*.py | grep -v -e '^tests/server/$' -e '^tests/conftest.py$')
+"$VENV/bin/pytest" tests/server --basetemp="$LOGS/tmp-server" >"$LOGS/server.log" 2>&1 &
+server=$!
+status=0
+# shellcheck disable=SC2086  # one argument per path
+"$VENV/bin/pytest" $DESKTOP --basetemp="$LOGS/tmp-desktop" || status=1
+wait "$server" || status=1
+echo "===== the server group (tests/server), run beside the one above"
+cat "$LOGS/server.log"
+rm -rf "$LOGS"
+exit "$status"
