@@ -88,9 +88,11 @@ def test_conversation_then_the_freelancer_accepts(api: TestClient, world: World,
     ids = locked_week(api, world, app, clock)
     dispute_id = dispute(api, world, ids[:2])
     assert invoice(api, world)["amount_cents"] == 2000
+    # The keys of the mail's template (docs/design.md "Mail"): two 10-minute segments disputed.
     assert mails(session, "dispute_opened") == [(world.freelancer_a.email, {
-        "dispute_id": dispute_id, "contract_title": "Contract A", "week_start": WEEK,
-        "state": "open", "author_name": "Client.A", "text": "not my project",
+        "dispute_id": dispute_id, "title": "Contract A", "week_start": WEEK,
+        "state": "open", "by_name": "Client.A", "text": "not my project",
+        "reason": "not my project", "note": "not my project", "minutes": 20,
         "link": f"/disputes/{dispute_id}"})]
 
     url = f"/disputes/{dispute_id}"
