@@ -345,7 +345,15 @@ def settle(world: World, client: httpx.Client, freelancer: httpx.Client, contrac
         decided = admin.post(f"/disputes/{dispute_id}/decision",
                              json={"outcome": "pay", "note": "The call is in both calendars."})
         assert decided.status_code == 200, decided.text
-        actions = {e["action"] for e in admin.get("/admin/audit", params={"limit": 500}).json()}
+        actions: set[str] = set()
+        params: dict[str, int] = {}
+        while True:  # the audit log, a page at a time
+            page = admin.get("/admin/audit", params=params)
+            assert page.status_code == 200, page.text
+            actions |= {entry["action"] for entry in page.json()["entries"]}
+            if page.json()["next_before_id"] is None:
+                break
+            params = {"before_id": page.json()["next_before_id"]}
     assert {"user.signed_up", "contract.offered", "contract.accepted", "segment.memo_edited",
             "week.locked", "dispute.opened", "dispute.contested", "dispute.escalated",
             "dispute.decided", "week.paid"} <= actions, actions
