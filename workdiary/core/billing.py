@@ -19,6 +19,14 @@ def whole_minutes(seconds: int) -> int:
     return seconds // 60
 
 
+def hours_minutes_seconds(seconds: int) -> str:
+    """``7:05:09``: billed seconds as hours:minutes:seconds, the one way every surface (tray,
+    command line, web pages) writes billed time."""
+    minutes, rest = divmod(max(0, int(seconds)), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{rest:02d}"
+
+
 def amount_cents(seconds: int, rate_cents: int) -> int:
     """Integer cents for ``seconds`` at an hourly ``rate_cents``, rounded half up once."""
     if seconds < 0 or rate_cents < 0:

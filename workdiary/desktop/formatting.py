@@ -17,6 +17,7 @@ from babel.lists import format_list
 from babel.numbers import format_currency, format_decimal
 from babel.units import format_unit
 
+from workdiary.core.billing import hours_minutes_seconds as hours_minutes_seconds  # the tray's
 from workdiary.desktop import i18n
 
 
@@ -64,8 +65,3 @@ def hours_minutes(minutes: int) -> str:
     hours, rest = divmod(max(0, int(minutes)), 60)
     return f"{hours}:{rest:02d}"
 
-
-def hours_minutes_seconds(seconds: int) -> str:
-    """``7:05:09``: billed seconds as hours:minutes:seconds (time is billed to the second)."""
-    minutes, rest = divmod(max(0, int(seconds)), 60)
-    return f"{hours_minutes(minutes)}:{rest:02d}"

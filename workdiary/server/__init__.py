@@ -22,8 +22,9 @@ Contract notes beyond DESIGN.md "HTTP API":
   contract that is not the caller's is rejected (``outside_contract``) and not stored.
 - Verdicts come from ``workdiary.core.verify.verify_segment``; a chain break costs
   protection, not pay.
-- Invoices: ``amount_cents = floor(undisputed billable minutes * rate_cents / 60)`` over the
-  week's total. Weeks lock Monday 12:00 UTC; review ends Friday 23:59 UTC; the client's
+- Invoices: ``amount_cents`` = undisputed billable seconds x ``rate_cents`` / 3600 over the
+  week's total, rounded half up once (``core/billing.py``). Weeks lock Monday 12:00 UTC;
+  review ends Friday 23:59 UTC; the client's
   approval or the automatic one is paid by the next ``close_weeks`` run (the server's timer,
   every 60 s, or ``workdiary server close-weeks``). A dispute withdrawn after payment is
   paid as a further ledger entry.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from workdiary.core.billing import hours_minutes_seconds
 from workdiary.sync.outbox import SyncReport
 
 
@@ -15,7 +16,7 @@ def format_report(report: SyncReport, pending: int | None = None) -> list[str]:
         seconds = sum(v.billable_seconds for v in report.verdicts)
         summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
         lines.append(f"uploaded {len(report.verdicts)} segment(s): {summary}; "
-                     f"{seconds // 60} billable minute(s) {seconds % 60} s")
+                     f"{hours_minutes_seconds(seconds)} billable")
         for v in report.verdicts:
             if v.status != "protected" or v.reasons:
                 why = ", ".join(v.reasons) or "no reason given"

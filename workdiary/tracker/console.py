@@ -7,6 +7,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from workdiary.core.activity import activity_of
+from workdiary.core.billing import hours_minutes_seconds
 from workdiary.tracker import events as ev
 from workdiary.tracker.failure_tally import FailureTally
 
@@ -46,7 +47,7 @@ class EventPrinter:
             act = activity_of(s.minutes)
             failed = sum(1 for shot in s.screenshots if shot.failed)
             return (f"segment {_local(s.start, tz, '%H:%M:%S')}-{_local(s.end, tz, '%H:%M:%S')} "
-                    f"closed: {s.tracked_minutes} min ({s.tracked_seconds} s), activity "
+                    f"closed: {hours_minutes_seconds(s.tracked_seconds)}, activity "
                     f"{act.bars}/10, screenshots {len(s.screenshots)} ({failed} failed), "
                     f"seq {s.seq}{', signed' if s.signature else ''}  id {s.id}")
         if isinstance(event, ev.SegmentDropped):

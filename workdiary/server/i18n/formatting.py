@@ -18,6 +18,8 @@ from babel.lists import format_list
 from babel.numbers import format_currency, format_decimal
 from babel.units import format_unit
 
+from workdiary.core.billing import hours_minutes_seconds as _hours_minutes_seconds
+
 NOTHING = "—"
 UTC = ZoneInfo("UTC")
 
@@ -45,10 +47,7 @@ def hours_minutes(minutes: int | None) -> str:
 
 def hours_minutes_seconds(seconds: int | None) -> str:
     """Seconds as ``7:05:09`` (hours:minutes:seconds): billed time is kept to the second."""
-    if seconds is None:
-        return NOTHING
-    minutes, rest = divmod(max(0, int(seconds)), 60)
-    return f"{hours_minutes(minutes)}:{rest:02d}"
+    return NOTHING if seconds is None else _hours_minutes_seconds(seconds)
 
 
 def minutes_seconds(seconds: int | None) -> str:
