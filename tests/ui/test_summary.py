@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
+from workdiary.desktop.formatting import hours_minutes
 from workdiary.desktop.state import TrayState
-from workdiary.desktop.summary import SyncState, hours_minutes, sync_line
+from workdiary.desktop.summary import SyncState, sync_line
 from workdiary.sync.outbox import SyncReport
 
 from .conftest import TZ

@@ -143,6 +143,3 @@ def _sentence(text: str) -> str:
     text = text[:1].upper() + text[1:]
     return text if text.endswith((".", "!", "?")) else text + "."
 
-
-hours_minutes = formatting.hours_minutes  # ``1:05``: billed minutes as hours and minutes
-hours_minutes_seconds = formatting.hours_minutes_seconds  # ``1:05:09``: billed seconds

@@ -28,10 +28,9 @@ from workdiary.core.timegrid import local_day_bounds
 from workdiary.core.verify import Verdict
 from workdiary.core.week import week_start
 from workdiary.desktop.diary import DayRow, DayView, measured_from_idle
-from workdiary.desktop.formatting import clock_time, long_day, time_span
+from workdiary.desktop.formatting import clock_time, hours_minutes_seconds, long_day, time_span
 from workdiary.desktop.i18n import plural, translate
 from workdiary.desktop.manual import memo_editable, memo_refusal, shown_memo
-from workdiary.desktop.summary import hours_minutes_seconds
 from workdiary.store import SyncInfo
 from workdiary.ui.preview import Confirm, ask
 from workdiary.ui.session import DesktopSession

@@ -28,11 +28,11 @@ from PySide6.QtWidgets import (
 from workdiary.capture.base import CaptureLimits
 from workdiary.core.model import Contract
 from workdiary.desktop.announce import release_label
-from workdiary.desktop.formatting import clock_time, time_span
+from workdiary.desktop.formatting import clock_time, hours_minutes_seconds, time_span
 from workdiary.desktop.i18n import translate
 from workdiary.desktop.policy_text import describe_contract, describe_policy
 from workdiary.desktop.state import TrayState
-from workdiary.desktop.summary import SyncState, hours_minutes_seconds, login_hint
+from workdiary.desktop.summary import SyncState, login_hint
 from workdiary.ui.icons import state_icon
 from workdiary.ui.offers_panel import OffersPanel
 from workdiary.ui.session import DesktopSession

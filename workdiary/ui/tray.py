@@ -9,9 +9,10 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from workdiary.autostart.base import Autostart
 from workdiary.desktop.announce import release_label
+from workdiary.desktop.formatting import hours_minutes_seconds
 from workdiary.desktop.i18n import translate
 from workdiary.desktop.state import TrayState
-from workdiary.desktop.summary import SyncState, hours_minutes_seconds
+from workdiary.desktop.summary import SyncState
 from workdiary.ui.icons import state_icon
 from workdiary.ui.session import DesktopSession
 
