@@ -45,3 +45,30 @@ def test_the_desktop_without_a_tray(rig: Rig, qtbot: Any) -> None:
     assert quit_calls == [True]
     assert not rig.tracker.clocked_in and len(rig.of(ClockedOut)) == 1
     assert not desktop.main_window.isVisible() and not diary.isVisible()
+
+
+def test_with_a_tray_the_windows_are_built_when_first_needed(rig: Rig, qtbot: Any) -> None:
+    """A tray app that only tracks builds neither the main window nor the preview (issue 16:
+    memory); built later, they show what they would have shown from the start."""
+    desktop = Desktop(rig.session, tray_available=True, on_quit=lambda: None)
+    desktop.start()
+    rig.session.clock_in(rig.store.contracts()[0], "Work")
+    qtbot.waitUntil(lambda: rig.session.clocked_in)
+    rig.session.notice.emit("Uploads are off: the keyring is locked.")
+    assert desktop._main_window is None and desktop._preview is None
+
+    rig.run(40, input_every=3)
+    shot = rig.of(ScreenshotTaken)[-1]
+    qtbot.waitUntil(lambda: desktop._preview is not None
+                    and desktop._preview.segment_id == shot.segment_id)
+    qtbot.addWidget(desktop.preview)
+    assert desktop.preview.isVisible() and desktop._main_window is None
+
+    desktop.show_window()
+    window = desktop.main_window
+    qtbot.addWidget(window)
+    assert window.isVisible() and window.memo_edit.text() == "Work"
+    assert window.statusBar().currentMessage() == "Uploads are off: the keyring is locked."
+    assert not window.clock_in_button.isEnabled() and window.clock_out_button.isEnabled()
+    desktop.quit()
+    assert not window.isVisible() and not rig.tracker.clocked_in

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox
@@ -19,18 +20,20 @@ from workdiary.desktop.formatting import clock_time, time_span
 from workdiary.desktop.i18n import translate
 from workdiary.desktop.notify import Notifier
 from workdiary.tracker.events import IdlePeriod
-from workdiary.ui.diary_window import DiaryWindow
-from workdiary.ui.idle_prompt import IdlePrompt
-from workdiary.ui.login_dialog import Login, LoginDialog
-from workdiary.ui.main_window import MainWindow
-from workdiary.ui.manual_dialog import ManualTimeDialog
-from workdiary.ui.permissions_window import PermissionWindow
-from workdiary.ui.preview import Confirm, ScreenshotPreview, ask
-from workdiary.ui.redact_dialog import RedactDialog
 from workdiary.ui.session import DesktopSession
 from workdiary.ui.taskman import TaskManager
 from workdiary.ui.translations import SETTING, LanguageSwitch, chosen_language, native_name
 from workdiary.ui.tray import Tray
+
+if TYPE_CHECKING:  # each window's module is imported when the window is first opened
+    from workdiary.ui.diary_window import DiaryWindow
+    from workdiary.ui.idle_prompt import IdlePrompt
+    from workdiary.ui.login_dialog import Login, LoginDialog
+    from workdiary.ui.main_window import MainWindow
+    from workdiary.ui.manual_dialog import ManualTimeDialog
+    from workdiary.ui.permissions_window import PermissionWindow
+    from workdiary.ui.preview import Confirm, ScreenshotPreview
+    from workdiary.ui.redact_dialog import RedactDialog
 
 
 def no_tray_note() -> str:
@@ -48,12 +51,17 @@ class Desktop(QObject):
 
     Without a tray, ``notifier`` (desktop notifications) carries what the tray's messages would,
     besides the window's status bar; ``notifications_unavailable`` (any thread) says once in the
-    window that it cannot."""
+    window that it cannot.
+
+    With a tray the main window and the screenshot preview are built when first shown (or
+    first asked for through ``main_window`` / ``preview``), and each window's module is
+    imported then: a tray app that is only tracking never pays for widgets nobody looks at
+    (issue 16, benchmarks/memory.md). ``confirm`` defaults to ``preview.ask``."""
 
     notifications_unavailable = Signal(str)
 
     def __init__(self, session: DesktopSession, *, tray_available: bool,
-                 on_quit: Callable[[], None], confirm: Confirm = ask,
+                 on_quit: Callable[[], None], confirm: Confirm | None = None,
                  note: str | None = None, login: Login | None = None,
                  login_tasks: TaskManager | None = None, backends: list[str] | None = None,
                  limits: CaptureLimits | None = None, autostart: Autostart | None = None,
@@ -72,14 +80,13 @@ class Desktop(QObject):
         self._on_quit = on_quit
         self._confirm = confirm
         notes = [n for n in (note, None if tray_available else no_tray_note()) if n]
-        self.main_window = MainWindow(session, tray_note=" ".join(notes) or None,
-                                      hide_on_close=tray_available,
-                                      can_log_in=login is not None, limits=limits)
-        self.main_window.about_requested.connect(self.show_about)
-        self.main_window.login_requested.connect(self.open_login)
-        self.main_window.open_diary.connect(self.open_diary)
-        self.main_window.add_manual.connect(self.open_manual_time)
-        self.main_window.quit_requested.connect(self.quit)
+        self._tray_note = " ".join(notes) or None
+        self._hide_on_close = tray_available
+        self._limits = limits
+        self._main_window: MainWindow | None = None
+        self._preview: ScreenshotPreview | None = None
+        self._last_notice: str | None = None  # the status bar's text for a window built later
+        session.notice.connect(self._remember_notice)
         self.notifier = None if tray_available else notifier
         if self.notifier is not None:
             session.notice.connect(self._notify)
@@ -97,8 +104,6 @@ class Desktop(QObject):
                 self.tray.log_in_here = True
                 self.tray.retranslate()
                 self.tray.login_action.triggered.connect(self.open_login)
-        self.preview = ScreenshotPreview(session, confirm=confirm)
-        self.preview.redact_requested.connect(self.open_redaction)
         session.screenshot_taken.connect(self._screenshot_taken)
         session.idle_ended.connect(self.ask_idle)
         self.diary: DiaryWindow | None = None
@@ -107,19 +112,63 @@ class Desktop(QObject):
         self.idle_prompts: list[IdlePrompt] = []
         self._quitting = False
         self._show_languages()
-        self.main_window.language_chosen.connect(self.set_language)
         if self.tray is not None:
             self.tray.language_chosen.connect(self.set_language)
+        else:  # the window is the program: built now, as it opens at start
+            _ = self.main_window
+
+    @property
+    def main_window(self) -> MainWindow:
+        """The clock-in window, built on first use."""
+        if self._main_window is None:
+            from workdiary.ui.main_window import MainWindow
+
+            window = MainWindow(self.session, tray_note=self._tray_note,
+                                hide_on_close=self._hide_on_close,
+                                can_log_in=self._login is not None, limits=self._limits)
+            window.about_requested.connect(self.show_about)
+            window.login_requested.connect(self.open_login)
+            window.open_diary.connect(self.open_diary)
+            window.add_manual.connect(self.open_manual_time)
+            window.quit_requested.connect(self.quit)
+            window.language_chosen.connect(self.set_language)
+            if self._last_notice is not None:
+                window.statusBar().showMessage(self._last_notice)
+            self._main_window = window
+            self._show_languages_in(window)
+        return self._main_window
+
+    @property
+    def preview(self) -> ScreenshotPreview:
+        """The popup shown when a screenshot is taken, built with the first one."""
+        if self._preview is None:
+            from workdiary.ui.preview import ScreenshotPreview, ask
+
+            self._preview = ScreenshotPreview(self.session, confirm=self._confirm or ask)
+            self._preview.redact_requested.connect(self.open_redaction)
+        return self._preview
+
+    def _remember_notice(self, text: str) -> None:
+        self._last_notice = text
 
     def _show_languages(self) -> None:
-        if self.language is None:
-            self.main_window.language_box.setEnabled(False)
+        if self._main_window is not None:
+            self._show_languages_in(self._main_window)
+        if self.language is None or self.tray is None:
             return
         chosen = self.session.store.get_setting(SETTING) or ""
-        entries = [("", ""), *((code, native_name(code)) for code in self.language.languages)]
-        self.main_window.set_languages(entries, chosen)
-        if self.tray is not None:
-            self.tray.set_languages(entries, chosen)
+        self.tray.set_languages(self._language_entries(), chosen)
+
+    def _show_languages_in(self, window: MainWindow) -> None:
+        if self.language is None:
+            window.language_box.setEnabled(False)
+            return
+        chosen = self.session.store.get_setting(SETTING) or ""
+        window.set_languages(self._language_entries(), chosen)
+
+    def _language_entries(self) -> list[tuple[str, str]]:
+        languages = self.language.languages if self.language is not None else []
+        return [("", ""), *((code, native_name(code)) for code in languages)]
 
     def set_language(self, code: str) -> None:
         """Store the choice ("" follows the system) and show every window in it now."""
@@ -130,7 +179,7 @@ class Desktop(QObject):
         if self.language.problem:
             self.session.notice.emit(self.language.problem)
         self._show_languages()  # re-checks the choice and retranslates the window and tray
-        for window in (self.diary, self.preview, self.permission_window, self.manual_dialog):
+        for window in (self.diary, self._preview, self.permission_window, self.manual_dialog):
             if window is not None:
                 window.retranslate()
         if self.about_box is not None and self.about_box.isVisible():
@@ -153,6 +202,8 @@ class Desktop(QObject):
         if self.permissions is None:
             return None
         if self.permission_window is None:
+            from workdiary.ui.permissions_window import PermissionWindow
+
             self.permission_window = PermissionWindow(self.permissions)
         else:
             self.permission_window.refresh()
@@ -193,7 +244,11 @@ class Desktop(QObject):
 
     def open_diary(self) -> DiaryWindow:
         if self.diary is None:
-            self.diary = DiaryWindow(self.session, _today(self.session), confirm=self._confirm)
+            from workdiary.ui.diary_window import DiaryWindow
+            from workdiary.ui.preview import ask
+
+            self.diary = DiaryWindow(self.session, _today(self.session),
+                                     confirm=self._confirm or ask)
             self.diary.review_shot.connect(self._review_from_diary)
         else:
             self.diary.reload()
@@ -203,6 +258,8 @@ class Desktop(QObject):
 
     def open_manual_time(self) -> ManualTimeDialog:
         """The "Add manual time" dialog; the diary shows the new segments once added."""
+        from workdiary.ui.manual_dialog import ManualTimeDialog
+
         self.manual_dialog = ManualTimeDialog(self.session)
         # A method, not a lambda over self: the dialog's connection would hold this Desktop,
         # which holds the dialog, a cycle through Qt that nothing frees.
@@ -219,6 +276,8 @@ class Desktop(QObject):
         if self._login is None or self._login_tasks is None:
             return None
         if self.login_dialog is None:
+            from workdiary.ui.login_dialog import LoginDialog
+
             store = self.session.store
             self.login_dialog = LoginDialog(
                 self._login, self._login_tasks, server_url=store.get_setting("server_url") or "",
@@ -246,6 +305,8 @@ class Desktop(QObject):
         self.preview.activateWindow()  # asked for (Enter in the diary): the keyboard goes there
 
     def open_redaction(self, segment_id: str, shot: ScreenshotRef) -> RedactDialog:
+        from workdiary.ui.redact_dialog import RedactDialog
+
         if self.redaction is not None:
             self.redaction.close()
         self.redaction = RedactDialog(self.session, segment_id, shot)
@@ -269,6 +330,8 @@ class Desktop(QObject):
             self._notify(translate(
                 "Desktop", "You were away since {time}: workdiary asks what to do with that "
                            "time.").format(time=clock_time(period.since, self.session.tz)))
+        from workdiary.ui.idle_prompt import IdlePrompt
+
         prompt = IdlePrompt(self.session, period)
         prompt.finished.connect(lambda _result: self.idle_prompts.remove(prompt))
         self.idle_prompts.append(prompt)
@@ -285,13 +348,14 @@ class Desktop(QObject):
             self.notifier.close()
         if self.tray is not None:
             self.tray.hide()
-        for window in (self.preview, self.diary, self.redaction, self.login_dialog,
+        for window in (self._preview, self.diary, self.redaction, self.login_dialog,
                        self.manual_dialog, self.about_box, self.permission_window,
                        *self.idle_prompts):
             if window is not None:
                 window.close()
-        self.main_window.hide_on_close = True  # closing now must not ask to quit again
-        self.main_window.close()
+        if self._main_window is not None:
+            self._main_window.hide_on_close = True  # closing now must not ask to quit again
+            self._main_window.close()
         self._on_quit()
 
 
