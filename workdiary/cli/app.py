@@ -107,6 +107,9 @@ def run_app(store: LocalStore, *, settings: DesktopSettings, secrets: SecretStor
     caller closes ``store``.
     """
     _check_display()
+    from workdiary.ui.source_cache import forget_module_sources
+
+    forget_module_sources()  # before PySide6 starts reading every module's source
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
