@@ -61,8 +61,9 @@ def admin(data_dir: Path, *args: str, stdin: str = "") -> str:
     return result.stdout
 
 
-def seed(data_dir: Path) -> tuple[str, str, str]:
-    """A client, a freelancer and a 10-minute-segment contract; returns (email, password, id)."""
+def seed(data_dir: Path, segment_minutes: int = 10) -> tuple[str, str, str]:
+    """A client, a freelancer and a contract (10-minute segments unless told); returns (email,
+    password, id)."""
     password = "benchmark password"
     for email, role in (("client@bench.example", "client"),
                         ("freelancer@bench.example", "freelancer")):
@@ -70,7 +71,8 @@ def seed(data_dir: Path) -> tuple[str, str, str]:
               "--password-stdin", stdin=password + "\n")
     contract = json.loads(admin(data_dir, "add-contract", "--client", "client@bench.example",
                                 "--freelancer", "freelancer@bench.example", "--title", "Bench",
-                                "--rate", "25.00", "--segment-minutes", "10", "--json"))
+                                "--rate", "25.00", "--segment-minutes", str(segment_minutes),
+                                "--json"))
     return "freelancer@bench.example", password, str(contract["id"])
 
 

@@ -44,8 +44,9 @@ METHOD = """\
   listeners, sleeping.
 - `bench_app`: `workdiary app --clock-in` under Xvfb with a tray host (trayer), logged in by
   `workdiary login` to a `workdiary server run` subprocess, token and device key in a real
-  Secret Service (gnome-keyring under dbus-run-session), tracking and syncing; RSS from outside
-  in 5 slices; baseline in the same window: a bare PySide6 QSystemTrayIcon app.
+  Secret Service (gnome-keyring under dbus-run-session), tracking and syncing on a 1-minute-segment
+  contract (a screenshot a minute); RSS from outside in 5 slices once the first screenshot is
+  taken; baseline in the same window: a bare PySide6 QSystemTrayIcon app.
 - `bench_input`: CPU of a listener process divided by the measured wall time; baseline: a bare
   pynput listener, alternating.
 - `bench_server`: its own PostgreSQL with durable settings (fsync on, synchronous_commit on),
