@@ -53,10 +53,11 @@ class Desktop(QObject):
     besides the window's status bar; ``notifications_unavailable`` (any thread) says once in the
     window that it cannot.
 
-    With a tray the main window and the screenshot preview are built when first shown (or
-    first asked for through ``main_window`` / ``preview``), and each window's module is
-    imported then: a tray app that is only tracking never pays for widgets nobody looks at
-    (issue 16, benchmarks/memory.md). ``confirm`` defaults to ``preview.ask``."""
+    Windows are built when first shown (or first asked for through ``main_window`` /
+    ``preview``) and each window's module is imported then: the preview with the first
+    screenshot, and with a tray the main window too, so a tray app that is only tracking
+    pays for no widget nobody looks at (issue 16, benchmarks/memory.md). ``confirm``
+    defaults to ``preview.ask``."""
 
     notifications_unavailable = Signal(str)
 
