@@ -169,6 +169,17 @@ def test_bad_queries_are_refused_with_a_reason(asked: dict[str, object], code: s
     assert caught.value.code == code and caught.value.status_code == 422
 
 
+def test_a_report_reads_a_bounded_number_of_segments(world: World,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from workdiary.server.services import reports
+
+    monkeypatch.setattr(reports, "MAX_SEGMENTS", 3)
+    with pytest.raises(ReportQueryError) as caught:
+        _report(world, "client", NOVEMBER)
+    assert caught.value.code == "report_too_large"
+    assert "hold 4 segments, more than a report reads (3)" in caught.value.message
+
+
 def test_a_year_is_allowed_and_defaults_are_this_month() -> None:
     year = parse_query(start="2025-11-24", end="2026-11-24", contract_ids=[], group=None,
                        tz="UTC", now=NOW)

@@ -54,6 +54,8 @@ def _report(request: Request, db: DB, viewer: Viewer, query: reports.ReportQuery
         return reports.hours_report(db, user=viewer, query=query)
     except NotFound:
         raise PageNotFound() from None
+    except reports.ReportQueryError as exc:  # too many segments to read
+        raise PageBadRequest(exc.template, code=exc.code, **exc.values) from None
 
 
 def _query_string(query: reports.ReportQuery) -> str:
