@@ -189,8 +189,8 @@ def _segments_of(session: Session, contracts: list[Contract], query: ReportQuery
 
 def _group_key(query: ReportQuery, row: Row[Any], zone: ZoneInfo) -> str:
     if query.group == "day":
-        return row.start.astimezone(zone).date().isoformat()
-    return row.contract_id if query.group == "contract" else row.freelancer_id
+        return str(row.start.astimezone(zone).date().isoformat())
+    return str(row.contract_id if query.group == "contract" else row.freelancer_id)
 
 
 def hours_report(session: Session, *, user: User, query: ReportQuery) -> HoursReport:
@@ -198,9 +198,9 @@ def hours_report(session: Session, *, user: User, query: ReportQuery) -> HoursRe
     contracts = _chosen_contracts(session, user, query.contract_ids)
     by_id = {c.id: c for c in contracts}
     terms: dict[str, list[ContractTerms]] = {c.id: [] for c in contracts}
-    for row in session.scalars(select(ContractTerms).where(
+    for term in session.scalars(select(ContractTerms).where(
             ContractTerms.contract_id.in_(list(by_id)))):
-        terms[row.contract_id].append(row)
+        terms[term.contract_id].append(term)
     names = names_by_id(session, user_ids={c.freelancer_id for c in contracts
                                            if c.freelancer_id})
     rows = _segments_of(session, contracts, query) if contracts else iter(())  # read last

@@ -7,6 +7,7 @@ the diary, else UTC (``web/timezones.py``); the page says which.
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query
@@ -77,11 +78,13 @@ def hours_page(request: Request, db: DB, viewer: Viewer,
                if c.freelancer_id is not None]
     names = user_service.names_by_id(db, user_ids={u for c in visible
                                                    for u in (c.client_id, c.freelancer_id)})
-    context = {"nav": "reports", "contracts": visible, "names": names,
-               "zone_name": choice.name, "zone_problem": choice.problem,
-               "zone_options": zone_options(choice.name), "report": None, "error": None,
-               "asked": {"from": start or "", "to": end or "", "group": group or "day",
-                         "contract": set(contract)}}
+    context: dict[str, Any] = {
+        "nav": "reports", "contracts": visible, "names": names, "zone_name": choice.name,
+        "zone_problem": choice.problem, "zone_options": zone_options(choice.name),
+        "report": None, "error": None,
+        "asked": {"from": (start or "")[:MAX_FIELD], "to": (end or "")[:MAX_FIELD],
+                  "group": group or "day", "contract": set(contract)},
+    }
     try:
         query = _query(request, choice, start, end, contract, group)
     except reports.ReportQueryError as exc:
