@@ -13,6 +13,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
 from sqlalchemy import select
@@ -153,3 +154,13 @@ def test_weasyprint_is_loaded_only_for_a_pdf() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True, timeout=60)
     assert result.stdout.strip() == "False"
+
+
+def test_without_weasyprint_a_pdf_is_a_clear_503(world: World,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # importing it now fails
+    client = sign_in(world.app, "client")
+    response = client.get("/reports/hours.pdf?from=2026-11-01&to=2026-11-30")
+    assert response.status_code == 503
+    assert "cannot make PDFs" in response.text
+    assert client.get("/reports/hours.csv?from=2026-11-01&to=2026-11-30").status_code == 200

@@ -9,14 +9,17 @@ Text goes through the server's gettext catalogs, money and dates through Babel
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
+from workdiary.server.errors import ServiceError
 from workdiary.server.i18n import formatting
 from workdiary.server.i18n.language import N_, Language, Languages, current_language, use_language
 
+log = logging.getLogger(__name__)
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 PDF_MEDIA_TYPE = "application/pdf"
 # Invoice statuses in words; the same msgids as the pages' (web/reasons.py) share translations.
@@ -75,10 +78,23 @@ class PdfRenderer:
         return html_to_pdf(self.html(name, context, language=language))
 
 
+class PdfUnavailable(ServiceError):
+    """This installation cannot make PDFs (WeasyPrint or its Pango libraries are missing, as
+    in the desktop app's bundle, whose embedded server needs none)."""
+
+    status_code = 503
+    code = "pdf_unavailable"
+
+
 def html_to_pdf(html: str) -> bytes:
     """Lay ``html`` out as PDF (A4, the template's own styles; nothing fetched)."""
-    import weasyprint  # lazily: a second or so of imports that only PDFs need
-    from weasyprint.urls import URLFetcher
+    try:  # lazily: a second or so of imports that only PDFs need
+        import weasyprint
+        from weasyprint.urls import URLFetcher
+    except (ImportError, OSError) as exc:  # OSError: Pango's shared libraries are missing
+        log.error("PDFs are unavailable: %s", exc)
+        raise PdfUnavailable("This server cannot make PDFs: it needs WeasyPrint and the Pango "
+                             "libraries (scripts/install-system-deps.sh). CSV works.") from None
 
     class Offline(URLFetcher):  # type: ignore[misc]
         def fetch(self, url: str, headers: object = None) -> object:
