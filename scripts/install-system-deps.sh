@@ -26,6 +26,8 @@ packages=(
   xdg-desktop-portal-gtk xdg-desktop-portal-gnome gnome-shell
   # the accessibility tests: node runs npm, which installs axe-core (scripts/install-axe.sh)
   nodejs
+  # the server's PDFs (WeasyPrint): Pango lays out text over HarfBuzz and fontconfig's fonts
+  libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig fonts-dejavu-core
   # `make dist` and its tests: validate the .desktop entry and AppStream metainfo of the .deb
   desktop-file-utils appstream
 )

@@ -29,6 +29,9 @@ PAGES = {
     "admin-audit.png": "admin-audit.png",
     "manual-edited-clara.png": "diary-manual-edited.png",
     "notifications.png": "notifications.png",
+    "reports-hours.png": "reports-hours.png",  # tests/server/web/test_reports_browser.py
+    "invoice-pdf.png": "invoice-pdf.png",  # page 1 of a PDF: tests/server/web/test_pdfs.py
+    "report-pdf.png": "report-pdf.png",
 }
 
 

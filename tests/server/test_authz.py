@@ -301,6 +301,40 @@ ENDPOINTS.update({
 })
 
 
+# Reports and PDFs (issue 10): a report covers the contracts the caller can see (an admin sees
+# none, so an empty report); naming another's contract or invoice is 404 like elsewhere.
+def _invoice(api: TestClient, c: Case) -> str:
+    """An invoice of contract A for the week before the case's (as the week job writes one)."""
+    from workdiary.server.models import Invoice
+
+    with api.app.state.sessionmaker() as db:  # type: ignore[attr-defined]
+        invoice = Invoice(contract_id=c.world.contract_a, week_start=NOW.date() - timedelta(days=9),
+                          billable_seconds=3600, rate_cents=2500, amount_cents=2500,
+                          currency="USD", status="in_review", created_at=NOW)
+        db.add(invoice)
+        db.commit()
+        return invoice.id
+
+
+_SIGNED_IN = {"client": 200, "freelancer": 200, "other_client": 200, "other_freelancer": 200,
+              "admin": 200, "anonymous": 401}
+_PARTIES = {"client": 200, "freelancer": 200, "other_client": 404, "other_freelancer": 404,
+            "admin": 404, "anonymous": 401}
+ENDPOINTS.update({
+    "GET /reports/hours": (lambda api, c, h: api.get("/reports/hours", headers=h), _SIGNED_IN),
+    "GET /reports/hours?contract=A": (
+        lambda api, c, h: api.get(f"/reports/hours?contract={c.world.contract_a}"
+                                  "&from=2026-11-01&to=2026-11-30", headers=h), _PARTIES),
+    "GET /reports/hours?contract=A&format=csv": (
+        lambda api, c, h: api.get(f"/reports/hours?contract={c.world.contract_a}&format=csv",
+                                  headers=h), _PARTIES),
+    "GET /reports/hours?contract=A&format=pdf": (
+        lambda api, c, h: api.get(f"/reports/hours?contract={c.world.contract_a}&format=pdf",
+                                  headers=h), _PARTIES),
+    "GET /invoices/{id}.pdf": (
+        lambda api, c, h: api.get(f"/invoices/{_invoice(api, c)}.pdf", headers=h), _PARTIES),
+})
+
 def _dispute(session: Session, world: World, segment_id: str, state: str) -> str:
     """A dispute of contract A in ``state``, written directly (the matrix probes who may act
     on one; the API tests build them through the week's real steps)."""

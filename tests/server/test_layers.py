@@ -23,6 +23,7 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     "migrations": ("workdiary.server.services", "workdiary.server.api",
                    "workdiary.server.web", *HTTP),
     "services": ("workdiary.server.api", "workdiary.server.web", *HTTP),
+    "pdf": ("workdiary.server.api", "workdiary.server.web", *HTTP),
     "api": ("workdiary.server.web",),
     "web": ("workdiary.server.api",),
 }

@@ -32,6 +32,7 @@ from workdiary.server.mailratelimit import MailLimits
 from workdiary.server.metrics import Metrics
 from workdiary.server.migrate import upgrade_to_head
 from workdiary.server.observability import RequestObservability
+from workdiary.server.pdf.render import PdfRenderer
 from workdiary.server.ratelimit import LoginRateLimiter
 from workdiary.server.settings import Settings
 
@@ -101,6 +102,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
     # Mail (server/mail): templates, and SMTP or .eml files; links start with the public URL,
     # which a root may set after binding its port (the embedded server).
     app.state.mail_renderer = MailRenderer(Languages(load_catalogs()))
+    app.state.pdf_renderer = PdfRenderer(app.state.mail_renderer.languages)  # invoices, reports
     app.state.mail_transport = mail_transport(settings)
     app.state.public_url = settings.public_url
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 from jinja2 import Environment
 
@@ -103,9 +104,8 @@ def test_the_checker_finds_unmarked_text() -> None:
 def extracted() -> Catalog:
     """The messages in the sources now, as `pybabel extract` with babel.cfg finds them."""
     catalog = Catalog()
-    method_map = [("workdiary/server/web/**.py", "python"),
-                  ("workdiary/server/templates/**.html", "jinja2")]
-    options = {"workdiary/server/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
+    with (LOCALE_DIR / "babel.cfg").open(encoding="utf-8") as cfg:
+        method_map, options = parse_mapping_cfg(cfg)
     for _file, _line, message, _comments, context in extract_from_dir(
             str(ROOT), method_map, options, keywords={"_": None, "gettext": None,
                                                       "ngettext": (1, 2), "N_": None}):

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from babel.dates import format_date, format_skeleton
 from babel.lists import format_list
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_currency, format_decimal, format_percent
 from babel.units import format_unit
 
 from workdiary.core.billing import hours_minutes_seconds as _hours_minutes_seconds
@@ -29,6 +29,11 @@ def money(cents: int | None, currency: str, locale: Locale) -> str:
     if cents is None:
         return NOTHING
     return format_currency(Decimal(int(cents)) / 100, currency, locale=locale)
+
+
+def whole_percent(value: int | None, locale: Locale) -> str:
+    """A whole percentage: ``56%`` (en), ``56 %`` (es); None reads as a dash."""
+    return NOTHING if value is None else format_percent(Decimal(int(value)) / 100, locale=locale)
 
 
 def number(value: int | float | None, locale: Locale) -> str:

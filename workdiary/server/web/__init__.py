@@ -66,6 +66,7 @@ def install(app: FastAPI) -> None:
         pages_language,
         pages_notifications,
         pages_password,
+        pages_reports,
         pages_signup,
         pages_timesheet,
     )
@@ -105,5 +106,5 @@ def install(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     for module in (pages_auth, pages_account, pages_contracts, pages_diary, pages_language,
                    pages_timesheet, pages_signup, pages_password, pages_notifications,
-                   pages_disputes, pages_admin):
+                   pages_disputes, pages_admin, pages_reports):
         app.include_router(module.router)

@@ -59,6 +59,7 @@ def build_templates() -> Jinja2Templates:
         _gettext, _ngettext, newstyle=True)
     env.filters["money"] = _money
     env.filters["number"] = _in_locale(formatting.number)
+    env.filters["pct"] = _in_locale(formatting.whole_percent)
     env.filters["hm"] = formatting.hours_minutes
     env.filters["hms"] = formatting.hours_minutes_seconds
     env.filters["ms"] = formatting.minutes_seconds
