@@ -45,6 +45,18 @@ DESIGN |= {
     ("get", "/api/v1/admin/disputes"), ("get", "/api/v1/admin/audit"),
 }
 
+# Organisations (issue 10).
+DESIGN |= {
+    ("post", "/api/v1/organisations"), ("get", "/api/v1/organisations"),
+    ("get", "/api/v1/organisations/{organisation_id}"),
+    ("post", "/api/v1/organisations/{organisation_id}/invitations"),
+    ("delete", "/api/v1/organisations/{organisation_id}/invitations/{invitation_id}"),
+    ("post", "/api/v1/organisation-invitations/accept"),
+    ("patch", "/api/v1/organisations/{organisation_id}/members/{user_id}"),
+    ("delete", "/api/v1/organisations/{organisation_id}/members/{user_id}"),
+    ("post", "/api/v1/contracts/{contract_id}/organisation"),
+}
+
 
 def test_every_design_endpoint_is_documented(api: TestClient) -> None:
     document = api.get("/openapi.json").json()
