@@ -67,10 +67,16 @@ def test_organisation_pages_in_chromium(tmp_path: Path) -> None:
         owner.fill("#name", "Acme Studio")
         owner.click("button:text-is('Create')")
         owner.wait_for_selector("text=Acme Studio created")
+        org_url = owner.url
+        owner.goto(f"{base}/contracts/{contract_id}")  # the client shares the contract
+        owner.select_option("#organisation_id", label="Acme Studio")
+        owner.click("button:text-is('Move')")
+        owner.wait_for_selector("text=The contract now belongs to the organisation")
+        clean(owner, source)
         with app.state.sessionmaker() as db:
             org_id = db.scalars(select(Organisation.id)).one()
-            db.get(Contract, contract_id).organisation_id = org_id  # type: ignore[union-attr]
-            db.commit()
+            assert db.get(Contract, contract_id).organisation_id == org_id  # type: ignore[union-attr]
+        owner.goto(org_url)
         owner.fill("#email", "vera@example.com")
         owner.select_option("#role", "viewer")
         owner.click("button:text-is('Send the invitation')")

@@ -115,6 +115,10 @@ def contract_page(request: Request, contract_id: str, db: DB, viewer: Viewer) ->
         "is_client": side == "client", "is_org_viewer": side == "viewer",
         "organisation": (db.get(Organisation, contract.organisation_id)
                          if contract.organisation_id else None),
+        # Where the client may put a contract of no organisation (those they own or manage).
+        "move_targets": [org for org, role in organisations.organisations_of(db, user=viewer)
+                         if role in ACTING_ROLES]
+        if contract.organisation_id is None and contract.client_id == viewer.id else [],
         "client_name": client_name, "freelancer_name": freelancer_name,
         "terms": contracts.terms_for_week(db, contract, this_week),
         "next_terms": contracts.terms_for_week(db, contract, this_week + timedelta(days=7)),
@@ -148,6 +152,23 @@ def change(request: Request, contract_id: str, db: DB, viewer: Viewer,
         web_session(request).set_flash("ok", page_language(request).gettext(
             "Saved. A new rate or weekly limit applies from next Monday (UTC); a new tracking "
             "policy from the next segment the freelancer's desktop starts."))
+    return redirect(request, f"/contracts/{contract.id}")
+
+
+@router.post("/contracts/{contract_id}/organisation")
+def move_to_organisation(request: Request, contract_id: str, db: DB, viewer: Viewer,
+                         form: CheckedForm) -> Response:
+    """The client puts the contract into an organisation they own or manage."""
+    contract = _scoped(db, viewer, contract_id)
+    try:
+        organisations.move_contract(
+            db, user=viewer, contract_id=contract.id,
+            organisation_id=str(form.get("organisation_id") or "")[:64], now=_now(request).now())
+    except ServiceError as exc:
+        _flash_error(request, exc)
+    else:
+        web_session(request).set_flash("ok", page_language(request).gettext(
+            "The contract now belongs to the organisation: its members' roles apply."))
     return redirect(request, f"/contracts/{contract.id}")
 
 
