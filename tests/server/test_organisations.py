@@ -214,3 +214,45 @@ def test_organisation_roles_over_http(app: FastAPI, world: World, live: httpx.Cl
 
 def mia_id(live: httpx.Client, headers: dict[str, str]) -> str:
     return str(live.get("/me", headers=headers).json()["id"])
+
+
+def test_organisation_input_bounds_and_invitation_life(app: FastAPI, world: World, api,  # type: ignore[no-untyped-def]
+                                                       clock: FakeClock) -> None:
+    owner = world.client_a.headers
+    for name in ("   ", "x" * 121, "\x00bad"):
+        response = api.post("/organisations", headers=owner, json={"name": name})
+        assert response.status_code == 422, response.text
+    org = api.post("/organisations", headers=owner, json={"name": "Acme"}).json()
+    invitations = f"/organisations/{org['id']}/invitations"
+    for body in ({"email": "not-an-email", "role": "viewer"},
+                 {"email": "a@b.test", "role": "owner"},
+                 {"email": "a@b.test", "role": "viewer", "extra": 1},
+                 {"email": world.freelancer_a.email, "role": "viewer"},
+                 {"email": world.client_a.email, "role": "manager"}):
+        response = api.post(invitations, headers=owner, json=body)
+        assert response.status_code in (409, 422), (body, response.text)
+    assert api.post(f"/organisations/{'x' * 500}/invitations", headers=owner,
+                    json={"email": "a@b.test", "role": "viewer"}).status_code == 404
+    assert api.post("/organisation-invitations/accept", headers=owner,
+                    json={"token": "t" * 129}).status_code == 422
+
+    # A second invitation to the same email replaces the first; a revoked or expired link
+    # says so.
+    first = api.post(invitations, headers=owner, json={"email": world.client_b.email,
+                                                        "role": "viewer"}).json()
+    clock.advance(60)  # the mails are told apart by their time
+    second = api.post(invitations, headers=owner, json={"email": world.client_b.email,
+                                                         "role": "manager"}).json()
+    [old_link, new_link] = [m["link"] for m in mails(app, "organisation_invitation",
+                                                     world.client_b.email)]
+    pending = api.get(f"/organisations/{org['id']}", headers=owner).json()["invitations"]
+    assert [i["id"] for i in pending] == [second["id"]] != [first["id"]]
+    stale = api.post("/organisation-invitations/accept", headers=world.client_b.headers,
+                     json={"token": token_in(old_link)})
+    assert (stale.status_code, error_code(stale)) == (400, "invitation_revoked")
+    clock.advance(15 * 24 * 3600)
+    expired = api.post("/organisation-invitations/accept", headers=world.client_b.headers,
+                       json={"token": token_in(new_link)})
+    assert (expired.status_code, error_code(expired)) == (400, "token_expired")
+    assert api.delete(f"{invitations}/{second['id']}", headers=owner).status_code == 204
+    assert api.delete(f"{invitations}/nope", headers=owner).status_code == 404

@@ -11,6 +11,7 @@ change (or the oldest remaining owner).
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -72,8 +73,9 @@ def invitation_dict(invitation: OrganisationInvitation) -> dict[str, object]:
 
 def check_name(name: str) -> str:
     name = " ".join(name.split())
-    if not 0 < len(name) <= MAX_NAME:
-        raise Unprocessable(f"the organisation's name must have 1 to {MAX_NAME} characters.",
+    if not 0 < len(name) <= MAX_NAME or any(unicodedata.category(c) == "Cc" for c in name):
+        raise Unprocessable(f"the organisation's name must have 1 to {MAX_NAME} characters, "
+                            "none of them control characters.",
                             code="invalid_name")
     return name
 
