@@ -167,6 +167,26 @@ def test_organisation_roles_over_http(app: FastAPI, world: World, live: httpx.Cl
         assert error_code(attempt) == "read_only_member"
         assert "viewer" in attempt.json()["error"]["message"]
 
+    # The manager disputes and writes as the client; the viewer reads the dispute only.
+    opened = live.post(f"{contract}/disputes", headers=mia,
+                       json={"segment_ids": [segment.id], "reason": "Not our project"})
+    assert opened.status_code == 201, opened.text
+    dispute = f"/disputes/{opened.json()['id']}"
+    assert live.post(f"{dispute}/messages", headers=mia,
+                     json={"text": "Which task was this?"}).status_code == 201
+    read = live.get(dispute, headers=viewer.headers)
+    assert read.status_code == 200 and read.json()["viewer_side"] == "viewer"
+    assert not any(read.json()["can"].values())
+    [message] = read.json()["messages"]
+    assert (message["author_side"], message["author_name"]) == ("client", "Mia")
+    for attempt in (live.post(f"{dispute}/messages", headers=viewer.headers,
+                              json={"text": "me too"}),
+                    live.delete(f"{contract}/disputes/{opened.json()['id']}",
+                                headers=viewer.headers)):
+        assert (attempt.status_code, error_code(attempt)) == (403, "read_only_member")
+    assert live.delete(f"{contract}/disputes/{opened.json()['id']}",
+                       headers=mia).status_code == 204
+
     # The manager acts as the client: a change mailed to the freelancer, the approval.
     assert live.patch(contract, headers=mia, json={"rate": 35}).status_code == 200
     changed = mails(app, "contract_changed", world.freelancer_a.email)

@@ -138,7 +138,9 @@ def get_dispute(session: Session, *, user: User, dispute_id: str) -> DisputeView
     messages = list(session.scalars(select(DisputeMessage).where(
         DisputeMessage.dispute_id == dispute.id).order_by(DisputeMessage.created_at,
                                                           DisputeMessage.id)))
-    names = names_by_id(session, user_ids=[contract.client_id, contract.freelancer_id])
+    # Authors include an organisation's managers, who write as the client.
+    names = names_by_id(session, user_ids=[contract.client_id, contract.freelancer_id,
+                                           *(m.author_id for m in messages)])
     invoice = get_invoice(session, contract_id=contract.id, week_start=dispute.week_start)
     return DisputeView(
         dispute=dispute, contract=contract, client_name=names.get(contract.client_id, ""),
