@@ -1,9 +1,12 @@
 """Authorisation matrix: every API endpoint x {client, freelancer, other client, other
-freelancer, admin, anonymous}. Nobody sees or changes what is not theirs; an admin reads the
-admin endpoints and disputes, decides escalated disputes, and is party to nothing."""
+freelancer, admin, anonymous, organisation manager, organisation viewer}. Nobody sees or
+changes what is not theirs; an admin reads the admin endpoints and disputes, decides escalated
+disputes, and is party to nothing. Contract A belongs to client A's organisation, where the
+manager acts like the client and the viewer reads like the client and changes nothing."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import timedelta
@@ -13,6 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 from server_factories import sha, wire
 from server_world import NOW, PASSWORD, Person, World, make_person
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workdiary.core.model import Segment
@@ -20,7 +24,8 @@ from workdiary.server.models import Dispute, DisputeSegment
 from workdiary.testing.devices import DeviceChain
 from workdiary.testing.images import make_jpeg
 
-ACTORS = ("client", "freelancer", "other_client", "other_freelancer", "admin", "anonymous")
+ACTORS = ("client", "freelancer", "other_client", "other_freelancer", "admin", "anonymous",
+          "org_manager", "org_viewer")
 WEEK = "2026-11-16"
 
 
@@ -33,6 +38,7 @@ class Case:
     admin: Person | None = None
     dispute_id: str = ""  # an open dispute of contract A over the second segment
     escalated_id: str = ""  # an escalated dispute of contract A over the first segment
+    org: Org | None = None  # client A's organisation, which contract A belongs to
 
     def headers(self, actor: str) -> dict[str, str]:
         people = {"client": self.world.client_a, "freelancer": self.world.freelancer_a,
@@ -40,10 +46,28 @@ class Case:
                   "other_freelancer": self.world.freelancer_b}
         if self.admin is not None:
             people["admin"] = self.admin
+        if self.org is not None:
+            people["org_manager"], people["org_viewer"] = self.org.manager, self.org.viewer
         return people[actor].headers if actor in people else {}
 
 
 Call = Callable[[TestClient, Case, dict[str, str]], httpx.Response]
+
+
+@dataclass
+class Org:
+    """Client A (owner) with a manager and a viewer; a pending invitation of client B."""
+
+    id: str
+    manager: Person
+    viewer: Person
+    invitation_id: str
+    invitation_token: str
+
+
+def _org(c: Case) -> Org:
+    assert c.org is not None
+    return c.org
 
 
 def _contract(case: Case) -> str:
@@ -335,6 +359,101 @@ ENDPOINTS.update({
         lambda api, c, h: api.get(f"/invoices/{_invoice(api, c)}.pdf", headers=h), _PARTIES),
 })
 
+# Organisations (issue 10). Contract A belongs to client A's organisation: its manager acts
+# like the client, its viewer reads like the client and gets 403 read_only_member for every
+# change; neither sees anything else of client A's (an offer outside the organisation: 404).
+# Both are client accounts of their own, so what any client may do for themselves they may.
+_MANAGER_LIKE_CLIENT = ("PATCH /contracts/{id}", "POST /contracts/{id}/pause",
+                        "POST /contracts/{id}/resume", "POST /contracts/{id}/end",
+                        "POST approve", "POST disputes", "POST /disputes/{id}/messages")
+_VIEWER_READ_ONLY = {e: 403 for e in _MANAGER_LIKE_CLIENT}
+ORG_MEMBERS_ON_PARTY_ENDPOINTS: dict[str, dict[str, int]] = {
+    endpoint: {"org_manager": expected["client"], "org_viewer": expected["client"]}
+    for endpoint, (_call, expected) in ENDPOINTS.items()}
+for _endpoint in _MANAGER_LIKE_CLIENT:
+    ORG_MEMBERS_ON_PARTY_ENDPOINTS[_endpoint]["org_viewer"] = 403
+ORG_MEMBERS_ON_PARTY_ENDPOINTS.update({
+    # client A's offer outside the organisation: the members learn nothing of it
+    "POST /contracts/{id}/accept": {"org_manager": 404, "org_viewer": 404},
+    "POST /contracts/{id}/decline": {"org_manager": 404, "org_viewer": 404},
+    # withdrawing an unknown dispute: the dispute is looked up first (404 for everyone)
+    "DELETE disputes/{id}": {"org_manager": 404, "org_viewer": 404},
+})
+
+
+_MEMBERS_ONLY = {"other_client": 404, "other_freelancer": 404, "freelancer": 404,
+                 "admin": 404, "anonymous": 401}
+_OWNERS_ONLY = {"client": 403, "org_manager": 403, "org_viewer": 403}  # client A is the owner
+_ORG_ENDPOINTS: dict[str, tuple[Call, dict[str, int]]] = {
+    "POST /organisations": (
+        lambda api, c, h: api.post("/organisations", headers=h, json={"name": "Acme"}),
+        {"client": 201, "freelancer": 403, "other_client": 201, "other_freelancer": 403,
+         "admin": 403, "anonymous": 401, "org_manager": 201, "org_viewer": 201}),
+    "GET /organisations": (
+        lambda api, c, h: api.get("/organisations", headers=h),
+        {"client": 200, "freelancer": 200, "other_client": 200, "other_freelancer": 200,
+         "admin": 200, "anonymous": 401, "org_manager": 200, "org_viewer": 200}),
+    "GET /organisations/{id}": (
+        lambda api, c, h: api.get(f"/organisations/{_org(c).id}", headers=h),
+        {**_MEMBERS_ONLY, "client": 200, "org_manager": 200, "org_viewer": 200}),
+    "POST /organisations/{id}/invitations": (
+        lambda api, c, h: api.post(f"/organisations/{_org(c).id}/invitations", headers=h,
+                                   json={"email": "new.member@example.com", "role": "viewer"}),
+        {**_MEMBERS_ONLY, **_OWNERS_ONLY, "client": 201}),
+    "DELETE /organisations/{id}/invitations/{id}": (
+        lambda api, c, h: api.delete(
+            f"/organisations/{_org(c).id}/invitations/{_org(c).invitation_id}", headers=h),
+        {**_MEMBERS_ONLY, **_OWNERS_ONLY, "client": 204}),
+    "POST /organisation-invitations/accept": (  # the invitation is client B's
+        lambda api, c, h: api.post("/organisation-invitations/accept", headers=h,
+                                   json={"token": _org(c).invitation_token}),
+        {"client": 403, "freelancer": 403, "other_client": 200, "other_freelancer": 403,
+         "admin": 403, "anonymous": 401, "org_manager": 403, "org_viewer": 403}),
+    "PATCH /organisations/{id}/members/{id}": (
+        lambda api, c, h: api.patch(f"/organisations/{_org(c).id}/members/{_org(c).viewer.id}",
+                                    headers=h, json={"role": "manager"}),
+        {**_MEMBERS_ONLY, **_OWNERS_ONLY, "client": 200}),
+    "DELETE /organisations/{id}/members/{id}": (  # the viewer may leave
+        lambda api, c, h: api.delete(f"/organisations/{_org(c).id}/members/{_org(c).viewer.id}",
+                                     headers=h),
+        {**_MEMBERS_ONLY, **_OWNERS_ONLY, "client": 204, "org_viewer": 204}),
+    "POST /contracts/{id}/organisation": (
+        lambda api, c, h: api.post(f"/contracts/{_offer(api, c)}/organisation", headers=h,
+                                   json={"organisation_id": _org(c).id}),
+        {"client": 200, "freelancer": 403, "other_client": 404, "other_freelancer": 404,
+         "admin": 404, "anonymous": 401, "org_manager": 404, "org_viewer": 404}),
+}
+ENDPOINTS.update(_ORG_ENDPOINTS)
+
+
+def _organisation(session: Session, world: World) -> Org:
+    """Client A's organisation owning contract A, with a manager and a viewer (rows written
+    directly; test_organisations.py goes through the mailed invitations), and client B's
+    pending invitation (its token read from the queued mail)."""
+    from workdiary.server.models import Contract, MailRow, OrganisationMember, User
+    from workdiary.server.services import organisation_invitations, organisations
+
+    owner = session.get(User, world.client_a.id)
+    assert owner is not None
+    org = organisations.create_organisation(session, user=owner, name="Client A Ltd", now=NOW)
+    manager = make_person(session, "manager@example.com", "client")
+    viewer = make_person(session, "viewer@example.com", "client")
+    for person, role in ((manager, "manager"), (viewer, "viewer")):
+        session.add(OrganisationMember(organisation_id=org.id, user_id=person.id, role=role,
+                                       added_at=NOW, added_by=owner.id))
+    contract = session.get(Contract, world.contract_a)
+    assert contract is not None
+    contract.organisation_id = org.id
+    session.commit()
+    invitation = organisation_invitations.invite(
+        session, user=owner, organisation_id=org.id, email=world.client_b.email,
+        role="viewer", now=NOW)
+    row = session.scalars(select(MailRow).where(MailRow.kind == "organisation_invitation")
+                          ).one()
+    token = json.loads(row.context)["link"].split("token=")[1]
+    return Org(org.id, manager, viewer, invitation.id, token)
+
+
 def _dispute(session: Session, world: World, segment_id: str, state: str) -> str:
     """A dispute of contract A in ``state``, written directly (the matrix probes who may act
     on one; the API tests build them through the week's real steps)."""
@@ -362,18 +481,22 @@ def case(api: TestClient, world: World, session: Session) -> Case:
     admin = make_person(session, "admin@example.com", "admin")
     return Case(world, [s.id for s in segs], shot, edited, admin,
                 _dispute(session, world, segs[1].id, "open"),
-                _dispute(session, world, segs[0].id, "escalated"))
+                _dispute(session, world, segs[0].id, "escalated"),
+                _organisation(session, world))
 
 
 @pytest.mark.parametrize("actor", ACTORS)
 @pytest.mark.parametrize("endpoint", sorted(ENDPOINTS))
 def test_matrix(api: TestClient, case: Case, endpoint: str, actor: str) -> None:
     call, expected = ENDPOINTS[endpoint]
-    expected = {**expected, **ADMIN_ON_PARTY_ENDPOINTS.get(endpoint, {})}
+    expected = {**expected, **ADMIN_ON_PARTY_ENDPOINTS.get(endpoint, {}),
+                **ORG_MEMBERS_ON_PARTY_ENDPOINTS.get(endpoint, {})}
     response = call(api, case, case.headers(actor))
     assert response.status_code == expected[actor], response.text
     if response.status_code >= 400:
         assert set(response.json()["error"]) == {"code", "message"}
+    if actor == "org_viewer" and endpoint in _MANAGER_LIKE_CLIENT:
+        assert response.json()["error"]["code"] == "read_only_member", response.text
     if endpoint == "POST /segments" and actor == "other_freelancer":
         # Accepted as a request, but nothing of it is billed: not their device or contract.
         verdict = response.json()["segments"][0]
@@ -390,6 +513,11 @@ def test_lists_show_only_the_callers_own(api: TestClient, case: Case) -> None:
                     "other_freelancer": {w.contract_b}}
     devices = api.get("/devices", headers=case.headers("other_freelancer")).json()
     assert devices == []
+    for actor, role in (("org_manager", "client"), ("org_viewer", "viewer"),
+                        ("client", "client")):
+        [contract] = api.get("/contracts", headers=case.headers(actor)).json()
+        assert (contract["id"], contract["role"]) == (w.contract_a, role)
+        assert contract["organisation"]["name"] == "Client A Ltd"
 
 
 def test_login_and_logout(api: TestClient, world: World) -> None:

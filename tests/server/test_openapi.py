@@ -45,6 +45,18 @@ DESIGN |= {
     ("get", "/api/v1/admin/disputes"), ("get", "/api/v1/admin/audit"),
 }
 
+# Organisations (issue 10).
+DESIGN |= {
+    ("post", "/api/v1/organisations"), ("get", "/api/v1/organisations"),
+    ("get", "/api/v1/organisations/{organisation_id}"),
+    ("post", "/api/v1/organisations/{organisation_id}/invitations"),
+    ("delete", "/api/v1/organisations/{organisation_id}/invitations/{invitation_id}"),
+    ("post", "/api/v1/organisation-invitations/accept"),
+    ("patch", "/api/v1/organisations/{organisation_id}/members/{user_id}"),
+    ("delete", "/api/v1/organisations/{organisation_id}/members/{user_id}"),
+    ("post", "/api/v1/contracts/{contract_id}/organisation"),
+}
+
 
 # Reports and PDFs (issue 10).
 DESIGN |= {("get", "/api/v1/reports/hours"), ("get", "/api/v1/invoices/{invoice_id}.pdf")}

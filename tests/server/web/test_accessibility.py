@@ -122,18 +122,20 @@ def test_every_page_has_no_wcag_21_aa_violation(site: Site) -> None:
     offer_to_noel(site)
     check_pages(site, signed_in(site, None), ["/login"], found, "anonymous")
     client = signed_in(site, "clara@example.com")
-    check_pages(site, client, [*contract_pages, first_shot(site, client), "/contracts/new"],
+    check_pages(site, client, [*contract_pages, first_shot(site, client), "/contracts/new",
+                            "/organisations"],
                 found, "client")
     freelancer = signed_in(site, "fred@example.com")
     check_pages(site, freelancer, contract_pages, found, "freelancer")
     check_pages(site, signed_in(site, "new-client@example.com"),
-                ["/", "/invoices", "/devices"], found, "empty client")
+                ["/", "/invoices", "/devices", "/organisations"], found, "empty client")
     check_pages(site, signed_in(site, "new-free@example.com"),
                 ["/", "/invoices", "/devices", "/offers"], found, "empty freelancer")
     check_pages(site, freelancer, ["/offers"], found, "freelancer, no offers")
     spanish = signed_in(site, "clara@example.com", language="es-ES")
     check_pages(site, spanish, ["/", week, f"/contracts/{cid}/diary/2026-11-24?tz=UTC",
-                                f"/contracts/{cid}", "/contracts/new"], found, "client (es)")
+                                f"/contracts/{cid}", "/contracts/new", "/organisations"],
+                found, "client (es)")
     if found:  # the whole list, for whoever fixes them (pytest cuts long assertion diffs)
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         (ARTIFACTS / "axe-violations.json").write_text(json.dumps(found, indent=1))

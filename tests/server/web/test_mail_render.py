@@ -57,6 +57,10 @@ SAMPLES: dict[str, dict[str, object]] = {
                       "link": f"/contracts/c1/timesheets/{WEEK}"},
     "week_paid": {"name": "Ana", "title": "Web shop", "week_start": WEEK,
                   "amount_cents": 123456, "currency": "EUR", "link": "/invoices"},
+    "organisation_invitation": {"name": "Ana", "by_name": "Bruno", "role": "viewer",
+                                "organisation_name": "Acme", "has_account": False,
+                                "link": "/signup?email=ana%40example.com",
+                                "expires_at": "2026-12-02T12:00:00+00:00"},
 }
 MONEY = {"en": "€1,234.56", "es": "1.234,56\xa0€"}
 WEEK_WORDS = {"en": "Nov 16, 2026", "es": "16 nov 2026"}

@@ -12,6 +12,7 @@ from workdiary.server.api import (
     disputes,
     invoices,
     notifications,
+    organisations,
     reports,
     screenshots,
     segments,
@@ -21,5 +22,6 @@ from workdiary.server.api.schemas import ERROR_RESPONSES
 
 api_router = APIRouter(responses=ERROR_RESPONSES)
 for _module in (auth, accounts, devices, contracts, segments, screenshots, weeks, invoices,
-                desktop_release, notifications, disputes, admin, reports):
+                desktop_release, notifications, disputes, admin, reports,
+                organisations):
     api_router.include_router(_module.router)

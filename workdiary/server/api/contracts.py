@@ -18,13 +18,14 @@ from workdiary.server.api.schemas import (
     ContractEventPublic,
     ContractPatch,
     ContractPublic,
+    OrganisationRef,
     PolicyPatch,
     PolicyPublic,
     TermsPublic,
 )
 from workdiary.server.deps import AppClock, CurrentUser, DbSession
 from workdiary.server.errors import Unprocessable
-from workdiary.server.models import Contract, ContractTerms, User
+from workdiary.server.models import Contract, ContractTerms, Organisation, User
 from workdiary.server.services import contract_changes, contract_offers, contracts
 from workdiary.server.services.contract_history import contract_history
 from workdiary.server.services.contract_terms import hours_to_minutes, rate_to_cents
@@ -37,6 +38,8 @@ def contract_public(session: Session, contract: Contract, user: User,
     """The API shape of a contract, with the caller's side, this week's terms (and next
     week's when they change) and the week's billed seconds so far."""
     client_name, freelancer_name = contracts.party_names(session, contract)
+    org = (session.get(Organisation, contract.organisation_id)
+           if contract.organisation_id else None)
     terms = contracts.terms_for_week(session, contract, week)
     later = session.scalar(select(ContractTerms).where(
         ContractTerms.contract_id == contract.id, ContractTerms.week_start > week)
@@ -56,6 +59,7 @@ def contract_public(session: Session, contract: Contract, user: User,
         next_terms=None if later is None else TermsPublic(
             week_start=later.week_start, rate_cents=later.rate_cents,
             weekly_limit_minutes=later.weekly_limit_minutes),
+        organisation=None if org is None else OrganisationRef(id=org.id, name=org.name),
     )
 
 
@@ -81,13 +85,15 @@ def list_contracts(session: DbSession, user: CurrentUser, clock: AppClock) -> li
 @router.post("/contracts", response_model=ContractPublic, status_code=201)
 def offer(body: ContractCreate, session: DbSession, user: CurrentUser,
           clock: AppClock) -> ContractPublic:
-    """A client offers a contract to a freelancer's email (status ``offered``)."""
+    """A client offers a contract to a freelancer's email (status ``offered``), optionally
+    for an organisation they own or manage."""
     now = clock.now()
     contract = contract_offers.offer_contract(
         session, client=user, freelancer_email=body.freelancer_email, title=body.title,
         rate_cents=rate_to_cents(body.rate), currency=body.currency,
         weekly_limit_minutes=hours_to_minutes(body.weekly_limit_hours),
-        policy=merged_policy(core.Policy(), body.policy), now=now)
+        policy=merged_policy(core.Policy(), body.policy), now=now,
+        organisation_id=body.organisation_id)
     return contract_public(session, contract, user, week_start(now).date())
 
 

@@ -58,7 +58,7 @@ class DisputeOut(BaseModel):
     escalated_at: datetime | None
     decided_at: datetime | None
     decision_note: str | None
-    viewer_side: Literal["client", "freelancer", "admin"]
+    viewer_side: Literal["client", "freelancer", "viewer", "admin"]
     can: DisputeActions
     messages: list[DisputeMessageOut]
 

@@ -94,6 +94,11 @@ class TermsPublic(BaseModel):
     weekly_limit_minutes: int | None
 
 
+class OrganisationRef(BaseModel):
+    id: str
+    name: str
+
+
 class ContractPublic(BaseModel):
     id: str
     title: str
@@ -101,7 +106,9 @@ class ContractPublic(BaseModel):
     freelancer_id: str | None  # None: offered to an email that has no account yet
     client_name: str
     freelancer_name: str
-    role: Literal["freelancer", "client"]  # the caller's side
+    # The caller's side: an organisation's owners and managers are "client", its viewers
+    # "viewer" (they read and change nothing).
+    role: Literal["freelancer", "client", "viewer"]
     rate_cents: int  # this week's terms
     currency: str
     weekly_limit_minutes: int | None
@@ -113,6 +120,7 @@ class ContractPublic(BaseModel):
     invited_email: str | None = None
     policy_version: int = 1
     next_terms: TermsPublic | None = None  # a change that starts next Monday
+    organisation: OrganisationRef | None = None  # the client organisation it belongs to
 
 
 # A rate in the currency's units: a decimal string ("25.50") or a JSON number.
@@ -140,6 +148,8 @@ class ContractCreate(Strict):
     currency: str = Field(default="USD", min_length=3, max_length=3)
     weekly_limit_hours: Hours | None = None  # None: no limit
     policy: PolicyPatch = Field(default_factory=PolicyPatch)
+    # The offer is made for this organisation (the caller owns or manages it).
+    organisation_id: str | None = Field(default=None, min_length=1, max_length=64)
 
 
 class ContractPatch(Strict):

@@ -19,10 +19,17 @@ from workdiary.server.models.billing import (
 from workdiary.server.models.contract_history import ContractEvent, ContractPolicy, ContractTerms
 from workdiary.server.models.contracts import Contract
 from workdiary.server.models.marketplace import AuditEntry, MailRow
+from workdiary.server.models.organisations import (
+    ORG_ROLES,
+    Organisation,
+    OrganisationInvitation,
+    OrganisationMember,
+)
 from workdiary.server.models.segments import Screenshot, SegmentRow, SegmentScreenshot
 from workdiary.server.models.selfservice import AccountToken, MailRequest
 
 __all__ = [
+    "ORG_ROLES",
     "ROLES",
     "AccountToken",
     "ApiToken",
@@ -41,6 +48,9 @@ __all__ = [
     "LoginFailure",
     "MailRequest",
     "MailRow",
+    "Organisation",
+    "OrganisationInvitation",
+    "OrganisationMember",
     "Screenshot",
     "SegmentRow",
     "SegmentScreenshot",

@@ -20,6 +20,9 @@ class Contract(Base):
     freelancer_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"), index=True,
                                                       nullable=True)
     invited_email: Mapped[str | None] = mapped_column(String(254), index=True, nullable=True)
+    # The client organisation the contract belongs to (its members' roles decide access).
+    organisation_id: Mapped[str | None] = mapped_column(ForeignKey("organisations.id"),
+                                                        index=True, nullable=True)
     title: Mapped[str] = mapped_column(String(200))
     rate_cents: Mapped[int] = mapped_column(Integer)  # per hour
     currency: Mapped[str] = mapped_column(String(3), default="USD")

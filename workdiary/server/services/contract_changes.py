@@ -20,6 +20,7 @@ from workdiary.core.week import week_start
 from workdiary.server.errors import Conflict, Forbidden
 from workdiary.server.models import Contract, ContractPolicy, ContractTerms, User
 from workdiary.server.services import audit
+from workdiary.server.services.contract_access import read_only, require_client, side_of
 from workdiary.server.services.contract_history import add_event, notify
 from workdiary.server.services.contract_terms import check_terms
 from workdiary.server.services.contracts import get_contract_for
@@ -34,8 +35,9 @@ UNSET: Final = _Unset()
 
 def _as_client(session: Session, user: User, contract_id: str) -> Contract:
     contract = get_contract_for(session, user=user, contract_id=contract_id)
-    if contract.client_id != user.id:
-        raise Forbidden("only the contract's client changes it.", code="not_the_client")
+    require_client(session, contract, user, what="change it",
+                   refusal=Forbidden("only the contract's client changes it.",
+                                     code="not_the_client"))
     return contract
 
 
@@ -141,8 +143,10 @@ def resume_contract(session: Session, *, user: User, contract_id: str,
 def end_contract(session: Session, *, user: User, contract_id: str, now: datetime) -> Contract:
     """Either party ends a running contract; the client may also withdraw an open offer."""
     contract = get_contract_for(session, user=user, contract_id=contract_id)
-    allowed = ("offered", "active", "paused") if user.id == contract.client_id else (
-        "active", "paused")
+    side = side_of(session, contract, user)
+    if side == "viewer":
+        raise read_only("end it")
+    allowed = ("offered", "active", "paused") if side == "client" else ("active", "paused")
     if contract.status not in allowed:
         hint = " (decline an offer instead)" if contract.status == "offered" else ""
         raise Conflict(f"this contract is {contract.status}: it cannot be ended{hint}.",

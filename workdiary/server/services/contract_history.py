@@ -28,8 +28,9 @@ def add_event(session: Session, contract: Contract, *, actor: User | None, kind:
 
 def notify(session: Session, contract: Contract, *, actor: User, change: str, now: datetime,
            detail: Mapping[str, object]) -> None:
-    """Queue ``contract_changed`` to the party who did not make the change."""
-    other_id = contract.freelancer_id if actor.id == contract.client_id else contract.client_id
+    """Queue ``contract_changed`` to the party who did not make the change (a change by an
+    organisation's manager goes to the freelancer)."""
+    other_id = contract.client_id if actor.id == contract.freelancer_id else contract.freelancer_id
     other = session.get(User, other_id) if other_id else None
     to_email = other.email if other else contract.invited_email
     if not to_email:

@@ -25,6 +25,7 @@ from workdiary.server.services.contracts import (
     bind_invitations,
     get_contract_for,
 )
+from workdiary.server.services.organisations import require_acting_member
 from workdiary.server.services.users import (
     EMAIL_RE,
     ensure_verified,
@@ -38,11 +39,15 @@ MAX_TITLE = 200
 
 def offer_contract(session: Session, *, client: User, freelancer_email: str, title: str,
                    rate_cents: int, currency: str, weekly_limit_minutes: int | None,
-                   policy: core.Policy, now: datetime) -> Contract:
-    """A new contract in status ``offered`` (committed), mailed to the freelancer."""
+                   policy: core.Policy, now: datetime,
+                   organisation_id: str | None = None) -> Contract:
+    """A new contract in status ``offered`` (committed), mailed to the freelancer; with
+    ``organisation_id`` it belongs to that organisation (the offerer owns or manages it)."""
     if client.role != "client":
         raise Forbidden("only clients offer contracts.", code="not_a_client")
     ensure_verified(client)
+    org = (require_acting_member(session, user=client, organisation_id=organisation_id)
+           if organisation_id is not None else None)
     email = normalise_email(freelancer_email)
     if not EMAIL_RE.match(email) or len(email) > 254:
         raise Unprocessable(f"{freelancer_email!r} is not an email address.",
@@ -73,12 +78,12 @@ def offer_contract(session: Session, *, client: User, freelancer_email: str, tit
         client_id=client.id, freelancer_id=bound.id if bound else None, invited_email=email,
         title=title, rate_cents=rate_cents, currency=currency,
         weekly_limit_minutes=weekly_limit_minutes, status="offered", created_at=now,
-        policy_version=1, **policy.to_dict())
+        policy_version=1, organisation_id=org.id if org else None, **policy.to_dict())
     session.add(contract)
     add_first_terms_and_policy(session, contract, now=now)
     detail = {"title": title, "rate_cents": rate_cents, "currency": currency,
               "weekly_limit_minutes": weekly_limit_minutes, "policy": policy.to_dict(),
-              "freelancer_email": email}
+              "freelancer_email": email, "organisation_id": org.id if org else None}
     add_event(session, contract, actor=client, kind="offered", now=now, detail=detail)
     audit.record(session, actor=client, action="contract.offered", subject_type="contract",
                  subject_id=contract.id, now=now, detail=detail)

@@ -1,7 +1,8 @@
 """Contracts: reads, the operator's ``create_contract``, and the terms of a week.
 
 Offers and their answers are in ``contract_offers``, later changes in ``contract_changes``.
-A contract is visible only to its client and its (bound) freelancer."""
+A contract is visible only to its client (or, for a contract of an organisation, its members)
+and its (bound) freelancer: the rule is ``contract_access``."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ import json
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, object_session
 
 from workdiary.core import model as core
 from workdiary.core.errors import DomainError
@@ -23,6 +24,7 @@ from workdiary.server.models import (
     SegmentRow,
     User,
 )
+from workdiary.server.services.contract_access import side_of, visible_to
 from workdiary.server.services.contract_timeline import Terms, pick_terms
 from workdiary.server.services.users import get_user_by_email, normalise_email
 
@@ -104,27 +106,34 @@ def bind_invitations(session: Session, *, user: User) -> int:
 
 
 def contracts_for(session: Session, *, user: User) -> list[Contract]:
-    """Contracts the user hired (client) or works on (freelancer), offers included, newest
-    first; offers made to the user's email before the account existed are bound first."""
+    """Contracts the user hired (client), works on (freelancer) or sees as a member of their
+    organisation, offers included, newest first; offers made to the user's email before the
+    account existed are bound first."""
     bind_invitations(session, user=user)
     return list(session.scalars(
         select(Contract)
-        .where(or_(Contract.client_id == user.id, Contract.freelancer_id == user.id))
+        .where(visible_to(user))
         .order_by(Contract.created_at.desc(), Contract.id)
     ))
 
 
 def get_contract_for(session: Session, *, user: User, contract_id: str) -> Contract:
-    """A contract the user is party to; NotFound otherwise (existence is not revealed)."""
-    contract = session.get(Contract, contract_id)
-    if contract is None or user.id not in (contract.client_id, contract.freelancer_id):
+    """A contract the user has a side on (``contract_access``); NotFound otherwise (existence
+    is not revealed, also not to a removed member)."""
+    contract = session.get(Contract, contract_id[:64])
+    if contract is None or side_of(session, contract, user) is None:
         raise NotFound(f"you have no contract {contract_id}.", code="no_such_contract")
     return contract
 
 
 def role_on(contract: Contract, user: User) -> str:
-    """'client' or 'freelancer': the user's side of a contract they are party to."""
-    return "client" if contract.client_id == user.id else "freelancer"
+    """'client', 'freelancer' or 'viewer': the user's side of a contract they can see (an
+    organisation's owners and managers act as its client, its viewers only read); 'none'."""
+    session = object_session(contract)
+    if session is None:  # a detached row: only the contract's own columns can answer
+        return ("freelancer" if contract.freelancer_id == user.id else
+                "client" if contract.client_id == user.id else "none")
+    return side_of(session, contract, user) or "none"
 
 
 def billed_seconds(session: Session, *, contract_id: str, week_start: date) -> int:

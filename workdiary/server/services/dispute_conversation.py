@@ -25,6 +25,7 @@ from workdiary.server.errors import Conflict, Forbidden, NotFound, Unprocessable
 from workdiary.server.models import Contract, Dispute, DisputeMessage, SegmentRow, User
 from workdiary.server.services import audit, mail
 from workdiary.server.services.billing import amount_cents, refresh_amount
+from workdiary.server.services.contract_access import read_only, side_of
 from workdiary.server.services.diary import SegmentView, segment_views
 from workdiary.server.services.dispute_states import LIVE, escalation_time
 from workdiary.server.services.disputes import dispute_segment_ids, mail_context
@@ -60,7 +61,7 @@ class DisputeView:
     contract: Contract
     client_name: str
     freelancer_name: str
-    viewer_side: str  # client | freelancer | admin
+    viewer_side: str  # client | freelancer | viewer (an organisation's) | admin
     segments: list[SegmentView]
     messages: list[MessageView]
     rate_cents: int  # the invoice's rate (the contract's before the week is invoiced)
@@ -111,11 +112,10 @@ class DisputeView:
         }
 
 
-def _side(contract: Contract, user: User) -> str | None:
-    if user.id == contract.client_id:
-        return "client"
-    if user.id == contract.freelancer_id:
-        return "freelancer"
+def _side(session: Session, contract: Contract, user: User) -> str | None:
+    side = side_of(session, contract, user)
+    if side is not None:
+        return side
     return "admin" if user.role == "admin" else None
 
 
@@ -123,7 +123,7 @@ def _scoped(session: Session, *, user: User, dispute_id: str) -> tuple[Dispute, 
     """The dispute, its contract and the viewer's side; 404 for anyone without a side."""
     dispute = session.get(Dispute, dispute_id[:64])
     contract = session.get(Contract, dispute.contract_id) if dispute is not None else None
-    side = _side(contract, user) if contract is not None else None
+    side = _side(session, contract, user) if contract is not None else None
     if dispute is None or contract is None or side is None:
         raise NotFound(f"you have no dispute {dispute_id[:64]}.", code="no_such_dispute")
     return dispute, contract, side
@@ -138,7 +138,9 @@ def get_dispute(session: Session, *, user: User, dispute_id: str) -> DisputeView
     messages = list(session.scalars(select(DisputeMessage).where(
         DisputeMessage.dispute_id == dispute.id).order_by(DisputeMessage.created_at,
                                                           DisputeMessage.id)))
-    names = names_by_id(session, user_ids=[contract.client_id, contract.freelancer_id])
+    # Authors include an organisation's managers, who write as the client.
+    names = names_by_id(session, user_ids=[contract.client_id, contract.freelancer_id,
+                                           *(m.author_id for m in messages)])
     invoice = get_invoice(session, contract_id=contract.id, week_start=dispute.week_start)
     return DisputeView(
         dispute=dispute, contract=contract, client_name=names.get(contract.client_id, ""),
@@ -146,7 +148,7 @@ def get_dispute(session: Session, *, user: User, dispute_id: str) -> DisputeView
         segments=segment_views(session, rows, contract.id),
         messages=[MessageView(
             m.id, m.author_id, names.get(m.author_id, ""),
-            "client" if m.author_id == contract.client_id else "freelancer", m.text,
+            "freelancer" if m.author_id == contract.freelancer_id else "client", m.text,
             m.created_at) for m in messages],
         rate_cents=invoice.rate_cents if invoice is not None else contract.rate_cents)
 
@@ -157,7 +159,7 @@ def _closed(dispute: Dispute) -> Conflict:
 
 
 def _other_party(session: Session, contract: Contract, user: User) -> User | None:
-    other = contract.freelancer_id if user.id == contract.client_id else contract.client_id
+    other = contract.client_id if user.id == contract.freelancer_id else contract.freelancer_id
     return session.get(User, other)
 
 
@@ -168,6 +170,8 @@ def post_message(session: Session, *, user: User, dispute_id: str, text: str,
     if side == "admin":
         raise Forbidden("only the contract's client and freelancer write in a dispute; an "
                         "admin decides it.", code="not_a_party")
+    if side == "viewer":
+        raise read_only("write in its disputes")
     text = text.strip()
     if not text:
         raise Unprocessable("the message is empty.", code="invalid_message")

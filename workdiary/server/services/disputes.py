@@ -17,6 +17,7 @@ from workdiary.server.errors import Conflict, Forbidden, NotFound, Unprocessable
 from workdiary.server.models import Contract, Dispute, DisputeSegment, Invoice, SegmentRow, User
 from workdiary.server.services import audit, mail
 from workdiary.server.services.billing import refresh_amount
+from workdiary.server.services.contract_access import require_client, side_of
 from workdiary.server.services.contracts import get_contract_for
 from workdiary.server.services.dispute_states import LIVE, WITHHOLDING
 from workdiary.server.services.weeks import as_datetime, get_invoice
@@ -43,7 +44,7 @@ def disputable_segment_ids(session: Session, *, user: User, contract_id: str,
     withhold nothing.
     """
     contract = get_contract_for(session, user=user, contract_id=contract_id)
-    if contract.client_id != user.id:
+    if side_of(session, contract, user) != "client":
         return set()
     disputed = _active_disputed_ids(session, contract.id)
     candidates = [row for row in segments if row.contract_id == contract.id and not row.deleted
@@ -63,8 +64,9 @@ def create_dispute(session: Session, *, user: User, contract_id: str, segment_id
     The disputed minutes leave the invoice's amount until the dispute is withdrawn.
     """
     contract = get_contract_for(session, user=user, contract_id=contract_id)
-    if contract.client_id != user.id:
-        raise Forbidden("only the contract's client disputes segments.", code="not_the_client")
+    require_client(session, contract, user, what="dispute segments",
+                   refusal=Forbidden("only the contract's client disputes segments.",
+                                     code="not_the_client"))
     if not reason.strip():
         raise Unprocessable("say why the segments are disputed.", code="invalid_reason")
     ids = list(dict.fromkeys(segment_ids))
@@ -140,9 +142,9 @@ def withdraw_dispute(session: Session, *, user: User, contract_id: str, dispute_
     dispute = session.get(Dispute, dispute_id)
     if dispute is None or dispute.contract_id != contract.id:
         raise NotFound(f"this contract has no dispute {dispute_id}.", code="no_such_dispute")
-    if contract.client_id != user.id:
-        raise Forbidden("only the contract's client withdraws its disputes.",
-                        code="not_the_client")
+    require_client(session, contract, user, what="withdraw its disputes",
+                   refusal=Forbidden("only the contract's client withdraws its disputes.",
+                                     code="not_the_client"))
     if dispute.state == "withdrawn":
         return dispute
     if dispute.state not in LIVE:

@@ -11,10 +11,11 @@ from __future__ import annotations
 import csv
 import io
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workdiary.server.models import Contract, Invoice, LedgerEntry, User
+from workdiary.server.services.contract_access import visible_to
 
 CSV_COLUMNS = (
     "id", "contract_id", "contract_title", "week_start", "billable_minutes", "disputed_minutes",
@@ -24,10 +25,11 @@ CSV_COLUMNS = (
 
 
 def list_invoices(session: Session, *, user: User) -> list[tuple[Invoice, Contract]]:
-    """Invoices of the caller's contracts (as client or freelancer), newest week first."""
+    """Invoices of the contracts the caller sees (as client, freelancer or organisation
+    member), newest week first."""
     return [(invoice, contract) for invoice, contract in session.execute(
         select(Invoice, Contract).join(Contract, Contract.id == Invoice.contract_id)
-        .where(or_(Contract.client_id == user.id, Contract.freelancer_id == user.id))
+        .where(visible_to(user))
         .order_by(Invoice.week_start.desc(), Contract.title, Invoice.id)
     ).all()]
 

@@ -32,6 +32,7 @@ KINDS = SECURITY_KINDS | frozenset({
     "dispute_decided",
     "week_approved",
     "week_paid",
+    "organisation_invitation",  # to an invited email (with a sign-up link without an account)
 })
 
 

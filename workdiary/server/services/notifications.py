@@ -21,7 +21,7 @@ OPTIONAL_KINDS: tuple[str, ...] = (
     "contract_offer", "contract_answered", "contract_changed",
     "weekly_summary", "invoice_ready", "review_reminder",
     "dispute_opened", "dispute_message", "dispute_decided",
-    "week_approved", "week_paid",
+    "week_approved", "week_paid", "organisation_invitation",
 )
 assert set(OPTIONAL_KINDS) == KINDS - SECURITY_KINDS, "every non-security kind is listed"
 

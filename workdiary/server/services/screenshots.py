@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workdiary.server.blobs import SHA256_RE, BlobStore
@@ -21,6 +21,7 @@ from workdiary.server.models import (
     SegmentScreenshot,
     User,
 )
+from workdiary.server.services.contract_access import visible_to
 from workdiary.server.services.imagecheck import inspect_image
 
 __all__ = ["BlobStore", "forget_unreferenced", "open_screenshot", "put_screenshot",
@@ -107,7 +108,7 @@ def may_view(session: Session, *, user: User, sha256: str) -> bool:
         .join(Contract, Contract.id == SegmentScreenshot.contract_id)
         .join(SegmentRow, SegmentRow.id == SegmentScreenshot.segment_id)
         .where(SegmentScreenshot.sha256 == sha256, SegmentRow.deleted.is_(False),
-               or_(Contract.client_id == user.id, Contract.freelancer_id == user.id))
+               visible_to(user))
         .limit(1)
     )
     if hit is None and user.role == "admin":

@@ -22,6 +22,7 @@ from workdiary.server.models import Contract, Invoice, LedgerEntry, SegmentRow, 
 from workdiary.server.services import week_mail
 from workdiary.server.services.audit import record
 from workdiary.server.services.billing import amount_cents, refresh_amount
+from workdiary.server.services.contract_access import require_client
 from workdiary.server.services.contract_timeline import load_timelines
 from workdiary.server.services.contracts import get_contract_for
 from workdiary.server.services.dispute_states import escalate_due_disputes
@@ -240,8 +241,9 @@ def approve_week(session: Session, *, user: User, contract_id: str, week_start: 
     Payment follows on the next ``close_weeks`` run (the server's timer).
     """
     contract = get_contract_for(session, user=user, contract_id=contract_id)
-    if contract.client_id != user.id:
-        raise Forbidden("only the contract's client approves its weeks.", code="not_the_client")
+    require_client(session, contract, user, what="approve its weeks",
+                   refusal=Forbidden("only the contract's client approves its weeks.",
+                                     code="not_the_client"))
     invoice = get_invoice(session, contract_id=contract_id, week_start=week_start)
     if invoice is None:
         raise Conflict("this week is not locked and invoiced yet: it can be approved after "

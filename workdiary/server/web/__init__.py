@@ -65,6 +65,7 @@ def install(app: FastAPI) -> None:
         pages_disputes,
         pages_language,
         pages_notifications,
+        pages_organisations,
         pages_password,
         pages_reports,
         pages_signup,
@@ -106,5 +107,6 @@ def install(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     for module in (pages_auth, pages_account, pages_contracts, pages_diary, pages_language,
                    pages_timesheet, pages_signup, pages_password, pages_notifications,
-                   pages_disputes, pages_admin, pages_reports):
+                   pages_disputes, pages_admin, pages_reports,
+                   pages_organisations):
         app.include_router(module.router)

@@ -75,7 +75,9 @@ def dashboard(request: Request, db: DB, viewer: Viewer) -> Response:
         db, contract_ids=[c.id for c in contracts], week_start=last_week)
     lines = []
     for contract in contracts:
-        other = contract.freelancer_id if viewer.id == contract.client_id else contract.client_id
+        # The other side: a team member of the client's organisation sees the freelancer.
+        mine = viewer.id == contract.freelancer_id
+        other = contract.client_id if mine else contract.freelancer_id
         used = seconds.get(contract.id, 0)
         limit = contract.weekly_limit_minutes
         lines.append(ContractLine(contract, names.get(other, ""), used,

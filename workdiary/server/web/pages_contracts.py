@@ -18,8 +18,9 @@ from workdiary.core.errors import DomainError
 from workdiary.core.week import week_start
 from workdiary.server.errors import ServiceError, Unprocessable
 from workdiary.server.i18n.language import N_
-from workdiary.server.models import Contract
-from workdiary.server.services import contract_changes, contract_offers, contracts
+from workdiary.server.models import Contract, Organisation
+from workdiary.server.services import contract_changes, contract_offers, contracts, organisations
+from workdiary.server.services.contract_access import ACTING_ROLES
 from workdiary.server.services.contract_history import contract_history
 from workdiary.server.services.contract_terms import hours_to_minutes, rate_to_cents
 from workdiary.server.web.deps import DB, CheckedForm, PageNotFound, Viewer
@@ -62,13 +63,15 @@ def _flash_error(request: Request, exc: ServiceError) -> None:
 
 
 @router.get("/contracts/new")
-def new_offer(request: Request, viewer: Viewer) -> Response:
-    """The client's offer form."""
+def new_offer(request: Request, db: DB, viewer: Viewer) -> Response:
+    """The client's offer form (for themselves or an organisation they own or manage)."""
     if viewer.role != "client":
         raise PageNotFound()
     return render(request, "contract_new.html", {
         "nav": "new_offer", "policy": core.Policy(), "captures": CAPTURES,
-        "segment_choices": core.VALID_SEGMENT_MINUTES})
+        "segment_choices": core.VALID_SEGMENT_MINUTES,
+        "organisations": [org for org, role in organisations.organisations_of(db, user=viewer)
+                          if role in ACTING_ROLES]})
 
 
 @router.post("/contracts/new")
@@ -80,7 +83,8 @@ def make_offer(request: Request, db: DB, viewer: Viewer, form: CheckedForm) -> R
             rate_cents=rate_to_cents(str(form.get("rate") or "")[:32]),
             currency=str(form.get("currency") or "USD")[:3],
             weekly_limit_minutes=_limit_hours(form),
-            policy=_policy_from(form, core.Policy()), now=_now(request).now())
+            policy=_policy_from(form, core.Policy()), now=_now(request).now(),
+            organisation_id=str(form.get("organisation_id") or "")[:64] or None)
     except ServiceError as exc:
         _flash_error(request, exc)
         return redirect(request, "/contracts/new")
@@ -105,9 +109,16 @@ def contract_page(request: Request, contract_id: str, db: DB, viewer: Viewer) ->
     contract = _scoped(db, viewer, contract_id)
     this_week = week_start(_now(request).now()).date()
     client_name, freelancer_name = contracts.party_names(db, contract)
+    side = contracts.role_on(contract, viewer)
     return render(request, "contract.html", {
         "nav": "dashboard", "c": contract, "policy": contract.policy(),
-        "is_client": viewer.id == contract.client_id,
+        "is_client": side == "client", "is_org_viewer": side == "viewer",
+        "organisation": (db.get(Organisation, contract.organisation_id)
+                         if contract.organisation_id else None),
+        # Where the client may put a contract of no organisation (those they own or manage).
+        "move_targets": [org for org, role in organisations.organisations_of(db, user=viewer)
+                         if role in ACTING_ROLES]
+        if contract.organisation_id is None and contract.client_id == viewer.id else [],
         "client_name": client_name, "freelancer_name": freelancer_name,
         "terms": contracts.terms_for_week(db, contract, this_week),
         "next_terms": contracts.terms_for_week(db, contract, this_week + timedelta(days=7)),
@@ -141,6 +152,23 @@ def change(request: Request, contract_id: str, db: DB, viewer: Viewer,
         web_session(request).set_flash("ok", page_language(request).gettext(
             "Saved. A new rate or weekly limit applies from next Monday (UTC); a new tracking "
             "policy from the next segment the freelancer's desktop starts."))
+    return redirect(request, f"/contracts/{contract.id}")
+
+
+@router.post("/contracts/{contract_id}/organisation")
+def move_to_organisation(request: Request, contract_id: str, db: DB, viewer: Viewer,
+                         form: CheckedForm) -> Response:
+    """The client puts the contract into an organisation they own or manage."""
+    contract = _scoped(db, viewer, contract_id)
+    try:
+        organisations.move_contract(
+            db, user=viewer, contract_id=contract.id,
+            organisation_id=str(form.get("organisation_id") or "")[:64], now=_now(request).now())
+    except ServiceError as exc:
+        _flash_error(request, exc)
+    else:
+        web_session(request).set_flash("ok", page_language(request).gettext(
+            "The contract now belongs to the organisation: its members' roles apply."))
     return redirect(request, f"/contracts/{contract.id}")
 
 

@@ -17,7 +17,7 @@ from workdiary.server.i18n.language import N_
 from workdiary.server.models import Contract, User
 from workdiary.server.services import disputes as dispute_service
 from workdiary.server.services import users as user_service
-from workdiary.server.services.contracts import get_contract_for
+from workdiary.server.services.contracts import get_contract_for, role_on
 from workdiary.server.services.diary import get_diary, get_segment_with_screenshot
 from workdiary.server.services.screenshots import segment_showing, stored_content_type
 from workdiary.server.web.deps import DB, PageBadRequest, PageNotFound, Viewer
@@ -87,7 +87,7 @@ def diary(request: Request, contract_id: str, day: str, db: DB, viewer: Viewer,
     return render(request, "diary.html", {
         "contract": contract, "d": view, "zone_name": choice.name, "zone_problem": choice.problem,
         "zone_options": zone_options(choice.name), "weeks": weeks, "names": names,
-        "is_client": viewer.id == contract.client_id, "disputable_ids": disputable,
+        "is_client": role_on(contract, viewer) == "client", "disputable_ids": disputable,
         "cols": grid_columns(contract.segment_minutes),
         "rate_cents": contract.rate_cents,
     })
@@ -150,7 +150,7 @@ def screenshot_page(request: Request, contract_id: str, sha256: str, db: DB,
     return render(request, "screenshot.html", {
         "contract": contract, "segment": segment, "shot": shot, "sha256": sha256,
         "day": local_day, "zone_name": choice.name,
-        "is_client": viewer.id == contract.client_id,
+        "is_client": role_on(contract, viewer) == "client",
     })
 
 

@@ -27,6 +27,7 @@ KIND_LABELS = {
     "dispute_decided": N_("A dispute was decided"),
     "week_approved": N_("A week was approved"),
     "week_paid": N_("A week was paid"),
+    "organisation_invitation": N_("Invitations to join an organisation"),
 }
 SECURITY_LABELS = (N_("Email address confirmation"), N_("Password reset links"),
                    N_("Password changed"))

@@ -16,6 +16,7 @@ from workdiary.server.i18n.language import N_
 from workdiary.server.services import disputes as dispute_service
 from workdiary.server.services import users as user_service
 from workdiary.server.services import weeks as week_service
+from workdiary.server.services.contracts import role_on
 from workdiary.server.services.timesheet import get_timesheet
 from workdiary.server.web.deps import DB, CheckedForm, PageBadRequest, Viewer, safe_next
 from workdiary.server.web.pages_diary import parse_day, scoped_contract
@@ -46,7 +47,7 @@ def timesheet(request: Request, contract_id: str, week_start: str, db: DB,
     now = clock.now()
     sheet = get_timesheet(db, user=viewer, contract_id=contract.id, week_start=week, now=now)
     names = user_service.names_by_id(db, user_ids=[contract.client_id, contract.freelancer_id])
-    is_client = viewer.id == contract.client_id
+    is_client = role_on(contract, viewer) == "client"  # an organisation's viewer only reads
     in_review = sheet.invoice is not None and sheet.invoice.status == "in_review"
     return render(request, "timesheet.html", {
         "contract": contract, "w": sheet, "invoice": sheet.invoice, "names": names,
