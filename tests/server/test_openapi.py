@@ -45,6 +45,9 @@ DESIGN |= {
     ("get", "/api/v1/admin/disputes"), ("get", "/api/v1/admin/audit"),
 }
 
+# Team dashboard and the freelancer's weeks (issue 10).
+DESIGN |= {("get", "/api/v1/dashboard"), ("get", "/api/v1/me/weeks")}
+
 
 def test_every_design_endpoint_is_documented(api: TestClient) -> None:
     document = api.get("/openapi.json").json()

@@ -55,6 +55,10 @@ class SegmentRow(Base):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # The freelancer replaced the memo after upload (a re-signed record): diaries say "edited".
     memo_edited: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The activity meter's parts (core/activity.py), kept beside the body so the team
+    # dashboard averages a week of many contracts in SQL instead of parsing every body.
+    tracked_minutes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    active_minutes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     @property
     def billable_minutes(self) -> int:
