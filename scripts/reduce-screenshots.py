@@ -29,6 +29,8 @@ PAGES = {
     "admin-audit.png": "admin-audit.png",
     "manual-edited-clara.png": "diary-manual-edited.png",
     "notifications.png": "notifications.png",
+    "team-dashboard.png": "team-dashboard.png",
+    "freelancer-weeks.png": "freelancer-weeks.png",
 }
 
 

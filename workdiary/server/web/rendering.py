@@ -66,7 +66,6 @@ def build_templates() -> Jinja2Templates:
     env.filters["long_date"] = _in_locale(formatting.long_date)
     env.filters["short_date"] = _in_locale(formatting.short_date)
     env.filters["week_date"] = _in_locale(formatting.week_date)
-    env.filters["weekday_letter"] = _in_locale(formatting.weekday_letter)
     env.filters["utc_stamp"] = _in_locale(formatting.utc_stamp)
     env.filters["state"] = lambda code: _gettext(state_word(str(code)))
     env.globals["percent"] = formatting.percent

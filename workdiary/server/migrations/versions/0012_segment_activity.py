@@ -1,4 +1,5 @@
-"""segments: the activity meter's tracked and active minutes as columns (team dashboard)
+"""segments: the activity meter's tracked and active minutes as columns, and an index that
+covers the team dashboard's week
 
 Revision ID: 0012
 Revises: 0010
@@ -20,6 +21,8 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 BATCH = 1000
+DASHBOARD_COLUMNS = ["contract_id", "week_start", "deleted", "start", "end", "kind", "status",
+                     "billable_seconds", "tracked_minutes", "active_minutes"]
 
 
 def upgrade() -> None:
@@ -51,9 +54,11 @@ def upgrade() -> None:
                     tracked_minutes=activity.tracked_minutes,
                     active_minutes=activity.active_minutes))
         last = rows[-1][0]
+    op.create_index("ix_segments_dashboard", "segments", DASHBOARD_COLUMNS)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_segments_dashboard", table_name="segments")
     with op.batch_alter_table("segments", schema=None) as batch_op:
         batch_op.drop_column("active_minutes")
         batch_op.drop_column("tracked_minutes")
