@@ -18,9 +18,9 @@ from typing import Any
 import httpx
 import pytest
 
+from workdiary.core.canonical import segment_to_dict
 from workdiary.core.clock import FakeClock
 from workdiary.core.model import Policy, SegmentKind
-from workdiary.core.canonical import segment_to_dict
 from workdiary.server.services import contracts as contract_service
 from workdiary.server.services import users as user_service
 from workdiary.server.services.weeks import close_weeks
