@@ -244,7 +244,7 @@ def _day_sums(session: Session, ids: list[str], week: date
     that divides the hour, so none crosses midnight."""
     monday = as_datetime(week)
     seconds = SegmentRow.billable_seconds
-    per_day = [
+    per_day = union_all(*(
         select(SegmentRow.contract_id, literal_column(str(k)),
                func.sum(seconds),
                func.sum(case((SegmentRow.kind == "manual", seconds), else_=0)),
@@ -256,11 +256,11 @@ def _day_sums(session: Session, ids: list[str], week: date
                SegmentRow.start >= monday + timedelta(days=k),
                SegmentRow.start < monday + timedelta(days=k + 1))
         .group_by(SegmentRow.contract_id)
-        for k in range(7)]
+        for k in range(7)))
     return [(str(cid), int(day), int(billed or 0), int(manual or 0), int(unprotected or 0),
              int(tracked or 0), int(active or 0))
             for cid, day, billed, manual, unprotected, tracked, active
-            in session.execute(union_all(*per_day), {"ids": ids})]
+            in session.execute(per_day, {"ids": ids})]
 
 
 def _withheld(session: Session, ids: list[str], week: date
