@@ -62,6 +62,9 @@ METHOD = """\
   in a bare two-table SQLite file.
 - `bench_diary_page`: a day of 144 segments, each page request alternating with the same app's
   `GET /healthz` (the floor of any request), in-process and over HTTP.
+- `bench_dashboard`: the team dashboard of a client with 200 contracts, each a full working week
+  (48,000 segments in the week, bulk-inserted), the page and `GET /api/v1/dashboard` in-process,
+  each request alternating with the same app's `GET /healthz`.
 - Growth (`bench_growth`): the hot path timed at each size; the plots show whether it grows
   flat, linearly or worse.
 

@@ -32,6 +32,8 @@ PAGES = {
     "reports-hours.png": "reports-hours.png",  # tests/server/web/test_reports_browser.py
     "invoice-pdf.png": "invoice-pdf.png",  # page 1 of a PDF: tests/server/web/test_pdfs.py
     "report-pdf.png": "report-pdf.png",
+    "team-dashboard.png": "team-dashboard.png",
+    "freelancer-weeks.png": "freelancer-weeks.png",
 }
 
 

@@ -324,6 +324,20 @@ ENDPOINTS.update({
     "GET /admin/audit": (lambda api, c, h: api.get("/admin/audit", headers=h), _ADMINS_ONLY),
 })
 
+# Team dashboard (clients) and a freelancer's own weeks (issue 10): each reads only the
+# caller's contracts, so any client or freelancer gets 200 on their own side; the other role
+# and the admin (party to nothing) get 403.
+ENDPOINTS.update({
+    "GET /dashboard": (lambda api, c, h: api.get("/dashboard", headers=h,
+                                                 params={"week": WEEK}),
+                       {"client": 200, "freelancer": 403, "other_client": 200,
+                        "other_freelancer": 403, "admin": 403, "anonymous": 401}),
+    "GET /me/weeks": (lambda api, c, h: api.get("/me/weeks", headers=h,
+                                                params={"from": WEEK, "to": WEEK}),
+                      {"client": 403, "freelancer": 200, "other_client": 403,
+                       "other_freelancer": 200, "admin": 403, "anonymous": 401}),
+})
+
 
 # Reports and PDFs (issue 10): a report covers the contracts the caller can see (an admin sees
 # none, so an empty report); naming another's contract or invoice is 404 like elsewhere.

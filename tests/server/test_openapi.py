@@ -61,6 +61,9 @@ DESIGN |= {
 # Reports and PDFs (issue 10).
 DESIGN |= {("get", "/api/v1/reports/hours"), ("get", "/api/v1/invoices/{invoice_id}.pdf")}
 
+# Team dashboard and the freelancer's weeks (issue 10).
+DESIGN |= {("get", "/api/v1/dashboard"), ("get", "/api/v1/me/weeks")}
+
 
 def test_every_design_endpoint_is_documented(api: TestClient) -> None:
     document = api.get("/openapi.json").json()

@@ -7,6 +7,7 @@ from workdiary.server.api import (
     admin,
     auth,
     contracts,
+    dashboard,
     desktop_release,
     devices,
     disputes,
@@ -23,5 +24,5 @@ from workdiary.server.api.schemas import ERROR_RESPONSES
 api_router = APIRouter(responses=ERROR_RESPONSES)
 for _module in (auth, accounts, devices, contracts, segments, screenshots, weeks, invoices,
                 desktop_release, notifications, disputes, admin, reports,
-                organisations):
+                organisations, dashboard):
     api_router.include_router(_module.router)

@@ -88,6 +88,11 @@ def short_date(day: date, locale: Locale) -> str:
     return format_skeleton("MMMEd", day, locale=locale)
 
 
+def weekday_letter(day: date, locale: Locale) -> str:
+    """The weekday's narrow name under a chart's bar: ``M`` (en), ``L`` (es)."""
+    return format_date(day, "EEEEE", locale=locale)
+
+
 def week_date(day: date, locale: Locale) -> str:
     """A date with its year and no weekday: ``Nov 23, 2026`` (en), ``23 nov 2026`` (es)."""
     return format_date(day, "medium", locale=locale)

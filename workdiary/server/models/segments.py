@@ -30,6 +30,10 @@ class SegmentRow(Base):
         Index("ix_segments_freelancer_time", "freelancer_id", "start", "end"),
         Index("ix_segments_contract_week", "contract_id", "week_start"),
         Index("ix_segments_device_seq", "device_id", "seq"),
+        # Covers the team dashboard's week (services/dashboard.py): summed from the index
+        # alone, without reading 48,000 rows for 200 contracts.
+        Index("ix_segments_dashboard", "contract_id", "week_start", "deleted", "start", "end",
+              "kind", "status", "billable_seconds", "tracked_minutes", "active_minutes"),
     )
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -55,6 +59,10 @@ class SegmentRow(Base):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # The freelancer replaced the memo after upload (a re-signed record): diaries say "edited".
     memo_edited: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The activity meter's parts (core/activity.py), kept beside the body so the team
+    # dashboard averages a week of many contracts in SQL instead of parsing every body.
+    tracked_minutes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    active_minutes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     @property
     def billable_minutes(self) -> int:

@@ -11,6 +11,7 @@ from sqlalchemy import and_, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from workdiary.core.activity import activity_of
 from workdiary.core.billing import whole_minutes
 from workdiary.core.canonical import CHAIN_FIELDS, dumps_canonical, segment_to_dict
 from workdiary.core.model import Reason, Segment, SegmentKind, Status
@@ -92,6 +93,7 @@ def result_of(row: SegmentRow) -> UploadResult:
 def _new_row(segment: Segment, encoded: _Encoded, verdict: Verdict, user: User,
              now: datetime) -> dict[str, object]:
     """Column values of a new segments row (inserted in bulk, without ORM objects)."""
+    activity = activity_of(segment.minutes)
     return {
         "id": segment.id, "contract_id": segment.contract_id, "freelancer_id": user.id,
         "device_id": segment.device_id, "seq": segment.seq, "start": segment.start,
@@ -103,6 +105,7 @@ def _new_row(segment: Segment, encoded: _Encoded, verdict: Verdict, user: User,
         "chain_hash": encoded.chain_hash, "body_hash": encoded.body_hash,
         "body": encoded.body, "deleted": segment.kind is SegmentKind.TOMBSTONE,
         "received_at": now, "memo_edited": False,
+        "tracked_minutes": activity.tracked_minutes, "active_minutes": activity.active_minutes,
     }
 
 
@@ -237,6 +240,7 @@ def _mark_deleted(session: Session, row: SegmentRow, body: dict[str, object],
     row.reasons = [Reason.DELETED.value]
     row.memo = ""
     row.redacted = False
+    row.tracked_minutes = row.active_minutes = 0
     row.body = body
     row.body_hash = digest
     session.flush()

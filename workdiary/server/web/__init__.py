@@ -61,6 +61,7 @@ def install(app: FastAPI) -> None:
         pages_admin,
         pages_auth,
         pages_contracts,
+        pages_dashboard,
         pages_diary,
         pages_disputes,
         pages_language,
@@ -108,5 +109,5 @@ def install(app: FastAPI) -> None:
     for module in (pages_auth, pages_account, pages_contracts, pages_diary, pages_language,
                    pages_timesheet, pages_signup, pages_password, pages_notifications,
                    pages_disputes, pages_admin, pages_reports,
-                   pages_organisations):
+                   pages_organisations, pages_dashboard):
         app.include_router(module.router)

@@ -1,0 +1,80 @@
+"""/dashboard and /my-weeks as pages: who gets which, the figures, sorting links, the chart
+as SVG with its text, the empty state, bad input as error pages, and Spanish."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from workdiary.server.services import users as user_service
+
+from .webworld import NOW, PASSWORD, World, csrf_of, sign_in
+
+
+def test_the_client_sees_their_contracts_week(world: World) -> None:
+    client = sign_in(world.app, "client")
+    page = client.get("/dashboard")
+    assert page.status_code == 200
+    html = page.text
+    assert "Checkout redesign" in html and "Other contract" not in html
+    assert "Week of Mon, Nov 23 – Sun, Nov 29" in html
+    # 40 minutes billed (the rejected segment bills nothing) of a 40-hour limit.
+    assert "0:40:00" in html and "1% of 40:00" in html
+    assert html.count('<svg class="week-chart"') == 1
+    assert "<title id=\"chart-" in html and "<desc id=\"chart-" in html
+    assert '<table class="sr-only">' in html  # the chart's days as text
+    assert 'aria-sort="ascending"' in html  # the default sort: contract title
+    assert "?week=2026-11-23&amp;sort=hours&amp;dir=desc" in html
+    assert "<script" not in html  # no JavaScript on the page
+    spanish = client.get("/dashboard", headers={"Accept-Language": "es-ES"})
+    assert "Panel del equipo" in spanish.text and "Trabajando ahora" in spanish.text
+
+
+def test_sorting_and_bad_input_as_pages(world: World) -> None:
+    client = sign_in(world.app, "client")
+    hours = client.get("/dashboard?week=2026-11-25&sort=hours&dir=desc")
+    assert hours.status_code == 200 and 'aria-sort="descending"' in hours.text
+    assert client.get("/dashboard?sort=price").status_code == 422
+    assert client.get("/dashboard?dir=sideways").status_code == 422
+    assert client.get("/dashboard?week=2026-02-30").status_code == 400
+    future = client.get("/dashboard?week=2026-12-07")
+    assert future.status_code == 422 and "has not started yet" in future.text
+    assert client.get("/dashboard?week=" + "9" * 60).status_code == 422  # bounded length
+
+
+def test_who_gets_which_page(world: World) -> None:
+    freelancer = sign_in(world.app, "freelancer")
+    sent = freelancer.get("/dashboard")
+    assert (sent.status_code, sent.headers["location"]) == (303, "/my-weeks")
+    client = sign_in(world.app, "client")
+    assert client.get("/my-weeks").headers["location"] == "/dashboard"
+    anonymous = sign_in(world.app, None)
+    for url in ("/dashboard", "/my-weeks"):
+        assert anonymous.get(url).headers["location"].startswith("/login")
+
+
+def test_a_client_without_contracts_sees_the_empty_state(world: World) -> None:
+    with world.app.state.sessionmaker() as db:
+        user_service.create_user(db, email="new@example.com", name="New Client", role="client",
+                                 password=PASSWORD, now=NOW)
+    client = TestClient(world.app, base_url="http://testserver", follow_redirects=False)
+    token = csrf_of(client.get("/login").text)
+    client.post("/login", data={"email": "new@example.com", "password": PASSWORD,
+                                "csrf_token": token, "next": "/"})
+    page = client.get("/dashboard")
+    assert page.status_code == 200 and "No contracts yet." in page.text
+    assert "week-chart" not in page.text
+
+
+def test_the_freelancer_sees_their_weeks(world: World) -> None:
+    freelancer = sign_in(world.app, "freelancer")
+    page = freelancer.get("/my-weeks")
+    assert page.status_code == 200
+    html = page.text
+    assert "Week of Nov 23, 2026" in html and "Checkout redesign" in html
+    assert "0:40:00" in html and "$30.00" in html and "$45.00/h" in html
+    assert f"/contracts/{world.contract_id}/diary/2026-11-23?tz=UTC" in html
+    assert "Other contract" not in html
+    too_long = freelancer.get("/my-weeks?from=2024-01-01&to=2026-11-23")
+    assert too_long.status_code == 422 and "53 weeks at a time" in too_long.text
+    empty = freelancer.get("/my-weeks?from=2026-10-05&to=2026-10-12")
+    assert "No time in these weeks." in empty.text

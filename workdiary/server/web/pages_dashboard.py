@@ -1,0 +1,97 @@
+"""The team dashboard (``/dashboard``, clients) and a freelancer's weeks (``/my-weeks``)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query
+from starlette.requests import Request
+from starlette.responses import Response
+
+from workdiary.core.clock import Clock
+from workdiary.core.week import week_start
+from workdiary.server.i18n import formatting
+from workdiary.server.services import dashboard as dashboard_service
+from workdiary.server.services import freelancer_weeks
+from workdiary.server.web import week_chart
+from workdiary.server.web.deps import DB, Viewer
+from workdiary.server.web.pages_diary import parse_day
+from workdiary.server.web.rendering import page_language, redirect, render
+
+router = APIRouter(include_in_schema=False)
+# Columns whose first click sorts largest first (numbers); names sort A to Z first.
+DESCENDING_FIRST = frozenset({"working", "hours", "limit", "activity", "unprotected",
+                              "manual", "disputes"})
+
+
+def _day(text: str | None) -> date | None:
+    return parse_day(text) if text else None
+
+
+def sort_url(view: dashboard_service.Dashboard, column: str) -> str:
+    """The link of a column heading: the same week, this column, the other direction when
+    it is already the sort."""
+    if view.sort == column:
+        direction = "asc" if view.direction == "desc" else "desc"
+    else:
+        direction = "desc" if column in DESCENDING_FIRST else "asc"
+    return "?" + urlencode({"week": view.week_start.isoformat(), "sort": column,
+                            "dir": direction})
+
+
+@router.get("/dashboard")
+def team_dashboard(request: Request, db: DB, viewer: Viewer,
+                   week: str | None = Query(default=None, max_length=40),
+                   sort: str | None = Query(default=None, max_length=40),
+                   direction: str | None = Query(default=None, alias="dir", max_length=40),
+                   ) -> Response:
+    """Every contract of the client in one UTC week, sortable by plain links."""
+    if viewer.role == "admin":
+        return redirect(request, "/admin/disputes")
+    if viewer.role != "client":
+        return redirect(request, "/my-weeks")  # a freelancer's own page
+    clock: Clock = request.app.state.clock
+    now = clock.now()
+    view = dashboard_service.get_dashboard(db, user=viewer, now=now, week=_day(week),
+                                           sort=sort, direction=direction)
+    top = week_chart.scale_seconds(bar for line in view.lines for bar in line.days)
+    current = week_start(now).date()
+    locale = page_language(request).locale
+    return render(request, "team_dashboard.html", {
+        "nav": "team", "view": view, "top": top,
+        "charts": {line.contract.id: week_chart.columns(line.days, top) for line in view.lines},
+        "chart": week_chart, "sort_url": lambda column: sort_url(view, column),
+        "prev_week": view.week_start - timedelta(days=7),
+        "next_week": (view.week_start + timedelta(days=7)
+                      if view.week_start < current else None),
+        "week_end": view.week_start + timedelta(days=6),
+        # The seven days' names, formatted once for the 200 charts (Babel is not cheap).
+        "day_letters": [formatting.weekday_letter(day, locale) for day in view.days],
+        "day_names": [formatting.short_date(day, locale) for day in view.days],
+    })
+
+
+@router.get("/my-weeks")
+def my_weeks(request: Request, db: DB, viewer: Viewer,
+             start: str | None = Query(default=None, alias="from", max_length=40),
+             end: str | None = Query(default=None, alias="to", max_length=40)) -> Response:
+    """The freelancer's weeks across contracts: hours, earnings, status, totals."""
+    if viewer.role == "admin":
+        return redirect(request, "/admin/disputes")
+    if viewer.role != "freelancer":
+        return redirect(request, "/dashboard")
+    clock: Clock = request.app.state.clock
+    view = freelancer_weeks.get_weeks(db, user=viewer, now=clock.now(), start=_day(start),
+                                      end=_day(end))
+    length = (view.last - view.first).days // 7 + 1
+    current = week_start(clock.now()).date()
+    later = min(current, view.last + timedelta(weeks=length))
+    return render(request, "my_weeks.html", {
+        "nav": "my_weeks", "view": view,
+        "earlier": "?" + urlencode({"from": (view.first - timedelta(weeks=length)).isoformat(),
+                                    "to": (view.first - timedelta(weeks=1)).isoformat()}),
+        "later": ("?" + urlencode({"from": (later - timedelta(weeks=length - 1)).isoformat(),
+                                   "to": later.isoformat()})
+                  if view.last < current else None),
+    })
