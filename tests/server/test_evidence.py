@@ -251,3 +251,50 @@ def test_the_bundle_is_the_servers_record(api: TestClient, world: World, week: W
     for entry in manifest.files:
         assert hashlib.sha256(member(bundle, entry.path)).hexdigest() == entry.sha256
     assert manifest.contract_id == world.contract_a and manifest.week_start == WEEK
+
+
+def test_a_bundle_streams_its_screenshots_from_s3(seaweedfs, s3_bucket: str, clock,
+                                                  tmp_path: Path) -> None:
+    """The same bundle when the screenshots live in S3 (SeaweedFS on loopback)."""
+    from server_factories import device_uploader
+    from server_world import make_person
+
+    from workdiary.server.app import create_app
+    from workdiary.server.blobs_s3 import S3BlobStore
+    from workdiary.server.services import contracts
+    from workdiary.server.settings import Settings, StorageSettings
+    from workdiary.testing.devices import DeviceChain
+
+    store = S3BlobStore.from_url(f"s3://{s3_bucket}/x", environ=seaweedfs.environ())
+    storage = StorageSettings(database_url=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+                              data_dir=tmp_path / "srv", blob_url=f"s3://{s3_bucket}/x")
+    app = create_app(Settings(storage=storage, demo=True, close_weeks_interval=0,
+                              mail_interval=0), clock=clock, blobs=store)
+    with TestClient(app, base_url="http://testserver/api/v1") as api, \
+            app.state.sessionmaker() as session:
+        client = make_person(session, "c@x.io", "client")
+        freelancer = make_person(session, "f@x.io", "freelancer")
+        contract = contracts.create_contract(session, client_email=client.email,
+                                             freelancer_email=freelancer.email, title="S3",
+                                             rate_cents=6000, now=NOW)
+        device = DeviceChain()
+        assert api.post("/devices", headers=freelancer.headers, json={
+            "name": "laptop", "public_key": device.public_key,
+            "device_id": device.device_id}).status_code == 201
+        device.uploader = device_uploader(api, freelancer.headers, device)
+        segments = [device.segment(contract.id, NINE + timedelta(minutes=10 * i))
+                    for i in range(2)]
+        assert api.post("/segments", headers=freelancer.headers,
+                        json={"segments": [wire(s) for s in segments]}).status_code == 200
+        response = api.get(f"/contracts/{contract.id}/weeks/{WEEK}/evidence",
+                           headers=client.headers)
+        assert response.status_code == 200, response.text
+        key = api.get("/server-key").json()["public_key"]
+    app.state.engine.dispose()
+    bundle = tmp_path / "s3.zip"
+    bundle.write_bytes(response.content)
+    shots = [s.screenshots[0].sha256 for s in segments]
+    assert all(member(bundle, f"screenshots/{sha}.jpg") == store.get(str(sha)) for sha in shots)
+    result = verify(bundle, "--server-key", key)
+    assert result.returncode == 0, result.stdout
+    assert "Invoice: not invoiced yet (live figures): 0:20:00 billed" in result.stdout
