@@ -26,7 +26,7 @@ from server_factories import wire
 from server_world import NOW, World
 from sqlalchemy.orm import Session
 
-from workdiary.core.evidence import MANIFEST, MANIFEST_SIG, parse_manifest
+from workdiary.core.evidence import MANIFEST, MANIFEST_SIG, entry_for, parse_manifest
 from workdiary.core.signing import generate_private_key, key_id, public_key_of, sign_bytes
 from workdiary.server.services.weeks import close_weeks
 from workdiary.testing.images import make_jpeg
@@ -298,3 +298,32 @@ def test_a_bundle_streams_its_screenshots_from_s3(seaweedfs, s3_bucket: str, clo
     result = verify(bundle, "--server-key", key)
     assert result.returncode == 0, result.stdout
     assert "Invoice: not invoiced yet (live figures): 0:20:00 billed" in result.stdout
+
+
+def test_a_false_verdict_signed_by_the_server_itself_fails(api: TestClient, world: World,
+                                                           week: Week, server_key: str, app,
+                                                           tmp_path: Path) -> None:
+    """The verdicts are recomputed, not believed: a bundle the server signed that calls the
+    memo-less segment protected (and bills a deleted one) is caught."""
+    bundle = download(api, world, tmp_path)
+    verdicts = json.loads(member(bundle, "verdicts.json"))
+    for item in verdicts["segments"]:
+        if item["id"] == week.ids[4]:
+            item.update(status="protected", reasons=[])
+    changed = {"verdicts.json": (json.dumps(verdicts, indent=1) + "\n").encode()}
+    invoice = json.loads(member(bundle, "invoice.json"))
+    invoice["billable_seconds"] += 600
+    changed["invoice.json"] = json.dumps(invoice).encode()
+    old = parse_manifest(member(bundle, MANIFEST))
+    entries = tuple(entry_for(e.path, changed[e.path]) if e.path in changed else e
+                    for e in old.files)
+    data = replace(old, files=entries).to_bytes()
+    changed[MANIFEST] = data
+    changed[MANIFEST_SIG] = app.state.server_key.sign(data).encode()
+    result = verify(rewrite(bundle, tmp_path / "lie.zip", change=changed),
+                    "--server-key", server_key)
+    assert result.returncode == 1, result.stdout
+    line = next(line for line in result.stdout.splitlines() if week.ids[4] in line)
+    assert ("MISMATCH: the bundle shows no_memo, the server's verdict does not. the server "
+            "says protected, the bundle shows unprotected." in line)
+    assert "the invoice says 3000 s billed, 600 s disputed" in result.stdout

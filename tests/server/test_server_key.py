@@ -72,7 +72,7 @@ def test_a_damaged_key_stops_the_start_and_is_kept(settings: Settings, clock) ->
     path = settings.data_dir / "server-key.pem"
     path.parent.mkdir(parents=True)
     path.write_bytes(b"-----BEGIN PRIVATE KEY-----\nbroken\n-----END PRIVATE KEY-----\n")
-    with pytest.raises(ServerKeyError, match="is damaged .*restore .* from a backup"):
+    with pytest.raises(ServerKeyError, match=r"is damaged .*restore .* from a backup"):
         create_app(settings, clock=clock)
     assert b"broken" in path.read_bytes()  # never silently replaced
 

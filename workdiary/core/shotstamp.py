@@ -74,7 +74,7 @@ def jpeg_comment(jpeg: bytes) -> bytes | None:
         if marker in (0xD9, 0xDA):  # end of image, start of scan: no header left
             return None
         length = int.from_bytes(jpeg[at + 2:at + 4], "big")
-        if length < 2:
+        if length < 2 or at + 2 + length > len(jpeg):  # cut short: no whole segment
             return None
         if marker == 0xFE:
             return jpeg[at + 4:at + 2 + length]
