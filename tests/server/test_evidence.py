@@ -327,3 +327,16 @@ def test_a_false_verdict_signed_by_the_server_itself_fails(api: TestClient, worl
     assert ("MISMATCH: the bundle shows no_memo, the server's verdict does not. the server "
             "says protected, the bundle shows unprotected." in line)
     assert "the invoice says 3000 s billed, 600 s disputed" in result.stdout
+
+
+def test_an_image_the_server_lost_is_said_not_hidden(api: TestClient, world: World, week: Week,
+                                                     server_key: str, app,
+                                                     tmp_path: Path) -> None:
+    app.state.blobs.delete(week.shot)
+    bundle = download(api, world, tmp_path)
+    listed = json.loads(member(bundle, "screenshots.json"))["screenshots"]
+    assert [s["file"] for s in listed if s["sha256"] == week.shot] == [None]
+    result = verify(bundle, "--server-key", server_key)
+    assert result.returncode == 0, result.stdout
+    assert (f"note: screenshot {week.shot} is not in the bundle (the server no longer holds "
+            "its image)" in result.stdout)

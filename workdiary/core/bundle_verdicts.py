@@ -21,7 +21,7 @@ from typing import Any
 from workdiary.core.billing import amount_cents, hours_minutes_seconds
 from workdiary.core.canonical import GENESIS_HASH, chain_hash, segment_from_dict
 from workdiary.core.errors import DomainError
-from workdiary.core.evidence import Manifest
+from workdiary.core.evidence import SHOTS_INCLUDED, Manifest
 from workdiary.core.model import Contract, Policy, Reason, Segment, SegmentKind, Status
 from workdiary.core.shotstamp import ShotStamp, jpeg_comment, parse_stamp, shot_binds
 from workdiary.core.signing import signature_is_valid
@@ -253,6 +253,9 @@ def _screenshot_facts(week: _Week, segment: Segment,
                 continue
             if shot.file is not None:
                 _check_image(week, segment, shot, check)
+            elif week.manifest.screenshots == SHOTS_INCLUDED:
+                check.notes.append(f"screenshot {sha} is not in the bundle (the server no "
+                                   "longer holds its image): its content is not checked.")
     return frozenset(missing), frozenset(unbound)
 
 
