@@ -340,3 +340,21 @@ def test_an_image_the_server_lost_is_said_not_hidden(api: TestClient, world: Wor
     assert result.returncode == 0, result.stdout
     assert (f"note: screenshot {week.shot} is not in the bundle (the server no longer holds "
             "its image)" in result.stdout)
+
+
+def test_malformed_parts_are_sentences_not_tracebacks(api: TestClient, world: World,
+                                                      week: Week, server_key: str,
+                                                      tmp_path: Path) -> None:
+    bundle = download(api, world, tmp_path)
+    garbage = {"verdicts.json": b'{"segments": [{"id": 1}]}', "invoice.json": b"[]",
+               "devices.json": b"not json"}
+    result = verify(rewrite(bundle, tmp_path / "bad.zip", change=garbage),
+                    "--server-key", server_key)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "devices.json is not valid JSON" in result.stdout
+    twice = tmp_path / "twice.zip"
+    rewrite(bundle, twice)
+    with zipfile.ZipFile(twice, "a") as archive, pytest.warns(UserWarning):
+        archive.writestr("verdicts.json", b"{}")  # a second member of that name
+    result = verify(twice, "--server-key", server_key)
+    assert result.returncode == 2 and "two members of one name" in result.stderr

@@ -52,6 +52,9 @@ class ZipFiles(Mapping[str, bytes]):
         if len(infos) > MAX_MEMBERS:
             raise BundleUnreadable(f"the zip has {len(infos)} members: not an evidence bundle.")
         self.infos = {info.filename: info for info in infos if not info.is_dir()}
+        if len(self.infos) != len([info for info in infos if not info.is_dir()]):
+            raise BundleUnreadable("the zip holds two members of one name: not a bundle "
+                                   "the server made.")
 
     def __getitem__(self, name: str) -> bytes:
         info = self.infos[name]
@@ -103,6 +106,8 @@ def run_verify(args: argparse.Namespace) -> int:
         raise CommandError(f"{args.bundle}: {exc}", 2) from exc
     except UNREADABLE as exc:
         raise CommandError(f"{args.bundle} is not a readable zip ({exc}).", 2) from exc
+    except (DomainError, KeyError, TypeError, AttributeError) as exc:
+        raise CommandError(f"{args.bundle} is a malformed bundle ({exc!r}).", 2) from exc
     if args.json:
         json.dump(report.to_dict(), sys.stdout, indent=1)
         print()

@@ -105,6 +105,8 @@ class _Week:
                         for a in loaded["chain.json"]["anchors"]}
         self.shots = _shots(loaded["screenshots.json"])
         self.verdicts = {str(v["id"]): v for v in loaded["verdicts.json"]["segments"]}
+        self.received = {segment_id: parse_iso(str(v["received_at"]))
+                         for segment_id, v in self.verdicts.items()}
         self.by_position = {(str(v["device_id"]), int(v["seq"])): str(v["id"])
                             for v in self.verdicts.values()}
         self.segments: dict[str, Segment] = {}
@@ -147,7 +149,10 @@ def check_segments(manifest: Manifest, loaded: Mapping[str, Any],
     order = sorted((s for s in week.segments.values() if s.id in week.verdicts),
                    key=lambda s: (_received(week, s.id), s.device_id, s.seq, s.start))
     for segment in order:
-        _check_one(week, segment, checks[segment.id])
+        try:
+            _check_one(week, segment, checks[segment.id])
+        except (KeyError, TypeError, ValueError, AttributeError, DomainError) as exc:
+            checks[segment.id].problems.append(f"its verdict is malformed ({exc!r}).")
     return sorted(checks.values(), key=lambda c: (c.start, c.id))
 
 
@@ -161,7 +166,7 @@ def _from_verdict(segment_id: str, verdict: Mapping[str, Any]) -> SegmentCheck:
 
 
 def _received(week: _Week, segment_id: str) -> datetime:
-    return parse_iso(str(week.verdicts[segment_id]["received_at"]))
+    return week.received[segment_id]
 
 
 def _check_one(week: _Week, segment: Segment, check: SegmentCheck) -> None:
@@ -326,6 +331,7 @@ def check_invoice(problems: list[str], invoice: Mapping[str, Any], contract: Map
         disputed_ids = {str(i) for i in invoice.get("disputed_segment_ids", [])}
         claimed = (int(invoice["billable_seconds"]), int(invoice["disputed_seconds"]),
                    int(invoice["amount_cents"]))
+        terms_rate = int(contract["terms"]["rate_cents"])
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         problems.append(f"invoice.json is malformed ({exc!r}).")
         return ""
@@ -333,7 +339,7 @@ def check_invoice(problems: list[str], invoice: Mapping[str, Any], contract: Map
     disputed = sum(s.billable_seconds for s in segments
                    if s.id in disputed_ids and s.status != Status.REJECTED.value)
     amount = amount_cents(max(0, billed - disputed), rate)
-    if rate != int(contract["terms"]["rate_cents"]):
+    if rate != terms_rate:
         problems.append("invoice.json's rate differs from the week's terms in contract.json.")
     if claimed != (billed, disputed, amount):
         problems.append(
