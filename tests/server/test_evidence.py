@@ -358,3 +358,36 @@ def test_malformed_parts_are_sentences_not_tracebacks(api: TestClient, world: Wo
         archive.writestr("verdicts.json", b"{}")  # a second member of that name
     result = verify(twice, "--server-key", server_key)
     assert result.returncode == 2 and "two members of one name" in result.stderr
+
+
+def test_a_chain_across_contracts_and_a_signed_deletion(api: TestClient, world: World,
+                                                        server_key: str,
+                                                        tmp_path: Path) -> None:
+    """Contract AB's bundle: its first record follows one of contract A (an anchor from
+    chain.json), and the device deleted its second with a signed tombstone."""
+    device, headers = world.device, world.freelancer_a.headers
+    first_a = device.segment(world.contract_a, NINE)
+    ab = [device.segment(world.contract_ab, NINE + timedelta(minutes=10 * i)) for i in (1, 2)]
+    assert api.post("/segments", headers=headers, json={
+        "segments": [wire(s) for s in [first_a, *ab]]}).status_code == 200
+    gone = api.post("/segments", headers=headers,
+                    json={"segments": [wire(device.tombstone(ab[1]))]})
+    assert gone.json()["segments"][0]["reasons"] == ["deleted"], gone.text
+    response = api.get(f"/contracts/{world.contract_ab}/weeks/{WEEK}/evidence",
+                       headers=world.client_b.headers)
+    assert response.status_code == 200
+    bundle = tmp_path / "ab.zip"
+    bundle.write_bytes(response.content)
+    anchors = json.loads(member(bundle, "chain.json"))["anchors"]
+    assert [(a["device_id"], a["seq"]) for a in anchors] == [(device.device_id, 1)]
+    assert f"segments/{first_a.id}.json" not in zipfile.ZipFile(bundle).namelist()
+    result = verify(bundle, "--server-key", server_key)
+    assert result.returncode == 0, result.stdout
+    assert "deleted by the freelancer's device (signed tombstone)" in result.stdout
+    # The anchor is what links the chain: without it the first record's link is broken.
+    chain = json.dumps({"anchors": []}).encode()
+    broken = verify(rewrite(bundle, tmp_path / "noanchor.zip", change={"chain.json": chain}),
+                    "--server-key", server_key)
+    assert broken.returncode == 1
+    assert (f"chain broken before segment {ab[0].id}: the record with seq 1 of device "
+            f"{device.device_id} is missing" in broken.stdout)

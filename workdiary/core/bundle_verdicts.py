@@ -228,12 +228,15 @@ def _chain_message(week: _Week, segment: Segment) -> str:
     missing = week.by_position.get(key)
     earlier = [s for s in week.segments.values()
                if s.device_id == segment.device_id and s.seq < segment.seq]
-    after = max(earlier, key=lambda s: s.seq).id if earlier else "the start of the bundle"
     if missing is not None and missing in week.segments:
         return (f"chain broken: its prev_hash does not match segment {missing}, the device's "
                 "previous record.")
-    name = missing or f"seq {segment.seq - 1} of device {segment.device_id}"
-    return f"chain broken after segment {after}: segment {name} is missing."
+    name = (f"segment {missing}" if missing
+            else f"the record with seq {segment.seq - 1} of device {segment.device_id}")
+    if earlier:
+        return f"chain broken after segment {max(earlier, key=lambda s: s.seq).id}: " \
+               f"{name} is missing."
+    return f"chain broken before segment {segment.id}: {name} is missing."
 
 
 def _screenshot_facts(week: _Week, segment: Segment,
