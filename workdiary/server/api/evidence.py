@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
-from typing import IO, Literal
+from typing import Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
-from starlette.background import BackgroundTask
 
-from workdiary.core.evidence import SHOTS_HASHES, SHOTS_INCLUDED
+from workdiary.core.evidence import SHOTS_INCLUDED
 from workdiary.server.api.weeks import check_day
 from workdiary.server.deps import AppClock, Blobs, CurrentUser, DbSession
+from workdiary.server.evidence_response import evidence_response
 from workdiary.server.serverkey import ServerKey
 from workdiary.server.services.evidence import gather_week
-from workdiary.server.services.evidence_zip import bundle_name, write_bundle
 
 router = APIRouter(tags=["evidence"])
-CHUNK_BYTES = 64 * 1024
 
 
 def _server_key(request: Request) -> ServerKey:
@@ -49,18 +46,5 @@ def week_evidence(contract_id: str, week_start: date, request: Request, session:
     key. ``workdiary verify`` checks it offline."""
     week = gather_week(session, user=user, contract_id=contract_id,
                        week_start=check_day(week_start))
-    bundle = write_bundle(week, blobs=blobs, key=_server_key(request), now=clock.now(),
-                          screenshots=SHOTS_HASHES if screenshots == "hashes"
-                          else SHOTS_INCLUDED)
-    size = bundle.seek(0, 2)
-    bundle.seek(0)
-    name = bundle_name(week.contract_id, week.week_start.isoformat())
-    return StreamingResponse(
-        _chunks(bundle), media_type="application/zip", background=BackgroundTask(bundle.close),
-        headers={"Content-Disposition": f'attachment; filename="{name}"',
-                 "Content-Length": str(size), "Cache-Control": "no-store"})
-
-
-def _chunks(bundle: IO[bytes]) -> Iterator[bytes]:
-    while chunk := bundle.read(CHUNK_BYTES):
-        yield chunk
+    return evidence_response(week, blobs=blobs, key=_server_key(request), now=clock.now(),
+                             hashes_only=screenshots == "hashes")
