@@ -140,7 +140,10 @@ def test_a_real_bundle_verifies(api: TestClient, world: World, week: Week, serve
     assert invoice["invoiced"] is True and invoice["disputed_segment_ids"] == [week.disputed]
     assert "Invoice: invoice: 0:40:00 billed, 0:10:00 disputed" in result.stdout
     assert lines[-1].startswith("Result: OK, 5 segment(s) checked")
-    report = json.loads(verify(bundle, "--server-key", server_key, "--json").stdout)
+    # The key as `curl .../server-key > key.json` saves it.
+    saved = tmp_path / "key.json"
+    saved.write_text(api.get("/server-key").text)
+    report = json.loads(verify(bundle, "--server-key", str(saved), "--json").stdout)
     assert report["ok"] is True and report["key_pinned"] is True
     assert [s["status"] for s in report["segments"]] == [
         "protected", "protected", "protected", "rejected", "unprotected"]
