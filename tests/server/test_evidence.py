@@ -394,3 +394,24 @@ def test_a_chain_across_contracts_and_a_signed_deletion(api: TestClient, world: 
     assert broken.returncode == 1
     assert (f"chain broken before segment {ab[0].id}: the record with seq 1 of device "
             f"{device.device_id} is missing" in broken.stdout)
+
+
+def test_the_weekly_limit_cut_is_recomputed(api: TestClient, world: World, session: Session,
+                                            server_key: str, tmp_path: Path) -> None:
+    from server_factories import set_weekly_limit
+
+    set_weekly_limit(session, world.contract_a, 15)
+    device = world.device
+    segments = [device.segment(world.contract_a, NINE + timedelta(minutes=10 * i))
+                for i in range(2)]
+    first = api.post("/segments", headers=world.freelancer_a.headers,
+                     json={"segments": [wire(segments[0])]})
+    later = api.post("/segments", headers=world.freelancer_a.headers,
+                     json={"segments": [wire(segments[1])]})
+    assert (first.status_code, later.json()["segments"][0]["over_limit_seconds"]) == (200, 300)
+    bundle = download(api, world, tmp_path)
+    result = verify(bundle, "--server-key", server_key, "--json")
+    assert result.returncode == 0, result.stdout
+    checked = {s["id"]: s for s in json.loads(result.stdout)["segments"]}
+    assert checked[segments[1].id]["reasons"] == ["over_weekly_limit"]
+    assert checked[segments[1].id]["billable_seconds"] == 300
