@@ -22,7 +22,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from workdiary.core.bundle_verdicts import SegmentCheck, check_invoice, check_segments
+from workdiary.core.bundle_invoice import check_invoice
+from workdiary.core.bundle_verdicts import SegmentCheck, check_segments
 from workdiary.core.errors import DomainError
 from workdiary.core.evidence import (
     CHAIN,
