@@ -468,6 +468,19 @@ def _organisation(session: Session, world: World) -> Org:
     return Org(org.id, manager, viewer, invitation.id, token)
 
 
+# Portable evidence (issue 10): the server key is public; a week's bundle is either party's
+# (an admin is party to nothing: 404 like a stranger).
+ENDPOINTS.update({
+    "GET /server-key": (lambda api, c, h: api.get("/server-key", headers=h),
+                        {"client": 200, "freelancer": 200, "other_client": 200,
+                         "other_freelancer": 200, "admin": 200, "anonymous": 200}),
+    "GET /contracts/{id}/weeks/{w}/evidence": (
+        lambda api, c, h: api.get(f"/contracts/{_contract(c)}/weeks/{WEEK}/evidence",
+                                  headers=h),
+        {"client": 200, "freelancer": 200, "admin": 404, **_PARTIES_ONLY}),
+})
+
+
 def _dispute(session: Session, world: World, segment_id: str, state: str) -> str:
     """A dispute of contract A in ``state``, written directly (the matrix probes who may act
     on one; the API tests build them through the week's real steps)."""

@@ -44,6 +44,11 @@ DESIGN |= {
     ("post", "/api/v1/admin/users/{user_id}/enable"), ("get", "/api/v1/admin/contracts"),
     ("get", "/api/v1/admin/disputes"), ("get", "/api/v1/admin/audit"),
 }
+# Portable evidence (issue 10).
+DESIGN |= {
+    ("get", "/api/v1/server-key"),
+    ("get", "/api/v1/contracts/{contract_id}/weeks/{week_start}/evidence"),
+}
 
 # Organisations (issue 10).
 DESIGN |= {

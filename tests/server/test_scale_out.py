@@ -188,6 +188,10 @@ def test_server_run_with_two_worker_processes(shared: dict[str, str], tmp_path: 
                       if sample.name == "workdiary_http_requests_total"
                       and sample.labels.get("route") == "/healthz")
         assert healthz == 30  # added up over both processes
+        # Both processes sign evidence with the one key made before they started.
+        keys = {requests.get(worker.url + "/api/v1/server-key", timeout=10).json()["key_id"]
+                for _ in range(20)}
+        assert len(keys) == 1 and (tmp_path / "srv" / "server-key.pem").is_file()
     finally:
         worker.stop()
 

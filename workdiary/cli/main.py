@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "workdiary.cli.system_setup",  # autostart, permissions
     "workdiary.cli.server",  # server run|migrate|add-user|add-contract|close-weeks|...
     "workdiary.cli.desktop_release",  # desktop-release publish|show|withdraw (operator)
+    "workdiary.cli.verify",  # verify (an evidence bundle, offline)
 )
 
 

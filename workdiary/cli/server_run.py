@@ -53,6 +53,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             target = _prepare_workers(settings)
     except BlobStoreUnavailable as exc:
         raise CommandError(exc.message) from exc
+    except SettingsError as exc:  # a damaged server key (server/serverkey.py)
+        raise CommandError(str(exc)) from exc
     print(f"workdiary server on http://{args.host}:{args.port}/ with {args.workers} worker(s); "
           f"database {storage.describe_database()}, blobs {storage.blob_location}; "
           f"mail to {settings.describe_mail()}, links to {settings.public_url}", flush=True)
@@ -80,9 +82,11 @@ def _prepare_workers(settings: Any) -> str:
     from workdiary.server.blobs import open_blob_store
     from workdiary.server.db import make_engine
     from workdiary.server.migrate import upgrade_to_head
+    from workdiary.server.serverkey import load_or_create
 
     storage = settings.storage
     open_blob_store(storage.blob_location).check()
+    load_or_create(settings.server_key_path)  # made once here, checked before any worker starts
     engine = make_engine(storage.database_url)
     try:
         upgrade_to_head(engine)
@@ -96,7 +100,8 @@ def _prepare_workers(settings: Any) -> str:
                        "WORKDIARY_PUBLIC_URL": settings.public_url,
                        "WORKDIARY_METRICS_TOKEN": settings.metrics_token,
                        "WORKDIARY_SMTP_URL": settings.smtp_url,
-                       "WORKDIARY_MAIL_FROM": settings.mail_from})
+                       "WORKDIARY_MAIL_FROM": settings.mail_from,
+                       "WORKDIARY_SERVER_KEY_FILE": str(settings.server_key_path)})
     return "workdiary.server.app:app_from_env"
 
 

@@ -55,3 +55,38 @@ def stamp_jpeg(jpeg: bytes, stamp: bytes) -> bytes:
     if not jpeg.startswith(b"\xff\xd8") or len(stamp) > 65_000:
         raise ValueError("not a JPEG, or a stamp too long for one comment marker")
     return jpeg[:2] + b"\xff\xfe" + (len(stamp) + 2).to_bytes(2, "big") + stamp + jpeg[2:]
+
+
+def jpeg_comment(jpeg: bytes) -> bytes | None:
+    """The first comment (COM marker) of a JPEG's header, or None (not a JPEG, no comment).
+
+    Pure: reads the marker segments up to the image data, decodes nothing. The offline
+    verifier uses it to read a screenshot's stamp without an image library.
+    """
+    if not jpeg.startswith(b"\xff\xd8"):
+        return None
+    at = 2
+    while at + 4 <= len(jpeg) and jpeg[at] == 0xFF:
+        marker = jpeg[at + 1]
+        if marker == 0xFF:  # fill byte
+            at += 1
+            continue
+        if marker in (0xD9, 0xDA):  # end of image, start of scan: no header left
+            return None
+        length = int.from_bytes(jpeg[at + 2:at + 4], "big")
+        if length < 2 or at + 2 + length > len(jpeg):  # cut short: no whole segment
+            return None
+        if marker == 0xFE:
+            return jpeg[at + 4:at + 2 + length]
+        at += 2 + length
+    return None
+
+
+def shot_binds(*, segment_id: str, device_id: str, start: datetime, end: datetime,
+               taken_at: datetime, uploader_device: str | None, stamp: ShotStamp | None) -> bool:
+    """Whether an image is evidence for one moment of one segment: uploaded by the segment's
+    device, stamped with its id and with that moment (to the second), inside the segment."""
+    moment = taken_at.replace(microsecond=0)
+    return (stamp is not None and uploader_device == device_id
+            and stamp.segment_id == segment_id and stamp.taken_at == moment
+            and start.replace(microsecond=0) <= moment <= end)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 from dataclasses import replace
 
 from cryptography.exceptions import InvalidSignature
@@ -70,3 +71,14 @@ def signature_over_bytes_is_valid(signed_bytes: bytes, signature: str, public_ke
     except (InvalidSignature, DomainError, ValueError):
         return False
     return True
+
+
+def sign_bytes(data: bytes, private_key: str) -> str:
+    """The key's Ed25519 signature over ``data``, base64 (the server signs evidence manifests)."""
+    key = Ed25519PrivateKey.from_private_bytes(_unb64(private_key, "private key"))
+    return _b64(key.sign(data))
+
+
+def key_id(public_key: str) -> str:
+    """A public key's fingerprint: the first 16 hex digits of SHA-256 over its raw 32 bytes."""
+    return hashlib.sha256(_unb64(public_key, "public key")).hexdigest()[:16]

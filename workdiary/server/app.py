@@ -34,6 +34,7 @@ from workdiary.server.migrate import upgrade_to_head
 from workdiary.server.observability import RequestObservability
 from workdiary.server.pdf.render import PdfRenderer
 from workdiary.server.ratelimit import LoginRateLimiter
+from workdiary.server.serverkey import load_or_create
 from workdiary.server.settings import Settings
 
 API_PREFIX = "/api/v1"
@@ -46,7 +47,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
 
     ``app.state`` holds: ``settings``, ``engine``, ``sessionmaker`` (SQLAlchemy 2),
     ``blobs`` (a :class:`BlobStore`, from ``settings.storage.blob_location`` unless given),
-    ``clock`` (a core Clock), ``metrics``, ``schema_head``, ``login_limiter``, ``mail_limits`` and
+    ``clock`` (a core Clock), ``server_key`` (signs evidence bundles), ``metrics``,
+    ``schema_head``, ``login_limiter``, ``mail_limits`` and
     ``upload_lock`` (SQLite only). Raises ``BlobStoreUnavailable`` when the blob store
     cannot be used (missing bucket, refused credentials), so a bad deployment fails at start.
     The JSON API is under ``/api/v1`` (OpenAPI at ``/api/v1/openapi.json``); ``/healthz``,
@@ -57,6 +59,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
     blob_root = blobs.root if isinstance(blobs, FileBlobStore) else None
     datadir.create(settings, blob_root)
     blobs.check()
+    # Signs evidence bundles; made on the first start, a damaged one stops the start here.
+    server_key = load_or_create(settings.server_key_path)
     engine = make_engine(settings.database_url)
     if settings.auto_migrate:
         upgrade_to_head(engine)
@@ -89,6 +93,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.blobs = blobs
+    app.state.server_key = server_key
     app.state.clock = clock
     app.state.metrics = metrics
     app.state.schema_head = schema_head(engine)

@@ -7,7 +7,8 @@
 
 Values come from arguments first, then the environment (``WORKDIARY_DATABASE_URL``,
 ``WORKDIARY_SERVER_DATA_DIR``, ``WORKDIARY_BLOB_URL``, ``WORKDIARY_SECRET_KEY``,
-``WORKDIARY_METRICS_TOKEN``, ``WORKDIARY_SMTP_URL``, ``WORKDIARY_MAIL_FROM``), then defaults
+``WORKDIARY_METRICS_TOKEN``, ``WORKDIARY_SMTP_URL``, ``WORKDIARY_MAIL_FROM``,
+``WORKDIARY_SERVER_KEY_FILE``), then defaults
 in code.
 """
 
@@ -116,6 +117,9 @@ class Settings:
     smtp_url: str = ""
     mail_from: str = ""
     mail_interval: float = 5.0
+    # The server's Ed25519 key that signs evidence bundles (server/serverkey.py); empty:
+    # data_dir/server-key.pem ($WORKDIARY_SERVER_KEY_FILE; one shared file across hosts).
+    server_key_file: str = ""
 
     def __post_init__(self) -> None:
         if not self.secret_key:
@@ -166,6 +170,11 @@ class Settings:
         return target.describe() if target else f".eml files in {self.mail_dir}"
 
     @property
+    def server_key_path(self) -> Path:
+        return Path(self.server_key_file) if self.server_key_file else (
+            self.storage.data_dir / "server-key.pem")
+
+    @property
     def database_url(self) -> str:
         return self.storage.database_url
 
@@ -198,7 +207,8 @@ class Settings:
         for field_name, variable in (("forwarded_allow_ips", "WORKDIARY_FORWARDED_ALLOW_IPS"),
                                      ("public_url", "WORKDIARY_PUBLIC_URL"),
                                      ("smtp_url", "WORKDIARY_SMTP_URL"),
-                                     ("mail_from", "WORKDIARY_MAIL_FROM")):
+                                     ("mail_from", "WORKDIARY_MAIL_FROM"),
+                                     ("server_key_file", "WORKDIARY_SERVER_KEY_FILE")):
             if overrides.get(field_name) is None and env.get(variable):
                 overrides[field_name] = env[variable]
             elif overrides.get(field_name) is None:

@@ -25,6 +25,7 @@ def contract_pages(world: World) -> list[str]:
         f"/contracts/{cid}/screenshots/{sha}",
         f"/contracts/{cid}/screenshots/{sha}/full",
         f"/contracts/{cid}/screenshots/{sha}/thumb",
+        f"/contracts/{cid}/timesheets/2026-11-23/evidence.zip",
     ]
 
 
@@ -324,3 +325,38 @@ def test_pages_send_protective_headers(world: World) -> None:
     assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
     assert response.headers["x-frame-options"] == "DENY"
     assert response.headers["cache-control"] == "no-store"
+
+
+def test_the_timesheet_offers_the_weeks_evidence(world: World) -> None:
+    """The page links the week's bundle (and the small one without images): the API's bundle,
+    signed by the server's key. (This world's rows are seeded, not signed by a device, so
+    their verdicts do not verify; tests/server/test_evidence.py verifies real uploads.)"""
+    import hashlib
+    import io
+    import zipfile
+
+    from workdiary.core.evidence import parse_manifest
+    from workdiary.core.signing import signature_over_bytes_is_valid
+
+    client = sign_in(world.app, "freelancer")
+    week = f"/contracts/{world.contract_id}/timesheets/2026-11-23"
+    page = client.get(week).text
+    assert f'href="{week}/evidence.zip"' in page and "workdiary verify" in page
+    assert f'href="{week}/evidence.zip?screenshots=hashes"' in page
+    key = world.app.state.server_key.public_key
+    for suffix, images in (("", True), ("?screenshots=hashes", False)):
+        response = client.get(f"{week}/evidence.zip{suffix}")
+        assert response.status_code == 200
+        assert response.headers["content-type"] == "application/zip"
+        with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+            data = archive.read("manifest.json")
+            manifest = parse_manifest(data)
+            assert signature_over_bytes_is_valid(
+                data, archive.read("manifest.sig").decode().strip(), key)
+            for entry in manifest.files:
+                assert hashlib.sha256(archive.read(entry.path)).hexdigest() == entry.sha256
+            names = archive.namelist()
+        assert any(n.startswith("screenshots/") for n in names) is images
+        assert any(n.startswith("segments/") for n in names)
+    assert client.get(f"/contracts/{world.contract_id}/timesheets/2026-11-24/evidence.zip"
+                      ).status_code == 400

@@ -11,6 +11,7 @@ from workdiary.server.api import (
     desktop_release,
     devices,
     disputes,
+    evidence,
     invoices,
     notifications,
     organisations,
@@ -24,5 +25,5 @@ from workdiary.server.api.schemas import ERROR_RESPONSES
 api_router = APIRouter(responses=ERROR_RESPONSES)
 for _module in (auth, accounts, devices, contracts, segments, screenshots, weeks, invoices,
                 desktop_release, notifications, disputes, admin, reports,
-                organisations, dashboard):
+                organisations, dashboard, evidence):
     api_router.include_router(_module.router)

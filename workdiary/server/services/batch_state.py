@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from workdiary.core.model import Segment, Status
+from workdiary.core.shotstamp import ShotStamp, shot_binds
 from workdiary.core.verify import Verdict, VerifyContext
 from workdiary.core.week import is_locked, week_start
 from workdiary.server.models import Contract, Device, Invoice, Screenshot, SegmentRow, User
@@ -43,10 +44,11 @@ class ShotBinding:
     taken_at: datetime | None
 
     def binds(self, segment: Segment, taken_at: datetime) -> bool:
-        moment = taken_at.replace(microsecond=0)
-        return (self.device_id == segment.device_id and self.segment_id == segment.id
-                and self.taken_at is not None and self.taken_at == moment
-                and segment.start.replace(microsecond=0) <= moment <= segment.end)
+        stamp = (ShotStamp(self.segment_id, self.taken_at)
+                 if self.segment_id is not None and self.taken_at is not None else None)
+        return shot_binds(segment_id=segment.id, device_id=segment.device_id,
+                          start=segment.start, end=segment.end, taken_at=taken_at,
+                          uploader_device=self.device_id, stamp=stamp)
 
 
 class BatchState:

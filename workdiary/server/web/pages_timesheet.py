@@ -11,12 +11,14 @@ from starlette.responses import Response
 from workdiary.core.clock import Clock
 from workdiary.core.week import week_start_of_date
 from workdiary.server.errors import ServiceError
+from workdiary.server.evidence_response import evidence_response
 from workdiary.server.i18n.formatting import money, short_date
 from workdiary.server.i18n.language import N_
 from workdiary.server.services import disputes as dispute_service
 from workdiary.server.services import users as user_service
 from workdiary.server.services import weeks as week_service
 from workdiary.server.services.contracts import role_on
+from workdiary.server.services.evidence import gather_week
 from workdiary.server.services.timesheet import get_timesheet
 from workdiary.server.web.deps import DB, CheckedForm, PageBadRequest, Viewer, safe_next
 from workdiary.server.web.pages_diary import parse_day, scoped_contract
@@ -60,6 +62,20 @@ def timesheet(request: Request, contract_id: str, week_start: str, db: DB,
             now=now),
         "prev_week": week - timedelta(days=7), "next_week": week + timedelta(days=7),
     })
+
+
+@router.get("/contracts/{contract_id}/timesheets/{week_start}/evidence.zip")
+def evidence(request: Request, contract_id: str, week_start: str, db: DB, viewer: Viewer,
+             screenshots: str = "included") -> Response:
+    """The week's evidence bundle (the API's, for a signed-in party; ``?screenshots=hashes``
+    leaves the images out)."""
+    contract = scoped_contract(db, viewer, contract_id)
+    week = gather_week(db, user=viewer, contract_id=contract.id,
+                       week_start=parse_week(week_start))
+    clock: Clock = request.app.state.clock
+    return evidence_response(week, blobs=request.app.state.blobs,
+                             key=request.app.state.server_key, now=clock.now(),
+                             hashes_only=screenshots == "hashes")
 
 
 def _sentence(message: str) -> str:
