@@ -316,7 +316,7 @@ def test_the_weeks_mails_are_queued_once_however_often_the_job_runs(
     [summary] = by_kind(session)["weekly_summary"]
     context = json.loads(summary.context)
     assert summary.to_email == world.freelancer_a.email
-    assert (context["tracked_minutes"], context["at_risk_count"]) == (20, 1)
+    assert (context["tracked_seconds"] // 60, context["at_risk_count"]) == (20, 1)
     assert context["at_risk"][0]["reasons"] == ["no_memo"]
     assert context["lock_at"] == LOCK.isoformat()
 
