@@ -243,7 +243,7 @@ class DesktopSession(QObject):
                 "Session", "Not logged in, so there is nothing to sync with: run `workdiary "
                            "login SERVER_URL --email EMAIL` in a terminal."))
             return
-        self.sync.wake()
+        self.sync.wake(refresh=True)  # the contracts too, not only the uploads
         self.notice.emit(translate("Session", "Syncing now."))
 
     def logged_in(self, message: str, sync: SyncControl | None) -> None:
