@@ -80,3 +80,17 @@ def test_the_page_in_spanish(world: World) -> None:
     browser = sign_in(world.app, "client")
     page = browser.get("/notifications", headers={"Accept-Language": "es-ES"})
     assert "Ajustes de correo" in page.text and "Correos que recibo" in page.text
+
+
+def test_an_admin_has_only_security_mail(world: World) -> None:
+    from workdiary.server.services import users as user_service
+
+    from .test_dispute_pages import ADMIN, as_admin
+    from .webworld import NOW, PASSWORD
+
+    with world.app.state.sessionmaker() as db:
+        user_service.create_user(db, email=ADMIN, name="Ada Admin", role="admin",
+                                 password=PASSWORD, now=NOW)
+    page = as_admin(world).get("/notifications").text
+    assert boxes(page) == [] and "This account is sent no mail that can be turned off." in page
+    assert "Password reset links" in page
