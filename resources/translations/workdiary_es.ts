@@ -619,6 +619,53 @@ Captura en esta sesión:
     </message>
 </context>
 <context>
+    <name>ManualRefusal</name>
+    <message>
+        <source>“{title}” does not allow manual time: its client can allow it in the contract&apos;s policy.</source>
+        <translation>«{title}» no admite tiempo manual: su cliente puede permitirlo en la política del contrato.</translation>
+    </message>
+    <message>
+        <source>“{title}” is paused or ended: it takes no time.</source>
+        <translation>«{title}» está en pausa o terminado: no admite tiempo.</translation>
+    </message>
+    <message>
+        <source>The end must be after the start.</source>
+        <translation>El final debe ser posterior al inicio.</translation>
+    </message>
+    <message>
+        <source>One entry spans at most 24 hours: enter longer time in several entries.</source>
+        <translation>Una entrada abarca como mucho 24 horas: introduce un tiempo más largo en varias entradas.</translation>
+    </message>
+    <message>
+        <source>Manual time cannot be in the future: it ends at {end}, and it is {now} now.</source>
+        <translation>El tiempo manual no puede estar en el futuro: termina el {end} y ahora es {now}.</translation>
+    </message>
+    <message>
+        <source>Manual time is at least one minute.</source>
+        <translation>El tiempo manual dura al menos un minuto.</translation>
+    </message>
+    <message>
+        <source>The week of {day} locked on {lock}: it takes no more time.</source>
+        <translation>La semana del {day} se cerró el {lock}: no admite más tiempo.</translation>
+    </message>
+    <message>
+        <source>{start} to {end} overlaps time you already have ({other_start} to {other_end}): the same time cannot be billed twice.</source>
+        <translation>De {start} a {end} se solapa con tiempo que ya tienes (de {other_start} a {other_end}): el mismo tiempo no se puede facturar dos veces.</translation>
+    </message>
+    <message>
+        <source>Time was just recorded between {start} and {end}: the same time cannot be billed twice.</source>
+        <translation>Se acaba de registrar tiempo entre {start} y {end}: el mismo tiempo no se puede facturar dos veces.</translation>
+    </message>
+    <message>
+        <source>The weekly limit is {limit}; the week of {week} already has {already} (h:mm:ss), so {adding} more does not fit.</source>
+        <translation>El límite semanal es de {limit}; la semana del {week} ya tiene {already} (h:mm:ss), así que {adding} más no caben.</translation>
+    </message>
+    <message>
+        <source>A memo holds at most {limit} characters, not {length}.</source>
+        <translation>Una nota admite como mucho {limit} caracteres, no {length}.</translation>
+    </message>
+</context>
+<context>
     <name>ManualTime</name>
     <message>
         <source>workdiary: add manual time</source>

@@ -44,22 +44,29 @@ def test_each_slot_verifies_as_unprotected_manual_time() -> None:
         assert verdict.billable_minutes == (end - start).seconds // 60
 
 
-@pytest.mark.parametrize(("contract", "start", "end", "taken", "says"), [
+REFUSALS = [
     (replace(CONTRACT, policy=Policy(allow_manual=False)), at(9), at(10), (),
-     "does not allow manual time"),
-    (replace(CONTRACT, status="paused"), at(9), at(10), (), "is paused"),
-    (CONTRACT, at(10), at(9), (), "end must be after the start"),
-    (CONTRACT, at(11, 30), at(12, 30), (), "cannot be in the future"),
-    (CONTRACT, at(9), at(9, 0, 40), (), "at least one minute"),
-    (CONTRACT, at(9) - timedelta(days=2), at(11), (), "at most 24 hours"),
+     "does not allow manual time", "not_allowed"),
+    (replace(CONTRACT, status="paused"), at(9), at(10), (), "is paused", "contract_inactive"),
+    (CONTRACT, at(10), at(9), (), "end must be after the start", "end_not_after_start"),
+    (CONTRACT, at(11, 30), at(12, 30), (), "cannot be in the future", "in_future"),
+    (CONTRACT, at(9), at(9, 0, 40), (), "at least one minute", "too_short"),
+    (CONTRACT, at(9) - timedelta(days=2), at(11), (), "at most 24 hours", "too_long"),
     (CONTRACT, at(9) - timedelta(days=7), at(10) - timedelta(days=7), (), "locked at "
-     "2026-11-16T12:00:00Z"),
-    (CONTRACT, at(9), at(10), ((at(9, 50), at(10, 0, 30)),), "overlaps time you already have"),
-])
+     "2026-11-16T12:00:00Z", "week_locked"),
+    (CONTRACT, at(9), at(10), ((at(9, 50), at(10, 0, 30)),), "overlaps time you already have",
+     "overlap"),
+]
+
+
+@pytest.mark.parametrize(("contract", "start", "end", "taken", "says", "code"), REFUSALS)
 def test_refusals_say_why(contract: Contract, start: datetime, end: datetime,
-                          taken: tuple[tuple[datetime, datetime], ...], says: str) -> None:
-    with pytest.raises(ManualTimeError, match=says):
+                          taken: tuple[tuple[datetime, datetime], ...], says: str,
+                          code: str) -> None:
+    """An English sentence for the command line, and a code for the tray to translate."""
+    with pytest.raises(ManualTimeError, match=says) as refused:
         plan_manual(contract, start, end, now=NOW, taken=taken)
+    assert refused.value.code == code
 
 
 def test_time_that_only_touches_other_time_does_not_overlap_it() -> None:
@@ -73,8 +80,10 @@ def test_the_weekly_limit_counts_the_weeks_time_already_recorded() -> None:
     monday = datetime(2026, 11, 16, tzinfo=UTC)
     assert plan_manual(limited, at(9), at(10), now=NOW, week_seconds={monday: 60 * 60})
     # Cut to the second, as the server's verification cuts the limit.
-    with pytest.raises(ManualTimeError, match=r"weekly limit is 120 min .* has 60:01 min"):
+    with pytest.raises(ManualTimeError, match=r"weekly limit is 120 min .* has 60:01 min") as no:
         plan_manual(limited, at(9), at(10), now=NOW, week_seconds={monday: 60 * 60 + 1})
+    assert (no.value.code, no.value.params) == ("weekly_limit", {
+        "limit_minutes": 120, "week": monday, "already_seconds": 3601, "adding_seconds": 3600})
 
 
 def test_a_memo_edit_changes_only_the_memo_and_no_memo() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -109,3 +110,54 @@ def test_relogin_signs_from_the_next_segment_through_the_loop(
     # Each closed segment is bound to the account that signed it (uploads wait for it).
     assert queued and {r.account for r in queued} == \
         {"fred@example.org on https://diary.example.org"}
+
+
+class CountingApi:
+    """GET /contracts as the server answers it, counted."""
+
+    def __init__(self, contracts: list[Contract]) -> None:
+        self.items = contracts
+        self.calls = 0
+
+    def contracts(self) -> list[object]:
+        from workdiary.sync.api import ContractInfo
+
+        self.calls += 1
+        return [ContractInfo(c, "freelancer", 0) for c in self.items]
+
+
+def test_passes_refresh_contracts_when_due_not_every_time(
+    tmp_path: Path, fake_clock: FakeClock, make_contract: Callable[..., Contract],
+) -> None:
+    """The runtime's before-pass hook: the first pass and a pass asked for (clock-in, "Sync
+    now") fetch; the passes between do not; the pass in the window before the tracked
+    segment's end fetches, so the tracker gets a new policy for the segment that starts next."""
+    from dataclasses import replace
+
+    from workdiary.core.model import Policy
+    from workdiary.desktop.contract_sync import next_boundary
+
+    events: list[TrackerEvent] = []
+    runtime, store = runtime_for(tmp_path, fake_clock, FakeInputCounter(), events)
+    contract = make_contract("c-1", segment_minutes=10)
+    store.replace_contracts([contract])
+    api = CountingApi([contract])
+    assert runtime.refresh_contracts(api) is not None and api.calls == 1  # type: ignore[arg-type]
+    fake_clock.advance(30)
+    assert runtime.refresh_contracts(api) is None and api.calls == 1  # type: ignore[arg-type]
+    assert runtime.refresh_contracts(api, True) is not None  # type: ignore[arg-type]
+    assert api.calls == 2
+    fake_clock.advance((next_boundary(fake_clock.now(), 10) - fake_clock.now()).total_seconds())
+    runtime.tracker.clock_in(contract, "memo")  # at a boundary; clock-in asks for a refresh
+    assert runtime.refresh_contracts(api, True) is not None  # type: ignore[arg-type]
+    runtime.contract_refresh.max_age = timedelta(hours=1)  # only the boundary rule below
+    api.items = [replace(contract, policy=Policy(segment_minutes=5))]  # the client changes it
+    fake_clock.advance(9 * 60 - 1)  # 61 s before the segment ends: outside the window
+    assert runtime.refresh_contracts(api) is None and api.calls == 3  # type: ignore[arg-type]
+    fake_clock.advance(25)  # within one interval + 10 s of the boundary
+    update = runtime.refresh_contracts(api)  # type: ignore[arg-type]
+    assert update is not None and update.messages and api.calls == 4
+    assert update.messages[0].startswith("The client changed the tracking policy")
+    runtime.tracker.clock_out()
+    runtime.close()
+    store.close()

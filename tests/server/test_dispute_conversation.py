@@ -91,9 +91,8 @@ def test_conversation_then_the_freelancer_accepts(api: TestClient, world: World,
     # The keys of the mail's template (docs/design.md "Mail"): two 10-minute segments disputed.
     assert mails(session, "dispute_opened") == [(world.freelancer_a.email, {
         "dispute_id": dispute_id, "title": "Contract A", "week_start": WEEK,
-        "state": "open", "by_name": "Client.A", "text": "not my project",
-        "reason": "not my project", "note": "not my project", "minutes": 20,
-        "link": f"/disputes/{dispute_id}"})]
+        "state": "open", "by_name": "Client.A", "reason": "not my project",
+        "disputed_seconds": 1200, "link": f"/disputes/{dispute_id}"})]
 
     url = f"/disputes/{dispute_id}"
     said = api.post(f"{url}/messages", headers=world.client_a.headers,
@@ -110,8 +109,10 @@ def test_conversation_then_the_freelancer_accepts(api: TestClient, world: World,
     assert (view["state"], view["billable_minutes"], view["amount_cents"]) == ("open", 20, 1000)
     assert view["can"] == {"message": True, "accept": True, "contest": True, "withdraw": False,
                            "decide": False}
-    assert [to for to, _ in mails(session, "dispute_message")] == [
-        world.freelancer_a.email, world.client_a.email]
+    assert [(to, c["message"]) for to, c in mails(session, "dispute_message")] == [
+        (world.freelancer_a.email, "I never asked for this module."),
+        (world.client_a.email, "It was in the brief of 12 November.")]
+    assert not {"text", "reason", "note"} & set(mails(session, "dispute_message")[0][1])
 
     # Strangers do not learn it exists; an admin reads it but writes nothing but a decision.
     assert api.get(url, headers=world.client_b.headers).status_code == 404
@@ -190,6 +191,8 @@ def test_contested_escalated_then_decided(api: TestClient, world: World, app, cl
     assert sorted(to for to, _ in mails(session, "dispute_decided")) == sorted(
         [world.client_a.email, world.freelancer_a.email])
     assert {c["outcome"] for _, c in mails(session, "dispute_decided")} == {outcome}
+    assert all("note" in c and "reason" not in c and "message" not in c
+               for _, c in mails(session, "dispute_decided"))
     assert actions(session, dispute_id) == [
         ("dispute.opened", world.client_a.id), ("dispute.contested", world.freelancer_a.id),
         ("dispute.escalated", None), ("dispute.decided", admin.id)]

@@ -257,6 +257,12 @@ def test_notification_settings_over_the_api(api: TestClient, world: World) -> No
     first = api.get("/me/notifications", headers=h).json()
     assert all(first["kinds"].values()) and "verify_email" in first["always"]
     assert "verify_email" not in first["kinds"]
+    # Only the kinds a freelancer is sent; a client is offered the client's.
+    assert "weekly_summary" in first["kinds"] and "invoice_ready" not in first["kinds"]
+    client = api.get("/me/notifications", headers=world.client_a.headers).json()["kinds"]
+    assert "invoice_ready" in client and "weekly_summary" not in client
+    assert api.put("/me/notifications", headers=world.client_a.headers, json={
+        "kinds": {"contract_offer": False}}).json()["error"]["code"] == "mail_kind_not_for_role"
     changed = api.put("/me/notifications", headers=h,
                       json={"kinds": {"weekly_summary": False, "week_paid": False}})
     assert changed.status_code == 200, changed.text
@@ -268,9 +274,12 @@ def test_notification_settings_over_the_api(api: TestClient, world: World) -> No
     other = api.get("/me/notifications", headers=world.freelancer_b.headers).json()
     assert all(other["kinds"].values())
     for body, code in (({"kinds": {"password_reset": False}}, "security_mail"),
-                       ({"kinds": {"spam": False}}, "unknown_mail_kind")):
+                       ({"kinds": {"spam": False}}, "unknown_mail_kind"),
+                       ({"kinds": {"invoice_ready": False}}, "mail_kind_not_for_role")):
         refused = api.put("/me/notifications", headers=h, json=body)
         assert refused.status_code == 422 and refused.json()["error"]["code"] == code
+    assert "invoice_ready" in api.put("/me/notifications", headers=h, json={
+        "kinds": {"invoice_ready": False}}).json()["error"]["message"]
     too_many = {"kinds": {f"k{i}": True for i in range(40)}}
     assert api.put("/me/notifications", headers=h, json=too_many).status_code == 422
     assert api.put("/me/notifications", headers=h, json={"kinds": {"x" * 60: True}}
@@ -307,7 +316,7 @@ def test_the_weeks_mails_are_queued_once_however_often_the_job_runs(
     [summary] = by_kind(session)["weekly_summary"]
     context = json.loads(summary.context)
     assert summary.to_email == world.freelancer_a.email
-    assert (context["tracked_minutes"], context["at_risk_count"]) == (20, 1)
+    assert (context["tracked_seconds"] // 60, context["at_risk_count"]) == (20, 1)
     assert context["at_risk"][0]["reasons"] == ["no_memo"]
     assert context["lock_at"] == LOCK.isoformat()
 

@@ -23,7 +23,7 @@ class FakeSync:
     def __init__(self) -> None:
         self.woken = 0
 
-    def wake(self) -> None:
+    def wake(self, *, refresh: bool = False) -> None:
         self.woken += 1
 
     def stop(self, timeout: float = 30.0) -> None:

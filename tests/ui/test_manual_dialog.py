@@ -82,3 +82,20 @@ def test_without_a_contract_that_allows_it_the_dialog_says_so(
     qtbot.addWidget(dialog)
     assert not dialog.add_button.isEnabled()
     assert "None of your contracts allows manual time" in dialog.message.text()
+
+
+def test_a_refusal_is_said_in_spanish(rig: Rig, qtbot: Any, language: Any) -> None:
+    """The core's refusal reaches the Spanish dialog in Spanish, at the user's local times."""
+    assert language.use("es") == "es"
+    rig.session.load_contracts()
+    qtbot.waitUntil(lambda: len(rig.session.contracts) == 2)
+    dialog = ManualTimeDialog(rig.session)
+    qtbot.addWidget(dialog)
+    now = rig.clock.now()
+    _set(dialog, now - timedelta(minutes=10), now + timedelta(minutes=30), "Luego")
+    dialog.add_button.click()
+    qtbot.waitUntil(lambda: "futuro" in dialog.message.text())
+    said = dialog.message.text()
+    assert said.startswith("No se añadió: El tiempo manual no puede estar en el futuro")
+    ends = (now + timedelta(minutes=30)).astimezone(TZ).strftime("%H:%M")
+    assert ends in said and "cannot" not in said

@@ -45,7 +45,7 @@ ARTIFACTS = ROOT / "test-artifacts" / "ui"
 SOURCES = sorted([*(ROOT / "workdiary" / "ui").glob("*.py"),
                   *(ROOT / "workdiary" / "desktop" / name for name in (
                       "policy_text.py", "summary.py", "announce.py", "i18n.py", "contract_sync.py",
-                      "manual.py", "offers.py", "notify.py"))])
+                      "manual.py", "manual_refusals.py", "offers.py", "notify.py"))])
 LUPDATE_ARGS = ["-no-obsolete", "-locations", "none", "-source-language", "en",
                 "-target-language", "es"]
 

@@ -203,6 +203,8 @@ def run_sync(args: argparse.Namespace, *,
             outbox = build_outbox(store, secrets_factory(), clock, settings)
         except (NotLoggedIn, ValueError) as exc:
             raise CommandError(str(exc)) from exc
+        if args.now:  # asked for now: the contracts too (a changed policy, a stopped contract)
+            _refresh_contracts_now(outbox.api, store)
         if not args.watch:
             report = outbox.run_once(seen_now=args.now)
             waiting = waiting_uploads(store.queued_records(), outbox.account, clock.now(),
@@ -225,6 +227,20 @@ def run_sync(args: argparse.Namespace, *,
             signal.signal(signal.SIGTERM, previous)
         print("Stopped syncing; anything not yet uploaded stays queued.", file=sys.stderr)
     return 0
+
+
+def _refresh_contracts_now(api: ApiClient, store: LocalStore) -> None:
+    """Fetch and cache the contracts, saying what changed; offline, the cache stands (the
+    upload pass that follows says why the server cannot be reached)."""
+    from workdiary.desktop.contract_sync import refresh_from
+    from workdiary.sync.api import ApiError
+
+    try:
+        update = refresh_from(api, store)
+    except ApiError:
+        return
+    for message in update.messages:
+        print(f"contracts: {message}", file=sys.stderr, flush=True)
 
 
 def _wait(stop: threading.Event, seconds: float) -> bool:

@@ -26,7 +26,14 @@ MAX_MANUAL_SPAN = timedelta(hours=24)  # one entry: at most a day, to catch typo
 
 
 class ManualTimeError(DomainError):
-    """Manual time that the rules refuse; the message says why in a sentence."""
+    """Manual time that the rules refuse. The message says why in an English sentence (the
+    command line prints it); ``code`` and ``params`` say the same as data, so the tray app can
+    say it in the user's language and time zone (desktop/manual_refusals.py)."""
+
+    def __init__(self, message: str, *, code: str, **params: object) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 def check_memo(memo: str) -> str:
@@ -52,29 +59,35 @@ def plan_manual(
     if not contract.policy.allow_manual:
         raise ManualTimeError(
             f"contract {contract.id} ({contract.title}) does not allow manual time: its "
-            "client can allow it in the contract's policy")
+            "client can allow it in the contract's policy", code="not_allowed",
+            contract=contract.id, title=contract.title)
     if contract.status != "active":
-        raise ManualTimeError(f"contract {contract.id} is {contract.status}: it takes no time")
+        raise ManualTimeError(f"contract {contract.id} is {contract.status}: it takes no time",
+                              code="contract_inactive", contract=contract.id,
+                              title=contract.title, status=contract.status)
     if end <= start:
-        raise ManualTimeError("the end must be after the start")
+        raise ManualTimeError("the end must be after the start", code="end_not_after_start")
     if end - start > MAX_MANUAL_SPAN:
         raise ManualTimeError("one manual entry spans at most 24 hours: enter longer time "
-                              "in several entries")
+                              "in several entries", code="too_long")
     if end > now:
         raise ManualTimeError(f"manual time cannot be in the future (it ends at "
-                              f"{isoformat_z(end)}, now is {isoformat_z(now)})")
+                              f"{isoformat_z(end)}, now is {isoformat_z(now)})",
+                              code="in_future", end=end, now=now)
     if tracked_minutes(start, end) < 1:
-        raise ManualTimeError("manual time is at least one minute")
+        raise ManualTimeError("manual time is at least one minute", code="too_short")
     if is_locked(start, now):
+        lock = lock_time(week_start(start))
         raise ManualTimeError(
-            f"the week of {isoformat_z(start)} locked at "
-            f"{isoformat_z(lock_time(week_start(start)))}: it takes no more time")
+            f"the week of {isoformat_z(start)} locked at {isoformat_z(lock)}: it takes no "
+            "more time", code="week_locked", start=start, lock=lock)
     for other_start, other_end in taken:
         if other_start < end and start < other_end:
             raise ManualTimeError(
                 f"{isoformat_z(start)}-{isoformat_z(end)} overlaps time you already have "
                 f"({isoformat_z(other_start)}-{isoformat_z(other_end)}): the same time "
-                "cannot be billed twice")
+                "cannot be billed twice", code="overlap", start=start, end=end,
+                other_start=other_start, other_end=other_end)
     pieces = split_on_grid(start, end, contract.policy.segment_minutes)
     limit = contract.weekly_limit_minutes
     if limit is not None:
@@ -88,7 +101,8 @@ def plan_manual(
                 raise ManualTimeError(
                     f"the weekly limit is {limit} min and the week of {week.date()} already "
                     f"has {_minutes_seconds(already)} min: {_minutes_seconds(seconds)} more "
-                    "min of manual time do not fit")
+                    "min of manual time do not fit", code="weekly_limit", limit_minutes=limit,
+                    week=week, already_seconds=already, adding_seconds=seconds)
     return pieces
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from workdiary.core.errors import DomainError
-from workdiary.core.manual import ManualTimeError, check_memo, plan_manual
+from workdiary.core.manual import MAX_MEMO, ManualTimeError, check_memo, plan_manual
 from workdiary.core.model import Segment, SegmentKind
 from workdiary.core.timegrid import isoformat_z
 from workdiary.core.week import WEEK, is_locked, lock_time, week_start
@@ -37,11 +37,13 @@ def add_manual_time(store: LocalStore, contract_id: str, start: datetime, end: d
     if contract is None:
         raise ManualTimeError(translate(
             "Manual", "unknown contract {contract}: `workdiary contracts` lists yours (and "
-                      "refreshes them from the server)").format(contract=repr(contract_id)))
+                      "refreshes them from the server)").format(contract=repr(contract_id)),
+            code="unknown_contract", contract=contract_id)
     try:
         check_memo(memo)
     except DomainError as exc:
-        raise ManualTimeError(str(exc)) from exc
+        raise ManualTimeError(str(exc), code="memo_too_long", limit=MAX_MEMO,
+                              length=len(memo)) from exc
     weeks = {week_start(start), week_start(end - timedelta(seconds=1))}
     week_seconds = {
         week: billed_seconds([s for s in store.segments_between(week, week + WEEK, contract_id)
@@ -54,7 +56,7 @@ def add_manual_time(store: LocalStore, contract_id: str, start: datetime, end: d
         return store.add_manual_segments([new_id() for _ in pieces], contract_id, pieces,
                                          memo, account)
     except StoreError as exc:  # the tracker wrote a minute there meanwhile
-        raise ManualTimeError(str(exc)) from exc
+        raise ManualTimeError(str(exc), code="overlap_now", start=start, end=end) from exc
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,7 +27,12 @@ from workdiary.capture.encode import encode_screenshot
 from workdiary.capture.malloc_tuning import return_large_buffers
 from workdiary.core.clock import Clock
 from workdiary.core.model import Contract
-from workdiary.desktop.contract_sync import ContractsUpdate, refresh_from
+from workdiary.desktop.contract_sync import (
+    ContractsUpdate,
+    RefreshSchedule,
+    refresh_from,
+    says_stale,
+)
 from workdiary.desktop.loop import TrackerLoop
 from workdiary.desktop.settings import DesktopSettings
 from workdiary.store import LocalStore
@@ -45,7 +50,7 @@ from workdiary.sync.release import ReleaseGate, ReleaseNotice
 from workdiary.sync.secrets import SecretStore, SecretStoreError
 from workdiary.sync.worker import SyncWorker
 from workdiary.tracker.engine import Tracker
-from workdiary.tracker.events import IdlePeriod, SegmentClosed, TrackerEvent
+from workdiary.tracker.events import ClockedIn, IdlePeriod, SegmentClosed, TrackerEvent
 from workdiary.tracker.idle import discard_idle
 from workdiary.tracker.ports import Signer
 
@@ -109,6 +114,12 @@ class Runtime:
         self._sync_lock = threading.Lock()
         # The server's desktop release: refreshed by each sync pass and by check_release().
         self.release = ReleaseGate()
+        # When a pass refreshes the contracts; the sync interval sets the pre-boundary window.
+        try:
+            interval = settings.sync_settings(store).interval
+        except ValueError:  # a malformed override: _sync_worker says so, and uses none
+            interval = 30.0
+        self.contract_refresh = RefreshSchedule(lead=interval + 10.0)
 
     def start_sync(self) -> SyncWorker | None:
         """Start uploading for the logged-in account (None: not logged in or sync off)."""
@@ -193,14 +204,25 @@ class Runtime:
         return SyncWorker(outbox, interval=settings.interval, on_report=self._on_report,
                           release=self.release, before_pass=self.refresh_contracts)
 
-    def refresh_contracts(self, api: ApiClient) -> ContractsUpdate | None:
-        """Fetch the contracts (the sync thread, before each pass): cache them, hand a new
-        version of the tracked one to the tracker (its policy applies from the next segment)
-        and report what changed; None when the server could not be asked."""
+    def refresh_contracts(self, api: ApiClient, asked: bool = False) -> ContractsUpdate | None:
+        """Fetch the contracts when due (the sync thread, before a pass; see RefreshSchedule):
+        cache them, hand a new version of the tracked one to the tracker (its policy applies
+        from the next segment) and report what changed; None when not due or offline."""
+        last = self.sync.last_report if self.sync is not None else None
+        if last is not None and (any(says_stale(v.reasons) for v in last.verdicts)
+                                 or last.quarantined):
+            asked = True  # the server refused time as off the contract: it may have changed
+        contract = self.tracker.contract  # read-only glance from this thread
+        now = self.clock.now()
+        if not self.contract_refresh.due(
+                now, asked=asked,
+                segment_minutes=contract.policy.segment_minutes if contract else None):
+            return None
         try:
             update = refresh_from(api, self.store)
         except ApiError:
-            return None  # offline: the cached contracts stand
+            return None  # offline: the cached contracts stand (and the next pass asks again)
+        self.contract_refresh.refreshed(now)
         for contract in update.contracts:
             self.loop.update_contract(contract)
         self.offers = update.offers
@@ -260,6 +282,8 @@ def build_runtime(
         on_event(happened)
         if isinstance(happened, SegmentClosed) and holder and holder[0].sync is not None:
             holder[0].sync.wake()
+        if isinstance(happened, ClockedIn) and holder and holder[0].sync is not None:
+            holder[0].sync.wake(refresh=True)  # the contract's policy as of now
 
     tracker = Tracker(
         store=store, clock=clock, screen=capture.screen, input_counter=counter,

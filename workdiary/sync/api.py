@@ -314,6 +314,9 @@ class ApiClient:
             )
         except http.Timeout as exc:
             raise Transient(f"the server at {self.server_url} did not answer in time") from exc
+        except http.UntrustedServer as exc:  # say why: the user can fix it (a CA file)
+            raise Transient(f"cannot reach the server at {self.server_url} safely: {exc}"
+                            ) from exc
         except http.ConnectFailed as exc:
             raise Transient(f"cannot reach the server at {self.server_url}") from exc
         except http.HttpError as exc:

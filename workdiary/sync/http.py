@@ -6,7 +6,8 @@ of JSON calls and one PUT that the desktop makes (docs/benchmarks.md, "Memory: w
 goes"). What it keeps from requests, because the uploader relied on it:
 - one kept-alive connection per session, reopened when the server has closed it;
 - a (connect, read) timeout pair;
-- TLS verified against certifi's CA bundle, or ``REQUESTS_CA_BUNDLE`` / ``CURL_CA_BUNDLE``;
+- TLS verified against certifi's CA bundle, or ``REQUESTS_CA_BUNDLE`` / ``CURL_CA_BUNDLE`` (an
+  untrusted certificate is ``UntrustedServer``, whose message says how to trust one);
 - proxies from the environment (``HTTPS_PROXY``, ``HTTP_PROXY``, ``NO_PROXY``, as urllib
   reads them), with ``user:password@`` in the proxy URL for basic authentication.
 Redirects are not followed: the API never redirects, and a redirected upload is reported.
@@ -38,6 +39,14 @@ class Timeout(HttpError):
 
 class ConnectFailed(HttpError):
     """No connection (refused, DNS, TLS) or the connection broke during the exchange."""
+
+
+class UntrustedServer(ConnectFailed):
+    """TLS: the server's certificate did not verify; the message says what to do."""
+
+
+# The variables that name the CA file to trust instead of certifi's bundle, first wins.
+CA_VARIABLES = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +142,9 @@ class Session:
         except TimeoutError as exc:
             connection.close()
             raise Timeout(f"no connection within {timeout[0]} s") from exc
+        except ssl.SSLCertVerificationError as exc:  # before OSError: it is one
+            connection.close()
+            raise UntrustedServer(_untrusted(host, exc)) from exc
         except (OSError, http.client.HTTPException) as exc:  # refused, DNS, TLS, proxy
             connection.close()
             raise ConnectFailed(str(exc) or type(exc).__name__) from exc
@@ -144,10 +156,29 @@ class Session:
 
     def _tls_context(self) -> ssl.SSLContext:
         if self._tls is None:
-            cafile = (os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
-                      or _certifi_bundle())
-            self._tls = ssl.create_default_context(cafile=cafile)
+            named = next(((v, os.environ[v]) for v in CA_VARIABLES if os.environ.get(v)), None)
+            cafile = named[1] if named else _certifi_bundle()
+            try:
+                self._tls = ssl.create_default_context(cafile=cafile)
+            except (OSError, ssl.SSLError) as exc:  # a missing file, or not PEM certificates
+                where = f"{named[0]}={named[1]}" if named else f"the CA bundle {cafile}"
+                raise HttpError(
+                    f"{where} cannot be used to check the server's certificate "
+                    f"({exc.strerror or exc}): point it at a readable PEM file with the "
+                    "certificate authority that signed the server's certificate, or unset it "
+                    "to trust the usual public authorities") from exc
         return self._tls
+
+
+def _untrusted(host: str, exc: ssl.SSLCertVerificationError) -> str:
+    """Why the certificate failed and what the user can do about it."""
+    why = exc.verify_message or exc.reason or str(exc)
+    return (f"the TLS certificate of {host} is not trusted ({why}). If this server uses its "
+            "own certificate authority (a self-signed or company certificate), save that "
+            "authority's certificate as a PEM file and set REQUESTS_CA_BUNDLE to its path, "
+            "e.g. REQUESTS_CA_BUNDLE=/path/to/ca.pem; if it should have a public certificate, "
+            "check the address: this may not be the server you meant. Checking is never "
+            "turned off.")
 
 
 def _certifi_bundle() -> str | None:

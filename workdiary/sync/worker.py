@@ -23,14 +23,15 @@ class SyncWorker:
     With a ``release`` gate, each pass first asks the server for its desktop release (the
     gate keeps the last answer offline); below the minimum every pass uploads all that is
     pending without waiting for the review grace period (finish, then refuse to clock in).
-    ``before_pass`` runs first on each pass (the desktop refreshes its contracts there).
+    ``before_pass(api, asked)`` runs first on each pass (the desktop refreshes its contracts
+    there when they are due); ``asked`` is True once after ``wake(refresh=True)``.
     """
 
     def __init__(self, outbox: Outbox, *, interval: float = 30.0,
                  on_report: Callable[[SyncReport], None] | None = None,
                  backoff: RetryPolicy | None = None, rng: random.Random | None = None,
                  release: ReleaseGate | None = None,
-                 before_pass: Callable[[ApiClient], object] | None = None) -> None:
+                 before_pass: Callable[[ApiClient, bool], object] | None = None) -> None:
         self.outbox = outbox
         self.release = release
         # Run before each pass on this thread (the desktop refreshes its contracts here).
@@ -41,14 +42,18 @@ class SyncWorker:
         self._rng = rng or random.Random()
         self._stop = outbox.stop_event  # also interrupts retry waits
         self._wake = threading.Event()
+        self._refresh_asked = threading.Event()  # wake(refresh=True): tell before_pass
         self._thread = threading.Thread(target=self._run, name="workdiary-sync", daemon=True)
         self.last_report: SyncReport | None = None
 
     def start(self) -> None:
         self._thread.start()
 
-    def wake(self) -> None:
-        """Sync soon (for example right after a segment closed)."""
+    def wake(self, *, refresh: bool = False) -> None:
+        """Sync soon (for example right after a segment closed); ``refresh``: and have
+        ``before_pass`` refresh what it keeps (clock-in, "Sync now")."""
+        if refresh:
+            self._refresh_asked.set()
         self._wake.set()
 
     def stop(self, timeout: float = 30.0) -> None:
@@ -62,8 +67,10 @@ class SyncWorker:
         failures = 0
         while not self._stop.is_set():
             if self.before_pass is not None:
+                asked = self._refresh_asked.is_set()
+                self._refresh_asked.clear()
                 try:
-                    self.before_pass(self.outbox.api)
+                    self.before_pass(self.outbox.api, asked)
                 except Exception:  # a refresh problem must not stop uploads
                     log.exception("contract refresh before the sync pass failed")
             try:

@@ -23,7 +23,8 @@ from workdiary.desktop.diary import DayView, day_view, mark_shown
 from workdiary.desktop.formatting import clock_time
 from workdiary.desktop.i18n import plural, translate
 from workdiary.desktop.loop import TrackerLoop
-from workdiary.desktop.manual import MemoEdit, add_manual_time, edit_memo
+from workdiary.desktop.manual import ManualTimeError, MemoEdit, add_manual_time, edit_memo
+from workdiary.desktop.manual_refusals import refusal_text
 from workdiary.desktop.review import Box, DeleteOutcome, ScreenshotReview
 from workdiary.desktop.state import Lock, SyncControl, TrayState
 from workdiary.desktop.summary import Summary, SyncState, compute_summary
@@ -242,7 +243,7 @@ class DesktopSession(QObject):
                 "Session", "Not logged in, so there is nothing to sync with: run `workdiary "
                            "login SERVER_URL --email EMAIL` in a terminal."))
             return
-        self.sync.wake()
+        self.sync.wake(refresh=True)  # the contracts too, not only the uploads
         self.notice.emit(translate("Session", "Syncing now."))
 
     def logged_in(self, message: str, sync: SyncControl | None) -> None:
@@ -369,7 +370,10 @@ class DesktopSession(QObject):
             # exception(), not a raising result(): the raise would put this frame (and the
             # future) into the traceback the future keeps, a cycle over the caller's Qt objects.
             problem = future.exception()
-            if problem is not None:  # a refusal (ManualTimeError) or the store failing
+            if isinstance(problem, ManualTimeError):  # said in the user's language and zone
+                on_done(refusal_text(problem, self.tz))
+                return
+            if problem is not None:  # the store failing
                 on_done(str(problem))
                 return
             made = future.result()

@@ -33,7 +33,7 @@ SAMPLES: dict[str, dict[str, object]] = {
                          "change": "terms", "rate_cents": 123456, "currency": "EUR",
                          "weekly_limit_hours": 30, "effective": "2026-11-23",
                          "link": "/contracts/c1"},
-    "weekly_summary": {"name": "Ana", "week_start": WEEK, "tracked_minutes": 605,
+    "weekly_summary": {"name": "Ana", "week_start": WEEK, "tracked_seconds": 605 * 60 + 9,
                        "lock_at": "2026-11-23T12:00:00+00:00", "at_risk_count": 1,
                        "at_risk": [{"start": "2026-11-17T09:10:00+00:00",
                                     "end": "2026-11-17T09:20:00+00:00", "title": "Web shop",
@@ -41,17 +41,20 @@ SAMPLES: dict[str, dict[str, object]] = {
                        "link": "/contracts/c1/diary"},
     "invoice_ready": {"name": "Bruno", "freelancer_name": "Ana", "title": "Web shop",
                       "week_start": WEEK, "amount_cents": 123456, "currency": "EUR",
-                      "billable_minutes": 605, "review_deadline": DEADLINE,
+                      "billable_seconds": 605 * 60 + 9, "review_deadline": DEADLINE,
                       "link": f"/contracts/c1/timesheets/{WEEK}"},
     "review_reminder": {"name": "Bruno", "freelancer_name": "Ana", "title": "Web shop",
                         "week_start": WEEK, "amount_cents": 123456, "currency": "EUR",
                         "review_deadline": DEADLINE, "link": f"/contracts/c1/timesheets/{WEEK}"},
-    "dispute_opened": {"name": "Ana", "by_name": "Bruno", "title": "Web shop", "minutes": 20,
+    "dispute_opened": {"name": "Ana", "by_name": "Bruno", "title": "Web shop",
+                       "week_start": WEEK, "state": "open", "disputed_seconds": 20 * 60 + 5,
                        "reason": "Not my project <b>", "link": "/disputes/d1"},
     "dispute_message": {"name": "Ana", "by_name": "Bruno", "title": "Web shop",
-                        "text": "Can you explain?", "link": "/disputes/d1"},
-    "dispute_decided": {"name": "Ana", "title": "Web shop", "outcome": "pay",
-                        "note": "Evidence holds.", "link": "/disputes/d1"},
+                        "week_start": WEEK, "state": "contested", "disputed_seconds": 1205,
+                        "message": "Can you explain?", "link": "/disputes/d1"},
+    "dispute_decided": {"name": "Ana", "by_name": "Ada", "title": "Web shop",
+                        "week_start": WEEK, "state": "decided_pay", "disputed_seconds": 1205,
+                        "outcome": "pay", "note": "Evidence holds.", "link": "/disputes/d1"},
     "week_approved": {"name": "Ana", "title": "Web shop", "week_start": WEEK,
                       "amount_cents": 123456, "currency": "EUR", "approved_by": "client",
                       "link": f"/contracts/c1/timesheets/{WEEK}"},
@@ -107,13 +110,45 @@ def test_spanish_is_spanish_and_user_text_is_escaped(renderer: MailRenderer) -> 
         assert render(renderer, kind, "es").subject != render(renderer, kind, "en").subject, kind
     summary = render(renderer, "weekly_summary", "es")
     assert summary.subject == (
-        "Tu semana hasta ahora: 10 h 5 min registradas (semana del 16 nov 2026)")
+        "Tu semana hasta ahora: 10:05:09 de tiempo registrado (semana del 16 nov 2026)")
+    assert "Registraste 10:05:09 (horas:minutos:segundos) en la semana del" in summary.text
     assert "mar, 17 nov 2026 9:10-9:20 UTC, Web shop: sin nota: añade una en el diario" in (
         summary.text)
     invoice = render(renderer, "invoice_ready", "es")
     assert "27 nov 2026, 23:59 UTC" in invoice.text
+    assert "Tiempo facturable (h:mm:ss): 10:05:09" in invoice.text
+    english = render(renderer, "weekly_summary", "en")
+    assert english.subject == "Your week so far: 10:05:09 tracked (week of Nov 16, 2026)"
+    assert "You tracked 10:05:09 (hours:minutes:seconds) in the week of" in english.text
+    assert "Billable time (h:mm:ss): 10:05:09" in render(renderer, "invoice_ready", "en").text
     opened = render(renderer, "dispute_opened", "en")
     assert "> Not my project <b>" in opened.text and "Not my project &lt;b&gt;" in opened.html
+
+
+@pytest.mark.parametrize("code", ["en", "es"])
+def test_dispute_mails_say_each_thing_once(renderer: MailRenderer, code: str) -> None:
+    """Each dispute mail shows its own words (reason, message or note) once, under its own
+    lead-in, with the disputed time as h:mm:ss and the week."""
+    said = {"dispute_opened": "Not my project <b>", "dispute_message": "Can you explain?",
+            "dispute_decided": "Evidence holds."}
+    for kind, words in said.items():
+        mail = render(renderer, kind, code)
+        assert mail.text.count(words) == 1, (kind, mail.text)
+        assert WEEK_WORDS[code] in mail.text, kind
+        for other in said.values():
+            assert other == words or other not in mail.text
+    opened = render(renderer, "dispute_opened", code).text
+    assert {"en": "Disputed time (h:mm:ss): 0:20:05",
+            "es": "Tiempo en disputa (h:mm:ss): 0:20:05"}[code] in opened
+    assert {"en": "Bruno gave this reason:", "es": "Bruno dio este motivo:"}[code] in opened
+    decided = render(renderer, "dispute_decided", code).text
+    assert {"en": "The administrator's note:", "es": "La nota del administrador:"}[code] in decided
+    # A mail queued before the context had its own keys still reads right.
+    before = {k: v for k, v in SAMPLES["dispute_message"].items() if k != "message"}
+    old = renderer.render("dispute_message", {**before, "text": "Old words"},
+                          language=renderer.language_for(code),
+                          base_url="https://diary.example.com/")
+    assert "Old words" in old.text
 
 
 @pytest.mark.parametrize("template", sorted(p.name for p in (TEMPLATE_DIR / "mail").glob("*.html")))

@@ -18,7 +18,8 @@ Kind = Annotated[str, Field(min_length=1, max_length=48)]
 
 
 class NotificationSettings(BaseModel):
-    """``kinds``: every kind a user may turn off and whether it is mailed; ``always``: the
+    """``kinds``: every kind the user's role is sent and may turn off, and whether it is mailed
+    (a freelancer has no invoice mail, a client no offers); ``always``: the
     security kinds, which are always mailed."""
 
     kinds: dict[str, bool]
@@ -44,6 +45,7 @@ def get_notifications(user: CurrentUser) -> NotificationSettings:
 def put_notifications(body: NotificationUpdate, session: DbSession, user: CurrentUser,
                       clock: AppClock) -> NotificationSettings:
     """Opt in or out of mail kinds (422 ``security_mail`` for turning off security mail,
-    ``unknown_mail_kind`` for a kind that does not exist)."""
+    ``unknown_mail_kind`` for a kind that does not exist, ``mail_kind_not_for_role`` for a kind
+    the caller's role is never sent)."""
     return _shape(notifications.set_preferences(session, user=user, choices=body.kinds,
                                                 now=clock.now()))

@@ -109,6 +109,13 @@ def utc_stamp(moment: datetime | None, locale: Locale) -> str:
     return f"{joined} UTC"
 
 
+def zoned_stamp(moment: datetime, tz: ZoneInfo, locale: Locale) -> str:
+    """``Nov 23, 2026, 15:30``: a moment in the viewer's zone (the page names the zone once)."""
+    local = moment.astimezone(tz)
+    day = format_skeleton("yMMMd", local, locale=locale)
+    return str(locale.datetime_formats["medium"]).format(local_time(local, tz, locale), day)
+
+
 def percent(part: int, whole: int | None) -> int:
     """Whole percent of ``part`` in ``whole``, capped to 0-100 for progress bars."""
     if not whole:

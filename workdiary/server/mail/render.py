@@ -79,6 +79,15 @@ def _duration(minutes: object) -> str:
     return formatting.duration_words(value, current_language().locale)
 
 
+def _hms(seconds: object) -> str:
+    """Billed seconds as ``7:05:09``, as the pages, the tray and the terminal write them."""
+    try:
+        value = int(seconds)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        value = 0
+    return formatting.hours_minutes_seconds(value)
+
+
 def _time_in_utc(moment: datetime, locale: Locale) -> str:
     return formatting.local_time(moment, formatting.UTC, locale)
 
@@ -97,6 +106,7 @@ class MailRenderer:
             newstyle=True)
         env.filters["money"] = _money
         env.filters["duration"] = _duration
+        env.filters["hms"] = _hms
         env.filters["week_date"] = _in_locale(formatting.week_date, _as_date)
         env.filters["long_date"] = _in_locale(formatting.long_date, _as_date)
         env.filters["utc_stamp"] = _in_locale(formatting.utc_stamp, _as_moment)

@@ -114,6 +114,45 @@ def list_disputes(session: Session, *, admin: User, state: str | None = None,
     return [DisputeLine(d, title) for d, title in rows]
 
 
+@dataclass(frozen=True)
+class AuditNames:
+    """What the audit page names its entries with: accounts, contracts and disputes by id."""
+
+    users: dict[str, User]
+    contracts: dict[str, Contract]
+    disputes: dict[str, Dispute]
+
+
+def audit_contract_id(entry: audit.AuditView) -> str | None:
+    """The contract an entry is about, when it is about one (a week's subject is
+    ``<contract id>:<week start>``; a segment's entry names its contract in the detail)."""
+    if entry.subject_type == "contract":
+        return entry.subject_id
+    if entry.subject_type == "week":
+        return entry.subject_id.split(":", 1)[0]
+    found = entry.detail.get("contract_id")
+    return found if isinstance(found, str) else None
+
+
+def audit_names(session: Session, *, admin: User,
+                entries: list[audit.AuditView]) -> AuditNames:
+    """The accounts, contracts and disputes a page of the log mentions (three queries)."""
+    require_admin(admin)
+    dispute_ids = {e.subject_id for e in entries if e.subject_type == "dispute"}
+    disputes = {d.id: d for d in session.scalars(
+        select(Dispute).where(Dispute.id.in_(dispute_ids)))} if dispute_ids else {}
+    contract_ids = {c for c in (audit_contract_id(e) for e in entries) if c}
+    contract_ids |= {d.contract_id for d in disputes.values()}
+    contracts = {c.id: c for c in session.scalars(
+        select(Contract).where(Contract.id.in_(contract_ids)))} if contract_ids else {}
+    user_ids = {e.actor_id for e in entries if e.actor_id}
+    user_ids |= {e.subject_id for e in entries if e.subject_type == "user"}
+    user_ids |= {str(e.detail["by"]) for e in entries if isinstance(e.detail.get("by"), str)}
+    found = {u.id: u for u in session.scalars(
+        select(User).where(User.id.in_(user_ids)))} if user_ids else {}
+    return AuditNames(users=found, contracts=contracts, disputes=disputes)
+
+
 def audit_page(session: Session, *, admin: User, before_id: int | None = None,
                limit: int = 100) -> list[audit.AuditView]:
     """A page of the audit log, newest first; ``before_id`` pages backwards. Read-only."""

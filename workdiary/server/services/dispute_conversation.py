@@ -195,7 +195,8 @@ def post_message(session: Session, *, user: User, dispute_id: str, text: str,
     other = _other_party(session, contract, user)
     if other is not None:
         mail.queue(session, kind="dispute_message", to_email=other.email, user=other, now=now,
-                   context=mail_context(contract, dispute, author=user, text=text))
+                   context={**mail_context(contract, dispute, author=user),
+                            "message": text[:1000]})
     session.commit()
     return message
 
@@ -279,7 +280,7 @@ def decide_dispute(session: Session, *, user: User, dispute_id: str, outcome: st
         party = session.get(User, party_id)
         if party is not None:
             mail.queue(session, kind="dispute_decided", to_email=party.email, user=party,
-                       now=now, context={**mail_context(contract, dispute, author=user,
-                                                        text=note), "outcome": outcome})
+                       now=now, context={**mail_context(contract, dispute, author=user),
+                                         "outcome": outcome, "note": note[:1000]})
     session.commit()
     return dispute

@@ -110,17 +110,17 @@ def create_dispute(session: Session, *, user: User, contract_id: str, segment_id
     freelancer = session.get(User, contract.freelancer_id)
     if freelancer is not None:
         mail.queue(session, kind="dispute_opened", to_email=freelancer.email, user=freelancer,
-                   now=now, context=mail_context(contract, dispute, author=user,
-                                                 text=dispute.reason))
+                   now=now, context={**mail_context(contract, dispute, author=user),
+                                     "reason": dispute.reason[:1000]})
     session.commit()
     return dispute
 
 
-def mail_context(contract: Contract, dispute: Dispute, *, author: User | None,
-                 text: str) -> dict[str, object]:
-    """What a dispute mail says (the keys of docs/design.md "Mail"): the contract, the week, who
-    wrote what, the disputed time, and the page's path. ``text`` is the reason, the message or
-    the admin's note, as the kind uses it."""
+def mail_context(contract: Contract, dispute: Dispute, *,
+                 author: User | None) -> dict[str, object]:
+    """What every dispute mail says (the keys of docs/design.md "Mail"): the contract, the week,
+    who acted, the disputed time in seconds, and the page's path. Each kind adds its own words
+    under one key: ``reason`` (opened), ``message`` (a message), ``note`` (the decision)."""
     session = object_session(dispute)
     seconds = session.scalar(
         select(func.coalesce(func.sum(SegmentRow.billable_seconds), 0))
@@ -128,8 +128,7 @@ def mail_context(contract: Contract, dispute: Dispute, *, author: User | None,
         .where(DisputeSegment.dispute_id == dispute.id)) if session is not None else 0
     return {"dispute_id": dispute.id, "title": contract.title,
             "week_start": dispute.week_start.isoformat(), "state": dispute.state,
-            "by_name": author.name if author else "", "text": text[:1000],
-            "reason": text[:1000], "note": text[:1000], "minutes": -(-seconds // 60),
+            "by_name": author.name if author else "", "disputed_seconds": int(seconds or 0),
             "link": f"/disputes/{dispute.id}"}
 
 

@@ -25,6 +25,29 @@ OPTIONAL_KINDS: tuple[str, ...] = (
 )
 assert set(OPTIONAL_KINDS) == KINDS - SECURITY_KINDS, "every non-security kind is listed"
 
+# Who each kind goes to (see where services queue it): a kind is offered only to the roles that
+# can receive it, so a freelancer is not asked about invoices nor a client about offers. An
+# admin is party to no contract and receives none of them.
+RECIPIENT_ROLES: dict[str, frozenset[str]] = {
+    "contract_offer": frozenset({"freelancer"}),
+    "contract_answered": frozenset({"client"}),
+    "contract_changed": frozenset({"client", "freelancer"}),
+    "weekly_summary": frozenset({"freelancer"}),
+    "invoice_ready": frozenset({"client"}),
+    "review_reminder": frozenset({"client"}),
+    "dispute_opened": frozenset({"freelancer"}),
+    "dispute_message": frozenset({"client", "freelancer"}),
+    "dispute_decided": frozenset({"client", "freelancer"}),
+    "week_approved": frozenset({"freelancer"}),
+    "week_paid": frozenset({"freelancer"}),
+}
+assert set(RECIPIENT_ROLES) == set(OPTIONAL_KINDS), "every optional kind has its recipients"
+
+
+def kinds_for(user: User) -> tuple[str, ...]:
+    """The optional kinds ``user``'s role can receive, in the settings page's order."""
+    return tuple(k for k in OPTIONAL_KINDS if user.role in RECIPIENT_ROLES[k])
+
 
 def opted_out(user: User) -> frozenset[str]:
     return frozenset(k for k in (user.mail_opt_out or "").split() if k in OPTIONAL_KINDS)
@@ -36,26 +59,34 @@ def wants(user: User | None, kind: str) -> bool:
 
 
 def preferences(user: User) -> dict[str, bool]:
-    """Every optional kind and whether it is mailed."""
+    """Every optional kind the user's role receives and whether it is mailed."""
     muted = opted_out(user)
-    return {kind: kind not in muted for kind in OPTIONAL_KINDS}
+    return {kind: kind not in muted for kind in kinds_for(user)}
 
 
 def set_preferences(session: Session, *, user: User, choices: Mapping[str, bool],
                     now: datetime) -> dict[str, bool]:
     """Turn kinds on or off (kinds not named keep their setting). Security kinds cannot be
-    turned off; an unknown kind is refused. Commits and records ``user.notifications``."""
+    turned off; an unknown kind, or one the user's role never receives, is refused. Commits and
+    records ``user.notifications``."""
     unknown = sorted(set(choices) - set(OPTIONAL_KINDS) - SECURITY_KINDS)
     if unknown:
         raise Unprocessable(f"unknown mail kind(s): {', '.join(unknown)}; known: "
                             f"{', '.join(OPTIONAL_KINDS)}.", code="unknown_mail_kind")
+    mine = kinds_for(user)
+    foreign = sorted(k for k in choices if k in OPTIONAL_KINDS and k not in mine)
+    if foreign:
+        offered = ", ".join(mine) or "none"
+        raise Unprocessable(f"a {user.role} account is never sent {', '.join(foreign)} mail; "
+                            f"the kinds it can turn on or off: {offered}.",
+                            code="mail_kind_not_for_role")
     refused = sorted(k for k in choices if k in SECURITY_KINDS and not choices[k])
     if refused:
         raise Unprocessable(f"security mail ({', '.join(refused)}) cannot be turned off.",
                             code="security_mail")
     muted = set(opted_out(user))
     for kind, on in choices.items():
-        if kind in OPTIONAL_KINDS:
+        if kind in mine:
             (muted.discard if on else muted.add)(kind)
     before = preferences(user)
     user.mail_opt_out = " ".join(k for k in OPTIONAL_KINDS if k in muted)

@@ -13,7 +13,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from workdiary.core.billing import whole_minutes
 from workdiary.core.week import lock_time, review_deadline
 from workdiary.server.models import Contract, Invoice, MailRow, SegmentRow, User
 from workdiary.server.services import mail
@@ -68,9 +67,8 @@ def queue_weekly_summaries(session: Session, now: datetime) -> int:
                                                  SegmentRow.week_start == week).limit(1))
         context = {
             "name": user.name, "week_start": week.isoformat(),
-            # The week's billed seconds in total, floored once to the minutes the mail shows.
+            # The week's billed seconds in total, shown as h:mm:ss like every other surface.
             "tracked_seconds": int(seconds or 0),
-            "tracked_minutes": whole_minutes(int(seconds or 0)),
             "lock_at": lock_time(_start(week)).isoformat(),
             "at_risk_count": len(risky),
             "at_risk": [{"start": s.start.isoformat(), "end": s.end.isoformat(), "title": title,
@@ -90,7 +88,6 @@ def _invoice_context(invoice: Invoice, contract: Contract, recipient: User,
         "name": recipient.name, "title": contract.title,
         "week_start": invoice.week_start.isoformat(),
         "amount_cents": invoice.amount_cents, "currency": invoice.currency,
-        "billable_minutes": invoice.billable_minutes,
         "billable_seconds": invoice.billable_seconds,
         "review_deadline": review_deadline(_start(invoice.week_start)).isoformat(),
         "freelancer_name": other.name if other else "",

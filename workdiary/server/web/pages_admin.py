@@ -16,8 +16,10 @@ from workdiary.server.errors import ServiceError
 from workdiary.server.models import User
 from workdiary.server.services import admin
 from workdiary.server.services.dispute_states import STATES
+from workdiary.server.web.audit_lines import audit_lines
 from workdiary.server.web.deps import DB, CheckedForm, PageNotFound, Viewer
 from workdiary.server.web.rendering import page_language, redirect, render, web_session
+from workdiary.server.web.timezones import choose_zone, zone_options
 
 router = APIRouter(include_in_schema=False)
 AUDIT_PAGE = 100
@@ -85,11 +87,20 @@ def disputes_page(request: Request, db: DB, viewer: Viewer, state: str = "") -> 
 
 
 @router.get("/admin/audit")
-def audit_page(request: Request, db: DB, viewer: Viewer, before: str = "") -> Response:
-    """The audit log, newest first, 100 entries a page (read-only)."""
+def audit_page(request: Request, db: DB, viewer: Viewer, before: str = "",
+               tz: str | None = None) -> Response:
+    """The audit log, newest first, 100 entries a page (read-only), in words: who, what, about
+    what (linked), the detail, at times in the viewer's remembered zone."""
     _admin_only(viewer)
     before_id = int(before) if before.isdigit() and 0 < len(before) <= 18 else None
     entries = admin.audit_page(db, admin=viewer, before_id=before_id, limit=AUDIT_PAGE)
+    session = web_session(request)
+    zone = choose_zone(tz, session.tz)
+    if tz and zone.problem is None:
+        session.set_tz(zone.name)  # remembered, like the diary's choice
+    lines = audit_lines(entries, names=admin.audit_names(db, admin=viewer, entries=entries),
+                        language=page_language(request), zone=zone.zone)
     return render(request, "admin_audit.html", {
-        "entries": entries, "nav": "admin_audit",
+        "lines": lines, "zone_name": zone.name, "zone_problem": zone.problem,
+        "zone_options": zone_options(zone.name), "nav": "admin_audit",
         "older": entries[-1].id if len(entries) == AUDIT_PAGE else None})

@@ -38,16 +38,16 @@ def notifications_page(request: Request, viewer: Viewer) -> Response:
     prefs = notifications.preferences(viewer)
     return render(request, "notifications.html", {
         "nav": "notifications",
-        "kinds": [(kind, KIND_LABELS[kind], prefs[kind]) for kind in notifications.OPTIONAL_KINDS],
+        "kinds": [(kind, KIND_LABELS[kind], on) for kind, on in prefs.items()],
         "security_labels": SECURITY_LABELS,
     })
 
 
 @router.post("/notifications")
 def save_notifications(request: Request, db: DB, viewer: Viewer, form: CheckedForm) -> Response:
-    """Every kind whose box is ticked is on; the others are off."""
+    """Every kind whose box is ticked is on; the others the page offers are off."""
     clock: Clock = request.app.state.clock
-    chosen = {kind: form.get(f"kind_{kind}") == "on" for kind in notifications.OPTIONAL_KINDS}
+    chosen = {kind: form.get(f"kind_{kind}") == "on" for kind in notifications.kinds_for(viewer)}
     notifications.set_preferences(db, user=viewer, choices=chosen, now=clock.now())
     web_session(request).set_flash("ok", page_language(request).gettext(
         "Your mail settings are saved."))
