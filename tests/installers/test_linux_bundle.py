@@ -18,7 +18,8 @@ import requests
 from tests.installers.conftest import LinuxBuild
 from workdiary import __version__
 
-pytestmark = pytest.mark.slow
+# The first test builds the bundle (PyInstaller, minutes on a busy 2-core machine) in its setup.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1500)]
 
 DEMO_SECONDS = 70
 APP_ID = "io.github.workdiary.Workdiary"

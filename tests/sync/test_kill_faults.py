@@ -115,9 +115,10 @@ class ServerProcess:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                requests.get(f"http://127.0.0.1:{self.port}/api/v1/openapi.json", timeout=1)
+                # The first request builds the OpenAPI schema: seconds on a busy machine.
+                requests.get(f"http://127.0.0.1:{self.port}/api/v1/openapi.json", timeout=10)
                 return
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):
                 time.sleep(0.1)
         raise RuntimeError("the server subprocess did not start")
 
