@@ -4,7 +4,7 @@
 
 Without a file, the newest in benchmarks/results/. Every figure in the document comes from
 that file; the only text not generated from it is benchmarks/fleet.md (bench_fleet is run by
-hand and says so).
+hand and says so), memory.md and ingest.md (measured and profiled by hand).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ ROOT = HERE.parent
 DOC = ROOT / "docs" / "benchmarks.md"
 FLEET = HERE / "fleet.md"
 MEMORY = HERE / "memory.md"  # where the desktop's memory goes, measured by hand
+INGEST = HERE / "ingest.md"  # where the server's ingest time goes, profiled by hand
 
 METHOD = """\
 ## How the figures are measured
@@ -217,7 +218,7 @@ def render(rows: list[dict[str, Any]], source: str, doc: Path = DOC, note: str =
                 "contracts, 1/10/30 local weeks; `--quick` uses smaller ones.", ""]
         out += growth_section(growth, doc)
     out.append(METHOD)
-    for hand_written in (FLEET, MEMORY):
+    for hand_written in (FLEET, MEMORY, INGEST):
         if hand_written.exists():
             out += ["", hand_written.read_text(encoding="utf-8").split("-->", 1)[-1].strip(), ""]
     return "\n".join(out).rstrip() + "\n"

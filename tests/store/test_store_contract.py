@@ -244,6 +244,35 @@ def test_pending_in_chain_order_and_verdicts(store: DesktopStore, fake_clock: Fa
         store.quarantine("nope", "x")
 
 
+def test_a_batch_of_verdicts_is_recorded_together_or_not_at_all(
+        store: DesktopStore, fake_clock: FakeClock) -> None:
+    for index in range(3):
+        _closed(store, f"s{index}", T0 + timedelta(minutes=10 * index))
+    store.set_sync_error("s0", "server unreachable")
+    store.record_verdicts([("s0", "protected", 60, []), ("s1", "unprotected", 30, ["no_memo"])])
+    s0, s1, s2 = (store.sync_info(f"s{i}") for i in range(3))
+    assert (s0.sync_state, s0.server_status, s0.billable_seconds, s0.last_error) == \
+        ("uploaded", "protected", 60, None)
+    assert s0.uploaded and s0.uploaded_at is not None
+    assert (s1.sync_state, s1.server_reasons) == ("uploaded", ["no_memo"])
+    assert s2.sync_state == "pending"
+    later = fake_clock.now() + timedelta(seconds=1)
+    # An unknown id refuses the whole batch: s2 is not recorded either.
+    with pytest.raises(StoreError, match="no segment nope"):
+        store.record_verdicts([("s2", "protected", 60, []), ("nope", "protected", 60, [])])
+    assert [s.id for s in store.pending_segments(later, 10)] == ["s2"]
+
+
+def test_screenshots_are_marked_uploaded_together(store: DesktopStore) -> None:
+    _closed(store, "s0", T0, shot="aa" * 32)
+    _closed(store, "s1", T0 + timedelta(minutes=10), shot="bb" * 32)
+    _closed(store, "s2", T0 + timedelta(minutes=20), shot="cc" * 32)
+    store.mark_screenshots_uploaded(["aa" * 32, "bb" * 32], T0)
+    assert [store.screenshot_uploaded(sha * 32) for sha in ("aa", "bb", "cc")] == \
+        [True, True, False]
+    store.mark_screenshots_uploaded([], T0)  # nothing to mark is not an error
+
+
 def test_waiting_records_stay_with_their_account(store: DesktopStore,
                                                  fake_clock: FakeClock) -> None:
     for index in range(3):

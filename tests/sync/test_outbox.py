@@ -142,6 +142,29 @@ def test_transient_failures_are_retried_then_left_queued(
     assert ids[0] in api.segments
 
 
+class DownAfterOnePicture(FakeApi):
+    """The server takes one screenshot, then stays unreachable."""
+
+    def put_screenshot(self, sha256: str, body: bytes, device_id: str | None = None) -> None:
+        if self.screenshots:
+            raise Transient("down")
+        super().put_screenshot(sha256, body, device_id)
+
+
+def test_a_pass_stopped_midway_keeps_the_marks_of_the_pictures_sent(
+        store: DesktopStore, clock: FakeClock, secrets: MemorySecretStore) -> None:
+    ids = record(store, clock, 3)
+    flaky = DownAfterOnePicture()
+    report = make_outbox(store, flaky, secrets, clock).run_once()
+    assert report.error is not None and flaky.segments == {}
+    (sent,) = flaky.screenshots
+    assert store.screenshot_uploaded(sent)  # marked although the pass ended early
+    api = FakeApi()
+    report = make_outbox(store, api, secrets, clock).run_once()
+    assert report.ok and sent not in api.screenshots and len(api.screenshots) == 2
+    assert sorted(api.segments) == sorted(ids) and store.pending_count() == 0
+
+
 def test_expired_login_pauses_and_loses_nothing(
         store: DesktopStore, clock: FakeClock, secrets: MemorySecretStore) -> None:
     ids = record(store, clock, 3, shots=False)

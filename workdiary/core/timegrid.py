@@ -85,7 +85,12 @@ def local_day_bounds(day: date, tz: str | ZoneInfo) -> tuple[datetime, datetime]
 def isoformat_z(moment: datetime) -> str:
     """ISO 8601 in UTC with a ``Z``, to the second: the form used on the wire and for signing."""
     moment = as_utc(moment)
-    return moment.replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if moment.year < 1000:  # strftime's %Y does not pad such years on every platform
+        return moment.replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # The same text as strftime, at a quarter of its cost: every segment's canonical bytes
+    # (signed, hashed, verified) format a dozen of these.
+    return (f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}T"
+            f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}Z")
 
 
 def parse_iso(text: str) -> datetime:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from workdiary.core.model import Segment
 from workdiary.store.base import StoreBase
 from workdiary.store.codec import SYNC_COLUMNS, SyncInfo, sync_info_from_row, to_epoch
 from workdiary.store.errors import StoreError
+from workdiary.store.protocols import VerdictRecord
 
 PENDING, UPLOADED, QUARANTINED = "pending", "uploaded", "quarantined"
 
@@ -85,6 +87,21 @@ class SyncStateMixin(StoreBase):
             (status, billable_seconds, json.dumps(list(reasons)), to_epoch(moment)),
         )
 
+    def record_verdicts(self, verdicts: Sequence[VerdictRecord],
+                        at: datetime | None = None) -> None:
+        """``record_verdict`` for a whole batch in one transaction: one disk sync per batch
+        instead of one per segment (a catch-up after a week offline records hundreds)."""
+        moment = to_epoch(at if at is not None else self._clock.now())
+        with self._db.transaction() as conn:
+            for segment_id, status, billable_seconds, reasons in verdicts:
+                cursor = conn.execute(
+                    "UPDATE segments SET sync_state = 'uploaded', uploaded = 1, "
+                    "server_status = ?, billable_seconds = ?, server_reasons = ?, "
+                    "uploaded_at = ?, last_error = NULL, quarantine_reason = NULL WHERE id = ?",
+                    (status, billable_seconds, json.dumps(list(reasons)), moment, segment_id))
+                if cursor.rowcount == 0:
+                    raise StoreError(f"no segment {segment_id} in the local cache")
+
     def quarantine(self, segment_id: str, reason: str) -> None:
         """The server refused the segment for good: keep it aside without blocking the rest."""
         self._update(
@@ -115,6 +132,12 @@ class SyncStateMixin(StoreBase):
             conn.execute(
                 "UPDATE screenshots SET uploaded_at = ? WHERE sha256 = ?", (to_epoch(at), sha256)
             )
+
+    def mark_screenshots_uploaded(self, shas: Iterable[str], at: datetime) -> None:
+        """``mark_screenshot_uploaded`` for several images in one transaction."""
+        with self._db.transaction() as conn:
+            conn.executemany("UPDATE screenshots SET uploaded_at = ? WHERE sha256 = ?",
+                             [(to_epoch(at), sha) for sha in shas])
 
     def screenshot_uploaded(self, sha256: str) -> bool:
         with self._db.reading() as conn:

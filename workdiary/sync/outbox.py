@@ -28,7 +28,7 @@ from workdiary.core.canonical import segment_to_dict
 from workdiary.core.clock import Clock
 from workdiary.core.model import Segment
 from workdiary.core.timegrid import isoformat_z
-from workdiary.store.protocols import OutboxStore
+from workdiary.store.protocols import OutboxStore, VerdictRecord
 from workdiary.sync.api import ApiClient, AuthExpired, Rejected, Transient, Verdict
 from workdiary.sync.clockcheck import future_message, parse_http_date
 from workdiary.sync.retry import RetryPolicy, Stopped, call_with_retry
@@ -223,8 +223,15 @@ class Outbox:
             if any(not s.signature for s in batch):
                 report.paused = "not logged in on this computer: run `workdiary login` to upload"
                 return
-            for segment in batch:
-                self._upload_screenshots(segment, report)
+            uploaded: list[str] = []
+            try:
+                for segment in batch:
+                    self._upload_screenshots(segment, report, uploaded)
+            finally:
+                # One transaction (one disk sync) for the batch's marks; a pass that stops
+                # midway still keeps those that went (a resend would be harmless: idempotent).
+                if uploaded:
+                    self.store.mark_screenshots_uploaded(uploaded, self.clock.now())
             self._post(batch, report)
 
     def _send_memo_edits(self, report: SyncReport) -> None:
@@ -257,7 +264,10 @@ class Outbox:
         self.store.set_signature(segment.id, signed.signature)
         return signed
 
-    def _upload_screenshots(self, segment: Segment, report: SyncReport) -> None:
+    def _upload_screenshots(self, segment: Segment, report: SyncReport,
+                            uploaded: list[str]) -> None:
+        """PUT the segment's images not yet on the server; appends the hashes sent to
+        ``uploaded`` (the caller marks them in the store)."""
         for shot in segment.screenshots:
             sha = shot.sha256
             if sha is None or sha in self._uploaded_shas or self.store.screenshot_uploaded(sha):
@@ -276,7 +286,7 @@ class Outbox:
                     raise _refused(exc, self.api.server_url) from exc
                 report.screenshot_problems.append((sha, f"{exc.code}: {exc.server_message}"))
                 continue
-            self.store.mark_screenshot_uploaded(sha, self.clock.now())
+            uploaded.append(sha)
             self._uploaded_shas.add(sha)
             report.screenshots_uploaded += 1
 
@@ -303,6 +313,7 @@ class Outbox:
             self._post(batch[middle:], report)
             return
         answered = set()
+        accepted: list[VerdictRecord] = []
         for verdict in verdicts:
             answered.add(verdict.id)
             if verdict.error_code is not None:
@@ -317,9 +328,13 @@ class Outbox:
                 report.too_early.append(verdict.id)
                 report.clock_warning = message
             else:
-                self.store.record_verdict(verdict.id, verdict.status or "",
-                                          verdict.billable_seconds, list(verdict.reasons))
+                accepted.append((verdict.id, verdict.status or "", verdict.billable_seconds,
+                                 list(verdict.reasons)))
                 report.verdicts.append(verdict)
+        # One transaction (one disk sync) for the batch, not one per segment: until it is
+        # written the segments stay pending, and a resend gets the same verdicts back.
+        if accepted:
+            self.store.record_verdicts(accepted)
         for segment in batch:
             if segment.id not in answered:
                 self.store.set_sync_error(segment.id, "the server did not answer for it")

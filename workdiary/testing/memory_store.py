@@ -22,6 +22,7 @@ from workdiary.core.model import MinuteRecord, ScreenshotRef, Segment, SegmentKi
 from workdiary.core.timegrid import isoformat_z
 from workdiary.store.codec import SyncInfo
 from workdiary.store.errors import StoreError
+from workdiary.store.protocols import VerdictRecord
 from workdiary.store.upload_queue import QueuedRecord
 from workdiary.testing.memory_rows import (
     PENDING,
@@ -246,6 +247,14 @@ class MemoryStore:
             record.uploaded_at = to_second(at if at is not None else self._clock.now())
             record.last_error = record.quarantine_reason = None
 
+    def record_verdicts(self, verdicts: Sequence[VerdictRecord],
+                        at: datetime | None = None) -> None:
+        with self._lock:
+            for verdict in verdicts:
+                self._get(verdict[0])  # all known, or none recorded (as in one transaction)
+            for segment_id, status, billable_seconds, reasons in verdicts:
+                self.record_verdict(segment_id, status, billable_seconds, list(reasons), at)
+
     def quarantine(self, segment_id: str, reason: str) -> None:
         with self._lock:
             record = self._get(segment_id)
@@ -339,6 +348,11 @@ class MemoryStore:
         with self._lock:
             for shot in self._shots(sha256):
                 shot.uploaded_at = to_second(at)
+
+    def mark_screenshots_uploaded(self, shas: Iterable[str], at: datetime) -> None:
+        with self._lock:
+            for sha in shas:
+                self.mark_screenshot_uploaded(sha, at)
 
     def screenshot_uploaded(self, sha256: str) -> bool:
         with self._lock:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from workdiary.core.model import Segment, Status
@@ -16,7 +16,6 @@ from workdiary.core.verify import Verdict, VerifyContext
 from workdiary.core.week import is_locked, week_start
 from workdiary.server.models import Contract, Device, Invoice, Screenshot, SegmentRow, User
 from workdiary.server.services.contract_timeline import load_timelines
-from workdiary.server.services.contracts import to_core
 
 
 def week_of(moment: datetime) -> date:
@@ -62,9 +61,13 @@ class BatchState:
             for d in session.scalars(select(Device).where(Device.id.in_(device_ids)))
             if d.user_id == user.id and not d.revoked
         }
-        rows = [c for c in session.scalars(select(Contract).where(
-            Contract.id.in_({s.contract_id for s in fresh}))) if c.freelancer_id == user.id]
-        self.contracts = {c.id: to_core(session, c) for c in rows}
+        # Each contract with its client's name in one query (the freelancer is ``user``).
+        found = session.execute(
+            select(Contract, User.name).outerjoin(User, User.id == Contract.client_id)
+            .where(Contract.id.in_({s.contract_id for s in fresh}))).all()
+        rows = [c for c, _ in found if c.freelancer_id == user.id]
+        self.contracts = {c.id: c.to_core(client_name=client or "", freelancer_name=user.name)
+                          for c, client in found if c.freelancer_id == user.id}
         # Each segment is judged by the contract as it was then: status at its start, the
         # terms of its week, the policy version it was recorded under.
         self.timelines = load_timelines(session, rows)
@@ -85,16 +88,8 @@ class BatchState:
                     SegmentRow.status != Status.REJECTED.value,
                     SegmentRow.start < last, SegmentRow.end > first))
         ]
-        weeks = {(s.contract_id, week_of(s.start)) for s in fresh}
-        self.billed: dict[tuple[str, date], int] = defaultdict(int)
-        self.invoiced: set[tuple[str, date]] = set()
-        for contract_id, week in weeks:
-            self.billed[(contract_id, week)] = int(session.scalar(
-                select(func.coalesce(func.sum(SegmentRow.billable_seconds), 0)).where(
-                    SegmentRow.contract_id == contract_id, SegmentRow.week_start == week,
-                    SegmentRow.deleted.is_(False))) or 0)
-            if week_invoiced(session, contract_id, week):
-                self.invoiced.add((contract_id, week))
+        self.billed, self.invoiced = _weeks_billed_and_invoiced(
+            session, {(s.contract_id, week_of(s.start)) for s in fresh})
         referenced = {sha for s in fresh for sha in referenced_shas(s)}
         self.shots: dict[str, ShotBinding] = {
             row.sha256: ShotBinding(row.device_id, row.stamp_segment_id, row.stamp_taken_at)
@@ -139,6 +134,36 @@ class BatchState:
         if verdict.billable:
             self.intervals.append((segment.start, segment.end))
             self.billed[(segment.contract_id, week_of(segment.start))] += verdict.billable_seconds
+
+
+def _weeks_billed_and_invoiced(
+    session: Session, weeks: set[tuple[str, date]],
+) -> tuple[defaultdict[tuple[str, date], int], set[tuple[str, date]]]:
+    """Seconds billed so far in each (contract, week), and which of them are invoiced, in one
+    query for the whole batch (a sum per week and an invoice lookup per week were two round
+    trips each)."""
+    contract_ids = {c for c, _ in weeks}
+    week_starts = {w for _, w in weeks}
+    billed = (select(literal("billed").label("what"), SegmentRow.contract_id,
+                     SegmentRow.week_start, func.sum(SegmentRow.billable_seconds))
+              .where(SegmentRow.contract_id.in_(contract_ids),
+                     SegmentRow.week_start.in_(week_starts), SegmentRow.deleted.is_(False))
+              .group_by(SegmentRow.contract_id, SegmentRow.week_start))
+    invoiced = (select(literal("invoiced").label("what"), Invoice.contract_id,
+                       Invoice.week_start, literal(0))
+                .where(Invoice.contract_id.in_(contract_ids),
+                       Invoice.week_start.in_(week_starts)))
+    seconds: defaultdict[tuple[str, date], int] = defaultdict(int)
+    locked: set[tuple[str, date]] = set()
+    for what, contract_id, week, total in session.execute(union_all(billed, invoiced)):
+        key = (contract_id, week)
+        if key not in weeks:  # the IN lists cross contracts with weeks: other pairs too
+            continue
+        if what == "billed":
+            seconds[key] = int(total or 0)
+        else:
+            locked.add(key)
+    return seconds, locked
 
 
 def referenced_shas(segment: Segment) -> set[str]:

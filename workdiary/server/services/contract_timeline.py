@@ -66,6 +66,7 @@ class ContractTimeline:
         self.terms = list(terms)
         self.policies = sorted(policies, key=lambda p: p.version)
         self.events = sorted(events, key=lambda e: (e.at, e.id or 0))
+        self._parsed: list[core.Policy] | None = None
 
     def terms_for_week(self, week: date) -> Terms:
         return pick_terms(self.contract, self.terms, week)
@@ -87,12 +88,19 @@ class ContractTimeline:
         records on the older grid); when none fits, the one in force at the start."""
         if not self.policies:
             return self.contract.policy()
-        made_before = [p for p in self.policies if p.created_at <= start] or self.policies[:1]
-        versions = [core.Policy.from_dict(json.loads(p.policy)) for p in made_before]
+        parsed = self._parsed_policies()
+        versions = [v for p, v in zip(self.policies, parsed, strict=True)
+                    if p.created_at <= start] or parsed[:1]
         for policy in reversed(versions):
             if _fits_grid(policy, start, end):
                 return policy
         return versions[-1]
+
+    def _parsed_policies(self) -> list[core.Policy]:
+        """The policy versions, oldest first, parsed once (a batch asks for every segment)."""
+        if self._parsed is None:
+            self._parsed = [core.Policy.from_dict(json.loads(p.policy)) for p in self.policies]
+        return self._parsed
 
     def as_of(self, base: core.Contract, start: datetime, end: datetime,
               week: date) -> core.Contract:

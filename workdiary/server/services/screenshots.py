@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from workdiary.server.blobs import SHA256_RE, BlobStore
@@ -75,12 +75,13 @@ def put_screenshot(
     if existing is not None:
         return existing, False
     stamp = image.stamp
-    row = Screenshot(sha256=sha256, size=len(data), width=image.width, height=image.height,
-                     content_type=image.content_type, owner_id=user.id, created_at=now,
-                     device_id=device, stamp_segment_id=stamp.segment_id if stamp else None,
-                     stamp_taken_at=stamp.taken_at if stamp else None)
-    session.add(row)
+    values = {"sha256": sha256, "size": len(data), "width": image.width, "height": image.height,
+              "content_type": image.content_type, "owner_id": user.id, "created_at": now,
+              "device_id": device, "stamp_segment_id": stamp.segment_id if stamp else None,
+              "stamp_taken_at": stamp.taken_at if stamp else None}
     try:
+        # A plain INSERT, not the ORM's unit of work: this runs once per uploaded image.
+        session.execute(insert(Screenshot.__table__), values)
         session.commit()
     except Exception:
         session.rollback()
@@ -88,7 +89,7 @@ def put_screenshot(
         if again is None:
             raise
         return again, False
-    return row, True
+    return Screenshot(**values), True
 
 
 def may_view(session: Session, *, user: User, sha256: str) -> bool:

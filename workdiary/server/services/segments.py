@@ -178,8 +178,10 @@ def upload_segments(
             results[segment.id] = UploadResult(
                 segment.id, verdict.status.value, verdict.billable_seconds,
                 verdict.over_limit_seconds, tuple(r.value for r in verdict.reasons))
+        # Core INSERTs (one executemany each): the ORM's bulk path would inspect every row
+        # dict against the mapper, and nothing here needs ORM objects.
         if rows:
-            session.execute(insert(SegmentRow), rows)
+            session.execute(insert(SegmentRow.__table__), rows)
         # Only bound references are stored: they are what authorises a download, so a
         # segment citing someone else's image gains no access to it.
         stored_ids = {row["id"] for row in rows}
@@ -188,7 +190,7 @@ def upload_segments(
                 and s.id in stored_ids
                 for sha in referenced_shas(s) - state.unbound(s)]
         if refs:
-            session.execute(insert(SegmentScreenshot), refs)
+            session.execute(insert(SegmentScreenshot.__table__), refs)
     try:
         session.commit()
     except IntegrityError as exc:
