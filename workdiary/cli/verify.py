@@ -196,10 +196,6 @@ def run_verify(args: argparse.Namespace) -> int:
     else:
         for line in report_lines(report, anchor):
             print(line)
-        for line in proven:
-            print(f"Proven: {line}")
-        for line in unproven:
-            print(f"NOT proven: {line}")
     if not report.ok:
         return 1
     return UNANCHORED if anchor.key is None else 0
@@ -249,6 +245,9 @@ def report_lines(report: BundleReport, anchor: Anchor) -> Iterator[str]:
         yield f"PROBLEM: {problem}"
     for note in report.notes:
         yield f"Note: {note}"
+    proven, unproven = conclusions(report, anchor)
+    yield from (f"Proven: {line}" for line in proven)
+    yield from (f"NOT proven: {line}" for line in unproven)
     bad = sum(1 for s in report.segments if not s.ok)
     if report.ok:
         yield f"Result: OK, {len(report.segments)} segment(s) checked, everything matches."
