@@ -39,6 +39,17 @@ def test_the_manifest_round_trips_and_is_signed_over_its_exact_bytes() -> None:
         generate_private_key()))
 
 
+def test_the_manifest_names_its_server_and_older_ones_without_it_still_parse() -> None:
+    public = public_key_of(generate_private_key())
+    older = Manifest("c1", "2026-11-16", "2026-11-23T12:00:00Z", key_id(public), public,
+                     "included", ())
+    assert b"server_url" not in older.to_bytes()  # a bundle of the version before
+    assert parse_manifest(older.to_bytes()).server_url == ""
+    named = Manifest("c1", "2026-11-16", "2026-11-23T12:00:00Z", key_id(public), public,
+                     "included", (), "https://diary.example.org")
+    assert parse_manifest(named.to_bytes()) == named
+
+
 @pytest.mark.parametrize("data", [b"not json", b'{"format": "other/9"}', b"[]",
                                   f'{{"format": "{FORMAT}"}}'.encode()])
 def test_a_manifest_that_is_not_one_is_a_sentence(data: bytes) -> None:

@@ -20,15 +20,19 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import httpx
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from server_factories import wire
 from server_world import NOW, World
 from sqlalchemy.orm import Session
 
+from tests.server.web.livesite import serve
 from workdiary.core.evidence import MANIFEST, MANIFEST_SIG, entry_for, parse_manifest
 from workdiary.core.signing import generate_private_key, key_id, public_key_of, sign_bytes
 from workdiary.server.services.weeks import close_weeks
+from workdiary.sync.serverkeys import PinnedKey, pins_path, save_pin
 from workdiary.testing.images import make_jpeg
 
 WEEK = "2026-11-16"
@@ -186,23 +190,40 @@ def test_a_removed_segment_fails(api: TestClient, world: World, week: Week, serv
     assert f"segments/{week.ids[1]}.json is listed in the manifest but missing" in result.stdout
 
 
-def test_a_manifest_signed_by_another_key_fails(api: TestClient, world: World, week: Week,
-                                                server_key: str, tmp_path: Path) -> None:
-    bundle = download(api, world, tmp_path)
+def forge(bundle: Path, target: Path, **manifest_changes: object) -> tuple[Path, str]:
+    """A copy whose manifest is re-signed by a new key that it names; and that key."""
     other = generate_private_key()
     manifest = json.loads(member(bundle, MANIFEST))
     manifest["server_key"] = {"algorithm": "Ed25519", "public_key": public_key_of(other),
                               "key_id": key_id(public_key_of(other))}
+    manifest.update(manifest_changes)
     data = (json.dumps(manifest, sort_keys=True, indent=1) + "\n").encode()
-    forged = rewrite(bundle, tmp_path / "forged.zip", change={
+    forged = rewrite(bundle, target, change={
         MANIFEST: data, MANIFEST_SIG: sign_bytes(data, other).encode()})
+    return forged, public_key_of(other)
+
+
+def signed_by_another(server_key: str, other: str) -> str:
+    return (f"manifest is not signed by the server key {key_id(server_key)}: it is signed by "
+            f"another key ({key_id(other)})")
+
+
+def test_a_manifest_signed_by_another_key_fails(api: TestClient, world: World, week: Week,
+                                                server_key: str, tmp_path: Path) -> None:
+    bundle = download(api, world, tmp_path)
+    forged, other = forge(bundle, tmp_path / "forged.zip")
     result = verify(forged, "--server-key", server_key)
     assert result.returncode == 1, result.stdout
-    assert (f"manifest is not signed by the server key {key_id(server_key)}: it is signed by "
-            f"another key ({key_id(public_key_of(other))})" in result.stdout)
-    # Without a pinned key it verifies against the key it names, and says it was not pinned.
+    assert signed_by_another(server_key, other) in result.stdout
+    # No key at hand (the test client's http://testserver is neither pinned nor fetchable):
+    # the manifest is checked against the key it names, and exit code 3 says it proves
+    # nothing about who made the bundle.
     unpinned = verify(forged)
-    assert unpinned.returncode == 0 and "key NOT pinned" in unpinned.stdout
+    assert unpinned.returncode == 3, unpinned.stdout + unpinned.stderr
+    assert "key NOT pinned" in unpinned.stdout
+    assert "the bundle names the server http://testserver, which is not an https" in (
+        unpinned.stdout)
+    assert "NOT proven: who made it" in unpinned.stdout
 
 
 def test_a_bundle_with_screenshot_hashes_only(api: TestClient, world: World, week: Week,
@@ -415,3 +436,52 @@ def test_the_weekly_limit_cut_is_recomputed(api: TestClient, world: World, sessi
     checked = {s["id"]: s for s in json.loads(result.stdout)["segments"]}
     assert checked[segments[1].id]["reasons"] == ["over_weekly_limit"]
     assert checked[segments[1].id]["billable_seconds"] == 300
+
+
+def test_plain_verify_trusts_the_servers_key_fetched_then_pinned(
+        app: FastAPI, world: World, week: Week, data_dir: Path, tmp_path: Path) -> None:
+    """`workdiary verify week.zip` with no flag: the key the live server gives, then (server
+    stopped) the key pinned at login, then neither; a re-signed manifest fails every time."""
+    with serve(app) as base, httpx.Client(base_url=f"{base}/api/v1", timeout=30) as live:
+        answer = live.get(f"/contracts/{world.contract_a}/weeks/{WEEK}/evidence",
+                          headers=world.client_a.headers)
+        assert answer.status_code == 200, answer.text
+        bundle = tmp_path / "live.zip"
+        bundle.write_bytes(answer.content)
+        key = str(live.get("/server-key").json()["public_key"])
+        assert parse_manifest(member(bundle, MANIFEST)).server_url == base
+        assert f"logged in to {base}" in member(bundle, "README.txt").decode()
+        fetched = verify(bundle)
+        assert fetched.returncode == 0, fetched.stdout + fetched.stderr
+        assert (f"server key {key_id(key)} (key {key_id(key)} fetched from {base} now; pin it "
+                "with --server-key next time)") in fetched.stdout
+        assert f"NOT proven: that {base} is your marketplace" in fetched.stdout
+        forged, other = forge(bundle, tmp_path / "forged.zip")
+        refused = verify(forged)
+        assert refused.returncode == 1 and signed_by_another(key, other) in refused.stdout
+        assert "Result: MISMATCH" in refused.stdout
+        assert not pins_path(data_dir).exists()  # a fetch pins nothing
+    # The server is gone; the key as `workdiary login` pinned it.
+    save_pin(pins_path(data_dir), PinnedKey(base, key, key_id(key), "2026-11-20T08:00:00Z"))
+    pinned = verify(bundle)
+    assert pinned.returncode == 0, pinned.stdout + pinned.stderr
+    assert f"(key {key_id(key)} pinned at login on 2026-11-20)" in pinned.stdout
+    assert f"Proven: the server key {key_id(key)} signed this bundle" in pinned.stdout
+    assert "NOT proven" not in pinned.stdout
+    refused = verify(forged)
+    assert refused.returncode == 1 and signed_by_another(key, other) in refused.stdout
+    report = json.loads(verify(bundle, "--json").stdout)
+    assert report["ok"] is True and report["key_source"] == "pinned"
+    assert report["trusted_key_id"] == key_id(key) and report["server_url"] == base
+    # Nothing pinned and nobody answers: only the bundle's own key, exit code 3.
+    pins_path(data_dir).unlink()
+    alone = verify(bundle)
+    assert alone.returncode == 3, alone.stdout + alone.stderr
+    assert "key NOT pinned" in alone.stdout
+    assert f"the server's key could not be fetched from {base}" in alone.stdout
+    assert "Proven: the bundle is consistent with itself" in alone.stdout
+    assert "NOT proven: who made it" in alone.stdout
+    # Given explicitly, the key needs neither.
+    given = verify(bundle, "--server-key", key)
+    assert given.returncode == 0 and f"key {key_id(key)} given with --server-key" in (
+        given.stdout)

@@ -54,6 +54,10 @@ def register(subparsers: _SubParsersAction[argparse.ArgumentParser]) -> None:
                             "default) or 'file' (an encrypted file for machines without a "
                             "desktop session, less safe; passphrase from "
                             f"{PASSPHRASE_ENV} or a prompt). Later commands use the same.")
+    login.add_argument("--accept-new-server-key", action="store_true",
+                       help="replace the server's evidence key pinned at an earlier login "
+                            "with the one it gives now (only once its operator confirmed the "
+                            "change: a changed key can mean someone pretends to be the server)")
     login.set_defaults(handler=run_login)
 
     logout = subparsers.add_parser("logout", help="revoke this computer's login and forget it")
@@ -109,7 +113,9 @@ def run_login(args: argparse.Namespace, *,
     password = _read_password(args, api.server_url)
     with open_store() as store:
         try:
-            outcome = log_in(api, store, secrets, args.email, password)
+            outcome = log_in(api, store, secrets, args.email, password,
+                             accept_new_server_key=getattr(args, "accept_new_server_key",
+                                                           False))
         except AccountError as exc:
             raise CommandError(str(exc)) from exc
         if outcome.device_note is not None:
@@ -119,6 +125,12 @@ def run_login(args: argparse.Namespace, *,
         print(f"Logged in to {api.server_url} as {outcome.user_name} ({outcome.role}). This "
               f"device ({outcome.device_id}) is registered; its signing key and token are in "
               f"{secrets.where}. {outcome.contracts} contract(s) cached.")
+        if outcome.server_key is not None:
+            print(f"The server's evidence key {outcome.server_key.key_id} is pinned (since "
+                  f"{outcome.server_key.pinned_on}): `workdiary verify` trusts it for bundles "
+                  "of this server.")
+        if outcome.server_key_note is not None:
+            print(f"note: {outcome.server_key_note}", file=sys.stderr)
         waiting = waiting_uploads(store.queued_records(), current_account_key(store),
                                   datetime.now(UTC), 0.0)
         if waiting.ready:

@@ -180,6 +180,8 @@ def run_app(store: LocalStore, *, settings: DesktopSettings, secrets: SecretStor
                    f"{outcome.contracts} contract(s) on this computer; uploads start now.")
         if outcome.device_note is not None:
             message += f" Note: {outcome.device_note}"
+        if outcome.server_key_note is not None:
+            message += f" Note: {outcome.server_key_note}"
         return message, runtime.relogin()
 
     session = DesktopSession(store=store, control=runtime.loop,

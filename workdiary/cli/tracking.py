@@ -30,7 +30,9 @@ from workdiary.desktop.manual import memo_refusal
 from workdiary.desktop.settings import DesktopSettings
 from workdiary.store import LocalStore, StoreError
 from workdiary.store.diskguard import DiskGuard, message_for_write_error
+from workdiary.sync.client import SERVER_URL
 from workdiary.sync.secrets import SecretStore
+from workdiary.sync.serverkeys import PinsUnreadable, pinned_key, pins_path
 from workdiary.tracker.console import EventPrinter
 from workdiary.tracker.events import RecordingFailed, TrackerEvent
 from workdiary.tracker.lock import TrackerBusy, TrackerLock
@@ -339,17 +341,37 @@ def run_status(args: argparse.Namespace, *, clock: Clock | None = None) -> int:
     try:
         view = status_view(store, clock.now(), settings.tz, recording_elsewhere=recording,
                            grace_seconds=grace_seconds(settings, store))
+        server_url = store.get_setting(SERVER_URL)
     finally:
         store.close()
     from workdiary.capture.platform import session_report
 
     backends = session_report()  # which capture backends this session uses, and why
+    key_line, key_json = _pinned_key_status(settings.data_dir, server_url)
     if args.json:
-        print(json.dumps({**view.to_json(), "capture_backends": backends}, indent=2))
+        print(json.dumps({**view.to_json(), "server_key": key_json,
+                          "capture_backends": backends}, indent=2))
     else:
-        print("\n".join(format_status(view) + ["capture backends in this session:"]
+        print("\n".join(format_status(view) + ([key_line] if key_line else [])
+                        + ["capture backends in this session:"]
                         + [f"  {line}" for line in backends]))
     return 0
+
+
+def _pinned_key_status(data_dir: Path, server_url: str | None
+                       ) -> tuple[str, dict[str, str] | None]:
+    """The line (and JSON) saying which evidence key `workdiary verify` trusts."""
+    if not server_url:
+        return "", None
+    try:
+        pin = pinned_key(pins_path(data_dir), server_url)
+    except PinsUnreadable as exc:
+        return f"server evidence key: {exc}", None
+    if pin is None:
+        return ("server evidence key: none pinned (log in again to pin it for "
+                "`workdiary verify`)"), None
+    return (f"server evidence key: {pin.key_id}, pinned at login on {pin.pinned_on}",
+            {"key_id": pin.key_id, "public_key": pin.public_key, "pinned_at": pin.pinned_at})
 
 
 # -- delete --------------------------------------------------------------------------------

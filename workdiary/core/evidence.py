@@ -86,15 +86,21 @@ class Manifest:
     public_key: str  # base64 of the raw Ed25519 key (also at GET /api/v1/server-key)
     screenshots: str  # SHOTS_INCLUDED | SHOTS_HASHES
     files: tuple[FileEntry, ...]
+    # The base URL of the server that made the bundle (where `workdiary verify` finds the key
+    # pinned at login, or fetches it); "" in bundles made before it was added.
+    server_url: str = ""
 
     def to_bytes(self) -> bytes:
-        return json_bytes({
+        body: dict[str, Any] = {
             "format": FORMAT, "contract_id": self.contract_id, "week_start": self.week_start,
             "generated_at": self.generated_at, "screenshots": self.screenshots,
             "server_key": {"algorithm": ALGORITHM, "key_id": self.key_id,
                            "public_key": self.public_key},
             "files": [f.to_dict() for f in sorted(self.files, key=lambda f: f.path)],
-        })
+        }
+        if self.server_url:
+            body["server_url"] = self.server_url
+        return json_bytes(body)
 
 
 def parse_manifest(data: bytes) -> Manifest:
@@ -109,7 +115,8 @@ def parse_manifest(data: bytes) -> Manifest:
                       for f in raw["files"])
         return Manifest(str(raw["contract_id"]), str(raw["week_start"]),
                         str(raw["generated_at"]), str(key["key_id"]), str(key["public_key"]),
-                        str(raw.get("screenshots", SHOTS_INCLUDED)), files)
+                        str(raw.get("screenshots", SHOTS_INCLUDED)), files,
+                        str(raw.get("server_url") or ""))
     except DomainError:
         raise
     except (UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as exc:

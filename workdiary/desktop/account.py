@@ -10,8 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
 
+from workdiary.core.errors import DomainError
 from workdiary.core.model import Contract
+from workdiary.core.signing import key_id
+from workdiary.core.timegrid import isoformat_z
 from workdiary.store import LocalStore
 from workdiary.sync.api import (
     ApiClient,
@@ -24,6 +29,15 @@ from workdiary.sync.api import (
 from workdiary.sync.client import AUTH_STATE, SERVER_URL, USER_EMAIL, current_account
 from workdiary.sync.device import default_device_name, register_device
 from workdiary.sync.secrets import TOKEN, Account, SecretStore, SecretStoreError
+from workdiary.sync.serverkeys import (
+    PinnedKey,
+    PinsUnreadable,
+    fetch_key,
+    key_changed_message,
+    pinned_key,
+    pins_path,
+    save_pin,
+)
 
 NO_KEYRING = "there is no system keyring to keep the login in"
 
@@ -59,10 +73,15 @@ class LoginOutcome:
     # Set when the server holds our old device id under another key: we continue as a new
     # device with a new chain, and the user should know.
     device_note: str | None = None
+    # The server's evidence key as pinned for `workdiary verify` (None: the server gave none),
+    # and a sentence when this login pinned a new one or could not pin one.
+    server_key: PinnedKey | None = None
+    server_key_note: str | None = None
 
 
 def log_in_to(server_url: str, store: LocalStore, secrets: SecretStore | None, email: str,
-              password: str, *, secrets_problem: str | None = None) -> LoginOutcome:
+              password: str, *, secrets_problem: str | None = None,
+              accept_new_server_key: bool = False) -> LoginOutcome:
     """Check the address and the keyring, then ``log_in``. ``secrets`` None: no keyring
     (``secrets_problem`` says why)."""
     if secrets is None:
@@ -71,16 +90,21 @@ def log_in_to(server_url: str, store: LocalStore, secrets: SecretStore | None, e
         api = ApiClient(server_url)
     except InsecureServerUrl as exc:
         raise AccountError(str(exc)) from exc
-    return log_in(api, store, secrets, email, password)
+    return log_in(api, store, secrets, email, password,
+                  accept_new_server_key=accept_new_server_key)
 
 
 def log_in(api: ApiClient, store: LocalStore, secrets: SecretStore, email: str,
-           password: str) -> LoginOutcome:
-    """Authenticate, keep the token, create and register the device key, cache the contracts.
+           password: str, *, accept_new_server_key: bool = False) -> LoginOutcome:
+    """Check the server's evidence key against the pinned one, authenticate, keep the token,
+    create and register the device key, cache the contracts, pin the key.
 
-    ``api`` gets the new token. Raises AccountError with a sentence on any failure.
+    ``api`` gets the new token. Raises AccountError with a sentence on any failure, and
+    ServerKeyChanged (an AccountError) before anything changes when the server's key is not
+    the pinned one and ``accept_new_server_key`` is false.
     """
     account = Account(api.server_url, email)
+    keys = _check_server_key(api, store, accept_new_server_key)
     try:
         answer = api.create_token(email, password, default_device_name())
     except AuthExpired as exc:
@@ -110,9 +134,62 @@ def log_in(api: ApiClient, store: LocalStore, secrets: SecretStore, email: str,
     store.set_setting(USER_EMAIL, email)
     store.set_setting(AUTH_STATE, "ok")
     store.replace_contracts(contracts)
+    pin, key_note = keys.pin()
     user = answer.user
     return LoginOutcome(api.server_url, user.name if user else email,
-                        user.role if user else "user", device_id, len(contracts), note)
+                        user.role if user else "user", device_id, len(contracts), note,
+                        pin, key_note)
+
+
+class ServerKeyChanged(AccountError):
+    """The server's evidence key is not the one pinned at an earlier login."""
+
+
+@dataclass(frozen=True, slots=True)
+class _KeyCheck:
+    path: Path
+    server_url: str
+    seen: str | None  # the key the server gave now (None: it gave none)
+    pinned: PinnedKey | None
+    problem: str | None  # why nothing can be pinned
+
+    def pin(self) -> tuple[PinnedKey | None, str | None]:
+        """Pin what the server gave (after the login succeeded); the pin and a note."""
+        if self.seen is None:
+            return self.pinned, self.problem
+        if self.pinned is not None and self.pinned.public_key == self.seen:
+            return self.pinned, None
+        pin = PinnedKey(self.server_url, self.seen, key_id(self.seen),
+                        isoformat_z(datetime.now(UTC)))
+        try:
+            save_pin(self.path, pin)
+        except OSError as exc:
+            return self.pinned, (f"the server's evidence key {pin.key_id} could not be pinned "
+                                 f"in {self.path} ({exc.strerror}).")
+        if self.pinned is None:
+            return pin, None
+        return pin, (f"the server's evidence key changed from {self.pinned.key_id} (pinned on "
+                     f"{self.pinned.pinned_on}) to {pin.key_id}, accepted with "
+                     "--accept-new-server-key. Bundles signed before verify with "
+                     f"`workdiary verify --server-key {self.pinned.public_key}`.")
+
+
+def _check_server_key(api: ApiClient, store: LocalStore, accept_new: bool) -> _KeyCheck:
+    path = pins_path(store.path.parent)
+    try:
+        pinned = pinned_key(path, api.server_url)
+    except PinsUnreadable as exc:
+        raise AccountError(f"login stopped: {exc}") from exc
+    try:
+        seen = fetch_key(api)
+    except (ApiError, DomainError) as exc:
+        # An older server without GET /server-key: log in, pin nothing, say so.
+        return _KeyCheck(path, api.server_url, None, pinned,
+                         f"the server gave no evidence key ({exc}), so none is pinned: "
+                         "`workdiary verify` will need --server-key.")
+    if pinned is not None and seen != pinned.public_key and not accept_new:
+        raise ServerKeyChanged(key_changed_message(pinned, seen))
+    return _KeyCheck(path, api.server_url, seen, pinned, None)
 
 
 def freelancer_contracts(items: list[ContractInfo]) -> list[Contract]:

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import IO
 
 from starlette.background import BackgroundTask
+from starlette.requests import Request
 from starlette.responses import StreamingResponse
 
 from workdiary.core.evidence import SHOTS_HASHES, SHOTS_INCLUDED
@@ -19,9 +20,16 @@ from workdiary.server.services.evidence_zip import bundle_name, write_bundle
 CHUNK_BYTES = 64 * 1024
 
 
+def bundle_server_url(request: Request) -> str:
+    """The server's address as the manifest names it: the configured public URL, else the
+    base URL the request came to (what a desktop logged in with, on a plain setup)."""
+    public: str = request.app.state.public_url or str(request.base_url)
+    return public.rstrip("/")
+
+
 def evidence_response(week: EvidenceWeek, *, blobs: BlobStore, key: ServerKey, now: datetime,
-                      hashes_only: bool) -> StreamingResponse:
-    bundle = write_bundle(week, blobs=blobs, key=key, now=now,
+                      server_url: str, hashes_only: bool) -> StreamingResponse:
+    bundle = write_bundle(week, blobs=blobs, key=key, now=now, server_url=server_url,
                           screenshots=SHOTS_HASHES if hashes_only else SHOTS_INCLUDED)
     size = bundle.seek(0, 2)
     bundle.seek(0)

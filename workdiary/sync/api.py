@@ -291,6 +291,13 @@ class ApiClient:
             raise
         return dict(data) if isinstance(data, dict) else None
 
+    def server_key(self) -> dict[str, Any]:
+        """GET /server-key: the key that signs evidence bundles, as sent. Needs no login."""
+        data = self._json("GET", "/server-key")
+        if not isinstance(data, dict):
+            raise MalformedAnswer("the server's answer to GET /server-key is not an object")
+        return dict(data)
+
     # -- plumbing ---------------------------------------------------------------------------
 
     def _json(self, method: str, path: str, **kwargs: Any) -> Any:

@@ -11,7 +11,7 @@ from fastapi.responses import StreamingResponse
 from workdiary.core.evidence import SHOTS_INCLUDED
 from workdiary.server.api.weeks import check_day
 from workdiary.server.deps import AppClock, Blobs, CurrentUser, DbSession
-from workdiary.server.evidence_response import evidence_response
+from workdiary.server.evidence_response import bundle_server_url, evidence_response
 from workdiary.server.serverkey import ServerKey
 from workdiary.server.services.evidence import gather_week
 
@@ -47,4 +47,5 @@ def week_evidence(contract_id: str, week_start: date, request: Request, session:
     week = gather_week(session, user=user, contract_id=contract_id,
                        week_start=check_day(week_start))
     return evidence_response(week, blobs=blobs, key=_server_key(request), now=clock.now(),
+                             server_url=bundle_server_url(request),
                              hashes_only=screenshots == "hashes")

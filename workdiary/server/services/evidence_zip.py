@@ -51,13 +51,16 @@ every other file with its SHA-256) with its key {key_id}.
 
 Check it offline, without trusting the marketplace:
 
-    workdiary verify {name} --server-key SERVER_PUBLIC_KEY
+    workdiary verify {name}
 
-(the key: GET /api/v1/server-key of the marketplace, or the one you noted before). The
-command checks the manifest signature and every file's hash, each segment's device signature
-and hash chain, the screenshots' hashes, recomputes every verdict and the invoice total, and
+It trusts the server key your desktop pinned when it logged in to {server_url}, else it
+fetches GET /api/v1/server-key from there; give the key yourself with
+--server-key SERVER_PUBLIC_KEY (or a file holding it) to trust nothing else. The command
+checks the manifest signature and every file's hash, each segment's device signature and
+hash chain, the screenshots' hashes, recomputes every verdict and the invoice total, and
 prints a line per segment. It exits 0 when everything matches, 1 on any mismatch, 2 when the
-file is not a readable bundle. docs/evidence.md in the workdiary sources explains each file.
+file is not a readable bundle, 3 when everything matches but no trusted key was at hand (the
+bundle's own key was used). docs/evidence.md in the workdiary sources explains each file.
 """
 
 
@@ -66,8 +69,9 @@ def bundle_name(contract_id: str, week: str) -> str:
 
 
 def write_bundle(week: EvidenceWeek, *, blobs: BlobStore, key: ServerKey, now: datetime,
-                 screenshots: str = SHOTS_INCLUDED) -> IO[bytes]:
-    """The bundle, rewound to its start; the caller closes it."""
+                 server_url: str, screenshots: str = SHOTS_INCLUDED) -> IO[bytes]:
+    """The bundle, rewound to its start; the caller closes it. ``server_url``: this server's
+    base URL, named in the manifest."""
     spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 (returned)
     stamp = now.timetuple()[:6]
     entries: list[FileEntry] = []
@@ -97,11 +101,12 @@ def write_bundle(week: EvidenceWeek, *, blobs: BlobStore, key: ServerKey, now: d
         week_text = week.week_start.isoformat()
         put(README, README_TEXT.format(
             contract_id=week.contract_id, week_start=week_text, key_id=key.key_id,
+            server_url=server_url,
             name=bundle_name(week.contract_id, week_text),
             screenshots="only their hashes" if screenshots == SHOTS_HASHES else "included",
         ).encode())
         manifest = Manifest(week.contract_id, week_text, isoformat_z(now), key.key_id,
-                            key.public_key, screenshots, tuple(entries)).to_bytes()
+                            key.public_key, screenshots, tuple(entries), server_url).to_bytes()
         archive.writestr(zipfile.ZipInfo(MANIFEST, stamp), manifest, zipfile.ZIP_DEFLATED)
         archive.writestr(zipfile.ZipInfo(MANIFEST_SIG, stamp), key.sign(manifest) + "\n")
     spool.seek(0)

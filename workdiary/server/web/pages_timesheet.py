@@ -11,7 +11,7 @@ from starlette.responses import Response
 from workdiary.core.clock import Clock
 from workdiary.core.week import week_start_of_date
 from workdiary.server.errors import ServiceError
-from workdiary.server.evidence_response import evidence_response
+from workdiary.server.evidence_response import bundle_server_url, evidence_response
 from workdiary.server.i18n.formatting import money, short_date
 from workdiary.server.i18n.language import N_
 from workdiary.server.services import disputes as dispute_service
@@ -75,6 +75,7 @@ def evidence(request: Request, contract_id: str, week_start: str, db: DB, viewer
     clock: Clock = request.app.state.clock
     return evidence_response(week, blobs=request.app.state.blobs,
                              key=request.app.state.server_key, now=clock.now(),
+                             server_url=bundle_server_url(request),
                              hashes_only=screenshots == "hashes")
 
 
