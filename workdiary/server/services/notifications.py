@@ -40,6 +40,7 @@ RECIPIENT_ROLES: dict[str, frozenset[str]] = {
     "dispute_decided": frozenset({"client", "freelancer"}),
     "week_approved": frozenset({"freelancer"}),
     "week_paid": frozenset({"freelancer"}),
+    "organisation_invitation": frozenset({"client"}),  # only client accounts join one
 }
 assert set(RECIPIENT_ROLES) == set(OPTIONAL_KINDS), "every optional kind has its recipients"
 
