@@ -489,11 +489,13 @@ def _organisation(session: Session, world: World) -> Org:
 ENDPOINTS.update({
     "GET /server-key": (lambda api, c, h: api.get("/server-key", headers=h),
                         {"client": 200, "freelancer": 200, "other_client": 200,
-                         "other_freelancer": 200, "admin": 200, "anonymous": 200}),
+                         "other_freelancer": 200, "admin": 200, "anonymous": 200,
+                         "org_manager": 200, "org_viewer": 200}),
     "GET /contracts/{id}/weeks/{w}/evidence": (
         lambda api, c, h: api.get(f"/contracts/{_contract(c)}/weeks/{WEEK}/evidence",
                                   headers=h),
-        {"client": 200, "freelancer": 200, "admin": 404, **_PARTIES_ONLY}),
+        {"client": 200, "freelancer": 200, "admin": 404, **_PARTIES_ONLY,
+         "org_manager": 200, "org_viewer": 200}),  # members read like the client
 })
 
 
