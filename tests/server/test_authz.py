@@ -440,6 +440,21 @@ _ORG_ENDPOINTS: dict[str, tuple[Call, dict[str, int]]] = {
 }
 ENDPOINTS.update(_ORG_ENDPOINTS)
 
+# One organisation's dashboard (issue 10): its members read it (the viewer too); anyone else
+# learns nothing (404), a freelancer or admin is refused the dashboard itself (403).
+ENDPOINTS.update({
+    "GET /dashboard?org={id}": (
+        lambda api, c, h: api.get("/dashboard", headers=h,
+                                  params={"week": WEEK, "org": _org(c).id}),
+        {"client": 200, "freelancer": 403, "other_client": 404, "other_freelancer": 403,
+         "admin": 403, "anonymous": 401, "org_manager": 200, "org_viewer": 200}),
+    # The hours report of all an organisation's contracts: the same members-only rule.
+    "GET /reports/hours?org={id}": (
+        lambda api, c, h: api.get("/reports/hours", headers=h, params={"org": _org(c).id}),
+        {"client": 200, "freelancer": 404, "other_client": 404, "other_freelancer": 404,
+         "admin": 404, "anonymous": 401, "org_manager": 200, "org_viewer": 200}),
+})
+
 
 def _organisation(session: Session, world: World) -> Org:
     """Client A's organisation owning contract A, with a manager and a viewer (rows written
@@ -474,11 +489,13 @@ def _organisation(session: Session, world: World) -> Org:
 ENDPOINTS.update({
     "GET /server-key": (lambda api, c, h: api.get("/server-key", headers=h),
                         {"client": 200, "freelancer": 200, "other_client": 200,
-                         "other_freelancer": 200, "admin": 200, "anonymous": 200}),
+                         "other_freelancer": 200, "admin": 200, "anonymous": 200,
+                         "org_manager": 200, "org_viewer": 200}),
     "GET /contracts/{id}/weeks/{w}/evidence": (
         lambda api, c, h: api.get(f"/contracts/{_contract(c)}/weeks/{WEEK}/evidence",
                                   headers=h),
-        {"client": 200, "freelancer": 200, "admin": 404, **_PARTIES_ONLY}),
+        {"client": 200, "freelancer": 200, "admin": 404, **_PARTIES_ONLY,
+         "org_manager": 200, "org_viewer": 200}),  # members read like the client
 })
 
 

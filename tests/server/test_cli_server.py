@@ -225,6 +225,41 @@ def test_backup_and_restore_round_trip(server_dir: Path, tmp_path: Path,
     assert not (tmp_path / "third" / "server.sqlite3").exists()
 
 
+def test_backup_saves_and_restore_puts_back_the_server_key(
+        server_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The evidence key goes into the backup and comes back owner-only, so the restored
+    server signs with the key every earlier bundle names; an existing key is never replaced."""
+    from workdiary.server.serverkey import load_or_create
+
+    monkeypatch.delenv("WORKDIARY_SERVER_KEY_FILE", raising=False)
+    assert run(monkeypatch, capsys, "server", "add-user", "--email", "c@x.io", "--name", "X",
+               "--role", "client", "--password-stdin", stdin="a good password\n")[0] == 0
+    key = load_or_create(server_dir / "server-key.pem")
+    archive = tmp_path / "backup.tar.gz"
+    code, out, _ = run(monkeypatch, capsys, "server", "backup", "--to", str(archive))
+    assert code == 0 and "the server key" in out
+    elsewhere = tmp_path / "restored"
+    code, out, _ = run(monkeypatch, capsys, "server", "restore", "--from", str(archive),
+                       "--data-dir", str(elsewhere))
+    assert code == 0 and "the server key" in out
+    restored = elsewhere / "server-key.pem"
+    assert restored.read_bytes() == (server_dir / "server-key.pem").read_bytes()
+    assert oct(restored.stat().st_mode & 0o777) == "0o600"
+    assert load_or_create(restored).key_id == key.key_id
+    # A key named by WORKDIARY_SERVER_KEY_FILE is restored there, never over one that exists.
+    shared = tmp_path / "keys" / "shared.pem"
+    monkeypatch.setenv("WORKDIARY_SERVER_KEY_FILE", str(shared))
+    code, _, _ = run(monkeypatch, capsys, "server", "restore", "--from", str(archive),
+                     "--data-dir", str(tmp_path / "second"))
+    assert code == 0 and shared.read_bytes() == restored.read_bytes()
+    code, _, err = run(monkeypatch, capsys, "server", "restore", "--from", str(archive),
+                       "--data-dir", str(tmp_path / "third"))
+    assert code == 1 and "there is a server key at" in err
+    assert not (tmp_path / "third" / "server.sqlite3").exists()
+    assert shared.read_bytes() == restored.read_bytes()  # left as it was
+
+
 def test_backup_refuses_postgresql(server_dir: Path, tmp_path: Path,
                                    monkeypatch: pytest.MonkeyPatch,
                                    capsys: pytest.CaptureFixture[str]) -> None:

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from fastapi.testclient import TestClient
 from server_factories import wire
-from server_world import NOW, World
+from server_world import NOW, World, make_person
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
@@ -263,3 +263,59 @@ def test_the_json_api(api: TestClient, world: World, week: dict[str, str]) -> No
     assert too_long.status_code == 422
     assert too_long.json()["error"]["code"] == "range_too_long"
     assert api.get("/me/weeks", headers=ca).status_code == 403
+
+
+def test_one_organisations_contracts(api: TestClient, session: Session, world: World,
+                                     week: dict[str, str]) -> None:
+    """?org= keeps the organisation's contracts: its manager and viewer see them, a stranger
+    and a removed member get the 404 of an unknown organisation."""
+    from workdiary.server.errors import NotFound
+    from workdiary.server.models import Contract, OrganisationMember
+    from workdiary.server.services import organisations
+
+    owner = _user(session, world.client_a.id)
+    org = organisations.create_organisation(session, user=owner, name="Acme Ltd", now=NOW)
+    contract = session.get(Contract, week["a"])
+    assert contract is not None
+    contract.organisation_id = org.id
+    stranger = _user(session, world.client_b.id)
+    members = {}
+    for role in ("manager", "viewer"):
+        person = make_person(session, f"{role}@example.com", "client")
+        members[role] = person
+        session.add(OrganisationMember(organisation_id=org.id, user_id=person.id, role=role,
+                                       added_at=NOW, added_by=owner.id))
+    session.commit()
+    everything = dashboard.get_dashboard(session, user=owner, now=NOW)
+    assert {line.contract.id for line in everything.lines} == {week["a"], week["manual"]}
+    assert everything.organisation is None and everything.to_dict()["organisation"] is None
+    for who, role in ((owner, "owner"), (_user(session, members["manager"].id), "manager"),
+                      (_user(session, members["viewer"].id), "viewer")):
+        view = dashboard.get_dashboard(session, user=who, now=NOW, organisation_id=org.id)
+        assert [line.contract.id for line in view.lines] == [week["a"]]
+        assert view.billed_seconds == 600 and view.my_role == role
+        assert view.read_only == (role == "viewer")
+        assert view.to_dict()["organisation"] == {"id": org.id, "name": "Acme Ltd",
+                                                  "my_role": role}
+    for outsider, org_id in ((stranger, org.id), (owner, "no-such-organisation")):
+        with pytest.raises(NotFound) as missing:
+            dashboard.get_dashboard(session, user=outsider, now=NOW, organisation_id=org_id)
+        assert missing.value.code == "no_such_organisation"
+    viewer = _user(session, members["viewer"].id)
+    organisations.remove_member(session, user=owner, organisation_id=org.id,
+                                member_id=viewer.id, now=NOW)
+    with pytest.raises(NotFound):
+        dashboard.get_dashboard(session, user=viewer, now=NOW, organisation_id=org.id)
+    assert dashboard.get_dashboard(session, user=viewer, now=NOW).lines == []
+    # The API: the same view, the same 404.
+    response = api.get("/dashboard", headers=members["manager"].headers,
+                       params={"org": org.id, "week": MONDAY.isoformat()})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert [c["contract_id"] for c in body["contracts"]] == [week["a"]]
+    assert body["organisation"]["name"] == "Acme Ltd"
+    refused = api.get("/dashboard", headers=world.client_b.headers, params={"org": org.id})
+    assert refused.status_code == 404
+    assert refused.json()["error"]["code"] == "no_such_organisation"
+    assert api.get("/dashboard", headers=world.client_b.headers,
+                   params={"org": "x" * 65}).status_code == 422

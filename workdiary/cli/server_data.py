@@ -27,8 +27,8 @@ def register(add: AddParser) -> None:
     move.add_argument("--json", action="store_true", help="print the report as JSON")
     move.set_defaults(handler=cmd_migrate_blobs)
 
-    save = add("backup", "save the embedded server (SQLite database + file blob store) into "
-                         "one .tar.gz; the server may keep running")
+    save = add("backup", "save the embedded server (SQLite database, file blob store, server "
+                         "key) into one .tar.gz; the server may keep running")
     save.add_argument("--to", required=True, metavar="FILE", help="the new backup file")
     save.set_defaults(handler=cmd_backup)
 
@@ -85,29 +85,31 @@ def cmd_migrate_blobs(args: argparse.Namespace) -> int:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     from workdiary.cli.server import say_database, storage_settings
-    from workdiary.server.backup import BackupError, backup
+    from workdiary.server.backup import BackupError, backup, server_key_path
 
     storage = storage_settings(args)
     say_database(storage, new=False)
     try:
-        summary = backup(storage, _blobs(storage), Path(args.to))
+        summary = backup(storage, _blobs(storage), Path(args.to), server_key_path(storage))
     except BackupError as exc:
         raise CommandError(str(exc)) from exc
-    print(f"saved the database ({summary.database_bytes} bytes) and {summary.blobs} blobs "
-          f"to {args.to}")
+    key = ", the server key" if summary.server_key else ""
+    print(f"saved the database ({summary.database_bytes} bytes){key} and {summary.blobs} "
+          f"blobs to {args.to}")
     return 0
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
     from workdiary.cli.server import say_database, storage_settings
-    from workdiary.server.backup import BackupError, restore
+    from workdiary.server.backup import BackupError, restore, server_key_path
 
     storage = storage_settings(args)
     say_database(storage, new=False)
     try:
-        summary = restore(storage, _blobs(storage), Path(args.source))
+        summary = restore(storage, _blobs(storage), Path(args.source), server_key_path(storage))
     except BackupError as exc:
         raise CommandError(str(exc)) from exc
-    print(f"restored the database ({summary.database_bytes} bytes) and {summary.blobs} blobs "
-          f"into {storage.data_dir}")
+    key = ", the server key" if summary.server_key else ""
+    print(f"restored the database ({summary.database_bytes} bytes){key} and {summary.blobs} "
+          f"blobs into {storage.data_dir}")
     return 0

@@ -1,9 +1,11 @@
-"""Backup and restore of an embedded server: its SQLite database and its file blob store.
+"""Backup and restore of an embedded server: its SQLite database, file blob store and key.
 
 A backup is one ``.tar.gz`` with ``manifest.json``, ``server.sqlite3`` (a consistent snapshot
-taken with SQLite's online backup API, so the server may keep running) and
-``blobs/<sha[:2]>/<sha>``. Restore writes into an empty data dir only, accepts no other member
-names (no path tricks), and checks every blob against its hash. PostgreSQL and object stores
+taken with SQLite's online backup API, so the server may keep running),
+``blobs/<sha[:2]>/<sha>`` and ``server-key.pem``, the key that signs evidence bundles (every
+bundle signed before names it, so a restored server must sign with the same one). Restore
+writes into an empty data dir only (and never over a key), accepts no other member names (no
+path tricks), and checks every blob against its hash. PostgreSQL and object stores
 have their own tools (pg_dump, bucket versioning): see docs/deploy.md.
 """
 
@@ -12,10 +14,12 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import shutil
 import sqlite3
 import tarfile
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,6 +29,7 @@ from workdiary.server.settings import StorageSettings
 
 FORMAT = 1
 DATABASE_MEMBER = "server.sqlite3"
+KEY_MEMBER = "server-key.pem"
 
 
 class BackupError(Exception):
@@ -35,6 +40,14 @@ class BackupError(Exception):
 class BackupSummary:
     blobs: int
     database_bytes: int
+    server_key: bool = False  # the evidence key was saved / put back
+
+
+def server_key_path(storage: StorageSettings,
+                    environ: Mapping[str, str] = os.environ) -> Path:
+    """Where the server keeps its evidence key: as ``Settings.server_key_path`` resolves it."""
+    chosen = environ.get("WORKDIARY_SERVER_KEY_FILE", "")
+    return Path(chosen) if chosen else storage.data_dir / KEY_MEMBER
 
 
 def _sqlite_path(storage: StorageSettings) -> Path:
@@ -63,8 +76,10 @@ def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
     tar.addfile(info, io.BytesIO(data))
 
 
-def backup(storage: StorageSettings, blobs: BlobStore, target: Path) -> BackupSummary:
-    """Write the database snapshot and every blob into ``target`` (a new .tar.gz)."""
+def backup(storage: StorageSettings, blobs: BlobStore, target: Path,
+           key_file: Path | None = None) -> BackupSummary:
+    """Write the database snapshot, every blob and the server key (``key_file``, if there is
+    one yet) into ``target`` (a new .tar.gz)."""
     database = _sqlite_path(storage)
     store = _file_store(blobs)
     if not database.is_file():
@@ -81,13 +96,20 @@ def backup(storage: StorageSettings, blobs: BlobStore, target: Path) -> BackupSu
             copy.close()
             source.close()
         hashes = list(store.hashes())
+        try:
+            key = key_file.read_bytes() if key_file is not None and key_file.exists() else None
+        except OSError as exc:
+            raise BackupError(f"the server key {key_file} cannot be read ({exc.strerror}): "
+                              "run the backup as the server's user.") from exc
         partial = target.with_name(target.name + ".partial")
         try:
             with tarfile.open(partial, "w:gz") as tar:
                 manifest = {"format": FORMAT, "created_at": datetime.now(UTC).isoformat(),
-                            "blobs": len(hashes)}
+                            "blobs": len(hashes), "server_key": key is not None}
                 _add_bytes(tar, "manifest.json", json.dumps(manifest).encode())
                 tar.add(snapshot, DATABASE_MEMBER)
+                if key is not None:
+                    _add_bytes(tar, KEY_MEMBER, key)
                 for sha in hashes:
                     tar.add(store.root / sha[:2] / sha, f"blobs/{sha[:2]}/{sha}")
             partial.chmod(0o600)
@@ -95,31 +117,49 @@ def backup(storage: StorageSettings, blobs: BlobStore, target: Path) -> BackupSu
         except BaseException:
             partial.unlink(missing_ok=True)
             raise
-        return BackupSummary(blobs=len(hashes), database_bytes=snapshot.stat().st_size)
+        return BackupSummary(blobs=len(hashes), database_bytes=snapshot.stat().st_size,
+                             server_key=key is not None)
 
 
-def restore(storage: StorageSettings, blobs: BlobStore, source: Path) -> BackupSummary:
-    """Unpack ``source`` into the (empty) data dir of ``storage``, checking every blob."""
+def restore(storage: StorageSettings, blobs: BlobStore, source: Path,
+            key_file: Path | None = None) -> BackupSummary:
+    """Unpack ``source`` into the (empty) data dir of ``storage``, checking every blob, and
+    put its server key at ``key_file`` (default: the data dir's ``server-key.pem``)."""
     database = _sqlite_path(storage)
     store = _file_store(blobs)
+    key_file = key_file or storage.data_dir / KEY_MEMBER
     if database.exists() or any(store.hashes()):
         raise BackupError(f"{storage.data_dir} already holds a server (database or blobs): "
                           "restore into an empty data dir.")
+    if key_file.exists():  # never replaced silently: bundles signed with it name it
+        raise BackupError(f"there is a server key at {key_file} already: move it away to "
+                          "restore the backup's key.")
     try:
         tar = tarfile.open(source, "r:gz")  # noqa: SIM115 (closed by _unpack)
     except (OSError, tarfile.TarError) as exc:
         raise BackupError(f"{source} is not a workdiary backup: {exc}") from exc
     try:
-        return _unpack(tar, source, database, store)
+        return _unpack(tar, source, database, store, key_file)
     except BaseException:  # the data dir was empty: leave it empty, not half restored
         database.unlink(missing_ok=True)
+        key_file.unlink(missing_ok=True)
         shutil.rmtree(store.root, ignore_errors=True)
         raise
 
 
+def _write_key(key_file: Path, pem: bytes) -> None:
+    """The key as an owner-only file, created only if absent (as ``serverkey`` makes it)."""
+    key_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(pem)
+    key_file.chmod(0o600)  # whatever the umask
+
+
 def _unpack(tar: tarfile.TarFile, source: Path, database: Path,
-            store: FileBlobStore) -> BackupSummary:
+            store: FileBlobStore, key_file: Path) -> BackupSummary:
     count = 0
+    key = False
     with tar:
         names = tar.getnames()
         if "manifest.json" not in names or DATABASE_MEMBER not in names:
@@ -139,6 +179,9 @@ def _unpack(tar: tarfile.TarFile, source: Path, database: Path,
                 partial.write_bytes(handle.read())
                 partial.chmod(0o600)
                 partial.replace(database)
+            elif member.name == KEY_MEMBER:
+                _write_key(key_file, handle.read())
+                key = True
             elif (len(parts) == 3 and parts[0] == "blobs" and SHA256_RE.match(parts[2])
                   and parts[1] == parts[2][:2]):
                 data = handle.read()
@@ -148,4 +191,4 @@ def _unpack(tar: tarfile.TarFile, source: Path, database: Path,
                 count += 1
             else:
                 raise BackupError(f"unexpected entry {member.name!r} in {source}.")
-    return BackupSummary(blobs=count, database_bytes=database.stat().st_size)
+    return BackupSummary(blobs=count, database_bytes=database.stat().st_size, server_key=key)

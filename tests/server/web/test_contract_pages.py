@@ -72,3 +72,23 @@ def test_bad_offer_says_why_and_others_get_404(world: World) -> None:
     # Without the CSRF token nothing happens.
     assert freelancer.post(f"{page}/accept", data={}).status_code == 403
     assert sign_in(world.app, "freelancer").get("/contracts/new").status_code == 404
+
+
+def test_the_contract_page_links_its_diary_week_evidence_and_report(world: World) -> None:
+    """NOW is Wednesday 2026-11-25: this week starts 2026-11-23, this month on the 1st."""
+    cid = world.contract_id
+    for who in ("client", "freelancer"):
+        page = sign_in(world.app, who).get(f"/contracts/{cid}")
+        assert page.status_code == 200
+        html = page.text
+        assert f'href="/contracts/{cid}/diary"' in html
+        assert f'href="/contracts/{cid}/timesheets/2026-11-23"' in html
+        assert f'href="/contracts/{cid}/timesheets/2026-11-23/evidence.zip"' in html
+        assert f"/reports/hours?contract={cid}&amp;from=2026-11-01&amp;to=2026-11-25" in html
+    client = sign_in(world.app, "client")
+    # every link leads somewhere real
+    for url in (f"/contracts/{cid}/diary", f"/contracts/{cid}/timesheets/2026-11-23",
+                f"/reports/hours?contract={cid}&from=2026-11-01&to=2026-11-25"):
+        assert client.get(url, follow_redirects=True).status_code == 200, url
+    evidence = client.get(f"/contracts/{cid}/timesheets/2026-11-23/evidence.zip")
+    assert evidence.status_code == 200 and evidence.content[:2] == b"PK"

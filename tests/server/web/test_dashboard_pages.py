@@ -4,6 +4,7 @@ as SVG with its text, the empty state, bad input as error pages, and Spanish."""
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
+from sqlalchemy import delete
 
 from workdiary.server.services import users as user_service
 
@@ -78,3 +79,100 @@ def test_the_freelancer_sees_their_weeks(world: World) -> None:
     assert too_long.status_code == 422 and "53 weeks at a time" in too_long.text
     empty = freelancer.get("/my-weeks?from=2026-10-05&to=2026-10-12")
     assert "No time in these weeks." in empty.text
+
+
+def _member(world: World, email: str, role: str, organisation_id: str) -> TestClient:
+    """A new client account in the organisation with ``role``, signed in."""
+    from workdiary.server.models import OrganisationMember
+
+    with world.app.state.sessionmaker() as db:
+        user = user_service.create_user(db, email=email, name=email.split("@")[0],
+                                        role="client", password=PASSWORD, now=NOW)
+        db.add(OrganisationMember(organisation_id=organisation_id, user_id=user.id, role=role,
+                                  added_at=NOW, added_by=world.client_id))
+        db.commit()
+    client = TestClient(world.app, base_url="http://testserver", follow_redirects=False)
+    token = csrf_of(client.get("/login").text)
+    client.post("/login", data={"email": email, "password": PASSWORD, "csrf_token": token,
+                                "next": "/"})
+    return client
+
+
+def _organisation(world: World) -> str:
+    """Client A's organisation "Acme Ltd", holding the contract "Checkout redesign"."""
+    from workdiary.server.models import Contract, Organisation, OrganisationMember
+
+    with world.app.state.sessionmaker() as db:
+        org = Organisation(name="Acme Ltd", created_by=world.client_id, created_at=NOW)
+        db.add(org)
+        db.flush()
+        db.add(OrganisationMember(organisation_id=org.id, user_id=world.client_id,
+                                  role="owner", added_at=NOW, added_by=world.client_id))
+        contract = db.get(Contract, world.contract_id)
+        assert contract is not None
+        contract.organisation_id = org.id
+        db.commit()
+        return org.id
+
+
+def test_an_organisations_dashboard(world: World) -> None:
+    org = _organisation(world)
+    owner = sign_in(world.app, "client")
+    everything = owner.get("/dashboard")
+    assert 'id="org-choice"' in everything.text and f"org={org}" in everything.text
+    assert owner.get(f"/organisations/{org}").text.count(f"/dashboard?org={org}") == 1
+    manager = _member(world, "manager@example.com", "manager", org)
+    viewer = _member(world, "viewer@example.com", "viewer", org)
+    for who in (owner, manager, viewer):
+        page = who.get(f"/dashboard?org={org}&week=2026-11-23")
+        assert page.status_code == 200, page.text
+        html = page.text
+        assert "Team dashboard of Acme Ltd" in html and "Checkout redesign" in html
+        assert "0:40:00" in html and "Other contract" not in html
+        # the week and sort links keep the organisation
+        assert f"?week=2026-11-23&amp;sort=hours&amp;dir=desc&amp;org={org}" in html
+        assert f"?week=2026-11-16&amp;sort=contract&amp;dir=asc&amp;org={org}" in html
+        # each row links to its contract, diary and this month's report
+        cid = world.contract_id
+        assert f'href="/contracts/{cid}"' in html and f'href="/contracts/{cid}/diary"' in html
+        assert f"/reports/hours?contract={cid}&amp;from=2026-11-01&amp;to=2026-11-25" in html
+    viewing = viewer.get(f"/dashboard?org={org}").text
+    assert "You are a viewer of this organisation" in viewing
+    # nothing on it offers an action: no form, no button, no offer link (sign-out aside)
+    viewing = viewing[viewing.index("<main"):viewing.index("</main>")]
+    assert "<form" not in viewing and "<button" not in viewing
+    assert "/contracts/new" not in viewing
+    # the viewer's own dashboard (no organisation chosen) shows the organisation's contract
+    assert "Checkout redesign" in viewer.get("/dashboard").text
+    spanish = viewer.get(f"/dashboard?org={org}", headers={"Accept-Language": "es-ES"})
+    assert "Panel del equipo de Acme Ltd" in spanish.text
+
+
+def test_an_organisations_dashboard_is_404_for_outsiders(world: World) -> None:
+    from workdiary.server.models import Organisation, OrganisationMember
+
+    org = _organisation(world)
+    stranger = sign_in(world.app, "other_client")
+    assert stranger.get(f"/dashboard?org={org}").status_code == 404
+    assert stranger.get("/dashboard?org=no-such-org").status_code == 404
+    assert stranger.get("/dashboard?org=" + "x" * 65).status_code == 422  # bounded
+    viewer = _member(world, "viewer@example.com", "viewer", org)
+    assert viewer.get(f"/dashboard?org={org}").status_code == 200
+    with world.app.state.sessionmaker() as db:
+        removed = db.execute(delete(OrganisationMember).where(
+            OrganisationMember.organisation_id == org, OrganisationMember.role == "viewer"))
+        assert removed.rowcount == 1  # type: ignore[attr-defined]
+        db.commit()
+    assert viewer.get(f"/dashboard?org={org}").status_code == 404  # removed: learns nothing
+    assert "Checkout redesign" not in viewer.get("/dashboard").text
+    # an empty organisation says so, and offers no offer link
+    with world.app.state.sessionmaker() as db:
+        empty = Organisation(name="Empty Co", created_by=world.client_id, created_at=NOW)
+        db.add(empty)
+        db.flush()
+        db.add(OrganisationMember(organisation_id=empty.id, user_id=world.client_id,
+                                  role="owner", added_at=NOW, added_by=world.client_id))
+        db.commit()
+        empty_id = empty.id
+    page = sign_in(world.app, "client").get(f"/dashboard?org={empty_id}")
+    assert page.status_code == 200 and "This organisation has no contracts yet." in page.text

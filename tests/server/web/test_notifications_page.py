@@ -23,7 +23,7 @@ def stored(world: World, who: str) -> dict[str, bool]:
 FREELANCER_KINDS = ["contract_offer", "contract_changed", "weekly_summary", "dispute_opened",
                     "dispute_message", "dispute_decided", "week_approved", "week_paid"]
 CLIENT_KINDS = ["contract_answered", "contract_changed", "invoice_ready", "review_reminder",
-                "dispute_message", "dispute_decided"]
+                "dispute_message", "dispute_decided", "organisation_invitation"]
 
 
 def boxes(html: str) -> list[str]:

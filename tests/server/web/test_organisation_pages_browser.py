@@ -105,6 +105,20 @@ def test_organisation_pages_in_chromium(tmp_path: Path) -> None:
         viewer.click("button:text-is('Accept the invitation')")
         viewer.wait_for_selector("text=Welcome to Acme Studio")
         assert "Your role: viewer (reads diaries" in viewer.inner_text("main")
+        viewer.click("#org-dashboard")  # the organisation's team dashboard, read-only
+        viewer.wait_for_selector("h1:text-is('Team dashboard of Acme Studio')")
+        body = viewer.inner_text("main")
+        assert "Checkout redesign" in body and "You are a viewer of this organisation" in body
+        assert viewer.locator("main form, main button").count() == 0
+        clean(viewer, source)
+        viewer.click("main a:text-is('Report')")  # this month's report of the contract
+        viewer.wait_for_selector("#report-table")
+        clean(viewer, source)
+        viewer.goto(f"{base}/reports/hours?org={org_id}")  # all the organisation's contracts
+        assert viewer.input_value("#org") == org_id
+        assert viewer.locator("#report-table").count() == 1  # no time in this world yet
+        clean(viewer, source)
+        viewer.goto(org_url)
         viewer.click("a:text-is('Checkout redesign')")
         body = viewer.inner_text("main")
         assert "You are a viewer in this organisation" in body and "Acme Studio" in body

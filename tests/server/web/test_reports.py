@@ -251,3 +251,64 @@ def test_the_api_answers_json_csv_and_clear_errors(world: World) -> None:
     assert api.get("/reports/hours?tz=Mars/Olympus").json()["error"]["code"] == "invalid_tz"
     assert api.get(f"/reports/hours?contract={world.other_contract_id}").status_code == 404
     assert api.get("/reports/hours?format=xls").status_code == 422
+
+
+def test_all_contracts_of_one_organisation(world: World) -> None:
+    """?org= reports that organisation's contracts only: the form offers it, the downloads
+    keep it, a non-member (page or API) gets 404."""
+    from fastapi.testclient import TestClient
+
+    from workdiary.server.models import Organisation, OrganisationMember
+    from workdiary.server.services import users as user_service
+
+    with world.app.state.sessionmaker() as db:
+        org = Organisation(name="Acme Ltd", created_by=world.client_id, created_at=NOW)
+        db.add(org)
+        db.flush()
+        db.add(OrganisationMember(organisation_id=org.id, user_id=world.client_id,
+                                  role="owner", added_at=NOW, added_by=world.client_id))
+        checkout = db.get(Contract, world.contract_id)
+        assert checkout is not None
+        checkout.organisation_id = org.id
+        side = contract_service.create_contract(
+            db, client_email="client@example.com", freelancer_email="other-free@example.com",
+            title="Side project", rate_cents=1000, now=NOW)
+        db.commit()
+        org_id = org.id
+        db.expunge(side)
+    add_segment(world.app, contract=side, start=DAY.replace(hour=14), memo="side work")
+    month = ReportQuery(date(2026, 11, 1), date(2026, 11, 30), (), "contract")
+    everything = _report(world, "client", month)
+    assert {row.label for row in everything.rows} == {"Checkout redesign", "Side project"}
+    only = _report(world, "client", ReportQuery(month.start, month.end, (), "contract",
+                                                organisation_id=org_id))
+    assert [row.label for row in only.rows] == ["Checkout redesign"]
+    assert only.total.seconds == 2400 and only.to_dict()["organisation_id"] == org_id
+    with pytest.raises(NotFound):
+        _report(world, "other_client", ReportQuery(month.start, month.end, (), "day",
+                                                   organisation_id=org_id))
+
+    client = sign_in(world.app, "client")
+    form = client.get("/reports/hours").text
+    assert f'<option value="{org_id}" >All contracts of Acme Ltd</option>' in form
+    page = client.get(f"/reports/hours?from=2026-11-01&to=2026-11-30&group=contract&tz=UTC"
+                      f"&org={org_id}")
+    assert page.status_code == 200 and 'id="report-total">0:40:00<' in page.text
+    assert "Side project" not in page.text.split('id="report-table"')[1]
+    assert f'<option value="{org_id}" selected>' in page.text
+    assert f"/reports/hours.csv?from=2026-11-01&amp;to=2026-11-30&amp;group=contract&amp;" \
+           f"tz=UTC&amp;org={org_id}" in page.text
+    csv_text = client.get(f"/reports/hours.csv?from=2026-11-01&to=2026-11-30&org={org_id}").text
+    assert csv_text.splitlines()[-1].startswith("total,total,,2400,")
+    stranger = sign_in(world.app, "other_client")
+    assert stranger.get(f"/reports/hours?org={org_id}").status_code == 404
+    assert stranger.get(f"/reports/hours.pdf?org={org_id}").status_code == 404
+    with world.app.state.sessionmaker() as db:
+        other = user_service.get_user_by_email(db, email=PEOPLE["other_client"])
+        assert other is not None
+        token = user_service.issue_token(db, user=other, device_name="t", now=NOW)
+    api = TestClient(world.app, base_url="http://testserver/api/v1",
+                     headers={"Authorization": f"Bearer {token}"})
+    refused = api.get("/reports/hours", params={"org": org_id})
+    assert refused.status_code == 404
+    assert refused.json()["error"]["code"] == "no_such_organisation"

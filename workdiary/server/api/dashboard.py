@@ -23,11 +23,14 @@ def get_dashboard(
                               "default this week, at most ten years back."),
     sort: SortKey = "contract",
     direction: Literal["asc", "desc"] = Query(default="asc", alias="dir"),
+    org: str | None = Query(default=None, max_length=64,
+                            description="An organisation's id: only its contracts (404 for "
+                                        "a non-member); default every contract."),
 ) -> dict[str, object]:
     """A client's contracts in one UTC week: working now, billed time against the weekly
     limit, activity, unprotected and manual shares, disputes, review deadline, days."""
     view = dashboard.get_dashboard(session, user=user, now=clock.now(), week=week, sort=sort,
-                                   direction=direction)
+                                   direction=direction, organisation_id=org)
     return view.to_dict()
 
 

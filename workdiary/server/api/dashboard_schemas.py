@@ -39,6 +39,12 @@ class DashboardContract(BaseModel):
     days: list[DashboardDay]
 
 
+class DashboardOrganisation(BaseModel):
+    id: str
+    name: str
+    my_role: Literal["owner", "manager", "viewer"]
+
+
 class DashboardOut(BaseModel):
     week_start: date
     sort: str
@@ -46,6 +52,7 @@ class DashboardOut(BaseModel):
     working_now: int
     billed_seconds: int
     open_disputes: int
+    organisation: DashboardOrganisation | None  # the one chosen with ?org=, else null
     contracts: list[DashboardContract]
 
 

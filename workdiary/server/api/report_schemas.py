@@ -29,6 +29,7 @@ class HoursReportOut(BaseModel):
     to: str
     tz: str
     group: str
+    organisation_id: str | None  # ?org=: only that organisation's contracts
     contract_ids: list[str]
     rows: list[ReportRowOut]
     total: ReportRowOut

@@ -31,12 +31,15 @@ def hours_report(
     contract: list[str] = Query(default=[], description="Contract ids (repeat the "  # noqa: B008
                                                         "parameter); none: every contract."),
     group: str = Query(default="day", max_length=40, description="day, contract or freelancer"),
+    org: str | None = Query(default=None, max_length=64,
+                            description="An organisation's id: only its contracts (404 for a "
+                                        "non-member)."),
     tz: str = Query(default="UTC", max_length=64, description="IANA zone of the days."),
     format: Literal["json", "csv", "pdf"] = Query(default="json"),
 ) -> Response:
     """Billed hours and amounts of the caller's contracts over local days, grouped."""
     query = reports.parse_query(start=start, end=end, contract_ids=contract, group=group,
-                                tz=tz, now=clock.now())
+                                tz=tz, now=clock.now(), organisation_id=org)
     report = reports.hours_report(session, user=user, query=query)
     name = report_file_stem(report)
     if format == "csv":

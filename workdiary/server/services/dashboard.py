@@ -30,12 +30,14 @@ from workdiary.server.models import (
     Dispute,
     DisputeSegment,
     Invoice,
+    Organisation,
     SegmentRow,
     User,
 )
 from workdiary.server.services.contract_timeline import pick_terms
 from workdiary.server.services.contracts import contracts_for
 from workdiary.server.services.dispute_states import LIVE, WITHHOLDING
+from workdiary.server.services.organisations import scoped
 from workdiary.server.services.users import names_by_id
 
 WORKING_WINDOW = timedelta(minutes=15)  # "working now": a segment ended this recently
@@ -46,12 +48,14 @@ DIRECTIONS = ("asc", "desc")
 CATEGORIES = ("protected", "unprotected", "manual", "disputed")
 
 
-def client_side_contracts(session: Session, *, user: User) -> list[Contract]:
+def client_side_contracts(session: Session, *, user: User,
+                          organisation: Organisation | None = None) -> list[Contract]:
     """The contracts ``user`` sees on the client side: every contract visible to them that
-    they do not work on themselves (declined offers left out). The one place that decides
-    whose contracts the dashboard shows (an organisation's filter joins here)."""
+    they do not work on themselves (declined offers left out); with ``organisation``, only
+    that organisation's. The one place that decides whose contracts the dashboard shows."""
     return [c for c in contracts_for(session, user=user)
-            if c.freelancer_id != user.id and c.status != "declined"]
+            if c.freelancer_id != user.id and c.status != "declined"
+            and (organisation is None or c.organisation_id == organisation.id)]
 
 
 def as_datetime(day: date) -> datetime:
@@ -204,6 +208,13 @@ class Dashboard:
     sort: str
     direction: str
     lines: list[DashboardLine]
+    organisation: Organisation | None = None  # the one chosen (``?org=``), else everything
+    my_role: str | None = None  # the viewer's role in it (owner, manager, viewer)
+
+    @property
+    def read_only(self) -> bool:
+        """An organisation's viewer: reads its contracts, acts on none."""
+        return self.my_role == "viewer"
 
     @property
     def days(self) -> list[date]:
@@ -225,6 +236,8 @@ class Dashboard:
         return {"week_start": self.week_start.isoformat(), "sort": self.sort,
                 "dir": self.direction, "working_now": self.working_count,
                 "billed_seconds": self.billed_seconds, "open_disputes": self.open_disputes,
+                "organisation": ({"id": self.organisation.id, "name": self.organisation.name,
+                                  "my_role": self.my_role} if self.organisation else None),
                 "contracts": [line.to_dict() for line in self.lines]}
 
 
@@ -288,17 +301,21 @@ def _working_now(session: Session, ids: list[str], now: datetime) -> set[str]:
 
 
 def get_dashboard(session: Session, *, user: User, now: datetime, week: date | None = None,
-                  sort: str | None = None, direction: str | None = None) -> Dashboard:
-    """The client's dashboard for the week of ``week`` (default: this UTC week)."""
+                  sort: str | None = None, direction: str | None = None,
+                  organisation_id: str | None = None) -> Dashboard:
+    """The client's dashboard for the week of ``week`` (default: this UTC week); with
+    ``organisation_id``, that organisation's contracts only (404 for a non-member)."""
     if user.role != "client":
         raise Forbidden("the team dashboard is for clients: freelancers see their weeks at "
                         "/api/v1/me/weeks.", code="not_a_client")
     sort, direction = check_sort(sort, direction)
     monday = choose_week(week, now=now)
-    contracts = client_side_contracts(session, user=user)
+    org, role = (scoped(session, user=user, organisation_id=organisation_id)
+                 if organisation_id is not None else (None, None))
+    contracts = client_side_contracts(session, user=user, organisation=org)
     ids = [c.id for c in contracts]
     if not ids:
-        return Dashboard(monday, now, sort, direction, [])
+        return Dashboard(monday, now, sort, direction, [], org, role)
     terms: dict[str, list[ContractTerms]] = {cid: [] for cid in ids}
     for row in session.scalars(select(ContractTerms).where(ContractTerms.contract_id.in_(ids))):
         terms[row.contract_id].append(row)
@@ -350,6 +367,7 @@ def get_dashboard(session: Session, *, user: User, now: datetime, week: date | N
                              if first_review else None),
             days=tuple(DayBar(monday + timedelta(days=i), **by_day.get(i, {}))
                        for i in range(7))))
-    return Dashboard(monday, now, sort, direction, sort_lines(lines, sort, direction))
+    return Dashboard(monday, now, sort, direction, sort_lines(lines, sort, direction), org,
+                     role)
 
 

@@ -34,6 +34,7 @@ from workdiary.server.services.contract_timeline import pick_terms
 from workdiary.server.services.contracts import contracts_for, get_contract_for
 from workdiary.server.services.diary import zone as checked_zone
 from workdiary.server.services.invoices import csv_cell
+from workdiary.server.services.organisations import scoped
 from workdiary.server.services.users import names_by_id
 
 GROUPS = ("day", "contract", "freelancer")
@@ -63,6 +64,7 @@ class ReportQuery:
     contract_ids: tuple[str, ...]  # empty: every contract the caller can see
     group: str
     tz: str = "UTC"
+    organisation_id: str | None = None  # only this organisation's contracts (of those named)
 
     @property
     def days(self) -> int:
@@ -87,7 +89,8 @@ def _parse_day(text: str, what: str) -> date:
 
 
 def parse_query(*, start: str | None, end: str | None, contract_ids: Sequence[str],
-                group: str | None, tz: str, now: datetime) -> ReportQuery:
+                group: str | None, tz: str, now: datetime,
+                organisation_id: str | None = None) -> ReportQuery:
     """Check what a caller asked; missing dates mean this month up to today (in ``tz``)."""
     today = now.astimezone(checked_zone(tz)).date()  # an unknown zone is a 422 invalid_tz
     last = _parse_day(end, "end") if end else today
@@ -107,7 +110,8 @@ def parse_query(*, start: str | None, end: str | None, contract_ids: Sequence[st
     if len(ids) > MAX_CONTRACTS:
         raise ReportQueryError(N_("A report names at most %(count)s contracts."),
                                code="too_many_contracts", count=MAX_CONTRACTS)
-    return ReportQuery(first, last, ids, chosen, tz)
+    org = (organisation_id or "").strip()[:64] or None  # ids are 32 characters
+    return ReportQuery(first, last, ids, chosen, tz, org)
 
 
 @dataclass(slots=True)
@@ -157,14 +161,22 @@ class HoursReport:
     def to_dict(self) -> dict[str, object]:
         q = self.query
         return {"from": q.start.isoformat(), "to": q.end.isoformat(), "tz": q.tz,
-                "group": q.group, "contract_ids": [c.id for c in self.contracts],
+                "group": q.group, "organisation_id": q.organisation_id,
+                "contract_ids": [c.id for c in self.contracts],
                 "rows": [r.to_dict() for r in self.rows], "total": self.total.to_dict()}
 
 
-def _chosen_contracts(session: Session, user: User, ids: tuple[str, ...]) -> list[Contract]:
-    if ids:  # each one the caller can see, else the usual 404 (existence not revealed)
-        return [get_contract_for(session, user=user, contract_id=i) for i in ids]
-    return [c for c in contracts_for(session, user=user) if c.freelancer_id is not None]
+def _chosen_contracts(session: Session, user: User, query: ReportQuery) -> list[Contract]:
+    """The named contracts (each one the caller can see, else the usual 404: existence not
+    revealed) or every visible one; with an organisation (404 for a non-member), only its."""
+    org = (scoped(session, user=user, organisation_id=query.organisation_id)[0]
+           if query.organisation_id else None)
+    if query.contract_ids:
+        chosen = [get_contract_for(session, user=user, contract_id=i)
+                  for i in query.contract_ids]
+    else:
+        chosen = [c for c in contracts_for(session, user=user) if c.freelancer_id is not None]
+    return [c for c in chosen if org is None or c.organisation_id == org.id]
 
 
 def _segments_of(session: Session, contracts: list[Contract], query: ReportQuery
@@ -197,7 +209,7 @@ def _group_key(query: ReportQuery, row: Row[Any], zone: ZoneInfo) -> str:
 
 def hours_report(session: Session, *, user: User, query: ReportQuery) -> HoursReport:
     """The report of ``query`` over the contracts the caller can see."""
-    contracts = _chosen_contracts(session, user, query.contract_ids)
+    contracts = _chosen_contracts(session, user, query)
     by_id = {c.id: c for c in contracts}
     terms: dict[str, list[ContractTerms]] = {c.id: [] for c in contracts}
     for term in session.scalars(select(ContractTerms).where(

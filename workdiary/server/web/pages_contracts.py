@@ -6,6 +6,7 @@ Every change goes through the services the API uses (contract_offers, contract_c
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from fastapi import APIRouter
 from starlette.datastructures import FormData
@@ -107,6 +108,7 @@ def offers(request: Request, db: DB, viewer: Viewer) -> Response:
 @router.get("/contracts/{contract_id}")
 def contract_page(request: Request, contract_id: str, db: DB, viewer: Viewer) -> Response:
     contract = _scoped(db, viewer, contract_id)
+    today = _now(request).now().date()
     this_week = week_start(_now(request).now()).date()
     client_name, freelancer_name = contracts.party_names(db, contract)
     side = contracts.role_on(contract, viewer)
@@ -122,7 +124,11 @@ def contract_page(request: Request, contract_id: str, db: DB, viewer: Viewer) ->
         "client_name": client_name, "freelancer_name": freelancer_name,
         "terms": contracts.terms_for_week(db, contract, this_week),
         "next_terms": contracts.terms_for_week(db, contract, this_week + timedelta(days=7)),
-        "next_week": this_week + timedelta(days=7),
+        "next_week": this_week + timedelta(days=7), "this_week": this_week,
+        # This month's hours report of this contract (from the 1st to today).
+        "report_query": urlencode({"contract": contract.id,
+                                   "from": today.replace(day=1).isoformat(),
+                                   "to": today.isoformat()}),
         "history": contract_history(db, user=viewer, contract_id=contract.id),
         "captures": CAPTURES, "segment_choices": core.VALID_SEGMENT_MINUTES,
     })

@@ -11,11 +11,12 @@ from starlette.responses import Response
 
 from workdiary.core.clock import Clock
 from workdiary.core.week import week_start
+from workdiary.server.errors import NotFound
 from workdiary.server.i18n import formatting
 from workdiary.server.services import dashboard as dashboard_service
-from workdiary.server.services import freelancer_weeks
+from workdiary.server.services import freelancer_weeks, organisations
 from workdiary.server.web import week_chart
-from workdiary.server.web.deps import DB, Viewer
+from workdiary.server.web.deps import DB, PageNotFound, Viewer
 from workdiary.server.web.pages_diary import parse_day
 from workdiary.server.web.rendering import page_language, redirect, render
 
@@ -29,6 +30,15 @@ def _day(text: str | None) -> date | None:
     return parse_day(text) if text else None
 
 
+def page_url(view: dashboard_service.Dashboard, **changes: str) -> str:
+    """This page's link with ``changes``: the same week, sort and organisation otherwise."""
+    params = {"week": view.week_start.isoformat(), "sort": view.sort, "dir": view.direction}
+    if view.organisation is not None:
+        params["org"] = view.organisation.id
+    params.update(changes)
+    return "?" + urlencode({k: v for k, v in params.items() if v})
+
+
 def sort_url(view: dashboard_service.Dashboard, column: str) -> str:
     """The link of a column heading: the same week, this column, the other direction when
     it is already the sort."""
@@ -36,8 +46,7 @@ def sort_url(view: dashboard_service.Dashboard, column: str) -> str:
         direction = "asc" if view.direction == "desc" else "desc"
     else:
         direction = "desc" if column in DESCENDING_FIRST else "asc"
-    return "?" + urlencode({"week": view.week_start.isoformat(), "sort": column,
-                            "dir": direction})
+    return page_url(view, sort=column, dir=direction)
 
 
 @router.get("/dashboard")
@@ -45,16 +54,22 @@ def team_dashboard(request: Request, db: DB, viewer: Viewer,
                    week: str | None = Query(default=None, max_length=40),
                    sort: str | None = Query(default=None, max_length=40),
                    direction: str | None = Query(default=None, alias="dir", max_length=40),
+                   org: str | None = Query(default=None, max_length=64),
                    ) -> Response:
-    """Every contract of the client in one UTC week, sortable by plain links."""
+    """Every contract of the client (or of one of their organisations, ``?org=``) in one UTC
+    week, sortable by plain links."""
     if viewer.role == "admin":
         return redirect(request, "/admin/disputes")
     if viewer.role != "client":
         return redirect(request, "/my-weeks")  # a freelancer's own page
     clock: Clock = request.app.state.clock
     now = clock.now()
-    view = dashboard_service.get_dashboard(db, user=viewer, now=now, week=_day(week),
-                                           sort=sort, direction=direction)
+    try:
+        view = dashboard_service.get_dashboard(db, user=viewer, now=now, week=_day(week),
+                                               sort=sort, direction=direction,
+                                               organisation_id=org or None)
+    except NotFound:  # not a member: the same 404 as the organisation's own page
+        raise PageNotFound() from None
     top = week_chart.scale_seconds(bar for line in view.lines for bar in line.days)
     current = week_start(now).date()
     locale = page_language(request).locale
@@ -62,9 +77,13 @@ def team_dashboard(request: Request, db: DB, viewer: Viewer,
         "nav": "team", "view": view, "top": top,
         "charts": {line.contract.id: week_chart.columns(line.days, top) for line in view.lines},
         "chart": week_chart, "sort_url": lambda column: sort_url(view, column),
+        "page_url": lambda **changes: page_url(view, **changes),
+        "organisations": organisations.organisations_of(db, user=viewer),
         "prev_week": view.week_start - timedelta(days=7),
         "next_week": (view.week_start + timedelta(days=7)
                       if view.week_start < current else None),
+        # This month of each contract's hours report (the report page's own default range).
+        "month_start": now.date().replace(day=1), "today": now.date(),
         "week_end": view.week_start + timedelta(days=6),
         # The seven days' names, formatted once for the 200 charts (Babel is not cheap).
         "day_letters": [formatting.weekday_letter(day, locale) for day in view.days],

@@ -19,7 +19,7 @@ from workdiary.server.errors import NotFound
 from workdiary.server.pdf.documents import invoice_pdf, report_file_stem, report_pdf
 from workdiary.server.pdf.render import PDF_MEDIA_TYPE, PdfRenderer
 from workdiary.server.services import contracts as contract_service
-from workdiary.server.services import reports
+from workdiary.server.services import organisations, reports
 from workdiary.server.services import users as user_service
 from workdiary.server.web.deps import DB, PageBadRequest, PageNotFound, Viewer
 from workdiary.server.web.rendering import finish, page_language, render, web_session
@@ -42,11 +42,11 @@ def _zone(request: Request, tz: str | None) -> ZoneChoice:
 
 
 def _query(request: Request, choice: ZoneChoice, start: str | None, end: str | None,
-           contract: list[str], group: str | None) -> reports.ReportQuery:
+           contract: list[str], group: str | None, org: str | None) -> reports.ReportQuery:
     return reports.parse_query(
         start=(start or "")[:MAX_FIELD] or None, end=(end or "")[:MAX_FIELD] or None,
         contract_ids=[c[:MAX_FIELD] for c in contract], group=(group or "day")[:MAX_FIELD],
-        tz=choice.name, now=_clock(request).now())
+        tz=choice.name, now=_clock(request).now(), organisation_id=(org or "")[:MAX_FIELD])
 
 
 def _report(request: Request, db: DB, viewer: Viewer, query: reports.ReportQuery
@@ -63,6 +63,8 @@ def _query_string(query: reports.ReportQuery) -> str:
     pairs = [("from", query.start.isoformat()), ("to", query.end.isoformat()),
              ("group", query.group), ("tz", query.tz)]
     pairs += [("contract", c) for c in query.contract_ids]
+    if query.organisation_id:
+        pairs.append(("org", query.organisation_id))
     return urlencode(pairs)
 
 
@@ -71,7 +73,8 @@ def hours_page(request: Request, db: DB, viewer: Viewer,
                start: str | None = Query(default=None, alias="from"),
                end: str | None = Query(default=None, alias="to"),
                contract: list[str] = Query(default=[]),  # noqa: B008
-               group: str | None = None, tz: str | None = None) -> Response:
+               group: str | None = None, tz: str | None = None,
+               org: str | None = None) -> Response:
     """The form and, for a good query, the report with its CSV and PDF links."""
     choice = _zone(request, tz)
     visible = [c for c in contract_service.contracts_for(db, user=viewer)
@@ -82,25 +85,28 @@ def hours_page(request: Request, db: DB, viewer: Viewer,
         "nav": "reports", "contracts": visible, "names": names, "zone_name": choice.name,
         "zone_problem": choice.problem, "zone_options": zone_options(choice.name),
         "report": None, "error": None,
+        "organisations": organisations.organisations_of(db, user=viewer),
         "asked": {"from": (start or "")[:MAX_FIELD], "to": (end or "")[:MAX_FIELD],
-                  "group": group or "day", "contract": set(contract)},
+                  "group": group or "day", "contract": set(contract),
+                  "org": (org or "")[:MAX_FIELD]},
     }
     try:
-        query = _query(request, choice, start, end, contract, group)
+        query = _query(request, choice, start, end, contract, group, org)
     except reports.ReportQueryError as exc:
         context["error"] = page_language(request).gettext(exc.template) % exc.values
         return render(request, "reports_hours.html", context, status_code=400)
     report = _report(request, db, viewer, query)
     context.update(report=report, query_string=_query_string(query), asked={
         "from": query.start.isoformat(), "to": query.end.isoformat(), "group": query.group,
-        "contract": set(query.contract_ids)})
+        "contract": set(query.contract_ids), "org": query.organisation_id or ""})
     return render(request, "reports_hours.html", context)
 
 
 def _download_query(request: Request, tz: str | None, start: str | None, end: str | None,
-                    contract: list[str], group: str | None) -> reports.ReportQuery:
+                    contract: list[str], group: str | None,
+                    org: str | None) -> reports.ReportQuery:
     try:
-        return _query(request, _zone(request, tz), start, end, contract, group)
+        return _query(request, _zone(request, tz), start, end, contract, group, org)
     except reports.ReportQueryError as exc:
         raise PageBadRequest(exc.template, code=exc.code, **exc.values) from None
 
@@ -110,10 +116,11 @@ def hours_csv(request: Request, db: DB, viewer: Viewer,
               start: str | None = Query(default=None, alias="from"),
               end: str | None = Query(default=None, alias="to"),
               contract: list[str] = Query(default=[]),  # noqa: B008
-              group: str | None = None, tz: str | None = None) -> Response:
+              group: str | None = None, tz: str | None = None,
+              org: str | None = None) -> Response:
     """The report as CSV (the API's columns)."""
     report = _report(request, db, viewer,
-                     _download_query(request, tz, start, end, contract, group))
+                     _download_query(request, tz, start, end, contract, group, org))
     return finish(request, Response(
         reports.report_csv(report), media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition":
@@ -125,10 +132,11 @@ def hours_pdf(request: Request, db: DB, viewer: Viewer,
               start: str | None = Query(default=None, alias="from"),
               end: str | None = Query(default=None, alias="to"),
               contract: list[str] = Query(default=[]),  # noqa: B008
-              group: str | None = None, tz: str | None = None) -> Response:
+              group: str | None = None, tz: str | None = None,
+              org: str | None = None) -> Response:
     """The report as PDF in the page's language."""
     report = _report(request, db, viewer,
-                     _download_query(request, tz, start, end, contract, group))
+                     _download_query(request, tz, start, end, contract, group, org))
     renderer: PdfRenderer = request.app.state.pdf_renderer
     data, name = report_pdf(renderer, report, now=_clock(request).now(),
                             language=page_language(request))
