@@ -73,9 +73,17 @@ def team_dashboard(request: Request, db: DB, viewer: Viewer,
     top = week_chart.scale_seconds(bar for line in view.lines for bar in line.days)
     current = week_start(now).date()
     locale = page_language(request).locale
+    # The seven days' names, formatted once for the 200 charts (Babel is not cheap).
+    day_letters = [formatting.weekday_letter(day, locale) for day in view.days]
+    day_names = [formatting.short_date(day, locale) for day in view.days]
+    charts = {}
+    for line in view.lines:
+        chart = week_chart.columns(line.days, top)
+        charts[line.contract.id] = (week_chart.bars_markup(chart, day_letters),
+                                    week_chart.day_rows(chart, day_names))
     return render(request, "team_dashboard.html", {
         "nav": "team", "view": view, "top": top,
-        "charts": {line.contract.id: week_chart.columns(line.days, top) for line in view.lines},
+        "charts": charts,  # each contract's SVG bars and its days' table rows
         "chart": week_chart, "sort_url": lambda column: sort_url(view, column),
         "page_url": lambda **changes: page_url(view, **changes),
         "organisations": organisations.organisations_of(db, user=viewer),
@@ -85,9 +93,6 @@ def team_dashboard(request: Request, db: DB, viewer: Viewer,
         # This month of each contract's hours report (the report page's own default range).
         "month_start": now.date().replace(day=1), "today": now.date(),
         "week_end": view.week_start + timedelta(days=6),
-        # The seven days' names, formatted once for the 200 charts (Babel is not cheap).
-        "day_letters": [formatting.weekday_letter(day, locale) for day in view.days],
-        "day_names": [formatting.short_date(day, locale) for day in view.days],
     })
 
 
