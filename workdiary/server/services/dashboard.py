@@ -17,8 +17,19 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import and_, bindparam, case, func, literal_column, select, union_all
+from sqlalchemy import (
+    CompoundSelect,
+    Date,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal_column,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from workdiary.core.week import review_deadline
@@ -34,6 +45,7 @@ from workdiary.server.models import (
     SegmentRow,
     User,
 )
+from workdiary.server.models.base import UTCDateTime
 from workdiary.server.services.contract_timeline import pick_terms
 from workdiary.server.services.contracts import contracts_for
 from workdiary.server.services.dispute_states import LIVE, WITHHOLDING
@@ -247,17 +259,15 @@ def _category(kind: str, status: str) -> str:
     return "unprotected" if status == "unprotected" else "protected"
 
 
-def _day_sums(session: Session, ids: list[str], week: date
-              ) -> list[tuple[str, int, int, int, int, int, int]]:
-    """(contract, day 0-6, billed, manual, unprotected tracked seconds, tracked minutes,
-    active minutes) of the week, one query. Each day is its own range of
-    ``ix_segments_dashboard`` (contract, week, deleted, start, ...) summed per contract:
-    the database reads the index alone and needs no sort, three times less work than one
-    GROUP BY over a computed day (benchmarks/bench_dashboard.py). Segments sit on a grid
-    that divides the hour, so none crosses midnight."""
-    monday = as_datetime(week)
+def _day_sums_query() -> CompoundSelect[Any]:
+    """Each day is its own range of ``ix_segments_dashboard`` (contract, week, deleted,
+    start, ...) summed per contract: the database reads the index alone and needs no sort,
+    three times less work than one GROUP BY over a computed day
+    (benchmarks/bench_dashboard.py). Segments sit on a grid that divides the hour, so none
+    crosses midnight. Built once: composing the seven selects took longer than SQLite
+    takes to run them."""
     seconds = SegmentRow.billable_seconds
-    per_day = union_all(*(
+    return union_all(*(
         select(SegmentRow.contract_id, literal_column(str(k)),
                func.sum(seconds),
                func.sum(case((SegmentRow.kind == "manual", seconds), else_=0)),
@@ -265,15 +275,27 @@ def _day_sums(session: Session, ids: list[str], week: date
                                    SegmentRow.status == "unprotected"), seconds), else_=0)),
                func.sum(SegmentRow.tracked_minutes), func.sum(SegmentRow.active_minutes))
         .where(SegmentRow.contract_id.in_(bindparam("ids", expanding=True)),
-               SegmentRow.week_start == week, SegmentRow.deleted.is_(False),
-               SegmentRow.start >= monday + timedelta(days=k),
-               SegmentRow.start < monday + timedelta(days=k + 1))
+               SegmentRow.week_start == bindparam("week", type_=Date),
+               SegmentRow.deleted.is_(False),
+               SegmentRow.start >= bindparam(f"day{k}", type_=UTCDateTime()),
+               SegmentRow.start < bindparam(f"day{k + 1}", type_=UTCDateTime()))
         .group_by(SegmentRow.contract_id)
         for k in range(7)))
+
+
+DAY_SUMS = _day_sums_query()
+
+
+def _day_sums(session: Session, ids: list[str], week: date
+              ) -> list[tuple[str, int, int, int, int, int, int]]:
+    """(contract, day 0-6, billed, manual, unprotected tracked seconds, tracked minutes,
+    active minutes) of the week, one query (``DAY_SUMS``)."""
+    monday = as_datetime(week)
+    bounds = {f"day{k}": monday + timedelta(days=k) for k in range(8)}
     return [(str(cid), int(day), int(billed or 0), int(manual or 0), int(unprotected or 0),
              int(tracked or 0), int(active or 0))
             for cid, day, billed, manual, unprotected, tracked, active
-            in session.execute(per_day, {"ids": ids})]
+            in session.execute(DAY_SUMS, {"ids": ids, "week": week, **bounds})]
 
 
 def _withheld(session: Session, ids: list[str], week: date
@@ -347,6 +369,7 @@ def get_dashboard(session: Session, *, user: User, now: datetime, week: date | N
         select(Invoice.contract_id, func.min(Invoice.week_start))
         .where(Invoice.contract_id.in_(ids), Invoice.status == "in_review")
         .group_by(Invoice.contract_id))}
+    week_days = [(i, monday + timedelta(days=i)) for i in range(7)]
     lines = []
     for contract in contracts:
         total = sums[contract.id]
@@ -365,8 +388,8 @@ def get_dashboard(session: Session, *, user: User, now: datetime, week: date | N
             disputed_seconds=total["disputed"], open_disputes=live.get(contract.id, 0),
             review_deadline=(review_deadline(as_datetime(first_review))
                              if first_review else None),
-            days=tuple(DayBar(monday + timedelta(days=i), **by_day.get(i, {}))
-                       for i in range(7))))
+            days=tuple(DayBar(day, **by_day[i]) if i in by_day else DayBar(day)
+                       for i, day in week_days)))
     return Dashboard(monday, now, sort, direction, sort_lines(lines, sort, direction), org,
                      role)
 
