@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query
+from markupsafe import escape
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -74,13 +75,10 @@ def team_dashboard(request: Request, db: DB, viewer: Viewer,
     current = week_start(now).date()
     locale = page_language(request).locale
     # The seven days' names, formatted once for the 200 charts (Babel is not cheap).
-    day_letters = [formatting.weekday_letter(day, locale) for day in view.days]
-    day_names = [formatting.short_date(day, locale) for day in view.days]
-    charts = {}
-    for line in view.lines:
-        chart = week_chart.columns(line.days, top)
-        charts[line.contract.id] = (week_chart.bars_markup(chart, day_letters),
-                                    week_chart.day_rows(chart, day_names))
+    letters = [escape(formatting.weekday_letter(day, locale)) for day in view.days]
+    names = [escape(formatting.short_date(day, locale)) for day in view.days]
+    charts = {line.contract.id: week_chart.chart_markup(line.days, top, letters, names)
+              for line in view.lines}
     return render(request, "team_dashboard.html", {
         "nav": "team", "view": view, "top": top,
         "charts": charts,  # each contract's SVG bars and its days' table rows
