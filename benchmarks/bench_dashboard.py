@@ -37,7 +37,7 @@ from harness import Bench, Figure, load_average  # noqa: E402
 from sqlalchemy import insert, text  # noqa: E402
 
 from workdiary.core.clock import FakeClock  # noqa: E402
-from workdiary.server.app import create_app  # noqa: E402
+from workdiary.server.app import create_app, serving  # noqa: E402
 from workdiary.server.models import (  # noqa: E402
     Contract,
     ContractTerms,
@@ -65,7 +65,7 @@ def server_app(folder: Path) -> Any:
     settings = Settings.from_env(
         database_url=url or f"sqlite:///{folder / 'server.sqlite3'}", data_dir=folder / "srv",
         secret_key="bench-dashboard-secret-" + "y" * 32, close_weeks_interval=0, environ={})
-    return create_app(settings, clock=FakeClock(NOW))
+    return serving(create_app(settings, clock=FakeClock(NOW)))  # as `server run` does
 
 
 def segment_rows(contract_id: str, freelancer_id: str, week: date, rng: random.Random,

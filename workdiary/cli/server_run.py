@@ -45,9 +45,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     _fresh_metrics_dir(workers=args.workers)
     try:
         if args.workers == 1:
-            from workdiary.server.app import create_app
+            from workdiary.server.app import create_app, serving
 
-            target: Any = create_app(settings)
+            target: Any = serving(create_app(settings))
             target.state.database_lock = lock
         else:
             target = _prepare_workers(settings)

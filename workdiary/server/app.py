@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import threading
 from collections.abc import AsyncIterator
@@ -217,4 +218,14 @@ async def _mail_timer(app: FastAPI, interval: float) -> None:
 def app_from_env() -> FastAPI:
     """The app factory for uvicorn worker processes (``--factory``): settings from the
     environment; the parent process has already migrated the database."""
-    return create_app(Settings.from_env(auto_migrate=False))
+    return serving(create_app(Settings.from_env(auto_migrate=False)))
+
+
+def serving(app: FastAPI) -> FastAPI:
+    """The app of a server process, its start-up objects frozen out of the garbage collector:
+    the ~180,000 objects of the imported modules and the app live as long as the process,
+    and walking them made every full collection a 130 ms pause in some request (the team
+    dashboard's p95). Only the process that serves calls it; tests build many apps."""
+    gc.collect()
+    gc.freeze()
+    return app
