@@ -7,10 +7,10 @@ the diary, else UTC (``web/timezones.py``); the page says which.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -102,25 +102,26 @@ def hours_page(request: Request, db: DB, viewer: Viewer,
     return render(request, "reports_hours.html", context)
 
 
-def _download_query(request: Request, tz: str | None, start: str | None, end: str | None,
-                    contract: list[str], group: str | None,
-                    org: str | None) -> reports.ReportQuery:
+def _download_query(request: Request,
+                    start: str | None = Query(default=None, alias="from"),
+                    end: str | None = Query(default=None, alias="to"),
+                    contract: list[str] = Query(default=[]),  # noqa: B008
+                    group: str | None = None, tz: str | None = None,
+                    org: str | None = None) -> reports.ReportQuery:
+    """The query of a download link (the page's parameters); a bad one is the page's 400."""
     try:
         return _query(request, _zone(request, tz), start, end, contract, group, org)
     except reports.ReportQueryError as exc:
         raise PageBadRequest(exc.template, code=exc.code, **exc.values) from None
 
 
+DownloadQuery = Annotated[reports.ReportQuery, Depends(_download_query)]
+
+
 @router.get("/reports/hours.csv")
-def hours_csv(request: Request, db: DB, viewer: Viewer,
-              start: str | None = Query(default=None, alias="from"),
-              end: str | None = Query(default=None, alias="to"),
-              contract: list[str] = Query(default=[]),  # noqa: B008
-              group: str | None = None, tz: str | None = None,
-              org: str | None = None) -> Response:
+def hours_csv(request: Request, db: DB, viewer: Viewer, query: DownloadQuery) -> Response:
     """The report as CSV (the API's columns)."""
-    report = _report(request, db, viewer,
-                     _download_query(request, tz, start, end, contract, group, org))
+    report = _report(request, db, viewer, query)
     return finish(request, Response(
         reports.report_csv(report), media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition":
@@ -128,15 +129,9 @@ def hours_csv(request: Request, db: DB, viewer: Viewer,
 
 
 @router.get("/reports/hours.pdf")
-def hours_pdf(request: Request, db: DB, viewer: Viewer,
-              start: str | None = Query(default=None, alias="from"),
-              end: str | None = Query(default=None, alias="to"),
-              contract: list[str] = Query(default=[]),  # noqa: B008
-              group: str | None = None, tz: str | None = None,
-              org: str | None = None) -> Response:
+def hours_pdf(request: Request, db: DB, viewer: Viewer, query: DownloadQuery) -> Response:
     """The report as PDF in the page's language."""
-    report = _report(request, db, viewer,
-                     _download_query(request, tz, start, end, contract, group, org))
+    report = _report(request, db, viewer, query)
     renderer: PdfRenderer = request.app.state.pdf_renderer
     data, name = report_pdf(renderer, report, now=_clock(request).now(),
                             language=page_language(request))
