@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from fastapi.testclient import TestClient  # noqa: E402
-from harness import Bench, Figure, load_average  # noqa: E402
+from harness import Bench, Figure, time_gets  # noqa: E402
 from sqlalchemy import insert, text  # noqa: E402
 
 from workdiary.core.clock import FakeClock  # noqa: E402
@@ -141,24 +141,6 @@ def seed(app: Any) -> str:
         conn.execute(text("VACUUM ANALYZE" if engine.dialect.name == "postgresql"
                           else "ANALYZE"))
     return str(client.id)
-
-
-def time_gets(http: Any, url: str, runs: int, headers: dict[str, str] | None = None,
-              ) -> tuple[list[float], list[float], list[float]]:
-    """Milliseconds per GET of ``url`` and of ``/healthz``, alternating, each checked for a
-    200; and the load average every ``runs // 5`` requests."""
-    timings: list[float] = []
-    floor: list[float] = []
-    loads: list[float] = []
-    for index in range(runs):
-        if index % max(1, runs // 5) == 0:
-            loads.append(load_average())
-        for path, into in ((url, timings), ("/healthz", floor)):
-            started = time.perf_counter()
-            response = http.get(path, headers=headers or {})
-            into.append((time.perf_counter() - started) * 1000)
-            assert response.status_code == 200, (path, response.status_code)
-    return timings, floor, loads
 
 
 def main() -> int:

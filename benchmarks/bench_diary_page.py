@@ -16,7 +16,6 @@ import argparse
 import re
 import sys
 import tempfile
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -31,7 +30,7 @@ from tests.server.web.livesite import serve  # noqa: E402
 from workdiary.core.clock import FakeClock  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from harness import Bench, Figure, load_average  # noqa: E402
+from harness import Bench, Figure, time_gets  # noqa: E402
 
 BUDGET_MS = 50.0
 PASSWORD = "benchmark password"
@@ -75,24 +74,6 @@ def main() -> int:
                           f"{label}", "ms", page, loads, stat="p95", budget=BUDGET_MS,
                           baseline_label="GET /healthz, same app", baseline=floor))
     return bench.exit_code()
-
-
-def time_gets(http: object, url: str, runs: int
-              ) -> tuple[list[float], list[float], list[float]]:
-    """Milliseconds per GET of ``url`` and of ``/healthz``, alternating, each checked for a
-    200; and the load average every ``runs // 5`` requests."""
-    timings: list[float] = []
-    floor: list[float] = []
-    loads: list[float] = []
-    for index in range(runs):
-        if index % max(1, runs // 5) == 0:
-            loads.append(load_average())
-        for path, into in ((url, timings), ("/healthz", floor)):
-            started = time.perf_counter()
-            response = http.get(path)  # type: ignore[attr-defined]
-            into.append((time.perf_counter() - started) * 1000)
-            assert response.status_code == 200, (path, response.status_code)
-    return timings, floor, loads
 
 
 if __name__ == "__main__":

@@ -39,6 +39,24 @@ def load_average() -> float:
         return 0.0
 
 
+def time_gets(http: Any, url: str, runs: int, headers: dict[str, str] | None = None,
+              ) -> tuple[list[float], list[float], list[float]]:
+    """Milliseconds per GET of ``url`` and of ``/healthz``, alternating, each checked for a
+    200; and the load average every ``runs // 5`` requests."""
+    timings: list[float] = []
+    floor: list[float] = []
+    loads: list[float] = []
+    for index in range(runs):
+        if index % max(1, runs // 5) == 0:
+            loads.append(load_average())
+        for path, into in ((url, timings), ("/healthz", floor)):
+            started = time.perf_counter()
+            response = http.get(path, headers=headers or {})
+            into.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, (path, response.status_code)
+    return timings, floor, loads
+
+
 def process_cpu_seconds(pid: int) -> float:
     """CPU time of all a process's threads: nanoseconds from /proc schedstat on Linux.
 
