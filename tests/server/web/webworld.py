@@ -22,6 +22,7 @@ from workdiary.core.week import week_start
 from workdiary.server.app import create_app
 from workdiary.server.models import Contract, Screenshot, SegmentRow, SegmentScreenshot
 from workdiary.server.services import contracts as contract_service
+from workdiary.server.services import day_totals
 from workdiary.server.services import users as user_service
 from workdiary.server.settings import Settings
 from workdiary.testing.images import make_jpeg
@@ -84,6 +85,8 @@ def add_segment(app: FastAPI, *, contract: Contract, start: datetime, minutes: i
             chain_hash="0" * 64, body_hash="0" * 64, body=body, deleted=False,
             received_at=NOW,
         ))
+        db.flush()
+        day_totals.refresh(db, [(contract.id, day_totals.day_of(start))])  # as uploads keep them
         if sha is not None:
             if db.get(Screenshot, sha) is None:
                 db.add(Screenshot(sha256=sha, size=len(shot or b""), width=640, height=400,

@@ -25,7 +25,12 @@ from workdiary.server.models.organisations import (
     OrganisationInvitation,
     OrganisationMember,
 )
-from workdiary.server.models.segments import Screenshot, SegmentRow, SegmentScreenshot
+from workdiary.server.models.segments import (
+    Screenshot,
+    SegmentDayTotal,
+    SegmentRow,
+    SegmentScreenshot,
+)
 from workdiary.server.models.selfservice import AccountToken, MailRequest
 
 __all__ = [
@@ -52,6 +57,7 @@ __all__ = [
     "OrganisationInvitation",
     "OrganisationMember",
     "Screenshot",
+    "SegmentDayTotal",
     "SegmentRow",
     "SegmentScreenshot",
     "UTCDateTime",

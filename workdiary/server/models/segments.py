@@ -108,3 +108,20 @@ class SegmentScreenshot(Base):
     )
     contract_id: Mapped[str] = mapped_column(ForeignKey("contracts.id"))
     sha256: Mapped[str] = mapped_column(String(64), index=True)
+
+
+class SegmentDayTotal(Base):
+    """One contract's UTC day of segments, summed (the team dashboard's week reads seven
+    of these per contract instead of every segment). Kept by ``services/day_totals.py``
+    wherever a segment is stored, deleted or re-judged; never the record of anything: it
+    can always be recomputed from ``segments``."""
+
+    __tablename__ = "segment_day_totals"
+
+    contract_id: Mapped[str] = mapped_column(ForeignKey("contracts.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    billed_seconds: Mapped[int] = mapped_column(Integer, default=0)
+    manual_seconds: Mapped[int] = mapped_column(Integer, default=0)
+    unprotected_seconds: Mapped[int] = mapped_column(Integer, default=0)  # tracked time only
+    tracked_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    active_minutes: Mapped[int] = mapped_column(Integer, default=0)

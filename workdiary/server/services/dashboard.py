@@ -2,9 +2,10 @@
 
 One read model for the page and the API (``GET /api/v1/dashboard``). It is built in a fixed
 number of queries whatever the number of contracts (contracts, terms, names, the week's
-segments grouped by contract, day, kind, status and dispute, who worked in the last 15
-minutes, live disputes, invoices in review): never a query per contract, so a client with
-200 contracts gets the page in tens of milliseconds (benchmarks/bench_dashboard.py).
+kept day totals (services/day_totals.py), the disputed segments, who worked in the last 15
+minutes, live disputes, invoices in review): never a query per contract, and never a sum
+over the week's segments, so a client with 200 contracts gets the page in tens of
+milliseconds (benchmarks/bench_dashboard.py).
 
 Figures (docs/design.md, "Dashboard"): billed time is the sum of the week's segments'
 ``billable_seconds`` (what counts against the weekly limit, as on the timesheet); the
@@ -17,21 +18,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 
 from sqlalchemy import (
-    CompoundSelect,
-    Date,
-    and_,
-    bindparam,
-    case,
     func,
-    literal_column,
     select,
-    union_all,
 )
 from sqlalchemy.orm import Session
 
+from workdiary.core.model import VALID_SEGMENT_MINUTES
 from workdiary.core.week import review_deadline
 from workdiary.core.week import week_start as week_start_of
 from workdiary.server.errors import Forbidden, Unprocessable
@@ -45,7 +39,7 @@ from workdiary.server.models import (
     SegmentRow,
     User,
 )
-from workdiary.server.models.base import UTCDateTime
+from workdiary.server.services import day_totals
 from workdiary.server.services.contract_timeline import pick_terms
 from workdiary.server.services.contracts import contracts_for
 from workdiary.server.services.dispute_states import LIVE, WITHHOLDING
@@ -53,6 +47,7 @@ from workdiary.server.services.organisations import scoped
 from workdiary.server.services.users import names_by_id
 
 WORKING_WINDOW = timedelta(minutes=15)  # "working now": a segment ended this recently
+LONGEST_SEGMENT = timedelta(minutes=max(VALID_SEGMENT_MINUTES))
 MAX_WEEKS_BACK = 520  # ten years of weeks; older ones are refused, not scanned
 SORT_KEYS = ("contract", "freelancer", "working", "hours", "limit", "activity",
              "unprotected", "manual", "disputes", "deadline")
@@ -259,43 +254,13 @@ def _category(kind: str, status: str) -> str:
     return "unprotected" if status == "unprotected" else "protected"
 
 
-def _day_sums_query() -> CompoundSelect[Any]:
-    """Each day is its own range of ``ix_segments_dashboard`` (contract, week, deleted,
-    start, ...) summed per contract: the database reads the index alone and needs no sort,
-    three times less work than one GROUP BY over a computed day
-    (benchmarks/bench_dashboard.py). Segments sit on a grid that divides the hour, so none
-    crosses midnight. Built once: composing the seven selects took longer than SQLite
-    takes to run them."""
-    seconds = SegmentRow.billable_seconds
-    return union_all(*(
-        select(SegmentRow.contract_id, literal_column(str(k)),
-               func.sum(seconds),
-               func.sum(case((SegmentRow.kind == "manual", seconds), else_=0)),
-               func.sum(case((and_(SegmentRow.kind != "manual",
-                                   SegmentRow.status == "unprotected"), seconds), else_=0)),
-               func.sum(SegmentRow.tracked_minutes), func.sum(SegmentRow.active_minutes))
-        .where(SegmentRow.contract_id.in_(bindparam("ids", expanding=True)),
-               SegmentRow.week_start == bindparam("week", type_=Date),
-               SegmentRow.deleted.is_(False),
-               SegmentRow.start >= bindparam(f"day{k}", type_=UTCDateTime()),
-               SegmentRow.start < bindparam(f"day{k + 1}", type_=UTCDateTime()))
-        .group_by(SegmentRow.contract_id)
-        for k in range(7)))
-
-
-DAY_SUMS = _day_sums_query()
-
-
 def _day_sums(session: Session, ids: list[str], week: date
               ) -> list[tuple[str, int, int, int, int, int, int]]:
     """(contract, day 0-6, billed, manual, unprotected tracked seconds, tracked minutes,
-    active minutes) of the week, one query (``DAY_SUMS``)."""
-    monday = as_datetime(week)
-    bounds = {f"day{k}": monday + timedelta(days=k) for k in range(8)}
-    return [(str(cid), int(day), int(billed or 0), int(manual or 0), int(unprotected or 0),
-             int(tracked or 0), int(active or 0))
+    active minutes) of the week, from the kept day totals (services/day_totals.py)."""
+    return [(cid, (day - week).days, billed, manual, unprotected, tracked, active)
             for cid, day, billed, manual, unprotected, tracked, active
-            in session.execute(DAY_SUMS, {"ids": ids, "week": week, **bounds})]
+            in day_totals.week_rows(session, ids, week)]
 
 
 def _withheld(session: Session, ids: list[str], week: date
@@ -314,12 +279,17 @@ def _withheld(session: Session, ids: list[str], week: date
 
 
 def _working_now(session: Session, ids: list[str], now: datetime) -> set[str]:
+    """Contracts with a segment ending in the last 15 minutes. A segment is at most an hour
+    (its grid divides the hour), so only those starting in the last 75 minutes can: a short
+    range of ``ix_segments_dashboard`` per contract instead of its whole week."""
     since = now - WORKING_WINDOW
-    weeks = {week_start_of(since).date(), week_start_of(now).date()}  # keeps to the index
+    earliest = since - LONGEST_SEGMENT
+    weeks = {week_start_of(earliest).date(), week_start_of(now).date()}
     return set(session.scalars(
         select(SegmentRow.contract_id).distinct()
         .where(SegmentRow.contract_id.in_(ids), SegmentRow.week_start.in_(weeks),
-               SegmentRow.deleted.is_(False), SegmentRow.end > since)))
+               SegmentRow.deleted.is_(False), SegmentRow.start > earliest,
+               SegmentRow.end > since)))
 
 
 def get_dashboard(session: Session, *, user: User, now: datetime, week: date | None = None,

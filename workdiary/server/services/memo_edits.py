@@ -20,7 +20,7 @@ from workdiary.core.signing import signature_is_valid
 from workdiary.core.week import lock_time, week_start
 from workdiary.server.errors import Conflict, Forbidden, NotFound, Unprocessable
 from workdiary.server.models import Device, SegmentRow, User
-from workdiary.server.services import audit
+from workdiary.server.services import audit, day_totals
 from workdiary.server.services.batch_state import week_closed_to_changes
 from workdiary.server.services.segments import signed_body
 
@@ -66,11 +66,15 @@ def replace_memo(session: Session, *, user: User, segment_id: str, segment: Segm
     audit.record(session, actor=user, action="segment.memo_edited", subject_type="segment",
                  subject_id=row.id, now=now,
                  detail={"contract_id": row.contract_id, "memo_length": len(segment.memo)})
+    rejudged = row.status != status.value
     row.memo = segment.memo
     row.body = body
     row.body_hash = digest
     row.status = status.value
     row.reasons = [r.value for r in reasons]
     row.memo_edited = True
+    if rejudged:  # e.g. an empty memo filled in: unprotected time becomes protected
+        session.flush()
+        day_totals.refresh(session, [(row.contract_id, day_totals.day_of(row.start))])
     session.commit()
     return row

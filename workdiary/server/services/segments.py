@@ -25,6 +25,7 @@ from workdiary.server.models import (
     SegmentScreenshot,
     User,
 )
+from workdiary.server.services import day_totals
 from workdiary.server.services import screenshots as screenshot_service
 from workdiary.server.services.batch_state import (
     BatchState,
@@ -182,6 +183,7 @@ def upload_segments(
         # dict against the mapper, and nothing here needs ORM objects.
         if rows:
             session.execute(insert(SegmentRow.__table__), rows)
+            day_totals.add_rows(session, rows)
         # Only bound references are stored: they are what authorises a download, so a
         # segment citing someone else's image gains no access to it.
         stored_ids = {row["id"] for row in rows}
@@ -246,6 +248,7 @@ def _mark_deleted(session: Session, row: SegmentRow, body: dict[str, object],
     row.body = body
     row.body_hash = digest
     session.flush()
+    day_totals.refresh(session, [(row.contract_id, day_totals.day_of(row.start))])
     return screenshot_service.forget_unreferenced(session, shas=shas)
 
 

@@ -6,6 +6,7 @@ visually hidden table), since a chart alone says nothing to a screen reader."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from markupsafe import Markup
 
@@ -31,6 +32,8 @@ def scale_seconds(bars: Iterable[DayBar]) -> int:
 
 # A page draws 200 charts: their markup is joined here in one pass from numbers and the
 # page's already-escaped day names, not built tag by tag in Jinja (four times the render time).
+# A page's days repeat the same few durations (whole segments): formatted once each.
+_hms = lru_cache(maxsize=4096)(hours_minutes_seconds)
 BASELINE = (f'<line x1="0" y1="{PLOT + 0.5}" x2="{WIDTH}" y2="{PLOT + 0.5}" '
             f'stroke="#5f6b7a" stroke-width="1"/>')
 
@@ -43,7 +46,7 @@ def chart_markup(days: Iterable[DayBar], top: int, letters: Sequence[str],
     week has none). ``letters`` and ``names`` are the seven days', escaped by the caller."""
     svg = [BASELINE]
     rows = []
-    hms = hours_minutes_seconds
+    hms = _hms
     for index, bar in enumerate(days):
         x = LEFT + index * (BAR + GAP)
         y = float(PLOT)
