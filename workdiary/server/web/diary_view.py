@@ -11,7 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
+
+from markupsafe import Markup
 
 from workdiary.core.activity import Activity
 from workdiary.core.model import ActivitySource
@@ -34,6 +37,14 @@ class ShotView:
     redacted: bool = False
     blurred: bool = False
     failure_note: int = 0  # the day's capture-failure note that explains ``error`` (1-based)
+
+
+@lru_cache(maxsize=ACTIVITY_TICKS + 1)
+def meter_ticks(bars: int) -> Markup:
+    """An activity meter's ticks (``bars`` of them on), as markup: eleven possible strings,
+    built once each instead of ten template steps per segment."""
+    return Markup("".join('<i class="on"></i>' if i < bars else '<i class=""></i>'
+                          for i in range(ACTIVITY_TICKS)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +71,9 @@ class SegmentCell:
     memo_edited: bool = False  # the memo was replaced after upload
 
     @property
-    def ticks(self) -> range:
-        return range(ACTIVITY_TICKS)
+    def meter_ticks(self) -> Markup:
+        """The meter's ticks, the first ``bars`` of them on."""
+        return meter_ticks(self.activity.bars)
 
     @property
     def first_shot(self) -> ShotView | None:
