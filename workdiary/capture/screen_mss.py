@@ -5,12 +5,12 @@
 
 On X11 the region is read in strips of at most ``STRIP_BYTES``, each converted into the image
 at once. Every buffer of a whole-screen read (the X server's shared-memory pages, mss's copy,
-Pillow's strip) is fresh memory that page-faults in on first touch, ~0.6 ms per MB on these
-machines, since the desktop gives freed screenshot buffers back to the system
+Pillow's conversion) is fresh memory that page-faults in on first touch, ~0.6 ms per MB on
+these machines, since the desktop gives freed screenshot buffers back to the system
 (``malloc_tuning``): 3 x 8 MB at 1080p, 3 x 33 MB at 4K. Strips under glibc's mmap threshold
-reuse the same few pages instead (X server and client CPU per grab: 1080p ~25 -> ~13 ms, 4K
-~100 -> ~45 ms, measured on a busy 2-core machine). A screen that changes while the strips
-are read (a few ms) may show a seam where the rows of the two moments meet.
+reuse the same few pages instead (X server + client CPU per grab, on a busy 2-core machine:
+1080p ~25 -> ~15 ms, 4K ~100 -> ~50 ms). A screen that changes while the strips are read (a
+few ms) may show a seam where the rows of the two moments meet.
 """
 
 from __future__ import annotations
