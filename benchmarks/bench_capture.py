@@ -24,6 +24,7 @@ import statistics
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 
 from PIL import Image, ImageChops
 
@@ -31,6 +32,7 @@ from workdiary.capture.encode import encode_screenshot
 from workdiary.capture.malloc_tuning import return_large_buffers
 from workdiary.capture.screen_mss import MssScreenGrabber
 from workdiary.core.model import CaptureMode
+from workdiary.core.shotstamp import make_stamp
 from workdiary.testing.busy_screen import render_busy_screen
 from workdiary.testing.xvfb import VirtualDisplay, XvfbUnavailable, start_xvfb
 
@@ -86,7 +88,9 @@ def grab_encode(kind: str, display_name: str, blur: bool) -> dict[str, float]:
         started = time.perf_counter()
         image = grabber.grab(CaptureMode.ALL)
         grabbed = time.perf_counter()
-        encoded = encode_screenshot(image, blur=blur)
+        # As take_screenshot does: the stamp binds the picture to its segment and moment.
+        stamp = make_stamp("bench-segment", datetime.now(UTC))
+        encoded = encode_screenshot(image, blur=blur, stamp=stamp)
         del image  # nothing of the grab outlives its encode
         done = time.perf_counter()
         grabber.close()
