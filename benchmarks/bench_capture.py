@@ -4,9 +4,11 @@ For 1920x1080 and 3840x2160: starts a private Xvfb of that size, paints a busy d
 editor, spreadsheet, chart, photo; ``workdiary.testing.busy_screen``) as the root window's
 background, then, in the production pattern, grabs (the real ``MssScreenGrabber``) and
 encodes (``encode_screenshot``) in a FRESH PROCESS per repetition, the image freed after each
-encode: the first grab of the process, and a later one after a pause (the tracker grabs
-minutes apart: nothing is warm). The baseline does the same in alternating fresh processes:
-mss + Pillow by hand, JPEG quality 70. Budgets on the later grab's p95: <= 40 ms at 1080p,
+encode, with glibc tuned as the desktop runtime tunes it (``malloc_tuning``: freed buffers go
+back to the system, so each grab faults its memory in afresh): the first grab of the process,
+and a later one after a pause (the tracker grabs minutes apart: nothing is warm). The baseline
+does the same in alternating fresh processes: mss + Pillow by hand, JPEG quality 70, glibc's
+defaults. Budgets on the later grab's p95: <= 40 ms at 1080p,
 <= 100 ms at 4K; <= 150 KB at 1080p.
 
     .venv/bin/python benchmarks/bench_capture.py [--runs 30] [--quick]
@@ -22,12 +24,15 @@ import statistics
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 
 from PIL import Image, ImageChops
 
 from workdiary.capture.encode import encode_screenshot
+from workdiary.capture.malloc_tuning import return_large_buffers
 from workdiary.capture.screen_mss import MssScreenGrabber
 from workdiary.core.model import CaptureMode
+from workdiary.core.shotstamp import make_stamp
 from workdiary.testing.busy_screen import render_busy_screen
 from workdiary.testing.xvfb import VirtualDisplay, XvfbUnavailable, start_xvfb
 
@@ -83,7 +88,9 @@ def grab_encode(kind: str, display_name: str, blur: bool) -> dict[str, float]:
         started = time.perf_counter()
         image = grabber.grab(CaptureMode.ALL)
         grabbed = time.perf_counter()
-        encoded = encode_screenshot(image, blur=blur)
+        # As take_screenshot does: the stamp binds the picture to its segment and moment.
+        stamp = make_stamp("bench-segment", datetime.now(UTC))
+        encoded = encode_screenshot(image, blur=blur, stamp=stamp)
         del image  # nothing of the grab outlives its encode
         done = time.perf_counter()
         grabber.close()
@@ -109,6 +116,8 @@ def child(kind: str, display_name: str, blur: bool) -> None:
     """Child process: the first grab of a fresh process, then, after a pause, a later one (as
     the tracker's next grab, minutes apart: nothing of the last one kept). Prints
     {"first": {...}, "later": {...}} as JSON."""
+    if kind == "ours":
+        return_large_buffers()  # as build_runtime does in the tray app and `workdiary track`
     first = grab_encode(kind, display_name, blur)
     time.sleep(PAUSE_SECONDS)
     later = grab_encode(kind, display_name, blur)
@@ -125,7 +134,7 @@ def measure_once(kind: str, display_name: str, blur: bool) -> dict[str, dict[str
 
 def check_screen(display_name: str, expected: Image.Image) -> None:
     """The grab must be the busy picture, or the figures would measure an empty screen."""
-    grabber = MssScreenGrabber(display=display_name)
+    grabber = MssScreenGrabber(display=display_name, max_width=None)  # every pixel
     try:
         grabbed = grabber.grab(CaptureMode.ALL)
     finally:

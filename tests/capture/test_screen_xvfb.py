@@ -147,3 +147,57 @@ def test_unreachable_display_is_a_clear_capture_error() -> None:
     with pytest.raises(CaptureError, match=r"could not be captured.*':4077'"):
         grabber.grab(CaptureMode.PRIMARY)
     grabber.close()
+
+
+def test_a_grab_read_in_strips_is_the_same_as_one_read(
+    painted: XServer, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import workdiary.capture.screen_mss as screen_mss
+
+    def grab() -> Image.Image:
+        grabber = MssScreenGrabber(display=painted.name)
+        try:
+            return grabber.grab(CaptureMode.ALL)
+        finally:
+            grabber.close()
+
+    monkeypatch.setattr(screen_mss, "STRIP_BYTES", 1600 * 600 * 4)  # the whole screen at once
+    whole = grab()
+    monkeypatch.setattr(screen_mss, "STRIP_BYTES", 1600 * 4 * 7)  # 7 rows: the last strip is short
+    strips = grab()
+    assert strips.size == whole.size == (1600, 600)
+    assert strips.tobytes() == whole.tobytes()
+    assert _rgb(strips, 150, 250) == GREEN and _rgb(strips, 950, 320) == BLUE
+
+
+@pytest.mark.parametrize("strip_bytes", [1600 * 4 * 6, 1600 * 600 * 4])
+def test_a_wide_screen_is_reduced_while_read_as_the_encoder_would_reduce_it(
+    painted: XServer, monkeypatch: pytest.MonkeyPatch, strip_bytes: int,
+) -> None:
+    import workdiary.capture.screen_mss as screen_mss
+
+    monkeypatch.setattr(screen_mss, "STRIP_BYTES", strip_bytes)  # in strips, and in one piece
+    full_grabber = MssScreenGrabber(display=painted.name, max_width=None)
+    by_four = MssScreenGrabber(display=painted.name, max_width=400)  # 1600 x 600: by 4
+    by_two = MssScreenGrabber(display=painted.name, max_width=750)  # by 2, then resampled
+    uneven = MssScreenGrabber(display=painted.name, max_width=500)  # 3 divides neither side
+    try:
+        full, four, two, kept = (grabber.grab(CaptureMode.ALL)
+                                 for grabber in (full_grabber, by_four, by_two, uneven))
+    finally:
+        for grabber in (full_grabber, by_four, by_two, uneven):
+            grabber.close()
+    assert full.size == kept.size == (1600, 600)
+    assert four.size == (400, 150) and two.size == (800, 300)
+    assert kept.tobytes() == full.tobytes()
+    assert four.tobytes() == full.reduce(4).tobytes()
+    # The encoder's downscale to max_width (resize with reducing_gap 1.0) gives the same picture.
+    def downscaled(image: Image.Image, size: tuple[int, int]) -> bytes:
+        return image.resize(size, Image.Resampling.BILINEAR, reducing_gap=1.0).tobytes()
+
+    assert downscaled(two, (750, 281)) == downscaled(full, (750, 281))
+
+
+def test_max_width_must_be_positive() -> None:
+    with pytest.raises(ValueError, match="max_width"):
+        MssScreenGrabber(max_width=0)

@@ -100,6 +100,14 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def reduce_factors(size: tuple[int, int], max_width: int = MAX_WIDTH) -> tuple[int, int]:
+    """The integer factors (x, y) by which downscaling a picture of ``size`` to ``max_width``
+    first box-reduces it (Pillow's resize with ``reducing_gap=1.0``); (1, 1) if it does not."""
+    width, height = size
+    target_width, target_height = _fitted_size(size, max_width)
+    return max(1, width // target_width), max(1, height // target_height)
+
+
 def _as_rgb(image: Image.Image) -> Image.Image:
     return image if image.mode == "RGB" else image.convert("RGB")
 

@@ -2,6 +2,15 @@
 
 ``all`` grabs mss's monitor 0 (the bounding box of every monitor, stitched by the X server),
 ``primary`` the RandR primary monitor, ``active`` the monitor under the pointer.
+
+On X11 the region is read in strips of at most ``STRIP_BYTES``, each converted into the image
+at once. Every buffer of a whole-screen read (the X server's shared-memory pages, mss's copy,
+Pillow's conversion) is fresh memory that page-faults in on first touch, ~0.6 ms per MB on
+these machines, since the desktop gives freed screenshot buffers back to the system
+(``malloc_tuning``): 3 x 8 MB at 1080p, 3 x 33 MB at 4K. Strips under glibc's mmap threshold
+reuse the same few pages instead (X server + client CPU per grab, on a busy 2-core machine:
+1080p ~25 -> ~15 ms, 4K ~100 -> ~50 ms). A screen that changes while the strips are read (a
+few ms) may show a seam where the rows of the two moments meet.
 """
 
 from __future__ import annotations
@@ -15,6 +24,8 @@ from typing import Any, Protocol
 from PIL import Image
 
 from workdiary.capture.base import CaptureError
+from workdiary.capture.encode import MAX_WIDTH, reduce_factors
+from workdiary.capture.malloc_tuning import MMAP_THRESHOLD
 from workdiary.core.model import CaptureMode
 
 _log = logging.getLogger(__name__)
@@ -22,6 +33,9 @@ _log = logging.getLogger(__name__)
 # mss reads the monitor layout once per instance; a per-thread instance older than this is
 # replaced, so a monitor plugged in or rearranged is seen within a few minutes at most.
 MAX_INSTANCE_AGE_SECONDS = 300.0
+# Just under glibc's mmap threshold (as malloc_tuning fixes it): a strip's buffers (mss's copy,
+# Pillow's) come from the heap and are reused by the next strip, not mapped and faulted in anew.
+STRIP_BYTES = MMAP_THRESHOLD * 15 // 16
 
 Monitor = Mapping[str, Any]
 
@@ -68,9 +82,14 @@ def choose_monitor(
 class MssScreenGrabber:
     """Grabs with one mss instance per thread (an X connection is not shared across threads).
 
-    By default the connection and its shared-memory buffer (8 MB at 1080p, 33 MB at 4K) are
-    released after each grab: the tracker grabs minutes apart, and reopening costs ~9 ms.
-    ``keep_connection=True`` keeps them for back-to-back grabs.
+    By default the connection and its shared-memory buffer (sized for the whole screen, only
+    a strip's worth of it touched) are released after each grab: the tracker grabs minutes
+    apart, and reopening costs ~2 ms. ``keep_connection=True`` keeps them for back-to-back grabs.
+
+    A region at least twice ``max_width`` wide is reduced while it is read by the integer
+    factors the encoder's downscale would first reduce it by (``encode.reduce_factors``, a box
+    filter), when they divide its size, so a 4K screen is never held at full size (33 MB); the
+    encoded picture is the same. ``None`` keeps every pixel.
     """
 
     def __init__(
@@ -80,8 +99,12 @@ class MssScreenGrabber:
         display: str | None = None,
         monotonic: Callable[[], float] = time.monotonic,
         keep_connection: bool = False,
+        max_width: int | None = MAX_WIDTH,
     ) -> None:
+        if max_width is not None and max_width < 1:
+            raise ValueError(f"max_width must be at least 1 pixel, not {max_width}")
         self._pointer = pointer
+        self._max_width = max_width
         self._display = display
         self._keep_connection = keep_connection
         self._monotonic = monotonic
@@ -106,19 +129,45 @@ class MssScreenGrabber:
                 self._pointer.position() if mode is CaptureMode.ACTIVE and self._pointer else None
             )
             region, note = choose_monitor(sct.monitors, mode, pointer)
-            shot = sct.grab({k: region[k] for k in ("left", "top", "width", "height")})
+            image = self._read(sct, region)
         except (mss.ScreenShotError, OSError) as error:
             self._discard_instance()  # reconnect next time: the X server may have restarted
             raise CaptureError(f"The screen could not be captured ({error}).{self._hint()}"
                                ) from error
-        image = Image.frombuffer("RGB", shot.size, shot.raw, "raw", "BGRX", 0, 1)
-        image.load()  # converted into Pillow's own memory: the mss buffer can go
         if not self._keep_connection:
             self._discard_instance()
         self.last_note = note
         if note is not None:
             _log.warning("Screenshot fallback: %s.", note)
             image.info["capture_note"] = note
+        return image
+
+    def _read(self, sct: Any, region: Monitor) -> Image.Image:
+        """The region's pixels as RGB, reduced by the factors ``max_width`` asks for.
+
+        On X11 in strips (see the module's note); elsewhere in one piece, since a grab there
+        costs a system call per piece (Windows' BitBlt, macOS' window-list image).
+        """
+        import sys
+
+        left, top, width, height = (int(region[k]) for k in ("left", "top", "width", "height"))
+        fx, fy = reduce_factors((width, height), self._max_width) if self._max_width else (1, 1)
+        if width % fx or height % fy:  # a partial last block would not match the encoder's
+            fx = fy = 1
+        rows = height
+        if sys.platform.startswith("linux"):  # whole multiples of fy: each strip reduces exactly
+            rows = max(fy, STRIP_BYTES // (4 * width) // fy * fy)
+        if rows >= height:
+            shot = sct.grab({"left": left, "top": top, "width": width, "height": height})
+            whole = Image.frombuffer("RGB", shot.size, shot.raw, "raw", "BGRX", 0, 1)
+            whole.load()  # converted into Pillow's own memory: the mss buffer can go
+            return whole.reduce((fx, fy)) if (fx, fy) != (1, 1) else whole
+        image = Image.new("RGB", (width // fx, height // fy), None)
+        for y in range(0, height, rows):
+            shot = sct.grab({"left": left, "top": top + y, "width": width,
+                             "height": min(rows, height - y)})
+            strip = Image.frombuffer("RGB", shot.size, shot.raw, "raw", "BGRX", 0, 1)
+            image.paste(strip.reduce((fx, fy)) if (fx, fy) != (1, 1) else strip, (0, y // fy))
         return image
 
     def close(self) -> None:
