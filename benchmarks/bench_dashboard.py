@@ -5,7 +5,8 @@ get a realistic working week each, Monday to Friday 09:00-17:00 in 10-minute seg
 segments a contract, 48,000 in the week, plus the week before as history; about 12% of the
 time unprotected, 5% manual, a dispute on every tenth contract, some contracts working right
 now. The rows go in by bulk insert (the dashboard reads only the stored columns; upload and
-verification are bench_server's), with their day totals added as an upload adds them. Then the client's ``/dashboard`` page (200 rows, 200 SVG
+verification are bench_server's), with their day totals added as an upload adds them.
+Then the client's ``/dashboard`` page (200 rows, 200 SVG
 charts) and ``GET /api/v1/dashboard`` are timed in-process (ASGI, no sockets), each request
 alternating with the same app's ``GET /healthz`` (routing, middleware, session: the floor of
 any request). SQLite in a temporary folder, or the PostgreSQL of WORKDIARY_BENCH_POSTGRES_URL
