@@ -25,15 +25,16 @@ print(round(rss_mb() - base, 1))
 """
 
 
+
+def _run(script: str, mode: str) -> str:
+    """What ``script`` prints in a fresh interpreter (its allocator untouched by this one)."""
+    return subprocess.run([sys.executable, "-c", script, mode], capture_output=True,
+                          text=True, check=True, timeout=60).stdout
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's allocator")
 def test_freed_large_buffers_leave_the_process() -> None:
-    def held(mode: str) -> float:
-        out = subprocess.run([sys.executable, "-c", CYCLE, mode], capture_output=True,
-                             text=True, check=True, timeout=60).stdout
-        return float(out)
-
-    assert held("default") >= 8  # the problem is real here: glibc keeps the memory
-    assert held("fixed") < 2
+    assert float(_run(CYCLE, "default")) >= 8  # the problem is real here: glibc keeps it
+    assert float(_run(CYCLE, "fixed")) < 2
 
 
 # The screen grabber's strips: mss's copy and Pillow's, each just under the mmap threshold,
@@ -58,11 +59,6 @@ print(faults() - start)
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's allocator")
 def test_strip_sized_buffers_are_reused_not_faulted_in_again() -> None:
-    def faults(mode: str) -> int:
-        out = subprocess.run([sys.executable, "-c", STRIPS, mode], capture_output=True,
-                             text=True, check=True, timeout=60).stdout
-        return int(out)
-
-    fixed = faults("fixed")
+    fixed = int(_run(STRIPS, "fixed"))
     assert fixed < 750
-    assert faults("mmap-only") > 2 * fixed  # the default trim threshold gives them back
+    assert int(_run(STRIPS, "mmap-only")) > 2 * fixed  # the default trim threshold gives them back
