@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, func, literal, or_, select, union_all
+from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from workdiary.core.model import Segment, Status
@@ -72,23 +72,22 @@ class BatchState:
         # terms of its week, the policy version it was recorded under.
         self.timelines = load_timelines(session, rows)
         seqs = {s.seq for s in fresh} | {s.seq - 1 for s in fresh}
+        self.chain: dict[tuple[str, int], str] = {
+            (row.device_id, row.seq): row.chain_hash
+            for row in session.execute(select(SegmentRow.device_id, SegmentRow.seq,
+                                              SegmentRow.chain_hash).where(
+                SegmentRow.freelancer_id == user.id, SegmentRow.device_id.in_(device_ids),
+                SegmentRow.seq.in_(seqs)))
+        }
         first = min(s.start for s in fresh)
         last = max(s.end for s in fresh)
-        # The chain positions around the batch and the stored time it may overlap, in one
-        # query (they were two), told apart here.
-        self.chain: dict[tuple[str, int], str] = {}
-        self.intervals: list[tuple[datetime, datetime]] = []
-        for row in session.execute(
-                select(SegmentRow.device_id, SegmentRow.seq, SegmentRow.chain_hash,
-                       SegmentRow.start, SegmentRow.end, SegmentRow.deleted, SegmentRow.status)
-                .where(SegmentRow.freelancer_id == user.id,
-                       or_(and_(SegmentRow.device_id.in_(device_ids), SegmentRow.seq.in_(seqs)),
-                           and_(SegmentRow.start < last, SegmentRow.end > first)))):
-            if row.device_id in device_ids and row.seq in seqs:
-                self.chain[(row.device_id, row.seq)] = row.chain_hash
-            if (row.start < last and row.end > first and not row.deleted
-                    and row.status != Status.REJECTED.value):
-                self.intervals.append((row.start, row.end))
+        self.intervals: list[tuple[datetime, datetime]] = [
+            (row.start, row.end) for row in session.execute(
+                select(SegmentRow.start, SegmentRow.end).where(
+                    SegmentRow.freelancer_id == user.id, SegmentRow.deleted.is_(False),
+                    SegmentRow.status != Status.REJECTED.value,
+                    SegmentRow.start < last, SegmentRow.end > first))
+        ]
         self.billed, self.invoiced = _weeks_billed_and_invoiced(
             session, {(s.contract_id, week_of(s.start)) for s in fresh})
         referenced = {sha for s in fresh for sha in referenced_shas(s)}
