@@ -379,7 +379,8 @@ def run(bench: Bench, api: Api, base_api: Api, bare: BareIngest, desktops: list[
 
     def ours_uploads() -> float:
         batch = images[next(shots_round)]
-        headers = desktops[0].headers
+        # As the desktop sends them: from its registered device (checked on every upload).
+        headers = {**desktops[0].headers, "X-Workdiary-Device": desktops[0].device.device_id}
         started = time.perf_counter()
         for image in batch:
             response = api.put(f"/screenshots/{hashlib.sha256(image).hexdigest()}",

@@ -170,7 +170,8 @@ class MinuteRecord:
     source: ActivitySource = ActivitySource.COUNTS
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "source", ActivitySource(self.source))
+        if type(self.source) is not ActivitySource:  # a plain string: convert (or refuse)
+            object.__setattr__(self, "source", ActivitySource(self.source))
         if not 1 <= self.seconds <= 60:
             raise DomainError(f"a minute record tracks 1-60 seconds, not {self.seconds}")
         if not 0 <= self.active_seconds <= 60:

@@ -5,12 +5,14 @@ The trivial ones are ``async`` so FastAPI runs them inline instead of in the thr
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Annotated
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from workdiary.core.clock import Clock
 from workdiary.server.blobs import BlobStore
@@ -19,6 +21,7 @@ from workdiary.server.models import User
 from workdiary.server.services import users
 from workdiary.server.settings import Settings
 
+T = TypeVar("T")
 _bearer = HTTPBearer(auto_error=False, description="An API token from POST /auth/tokens.")
 
 
@@ -59,13 +62,42 @@ async def get_token(credentials: BearerCredentials) -> str:
 Token = Annotated[str, Depends(get_token)]
 
 
-def get_current_user(session: DbSession, token: Token, clock: AppClock) -> User:
-    """The token's owner; 401 for a missing, unknown, revoked or expired token."""
-    user = users.user_for_token(session, token=token, now=clock.now())
+def authenticate(session: Session, *, token: str, now: datetime) -> User:
+    """The token's owner; 401 for an unknown, revoked or expired token."""
+    user = users.user_for_token(session, token=token, now=now)
     if user is None:
         raise Unauthorized("the API token is unknown, revoked or expired: log in again.",
                            code="invalid_token")
     return user
 
 
+def get_current_user(session: DbSession, token: Token, clock: AppClock) -> User:
+    """The token's owner; 401 for a missing, unknown, revoked or expired token."""
+    return authenticate(session, token=token, now=clock.now())
+
+
 CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+async def run_as_user(request: Request, token: str, work: Callable[[Session, User], T], *,
+                      autocommit: bool = False) -> T:
+    """``work(session, user)`` for the token's owner, in ONE thread-pool hop.
+
+    The hot API routes (segment batches, screenshot uploads) use this instead of the
+    ``DbSession`` and ``CurrentUser`` dependencies: each sync dependency is a hop of its own
+    (opening the session, the user, closing the session, then the work), and under load
+    every hop waits for the GIL and the scheduler. Same session, same checks, same errors.
+
+    ``autocommit``: each statement is its own transaction, for work that writes with ONE
+    statement (a screenshot's row): no BEGIN and COMMIT round trips around the reads; the
+    write is as durable when the statement returns as after a COMMIT.
+    """
+    state = request.app.state
+
+    def run() -> T:
+        with state.sessionmaker() as session:
+            if autocommit:
+                session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+            return work(session, authenticate(session, token=token, now=state.clock.now()))
+
+    return await run_in_threadpool(run)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import StreamingResponse
-from starlette.concurrency import run_in_threadpool
+from sqlalchemy.orm import Session
 
 from workdiary.server.api.schemas import ScreenshotPublic
-from workdiary.server.deps import AppClock, AppSettings, Blobs, CurrentUser, DbSession
+from workdiary.server.deps import AppSettings, Blobs, CurrentUser, DbSession, Token, run_as_user
 from workdiary.server.errors import TooLarge
+from workdiary.server.models import Screenshot, User
 from workdiary.server.services import screenshots
 
 router = APIRouter(tags=["screenshots"])
@@ -38,20 +39,27 @@ async def read_capped(request: Request, limit: int) -> bytes:
 @router.put("/screenshots/{sha256}", response_model=ScreenshotPublic, status_code=201,
             openapi_extra=IMAGE_BODY,
             responses={200: {"model": ScreenshotPublic, "description": "Already stored."}})
-async def put_screenshot(sha256: str, request: Request, response: Response, session: DbSession,
-                         user: CurrentUser, settings: AppSettings, blobs: Blobs,
-                         clock: AppClock) -> ScreenshotPublic:
+async def put_screenshot(sha256: str, request: Request, response: Response, token: Token,
+                         settings: AppSettings, blobs: Blobs) -> ScreenshotPublic:
     """Store a JPEG under its SHA-256 (checked: hash, size, pixels, type, decodability).
 
     ``X-Workdiary-Device`` names the uploading device (one of the caller's): a segment's
     reference to the image counts as evidence only when it comes from that same device.
     """
     data = await read_capped(request, settings.max_screenshot_bytes)
-    row, created = await run_in_threadpool(
-        screenshots.put_screenshot, session, user=user, blobs=blobs, sha256=sha256, data=data,
-        max_pixels=settings.max_image_pixels, max_width=settings.max_image_width,
-        declared_type=request.headers.get("content-type", ""),
-        device_id=request.headers.get(DEVICE_HEADER), now=clock.now())
+    declared_type = request.headers.get("content-type", "")
+    device_id = request.headers.get(DEVICE_HEADER)
+    clock = request.app.state.clock
+
+    def work(session: Session, user: User) -> tuple[Screenshot, bool]:
+        return screenshots.put_screenshot(
+            session, user=user, blobs=blobs, sha256=sha256, data=data,
+            max_pixels=settings.max_image_pixels, max_width=settings.max_image_width,
+            declared_type=declared_type, device_id=device_id, now=clock.now())
+
+    # The token, the checks, the blob and the row in one thread-pool hop; the row is the one
+    # write (a single INSERT), so no transaction around it (see run_as_user).
+    row, created = await run_as_user(request, token, work, autocommit=True)
     response.status_code = 201 if created else 200
     request.app.state.metrics.count_upload(created=created)
     return ScreenshotPublic(sha256=row.sha256, size=row.size, width=row.width,

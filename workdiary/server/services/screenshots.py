@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, literal, select
 from sqlalchemy.orm import Session
 
 from workdiary.server.blobs import SHA256_RE, BlobStore
@@ -35,16 +35,26 @@ def check_sha256(sha256: str) -> str:
     return sha256
 
 
-def uploading_device(session: Session, *, user: User, device_id: str | None) -> str | None:
-    """The device named by the upload (``X-Workdiary-Device``), checked to be the user's own."""
-    if not device_id:
-        return None
-    device = session.get(Device, device_id[:64])
+def _checked_device(device: Device | None, *, user: User, device_id: str) -> str:
     if device is None or device.user_id != user.id or device.revoked:
         raise Unprocessable(f"the device {device_id[:64]!r} is not a registered device of yours: "
                             "register it (POST /devices) before uploading from it.",
                             code="unknown_device")
     return device.id
+
+
+def _upload_state(session: Session, *, sha256: str,
+                  device_id: str | None) -> tuple[Screenshot | None, Device | None]:
+    """The stored row of the image and the named device, in one round trip (each upload
+    asked for them in two)."""
+    if not device_id:
+        return session.get(Screenshot, sha256), None
+    one = select(literal(1).label("one")).subquery()
+    found = session.execute(
+        select(Screenshot, Device).select_from(one)
+        .outerjoin(Screenshot, Screenshot.sha256 == sha256)
+        .outerjoin(Device, Device.id == device_id[:64])).one()
+    return found[0], found[1]
 
 
 def put_screenshot(
@@ -65,8 +75,8 @@ def put_screenshot(
     if hashlib.sha256(data).hexdigest() != sha256:
         raise Unprocessable("the body's SHA-256 does not match the address: the upload was "
                             "damaged or the address is wrong.", code="hash_mismatch")
-    device = uploading_device(session, user=user, device_id=device_id)
-    existing = session.get(Screenshot, sha256)
+    existing, named = _upload_state(session, sha256=sha256, device_id=device_id)
+    device = _checked_device(named, user=user, device_id=device_id) if device_id else None
     if existing is not None and blobs.exists(sha256):
         return existing, False
     image = inspect_image(data, max_pixels=max_pixels, max_width=max_width,
