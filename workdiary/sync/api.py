@@ -197,6 +197,11 @@ class ApiClient:
     def close(self) -> None:
         self._session.close()
 
+    def sibling(self) -> ApiClient:
+        """Another client for the same server and token, on a connection of its own (for
+        another thread: a client is one connection)."""
+        return ApiClient(self.server_url, self.token, timeout=self.timeout)
+
     # -- auth and account -------------------------------------------------------------------
 
     def create_token(self, email: str, password: str, device_name: str) -> TokenAnswer:

@@ -32,6 +32,13 @@ from workdiary.store.protocols import OutboxStore, VerdictRecord
 from workdiary.sync.api import ApiClient, AuthExpired, Rejected, Transient, Verdict
 from workdiary.sync.clockcheck import future_message, parse_http_date
 from workdiary.sync.retry import RetryPolicy, Stopped, call_with_retry
+from workdiary.sync.shotuploads import (
+    MAX_CONNECTIONS,
+    NotSent,
+    ShotJob,
+    ShotUploads,
+    Uploading,
+)
 from workdiary.sync.tokenrenewal import keep_token_alive
 
 Signer = Callable[[Segment], Segment]
@@ -70,6 +77,13 @@ class OutboxConfig:
     batch_size: int = 50
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     purge_after_days: float = 7.0  # local screenshot files kept this long after acceptance
+    # Screenshot PUTs in flight at once in a catch-up (``shotuploads``), 1-8; 1: one by one.
+    upload_connections: int = 3
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.upload_connections <= MAX_CONNECTIONS:
+            raise ValueError(f"upload_connections must be 1-{MAX_CONNECTIONS}, "
+                             f"not {self.upload_connections}")
 
 
 @dataclass
@@ -203,36 +217,59 @@ class Outbox:
             report.deleted.append(segment_id)
 
     def _send_segments(self, report: SyncReport, flush: bool, seen_now: bool) -> None:
+        uploads = ShotUploads(self.api, connections=self.config.upload_connections,
+                              policy=self.config.retry, rng=self._rng,
+                              stop_event=self.stop_event,
+                              record_errors=SCREENSHOT_RECORD_ERRORS)
+        try:
+            self._send_batches(report, flush, seen_now, uploads)
+        finally:
+            uploads.close()
+
+    def _send_batches(self, report: SyncReport, flush: bool, seen_now: bool,
+                      uploads: ShotUploads) -> None:
+        """Batch by batch: the pictures of a batch go up while the batch before it (whose
+        pictures are all up) is posted; a batch is posted only after its own pictures."""
         seen: set[str] = set()
-        while not self.stop_event.is_set():
-            # closed_before is exclusive and to the second: a flush includes this second too.
-            grace = -1.0 if flush else self.config.grace_seconds
-            now = self.clock.now()
-            due = now - timedelta(seconds=grace)
-            batch = [s for s in self.store.pending_segments(
-                        due, self.config.batch_size, account=self.account,
-                        seen_closed_before=now + timedelta(seconds=1) if seen_now else None)
-                     if s.id not in seen]
-            if not batch:
-                return
-            seen.update(s.id for s in batch)
-            if self.account is not None:
-                for segment in batch:  # signed with this account's key from here on
-                    self.store.bind_account(segment.id, self.account)
-            batch = [self._signed(s) for s in batch]
-            if any(not s.signature for s in batch):
+        ready: list[Segment] = []  # pictures up, to be posted next
+        while True:
+            batch = [] if self.stop_event.is_set() else self._next_batch(
+                seen, flush, seen_now, still_pending=len(ready))
+            if batch and any(not s.signature for s in batch):
                 report.paused = "not logged in on this computer: run `workdiary login` to upload"
+                batch = []
+            if not batch:
+                if ready:
+                    self._post(ready, report)
                 return
-            uploaded: list[str] = []
+            jobs = self._screenshot_jobs(batch, report)
+            uploading = uploads.start(jobs)
             try:
-                for segment in batch:
-                    self._upload_screenshots(segment, report, uploaded)
-            finally:
-                # One transaction (one disk sync) for the batch's marks; a pass that stops
-                # midway still keeps those that went (a resend would be harmless: idempotent).
-                if uploaded:
-                    self.store.mark_screenshots_uploaded(uploaded, self.clock.now())
-            self._post(batch, report)
+                if ready:
+                    self._post(ready, report)
+            except BaseException:
+                self._uploads_done(jobs, uploading, report, raise_failure=False)
+                raise
+            self._uploads_done(jobs, uploading, report)
+            ready = batch
+
+    def _next_batch(self, seen: set[str], flush: bool, seen_now: bool, still_pending: int
+                    ) -> list[Segment]:
+        """The next segments due, in device-seq order, signed; ``still_pending``: how many
+        of the first ones are the batch not yet posted (skipped)."""
+        # closed_before is exclusive and to the second: a flush includes this second too.
+        grace = -1.0 if flush else self.config.grace_seconds
+        now = self.clock.now()
+        due = now - timedelta(seconds=grace)
+        batch = [s for s in self.store.pending_segments(
+                    due, self.config.batch_size + still_pending, account=self.account,
+                    seen_closed_before=now + timedelta(seconds=1) if seen_now else None)
+                 if s.id not in seen][:self.config.batch_size]
+        seen.update(s.id for s in batch)
+        if self.account is not None:
+            for segment in batch:  # signed with this account's key from here on
+                self.store.bind_account(segment.id, self.account)
+        return [self._signed(s) for s in batch]
 
     def _send_memo_edits(self, report: SyncReport) -> None:
         if self.signer is None:
@@ -264,31 +301,52 @@ class Outbox:
         self.store.set_signature(segment.id, signed.signature)
         return signed
 
-    def _upload_screenshots(self, segment: Segment, report: SyncReport,
-                            uploaded: list[str]) -> None:
-        """PUT the segment's images not yet on the server; appends the hashes sent to
-        ``uploaded`` (the caller marks them in the store)."""
-        for shot in segment.screenshots:
-            sha = shot.sha256
-            if sha is None or sha in self._uploaded_shas or self.store.screenshot_uploaded(sha):
+    def _screenshot_jobs(self, batch: list[Segment], report: SyncReport) -> list[ShotJob]:
+        """The batch's images not yet on the server (missing files are reported: the segment
+        still goes, the server judges)."""
+        jobs: list[ShotJob] = []
+        queued: set[str] = set()
+        for segment in batch:
+            for shot in segment.screenshots:
+                sha = shot.sha256
+                if (sha is None or sha in self._uploaded_shas or sha in queued
+                        or self.store.screenshot_uploaded(sha)):
+                    continue
+                file = self.store.screenshot_path(sha)
+                if file is None:  # deleted or already purged locally
+                    report.screenshot_problems.append((sha, "file missing locally"))
+                    continue
+                jobs.append(ShotJob(sha, file, segment.device_id))
+                queued.add(sha)
+        return jobs
+
+    def _uploads_done(self, jobs: list[ShotJob], uploading: Uploading, report: SyncReport,
+                      *, raise_failure: bool = True) -> None:
+        """Wait for the batch's pictures, mark those sent (also when the pass ends here) and
+        raise the first failure that ends the pass."""
+        uploaded: list[str] = []
+        failure: Exception | None = None
+        for job, outcome in zip(jobs, uploading.wait(), strict=True):
+            if outcome is None:
+                uploaded.append(job.sha256)
+                self._uploaded_shas.add(job.sha256)
+                report.screenshots_uploaded += 1
+            elif isinstance(outcome, NotSent):
                 continue
-            path = self.store.screenshot_path(sha)
-            if path is None:
-                # Deleted or already purged locally: the segment still goes, the server judges.
-                report.screenshot_problems.append((sha, "file missing locally"))
-                continue
-            body = path.read_bytes()
-            try:
-                self._retry(functools.partial(self.api.put_screenshot, sha, body,
-                                              segment.device_id))
-            except Rejected as exc:
-                if exc.status not in SCREENSHOT_RECORD_ERRORS:
-                    raise _refused(exc, self.api.server_url) from exc
-                report.screenshot_problems.append((sha, f"{exc.code}: {exc.server_message}"))
-                continue
-            uploaded.append(sha)
-            self._uploaded_shas.add(sha)
-            report.screenshots_uploaded += 1
+            elif isinstance(outcome, Rejected) and outcome.status in SCREENSHOT_RECORD_ERRORS:
+                report.screenshot_problems.append(
+                    (job.sha256, f"{outcome.code}: {outcome.server_message}"))
+            elif failure is None:  # the first failure in order ends the pass
+                failure = outcome
+        # One transaction (one disk sync) for the batch's marks; a pass that stops midway
+        # still keeps those that went (a resend would be harmless: idempotent).
+        if uploaded:
+            self.store.mark_screenshots_uploaded(uploaded, self.clock.now())
+        if failure is None or not raise_failure:
+            return
+        if isinstance(failure, Rejected):
+            raise _refused(failure, self.api.server_url) from failure
+        raise failure
 
     def _post(self, batch: list[Segment], report: SyncReport, *, again: bool = False) -> None:
         payload = [segment_to_dict(s) for s in batch]

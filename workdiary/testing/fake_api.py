@@ -28,6 +28,13 @@ class FakeApi:
         self.fail: dict[str, list[Exception]] = {}
         self.refuse_ids: set[str] = set()
 
+    def sibling(self) -> FakeApi:
+        """The same fake: what any connection uploads lands in one place."""
+        return self
+
+    def close(self) -> None:
+        """Nothing to close: no connection."""
+
     def renew_token(self) -> datetime:
         return datetime(2099, 1, 1, tzinfo=UTC)
 
