@@ -250,3 +250,19 @@ def test_a_helper_that_cannot_answer_is_an_error_not_a_crash(client: Client) -> 
     report = run.run([]).report
     assert report.error is not None and "exit status 4" in report.error
     assert helper_command()[-1] == "_sync-pass"
+
+
+def test_no_helper_starts_when_nothing_is_due(client: Client, tmp_path: Path) -> None:
+    marker = tmp_path / "helper-ran"
+    command = [sys.executable, "-c",
+               f"import pathlib; pathlib.Path({str(marker)!r}).touch(); print('{{}}')"]
+    due = {"uploads": False, "contracts": False}
+    worker = ProcessSyncWorker(client.settings, release=ReleaseGate(),
+                               contracts_due=lambda asked: due["contracts"],
+                               on_contracts=lambda items: None,
+                               uploads_due=lambda: due["uploads"], command=command)
+    assert worker.run_pass(False) is None and not marker.exists()
+    assert worker.run_pass(True) == SyncReport() and marker.exists()  # asked: it runs
+    marker.unlink()
+    due["uploads"] = True
+    assert worker.run_pass(False) == SyncReport() and marker.exists()

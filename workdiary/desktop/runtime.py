@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import timedelta
 
 from workdiary.capture import platform
 from workdiary.capture.base import (
@@ -226,7 +227,24 @@ class Runtime:
         return ProcessSyncWorker(self.settings, interval=interval, on_report=self._on_report,
                                  release=self.release, contracts_due=self.contracts_due,
                                  on_contracts=self.contracts_fetched,
+                                 uploads_due=self.uploads_due,
                                  on_problem=self._on_sync_problem)
+
+    def uploads_due(self) -> bool:
+        """Whether a pass would send anything now (the sync thread): a closed segment past
+        its review time (all of them below the server's minimum release), a deletion or a
+        memo edit, for the logged-in account."""
+        account = current_account_key(self.store)
+        try:
+            grace = self.settings.sync_settings(self.store).grace_seconds
+        except ValueError:
+            return True  # the pass reports the malformed setting
+        now = self.clock.now()
+        due = now + timedelta(seconds=1) if self.release.refusal() else (
+            now - timedelta(seconds=grace))
+        return bool(self.store.pending_segments(due, 1, account=account)
+                    or self.store.delete_pending_segments(account=account)
+                    or self.store.memo_edits_pending(account=account))
 
     def refresh_contracts(self, api: ApiClient, asked: bool = False) -> ContractsUpdate | None:
         """Fetch the contracts when due (the sync thread, before a pass; see RefreshSchedule):

@@ -172,6 +172,10 @@ def helper_env(settings: DesktopSettings, environ: Mapping[str, str] | None = No
 class ProcessSyncWorker(PassLoop):
     """The ``PassLoop`` schedule, each pass run by a helper process.
 
+    A helper costs about 0.2 s of CPU (an interpreter and its imports), so it starts only
+    when something is due: ``uploads_due()`` (records past their review time), the
+    contracts (``contracts_due(asked)``: at least every 5 minutes, so the release notice and
+    the login's renewal are as fresh), or a pass asked for (clock-in, "Sync now").
     ``contracts_due(asked)`` says whether this pass fetches the contracts;
     ``on_contracts(items)`` gets them when it did (this thread); ``release`` gets the
     server's desktop release; ``on_problem(sentence)`` hears why no pass could run (no
@@ -182,9 +186,11 @@ class ProcessSyncWorker(PassLoop):
                  on_report: Callable[[SyncReport], None] | None = None,
                  release: ReleaseGate, contracts_due: Callable[[bool], bool],
                  on_contracts: Callable[[list[ContractInfo]], object],
+                 uploads_due: Callable[[], bool] = lambda: True,
                  on_problem: Callable[[str], None] | None = None,
                  command: Sequence[str] | None = None) -> None:
         super().__init__(interval=interval, on_report=on_report)
+        self._uploads_due = uploads_due
         self.release = release
         self._contracts_due = contracts_due
         self._on_contracts = on_contracts
@@ -192,8 +198,12 @@ class ProcessSyncWorker(PassLoop):
         self._problem: str | None = None
         self._helper = HelperRun(command or helper_command(), helper_env(settings))
 
-    def run_pass(self, asked: bool) -> SyncReport:
-        answer = self._helper.run(["--contracts"] if self._contracts_due(asked) else [])
+    def run_pass(self, asked: bool) -> SyncReport | None:
+        contracts = self._contracts_due(asked)
+        failed = self.last_report is not None and not self.last_report.ok
+        if not (asked or contracts or failed or self._uploads_due()):
+            return None  # nothing to send or fetch: no helper this time
+        answer = self._helper.run(["--contracts"] if contracts else [])
         if answer.release_answered:
             self.release.accept(answer.release)
         if answer.contracts is not None:

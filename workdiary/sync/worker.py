@@ -59,7 +59,8 @@ class PassLoop:
         if self._thread.is_alive():
             self._thread.join(timeout)
 
-    def run_pass(self, asked: bool) -> SyncReport:
+    def run_pass(self, asked: bool) -> SyncReport | None:
+        """One pass; None when it found nothing due and did nothing (no report then)."""
         raise NotImplementedError
 
     def _run(self) -> None:
@@ -72,6 +73,10 @@ class PassLoop:
             except Exception as exc:  # a bug must not kill syncing silently: log, back off
                 log.exception("sync pass failed")
                 report = SyncReport(error=f"internal error during sync: {exc!r}")
+            if report is None:  # nothing was due: the last report stands
+                self._wake.wait(self.interval)
+                self._wake.clear()
+                continue
             self.last_report = report
             if self.on_report is not None:
                 try:
