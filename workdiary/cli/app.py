@@ -51,7 +51,8 @@ def register(subparsers: _SubParsersAction[argparse.ArgumentParser]) -> None:
 def run_app_command(args: argparse.Namespace) -> int:
     """Open the user's store and keyring, then run the app until Quit, Ctrl-C or SIGTERM."""
     from workdiary.sync.client import current_account
-    from workdiary.sync.secrets import KeyringSecretStore, SecretStoreError
+    from workdiary.sync.encrypted_file import KeyringChoiceError, keyring_choice
+    from workdiary.sync.secrets import DeferredSecretStore, KeyringSecretStore, SecretStoreError
 
     _check_display()
     settings = DesktopSettings.from_environment()
@@ -71,8 +72,15 @@ def run_app_command(args: argparse.Namespace) -> int:
         clock_in = (contract, args.memo)
     note = problem = None
     secrets: SecretStore | None
+    try:  # the OS keyring: sync passes run in a helper process, which opens it each pass
+        sync_process = keyring_choice(settings.data_dir) == "os"
+    except KeyringChoiceError:
+        sync_process = False  # KeyringSecretStore below says what is wrong
     try:
-        secrets = KeyringSecretStore()
+        # The encrypted file is unlocked once, here (its passphrase may be asked for on the
+        # terminal), and this process then signs and uploads itself.
+        secrets = (DeferredSecretStore(KeyringSecretStore) if sync_process
+                   else KeyringSecretStore())
     except SecretStoreError as exc:
         secrets, problem = None, str(exc)
         if current_account(store) is not None:  # logged out, the sync line says enough
@@ -83,7 +91,8 @@ def run_app_command(args: argparse.Namespace) -> int:
     try:
         return run_app(store, settings=settings, secrets=secrets,
                        lock=TrackerLock(settings.data_dir), stop=stop, clock_in=clock_in,
-                       show_window=args.show, note=note, secrets_problem=problem)
+                       show_window=args.show, note=note, secrets_problem=problem,
+                       sync_process=sync_process)
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
@@ -96,13 +105,16 @@ def run_app(store: LocalStore, *, settings: DesktopSettings, secrets: SecretStor
             clock_in: tuple[Contract, str] | None = None, show_window: bool = False,
             note: str | None = None, argv: Sequence[str] = ("workdiary",),
             on_ready: Callable[[Desktop], None] | None = None,
-            secrets_problem: str | None = None, autostart: Autostart | None = None) -> int:
+            secrets_problem: str | None = None, autostart: Autostart | None = None,
+            sync_process: bool = False) -> int:
     """Build the desktop app around ``store`` and run it until Quit or until ``stop`` is set.
 
     ``secrets`` (a SecretStore, or None when there is no keyring: ``secrets_problem`` says
     why) gives the login, signing and uploads; ``clock_in`` clocks in at start (the demo);
     ``on_ready(desktop)`` runs once the windows are up (tests, screenshots); ``autostart``
-    (default: this system's) backs the tray's "Start at login". On the way out
+    (default: this system's) backs the tray's "Start at login". ``sync_process``: each sync
+    pass runs in a helper process (desktop/sync_process.py), which signs and uploads with
+    the OS keyring, so this process never loads it for sync. On the way out
     the tracker clocks out and everything recorded is written before this returns. The
     caller closes ``store``.
     """
@@ -122,7 +134,7 @@ def run_app(store: LocalStore, *, settings: DesktopSettings, secrets: SecretStor
     from workdiary.desktop.review import ScreenshotReview
     from workdiary.desktop.runtime import build_runtime
     from workdiary.sync.outbox import SyncReport
-    from workdiary.sync.worker import SyncWorker
+    from workdiary.sync.worker import PassLoop
     from workdiary.tracker.events import TrackerEvent
     from workdiary.ui.desktop import Desktop
     from workdiary.ui.session import DesktopSession
@@ -169,10 +181,11 @@ def run_app(store: LocalStore, *, settings: DesktopSettings, secrets: SecretStor
         idle_decision=lambda period: None,  # the idle prompt decides (Tracker.resolve_idle)
         on_input_unavailable=lambda reason: tell(
             f"Keyboard and mouse input cannot be counted ({reason}); time is still recorded."),
-        on_tick_error=tell, on_report=on_report, on_contracts=on_contracts)
+        on_tick_error=tell, on_report=on_report, on_contracts=on_contracts,
+        sync_process=sync_process, on_sync_problem=lambda text: tell(_sentence(text)))
     network = ThreadPoolExecutor(max_workers=1, thread_name_prefix="workdiary-login")
 
-    def login(url: str, email: str, password: str) -> tuple[str, SyncWorker | None]:
+    def login(url: str, email: str, password: str) -> tuple[str, PassLoop | None]:
         # The login thread. AccountError's sentence is shown in the dialog.
         outcome = log_in_to(url, store, secrets, email, password,
                             secrets_problem=secrets_problem)

@@ -33,14 +33,14 @@ class CommandError(Exception):
         self.exit_code = exit_code
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="workdiary",
         description="Work diary for hourly contracts: track time, keep it offline, sync it signed.",
     )
     parser.add_argument("--version", action="version", version=f"workdiary {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    for name in modules:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
@@ -67,9 +67,15 @@ def _remember_parsers(parser: argparse.ArgumentParser) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
+    if argv[:1] == ["_sync-pass"]:  # the tray app's helper process (desktop/sync_process.py)
+        from workdiary.desktop.sync_process import helper_main
+
+        return helper_main(argv[1:])
     if not argv:
         argv = ["app"]
+    # The tray app parses only its own command: every other command module imported would
+    # stay in its memory for good (verify's alone brings cryptography; benchmarks/memory.md).
+    parser = build_parser(COMMAND_MODULES[:1] if argv[0] == "app" else COMMAND_MODULES)
     args, unknown = parser.parse_known_args(argv)
     if unknown:
         getattr(args, USAGE_PARSER, parser).error(f"unrecognized arguments: {' '.join(unknown)}")

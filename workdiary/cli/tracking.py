@@ -32,7 +32,6 @@ from workdiary.store import LocalStore, StoreError
 from workdiary.store.diskguard import DiskGuard, message_for_write_error
 from workdiary.sync.client import SERVER_URL
 from workdiary.sync.secrets import SecretStore
-from workdiary.sync.serverkeys import PinsUnreadable, pinned_key, pins_path
 from workdiary.tracker.console import EventPrinter
 from workdiary.tracker.events import RecordingFailed, TrackerEvent
 from workdiary.tracker.lock import TrackerBusy, TrackerLock
@@ -361,6 +360,10 @@ def run_status(args: argparse.Namespace, *, clock: Clock | None = None) -> int:
 def _pinned_key_status(data_dir: Path, server_url: str | None
                        ) -> tuple[str, dict[str, str] | None]:
     """The line (and JSON) saying which evidence key `workdiary verify` trusts."""
+    # Imported here: every command's parser is built at start, the tray app's too, and
+    # serverkeys needs cryptography (benchmarks/memory.md).
+    from workdiary.sync.serverkeys import PinsUnreadable, pinned_key, pins_path
+
     if not server_url:
         return "", None
     try:

@@ -39,7 +39,6 @@ from workdiary.core.activity import activity_of
 from workdiary.core.billing import whole_minutes
 from workdiary.core.canonical import GENESIS_HASH
 from workdiary.core.model import Contract, Reason, Segment, SegmentKind, Status
-from workdiary.core.signing import signature_is_valid, signature_over_bytes_is_valid
 from workdiary.core.timegrid import segment_start
 
 # A device clock a little ahead of the server's is tolerated; more than this is "future".
@@ -120,6 +119,10 @@ class Verdict:
 
 
 def _signature_ok(segment: Segment, public_key: str, signed_bytes: bytes | None) -> bool:
+    # Imported on use (cached after the first): the tray app's pre-check imports this module
+    # without keys, and keeps cryptography (7.6 MB) out of its process (benchmarks/memory.md).
+    from workdiary.core.signing import signature_is_valid, signature_over_bytes_is_valid
+
     if signed_bytes is None:
         return signature_is_valid(segment, public_key)
     return signature_over_bytes_is_valid(signed_bytes, segment.signature, public_key)

@@ -12,10 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from workdiary.core.errors import DomainError
 from workdiary.core.model import Contract
-from workdiary.core.signing import key_id
 from workdiary.core.timegrid import isoformat_z
 from workdiary.store import LocalStore
 from workdiary.sync.api import (
@@ -29,15 +29,9 @@ from workdiary.sync.api import (
 from workdiary.sync.client import AUTH_STATE, SERVER_URL, USER_EMAIL, current_account
 from workdiary.sync.device import default_device_name, register_device
 from workdiary.sync.secrets import TOKEN, Account, SecretStore, SecretStoreError
-from workdiary.sync.serverkeys import (
-    PinnedKey,
-    PinsUnreadable,
-    fetch_key,
-    key_changed_message,
-    pinned_key,
-    pins_path,
-    save_pin,
-)
+
+if TYPE_CHECKING:  # the tray app imports this module; the login imports signing on use
+    from workdiary.sync.serverkeys import PinnedKey
 
 NO_KEYRING = "there is no system keyring to keep the login in"
 
@@ -155,6 +149,9 @@ class _KeyCheck:
 
     def pin(self) -> tuple[PinnedKey | None, str | None]:
         """Pin what the server gave (after the login succeeded); the pin and a note."""
+        from workdiary.core.signing import key_id
+        from workdiary.sync.serverkeys import PinnedKey, save_pin
+
         if self.seen is None:
             return self.pinned, self.problem
         if self.pinned is not None and self.pinned.public_key == self.seen:
@@ -175,6 +172,16 @@ class _KeyCheck:
 
 
 def _check_server_key(api: ApiClient, store: LocalStore, accept_new: bool) -> _KeyCheck:
+    # Imported here: the evidence keys need cryptography, which the tray app loads only
+    # when its window logs in (benchmarks/memory.md).
+    from workdiary.sync.serverkeys import (
+        PinsUnreadable,
+        fetch_key,
+        key_changed_message,
+        pinned_key,
+        pins_path,
+    )
+
     path = pins_path(store.path.parent)
     try:
         pinned = pinned_key(path, api.server_url)

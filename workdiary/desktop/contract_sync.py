@@ -20,7 +20,7 @@ from workdiary.desktop.account import freelancer_contracts, open_offers
 from workdiary.desktop.i18n import translate
 from workdiary.desktop.policy_text import policy_change_message
 from workdiary.store import LocalStore
-from workdiary.sync.api import ApiClient
+from workdiary.sync.api import ApiClient, ContractInfo
 
 # Verdict reasons that say the cached contract is out of date (paused or ended, or off the
 # policy's grid or manual time no longer allowed).
@@ -70,7 +70,12 @@ class ContractsUpdate:
 
 def refresh_from(api: ApiClient, store: LocalStore) -> ContractsUpdate:
     """Fetch and cache; compare with the cache to say what changed (raises ApiError)."""
-    items = api.contracts()
+    return apply_contracts(api.contracts(), store)
+
+
+def apply_contracts(items: list[ContractInfo], store: LocalStore) -> ContractsUpdate:
+    """Cache the server's contract list (fetched here or by the tray app's sync helper
+    process) and say what changed, in the user's language."""
     fresh = freelancer_contracts(items)
     before = {c.id: c for c in store.contracts()}
     now_ids = {c.id for c in fresh}

@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import timedelta
 
 from workdiary.capture import platform
 from workdiary.capture.base import (
@@ -30,14 +31,15 @@ from workdiary.core.model import Contract
 from workdiary.desktop.contract_sync import (
     ContractsUpdate,
     RefreshSchedule,
-    refresh_from,
+    apply_contracts,
     says_stale,
 )
 from workdiary.desktop.loop import TrackerLoop
 from workdiary.desktop.settings import DesktopSettings
+from workdiary.desktop.sync_process import ProcessSyncWorker, fetch_release
 from workdiary.store import LocalStore
 from workdiary.store.diskguard import DiskGuard, watch_disk
-from workdiary.sync.api import DEFAULT_TIMEOUT, ApiClient, ApiError
+from workdiary.sync.api import DEFAULT_TIMEOUT, ApiClient, ApiError, ContractInfo
 from workdiary.sync.client import (
     build_outbox,
     current_account,
@@ -48,7 +50,7 @@ from workdiary.sync.device import NotLoggedIn
 from workdiary.sync.outbox import SyncReport
 from workdiary.sync.release import ReleaseGate, ReleaseNotice
 from workdiary.sync.secrets import SecretStore, SecretStoreError
-from workdiary.sync.worker import SyncWorker
+from workdiary.sync.worker import PassLoop, SyncWorker
 from workdiary.tracker.engine import Tracker
 from workdiary.tracker.events import ClockedIn, IdlePeriod, SegmentClosed, TrackerEvent
 from workdiary.tracker.idle import discard_idle
@@ -101,7 +103,9 @@ class Runtime:
                  executor: ThreadPoolExecutor, capture: Capture, disk_guard: DiskGuard,
                  sync_enabled: bool, on_report: Callable[[SyncReport], None] | None,
                  notices: list[str], warnings: list[str],
-                 on_contracts: Callable[[ContractsUpdate], None] | None = None) -> None:
+                 on_contracts: Callable[[ContractsUpdate], None] | None = None,
+                 sync_process: bool = False,
+                 on_sync_problem: Callable[[str], None] | None = None) -> None:
         self.settings, self.store, self.clock, self.secrets = settings, store, clock, secrets
         self.tracker, self.loop, self.executor = tracker, loop, executor
         self.capture, self.disk_guard = capture, disk_guard
@@ -109,8 +113,10 @@ class Runtime:
         self.warnings = warnings  # capture limits (no display, input not countable)
         self._sync_enabled, self._on_report = sync_enabled, on_report
         self._on_contracts = on_contracts
+        # Sync passes in a helper process (the tray app): no keyring, signing or TLS here.
+        self._sync_process, self._on_sync_problem = sync_process, on_sync_problem
         self.offers: list[Contract] = []  # open offers, as of the last refresh
-        self.sync: SyncWorker | None = None
+        self.sync: PassLoop | None = None
         self._sync_lock = threading.Lock()
         # The server's desktop release: refreshed by each sync pass and by check_release().
         self.release = ReleaseGate()
@@ -121,7 +127,7 @@ class Runtime:
             interval = 30.0
         self.contract_refresh = RefreshSchedule(lead=interval + 10.0)
 
-    def start_sync(self) -> SyncWorker | None:
+    def start_sync(self) -> PassLoop | None:
         """Start uploading for the logged-in account (None: not logged in or sync off)."""
         with self._sync_lock:
             if self.sync is None:
@@ -130,7 +136,7 @@ class Runtime:
                     self.sync.start()
             return self.sync
 
-    def relogin(self) -> SyncWorker | None:
+    def relogin(self) -> PassLoop | None:
         """After a login (any thread): sign with the new key from the next closed segment
         (through the loop's command queue) and upload with the new token."""
         self.loop.set_signer(self._signer([]))
@@ -161,6 +167,10 @@ class Runtime:
         account = current_account(self.store)
         if account is None:
             return self.release.notice
+        if self._sync_process:
+            answer = fetch_release(self.settings, timeout)
+            return (self.release.accept(answer.release) if answer.release_answered
+                    else self.release.notice)
         try:
             api = ApiClient(account.server_url, timeout=timeout)
         except (ApiError, ValueError):
@@ -183,15 +193,17 @@ class Runtime:
     # -- building parts ------------------------------------------------------------------
 
     def _signer(self, notices: list[str]) -> Signer | None:
-        if self.secrets is None:
-            return None
+        if self.secrets is None or self._sync_process:
+            return None  # segments are signed at upload (by the sync helper process)
         try:
             return signer_for(self.store, self.secrets)
         except SecretStoreError as exc:
             notices.append(f"segments are not signed now ({exc}); they are signed at upload.")
             return None
 
-    def _sync_worker(self, notices: list[str]) -> SyncWorker | None:
+    def _sync_worker(self, notices: list[str]) -> PassLoop | None:
+        if self._sync_enabled and self._sync_process:
+            return self._process_sync_worker(notices)
         if not self._sync_enabled or self.secrets is None:
             return None
         try:
@@ -204,25 +216,64 @@ class Runtime:
         return SyncWorker(outbox, interval=settings.interval, on_report=self._on_report,
                           release=self.release, before_pass=self.refresh_contracts)
 
+    def _process_sync_worker(self, notices: list[str]) -> PassLoop | None:
+        if current_account(self.store) is None:
+            return None
+        try:
+            interval = self.settings.sync_settings(self.store).interval
+        except ValueError as exc:
+            notices.append(f"uploads are off: {exc}")
+            return None
+        return ProcessSyncWorker(self.settings, interval=interval, on_report=self._on_report,
+                                 release=self.release, contracts_due=self.contracts_due,
+                                 on_contracts=self.contracts_fetched,
+                                 uploads_due=self.uploads_due,
+                                 on_problem=self._on_sync_problem)
+
+    def uploads_due(self) -> bool:
+        """Whether a pass would send anything now (the sync thread): a closed segment past
+        its review time (all of them below the server's minimum release), a deletion or a
+        memo edit, for the logged-in account."""
+        account = current_account_key(self.store)
+        try:
+            grace = self.settings.sync_settings(self.store).grace_seconds
+        except ValueError:
+            return True  # the pass reports the malformed setting
+        now = self.clock.now()
+        due = now + timedelta(seconds=1) if self.release.refusal() else (
+            now - timedelta(seconds=grace))
+        return bool(self.store.pending_segments(due, 1, account=account)
+                    or self.store.delete_pending_segments(account=account)
+                    or self.store.memo_edits_pending(account=account))
+
     def refresh_contracts(self, api: ApiClient, asked: bool = False) -> ContractsUpdate | None:
         """Fetch the contracts when due (the sync thread, before a pass; see RefreshSchedule):
         cache them, hand a new version of the tracked one to the tracker (its policy applies
         from the next segment) and report what changed; None when not due or offline."""
+        if not self.contracts_due(asked):
+            return None
+        try:
+            items = api.contracts()
+        except ApiError:
+            return None  # offline: the cached contracts stand (and the next pass asks again)
+        return self.contracts_fetched(items)
+
+    def contracts_due(self, asked: bool = False) -> bool:
+        """Whether this pass fetches the contracts (the sync thread; see RefreshSchedule)."""
         last = self.sync.last_report if self.sync is not None else None
         if last is not None and (any(says_stale(v.reasons) for v in last.verdicts)
                                  or last.quarantined):
             asked = True  # the server refused time as off the contract: it may have changed
         contract = self.tracker.contract  # read-only glance from this thread
-        now = self.clock.now()
-        if not self.contract_refresh.due(
-                now, asked=asked,
-                segment_minutes=contract.policy.segment_minutes if contract else None):
-            return None
-        try:
-            update = refresh_from(api, self.store)
-        except ApiError:
-            return None  # offline: the cached contracts stand (and the next pass asks again)
-        self.contract_refresh.refreshed(now)
+        return self.contract_refresh.due(
+            self.clock.now(), asked=asked,
+            segment_minutes=contract.policy.segment_minutes if contract else None)
+
+    def contracts_fetched(self, items: list[ContractInfo]) -> ContractsUpdate:
+        """Cache the server's contracts (the sync thread), hand a new version of the tracked
+        one to the tracker (its policy applies from the next segment), report what changed."""
+        update = apply_contracts(items, self.store)
+        self.contract_refresh.refreshed(self.clock.now())
         for contract in update.contracts:
             self.loop.update_contract(contract)
         self.offers = update.offers
@@ -240,6 +291,7 @@ def build_runtime(
     sync: bool = True, on_report: Callable[[SyncReport], None] | None = None,
     capture: Capture | None = None, rng: random.Random | None = None,
     on_contracts: Callable[[ContractsUpdate], None] | None = None,
+    sync_process: bool = False, on_sync_problem: Callable[[str], None] | None = None,
 ) -> Runtime:
     """Build the desktop around ``store``; nothing starts yet (``loop.start()`` or
     ``loop.run()``, ``start_sync()``).
@@ -250,7 +302,10 @@ def build_runtime(
     ``on_input_unavailable`` (default: add to ``warnings``) hears about that at clock-in.
     ``sync`` False: no uploads (`workdiary track`); else uploads start with ``start_sync``
     when logged in, and a closed segment wakes them. Each sync pass first refreshes the
-    contracts; ``on_contracts`` (the sync thread) hears what changed.
+    contracts; ``on_contracts`` (the sync thread) hears what changed. ``sync_process``
+    True (the tray app): each pass runs in a helper process (desktop/sync_process.py) that
+    signs at upload, so this process never loads the keyring, signing or TLS for sync;
+    ``on_sync_problem`` hears why passes cannot run (no keyring).
     """
     return_large_buffers()  # screenshots' buffers go back to the system once freed
     warnings: list[str] = []
@@ -296,7 +351,7 @@ def build_runtime(
         loop=TrackerLoop(tracker, clock, on_error=on_tick_error), executor=executor,
         capture=capture, disk_guard=DiskGuard(settings.data_dir, settings.disk_limits),
         sync_enabled=sync, on_report=on_report, notices=notices, warnings=warnings,
-        on_contracts=on_contracts)
+        on_contracts=on_contracts, sync_process=sync_process, on_sync_problem=on_sync_problem)
     holder.append(runtime)
     tracker.signer = runtime._signer(notices)
     return runtime

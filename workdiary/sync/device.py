@@ -14,7 +14,6 @@ from collections.abc import Callable
 from typing import Protocol
 
 from workdiary.core.model import Segment
-from workdiary.core.signing import generate_private_key, public_key_of, sign_segment
 from workdiary.sync.api import ApiClient, Rejected
 from workdiary.sync.secrets import Account, SecretStore
 
@@ -39,6 +38,9 @@ def default_device_name() -> str:
 
 def ensure_device_key(secrets: SecretStore, account: Account) -> str:
     """The account's private key, created (and stored) on first use; returns the public key."""
+    # Imported here: the tray app imports this module but signs in its sync helper process.
+    from workdiary.core.signing import generate_private_key, public_key_of
+
     private_key = secrets.private_key(account)
     if private_key is None:
         private_key = generate_private_key()
@@ -72,6 +74,8 @@ def register_device(api: ApiClient, store: DeviceStore, secrets: SecretStore, ac
 
 def make_signer(secrets: SecretStore, account: Account) -> Signer:
     """A signer for the tracker; the key is read from the secret store once, here."""
+    from workdiary.core.signing import sign_segment
+
     private_key = secrets.private_key(account)
     if private_key is None:
         raise NotLoggedIn(

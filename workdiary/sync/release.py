@@ -112,8 +112,19 @@ class ReleaseGate:
 
     def refresh(self, api: ApiClient) -> ReleaseNotice | None:
         try:
-            notice = check_release(api, self._current, self._system)
-        except (ApiError, ValueError) as error:
+            release = api.desktop_release()
+        except ApiError as error:
+            _log.info("desktop release check failed, keeping the last notice: %s", error)
+            return self.notice
+        return self.accept(release)
+
+    def accept(self, release: Mapping[str, Any] | None) -> ReleaseNotice | None:
+        """The server's answer (None: it publishes no release), fetched by ``refresh`` or by
+        the tray app's sync helper process; an unusable one keeps the last notice."""
+        try:
+            notice = (None if release is None
+                      else notice_for(self._current, release, self._system))
+        except ValueError as error:
             _log.info("desktop release check failed, keeping the last notice: %s", error)
             return self.notice
         with self._lock:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import abc
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -105,6 +106,36 @@ class MemorySecretStore(SecretStore):
     def delete(self, account: Account, name: str) -> None:
         with self._lock:
             self._values.pop((account.username(name), name), None)
+
+
+class DeferredSecretStore(SecretStore):
+    """A store built on first use (``SecretStoreError`` from building it is raised then).
+
+    The tray app runs its sync passes in a helper process with a keyring of its own, so it
+    loads the keyring (and the Secret Service client and its cryptography) only when the
+    window logs in or answers an offer."""
+
+    where = "the OS keyring"
+
+    def __init__(self, build: Callable[[], SecretStore]) -> None:
+        self._build = build
+        self._store: SecretStore | None = None
+        self._lock = threading.Lock()
+
+    def _inner(self) -> SecretStore:
+        with self._lock:
+            if self._store is None:
+                self._store = self._build()
+            return self._store
+
+    def get(self, account: Account, name: str) -> str | None:
+        return self._inner().get(account, name)
+
+    def put(self, account: Account, name: str, value: str) -> None:
+        self._inner().put(account, name, value)
+
+    def delete(self, account: Account, name: str) -> None:
+        self._inner().delete(account, name)
 
 
 class KeyringSecretStore(SecretStore):
