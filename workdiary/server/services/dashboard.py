@@ -43,6 +43,7 @@ from workdiary.server.services import day_totals
 from workdiary.server.services.contract_timeline import pick_terms
 from workdiary.server.services.contracts import contracts_for
 from workdiary.server.services.dispute_states import LIVE, WITHHOLDING
+from workdiary.server.services.in_list import in_list
 from workdiary.server.services.organisations import scoped
 from workdiary.server.services.users import names_by_id
 
@@ -52,7 +53,8 @@ MAX_WEEKS_BACK = 520  # ten years of weeks; older ones are refused, not scanned
 SORT_KEYS = ("contract", "freelancer", "working", "hours", "limit", "activity",
              "unprotected", "manual", "disputes", "deadline")
 DIRECTIONS = ("asc", "desc")
-CATEGORIES = ("protected", "unprotected", "manual", "disputed")
+CATEGORIES = ("protected", "unprotected", "manual", "disputed")  # DayBar's fields, in order
+DISPUTED = CATEGORIES.index("disputed")
 
 
 def client_side_contracts(session: Session, *, user: User,
@@ -268,7 +270,7 @@ def _withheld(session: Session, ids: list[str], week: date
     """The week's segments under a dispute that withholds their time (few, one query)."""
     disputed = (select(DisputeSegment.segment_id)
                 .join(Dispute, Dispute.id == DisputeSegment.dispute_id)
-                .where(Dispute.contract_id.in_(ids), Dispute.week_start == week,
+                .where(in_list(session, Dispute.contract_id, ids), Dispute.week_start == week,
                        Dispute.state.in_(WITHHOLDING)))
     return [(str(cid), start, str(kind), str(status), int(sec or 0))
             for cid, start, kind, status, sec in session.execute(
@@ -287,7 +289,7 @@ def _working_now(session: Session, ids: list[str], now: datetime) -> set[str]:
     weeks = {week_start_of(earliest).date(), week_start_of(now).date()}
     return set(session.scalars(
         select(SegmentRow.contract_id).distinct()
-        .where(SegmentRow.contract_id.in_(ids), SegmentRow.week_start.in_(weeks),
+        .where(in_list(session, SegmentRow.contract_id, ids), SegmentRow.week_start.in_(weeks),
                SegmentRow.deleted.is_(False), SegmentRow.start > earliest,
                SegmentRow.end > since)))
 
@@ -309,16 +311,17 @@ def get_dashboard(session: Session, *, user: User, now: datetime, week: date | N
     if not ids:
         return Dashboard(monday, now, sort, direction, [], org, role)
     terms: dict[str, list[ContractTerms]] = {cid: [] for cid in ids}
-    for row in session.scalars(select(ContractTerms).where(ContractTerms.contract_id.in_(ids))):
+    for row in session.scalars(select(ContractTerms).where(
+            in_list(session, ContractTerms.contract_id, ids))):
         terms[row.contract_id].append(row)
     names = names_by_id(session, user_ids=[c.freelancer_id for c in contracts])
-    days: dict[str, dict[int, dict[str, int]]] = {cid: {} for cid in ids}
+    # Each day's parts in CATEGORIES order; a day without time shares the week's empty bar.
+    days: dict[str, dict[int, list[int]]] = {cid: {} for cid in ids}
     sums: dict[str, dict[str, int]] = {cid: dict.fromkeys(
         ("tracked", "active", "unprotected", "manual", "disputed", "billed"), 0) for cid in ids}
     for cid, day, billed, manual, unprotected, tracked, active in _day_sums(session, ids,
                                                                           monday):
-        days[cid][day] = {"protected": billed - manual - unprotected,
-                          "unprotected": unprotected, "manual": manual, "disputed": 0}
+        days[cid][day] = [billed - manual - unprotected, unprotected, manual, 0]
         total = sums[cid]
         total["billed"] += billed
         total["manual"] += manual
@@ -327,23 +330,26 @@ def get_dashboard(session: Session, *, user: User, now: datetime, week: date | N
         total["active"] += active
     for cid, start, kind, status, seconds in _withheld(session, ids, monday):
         parts = days[cid][(start.date() - monday).days]  # moved out of its own part
-        parts[_category(kind, status)] -= seconds
-        parts["disputed"] += seconds
+        parts[CATEGORIES.index(_category(kind, status))] -= seconds
+        parts[DISPUTED] += seconds
         sums[cid]["disputed"] += seconds
     working = _working_now(session, ids, now)
     live = {cid: int(n) for cid, n in session.execute(
         select(Dispute.contract_id, func.count(Dispute.id))
-        .where(Dispute.contract_id.in_(ids), Dispute.state.in_(LIVE))
+        .where(in_list(session, Dispute.contract_id, ids), Dispute.state.in_(LIVE))
         .group_by(Dispute.contract_id))}
     reviewing: dict[str, date] = {cid: first for cid, first in session.execute(
         select(Invoice.contract_id, func.min(Invoice.week_start))
-        .where(Invoice.contract_id.in_(ids), Invoice.status == "in_review")
+        .where(in_list(session, Invoice.contract_id, ids), Invoice.status == "in_review")
         .group_by(Invoice.contract_id))}
-    week_days = [(i, monday + timedelta(days=i)) for i in range(7)]
+    week_days = [monday + timedelta(days=i) for i in range(7)]
+    empty = tuple(DayBar(day) for day in week_days)
     lines = []
     for contract in contracts:
         total = sums[contract.id]
-        by_day = days[contract.id]
+        bars = list(empty)
+        for i, parts in days[contract.id].items():
+            bars[i] = DayBar(week_days[i], *parts)
         first_review = reviewing.get(contract.id)
         lines.append(DashboardLine(
             contract=contract,
@@ -358,8 +364,7 @@ def get_dashboard(session: Session, *, user: User, now: datetime, week: date | N
             disputed_seconds=total["disputed"], open_disputes=live.get(contract.id, 0),
             review_deadline=(review_deadline(as_datetime(first_review))
                              if first_review else None),
-            days=tuple(DayBar(day, **by_day[i]) if i in by_day else DayBar(day)
-                       for i, day in week_days)))
+            days=tuple(bars)))
     return Dashboard(monday, now, sort, direction, sort_lines(lines, sort, direction), org,
                      role)
 

@@ -24,6 +24,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from workdiary.server.models import SegmentDayTotal, SegmentRow
+from workdiary.server.services.in_list import in_list
 
 FIELDS = ("billed_seconds", "manual_seconds", "unprotected_seconds", "tracked_minutes",
           "active_minutes")
@@ -104,7 +105,7 @@ def week_rows(session: Session, contract_ids: list[str], monday: date
             in session.execute(
                 select(SegmentDayTotal.contract_id, SegmentDayTotal.day,
                        *(SegmentDayTotal.__table__.c[name] for name in FIELDS))
-                .where(SegmentDayTotal.contract_id.in_(contract_ids),
+                .where(in_list(session, SegmentDayTotal.contract_id, contract_ids),
                        SegmentDayTotal.day >= monday,
                        SegmentDayTotal.day < monday + timedelta(days=7)))]
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from workdiary.server.errors import Conflict, Forbidden, NotFound, Unprocessable
 from workdiary.server.models import ROLES, ApiToken, User
 from workdiary.server.services import audit, websessions
+from workdiary.server.services.in_list import in_list
 
 _hasher = PasswordHasher()  # stateless parameters object, safe to share
 # Verified against when the email is unknown, so both paths cost one Argon2 verification.
@@ -92,7 +93,8 @@ def names_by_id(session: Session, *, user_ids: Iterable[str | None]) -> dict[str
     wanted = {user_id for user_id in user_ids if user_id}
     if not wanted:
         return {}
-    return {u.id: u.name for u in session.scalars(select(User).where(User.id.in_(wanted)))}
+    return {u.id: u.name
+            for u in session.scalars(select(User).where(in_list(session, User.id, wanted)))}
 
 
 def set_language(session: Session, *, user: User, language: str | None) -> None:
