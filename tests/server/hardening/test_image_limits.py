@@ -10,9 +10,11 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import psutil
 import pytest
+from fastapi import FastAPI
 from server_factories import sha
 from server_world import Person, World
 
+from workdiary.server.models import Screenshot
 from workdiary.testing.images import make_jpeg
 
 from .images import inflated_jpeg, png, webp, zero_png
@@ -108,6 +110,26 @@ def test_a_small_jpeg_claiming_a_large_size_is_refused(http: httpx.Client, world
     stored = put(http, world.freelancer_a, honest, "image/jpeg")
     assert stored.status_code == 201
     assert (stored.json()["width"], stored.json()["height"]) == (1900, 1000)
+
+
+def test_bytes_that_fail_the_pixel_check_leave_nothing_stored(
+        app: FastAPI, http: httpx.Client, world: World) -> None:
+    # The pixel check runs beside the blob write (services/screenshots.py): a refused image's
+    # blob is removed again and no row names it; the same address refuses it again.
+    whole = make_jpeg(640, 480, seed=8)
+    broken = whole[:len(whole) // 2]  # the header intact, the scan cut off
+    device_headers = {"X-Workdiary-Device": world.device.device_id}
+    for _ in range(2):
+        response = http.put(f"/screenshots/{sha(broken)}", content=broken,
+                            headers={**world.freelancer_a.headers, **device_headers,
+                                     "Content-Type": "image/jpeg"})
+        assert response.status_code == 422, response.text
+        assert response.json()["error"]["code"] == "not_an_image"
+    assert not app.state.blobs.exists(sha(broken))
+    with app.state.sessionmaker() as session:
+        assert session.get(Screenshot, sha(broken)) is None
+    assert put(http, world.freelancer_a, whole, "image/jpeg").status_code == 201
+    assert app.state.blobs.exists(sha(whole))
 
 
 def test_a_png_whose_header_claims_more_than_its_data_is_refused(
