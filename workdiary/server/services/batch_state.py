@@ -16,6 +16,7 @@ from workdiary.core.verify import Verdict, VerifyContext
 from workdiary.core.week import is_locked, week_start
 from workdiary.server.models import Contract, Device, Invoice, Screenshot, SegmentRow, User
 from workdiary.server.services.contract_timeline import load_timelines
+from workdiary.server.services.in_list import in_list
 
 
 def week_of(moment: datetime) -> date:
@@ -58,13 +59,13 @@ class BatchState:
         device_ids = {s.device_id for s in fresh}
         self.keys = {
             d.id: d.public_key
-            for d in session.scalars(select(Device).where(Device.id.in_(device_ids)))
+            for d in session.scalars(select(Device).where(in_list(session, Device.id, device_ids)))
             if d.user_id == user.id and not d.revoked
         }
         # Each contract with its client's name in one query (the freelancer is ``user``).
         found = session.execute(
             select(Contract, User.name).outerjoin(User, User.id == Contract.client_id)
-            .where(Contract.id.in_({s.contract_id for s in fresh}))).all()
+            .where(in_list(session, Contract.id, {s.contract_id for s in fresh}))).all()
         rows = [c for c, _ in found if c.freelancer_id == user.id]
         self.contracts = {c.id: c.to_core(client_name=client or "", freelancer_name=user.name)
                           for c, client in found if c.freelancer_id == user.id}
@@ -76,8 +77,9 @@ class BatchState:
             (row.device_id, row.seq): row.chain_hash
             for row in session.execute(select(SegmentRow.device_id, SegmentRow.seq,
                                               SegmentRow.chain_hash).where(
-                SegmentRow.freelancer_id == user.id, SegmentRow.device_id.in_(device_ids),
-                SegmentRow.seq.in_(seqs)))
+                SegmentRow.freelancer_id == user.id,
+                in_list(session, SegmentRow.device_id, device_ids),
+                in_list(session, SegmentRow.seq, seqs)))
         }
         first = min(s.start for s in fresh)
         last = max(s.end for s in fresh)
@@ -95,7 +97,7 @@ class BatchState:
             row.sha256: ShotBinding(row.device_id, row.stamp_segment_id, row.stamp_taken_at)
             for row in session.execute(select(
                 Screenshot.sha256, Screenshot.device_id, Screenshot.stamp_segment_id,
-                Screenshot.stamp_taken_at).where(Screenshot.sha256.in_(referenced)))
+                Screenshot.stamp_taken_at).where(in_list(session, Screenshot.sha256, referenced)))
         } if referenced else {}
         self.missing = frozenset(referenced - set(self.shots))
 
@@ -146,13 +148,14 @@ def _weeks_billed_and_invoiced(
     week_starts = {w for _, w in weeks}
     billed = (select(literal("billed").label("what"), SegmentRow.contract_id,
                      SegmentRow.week_start, func.sum(SegmentRow.billable_seconds))
-              .where(SegmentRow.contract_id.in_(contract_ids),
-                     SegmentRow.week_start.in_(week_starts), SegmentRow.deleted.is_(False))
+              .where(in_list(session, SegmentRow.contract_id, contract_ids),
+                     in_list(session, SegmentRow.week_start, week_starts),
+                     SegmentRow.deleted.is_(False))
               .group_by(SegmentRow.contract_id, SegmentRow.week_start))
     invoiced = (select(literal("invoiced").label("what"), Invoice.contract_id,
                        Invoice.week_start, literal(0))
-                .where(Invoice.contract_id.in_(contract_ids),
-                       Invoice.week_start.in_(week_starts)))
+                .where(in_list(session, Invoice.contract_id, contract_ids),
+                       in_list(session, Invoice.week_start, week_starts)))
     seconds: defaultdict[tuple[str, date], int] = defaultdict(int)
     locked: set[tuple[str, date]] = set()
     for what, contract_id, week, total in session.execute(union_all(billed, invoiced)):

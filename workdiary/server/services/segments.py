@@ -33,6 +33,7 @@ from workdiary.server.services.batch_state import (
     week_closed_to_changes,
     week_of,
 )
+from workdiary.server.services.in_list import in_list
 
 UNAUTHENTIC_OR_EARLY = frozenset({Reason.FUTURE, Reason.BAD_SIGNATURE, Reason.UNKNOWN_DEVICE})
 
@@ -129,7 +130,7 @@ def upload_segments(
     session.execute(select(User.id).where(User.id == user.id).with_for_update())
     ids = [s.id for s in segments]
     stored = {row.id: row for row in session.scalars(
-        select(SegmentRow).where(SegmentRow.id.in_(set(ids))))}
+        select(SegmentRow).where(in_list(session, SegmentRow.id, set(ids))))}
     results: dict[str, UploadResult] = {}
     fresh: dict[str, Segment] = {}
     tombstones: list[tuple[Segment, SegmentRow]] = []
