@@ -114,8 +114,8 @@ def test_a_small_jpeg_claiming_a_large_size_is_refused(http: httpx.Client, world
 
 def test_bytes_that_fail_the_pixel_check_leave_nothing_stored(
         app: FastAPI, http: httpx.Client, world: World) -> None:
-    # The pixel check runs beside the blob write (services/screenshots.py): a refused image's
-    # blob is removed again and no row names it; the same address refuses it again.
+    # A header that passes over pixel data that does not: neither blob nor row is kept, and
+    # the same address refuses it again.
     whole = make_jpeg(640, 480, seed=8)
     broken = whole[:len(whole) // 2]  # the header intact, the scan cut off
     device_headers = {"X-Workdiary-Device": world.device.device_id}

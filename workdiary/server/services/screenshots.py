@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-import logging
-import os
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 from sqlalchemy import insert, literal, select
 from sqlalchemy.orm import Session
 
 from workdiary.server.blobs import SHA256_RE, BlobStore
-from workdiary.server.errors import Forbidden, NotFound, ServiceError, Unprocessable
+from workdiary.server.errors import Forbidden, NotFound, Unprocessable
 from workdiary.server.models import (
     Contract,
     Device,
@@ -25,13 +22,7 @@ from workdiary.server.models import (
     User,
 )
 from workdiary.server.services.contract_access import visible_to
-from workdiary.server.services.imagecheck import PendingImage
-
-log = logging.getLogger(__name__)
-# Pixel checks of uploads in progress: CPU-bound C code (libjpeg, zlib) that releases the GIL,
-# so at most one per core runs at a time, beside the requests' database and blob work.
-_pixel_checks = ThreadPoolExecutor(max_workers=os.cpu_count() or 1,
-                                   thread_name_prefix="workdiary-pixel-check")
+from workdiary.server.services.imagecheck import inspect_image
 
 __all__ = ["BlobStore", "forget_unreferenced", "open_screenshot", "put_screenshot",
            "read_screenshot", "segment_showing", "stored_content_type"]
@@ -73,15 +64,10 @@ def put_screenshot(
 ) -> tuple[Screenshot, bool]:
     """Store an image under its SHA-256; idempotent. Returns (row, created).
 
-    Checks, in order: the address is a SHA-256, the bytes hash to it, the image's header
-    (type, declared type, pixel limits: ``imagecheck``), the uploading device is the user's,
-    and the pixel data decodes to the header's size. The row records the uploading device
-    and the image's stamp: what binds it. It is written last, so a row always has its bytes
-    and they passed every check.
-
-    The pixel check (a reduced JPEG decode, the costliest step) runs on another core while
-    the row is looked up and the blob written; bytes that fail it are removed again, which
-    is safe because their address can hold no other bytes.
+    Checks, in order: the address is a SHA-256, the bytes hash to it, the uploading device is
+    the user's, the image is of its declared type and decodes to its declared size within the
+    pixel limits (``imagecheck``). The blob is written before its row, so a row always has
+    bytes. The row records the uploading device and the image's stamp: what binds it.
     """
     if user.role != "freelancer":
         raise Forbidden("only freelancers upload screenshots.", code="not_a_freelancer")
@@ -89,20 +75,13 @@ def put_screenshot(
     if hashlib.sha256(data).hexdigest() != sha256:
         raise Unprocessable("the body's SHA-256 does not match the address: the upload was "
                             "damaged or the address is wrong.", code="hash_mismatch")
-    pending = PendingImage(data, max_pixels=max_pixels, max_width=max_width,
-                           declared_type=declared_type)
-    pixels = _pixel_checks.submit(pending.check_pixels)
     existing, named = _upload_state(session, sha256=sha256, device_id=device_id)
     device = _checked_device(named, user=user, device_id=device_id) if device_id else None
     if existing is not None and blobs.exists(sha256):
-        pixels.cancel()  # checked when first stored
         return existing, False
+    image = inspect_image(data, max_pixels=max_pixels, max_width=max_width,
+                          declared_type=declared_type)
     blobs.put(sha256, data)
-    try:
-        image = pixels.result()
-    except ServiceError:
-        _remove_refused(blobs, sha256)
-        raise
     if existing is not None:
         return existing, False
     stamp = image.stamp
@@ -121,16 +100,6 @@ def put_screenshot(
             raise
         return again, False
     return Screenshot(**values), True
-
-
-def _remove_refused(blobs: BlobStore, sha256: str) -> None:
-    """Remove the blob of bytes that failed the pixel check (a leftover is only unused
-    space, so a store that refuses now does not change the answer)."""
-    try:
-        blobs.delete(sha256)
-    except Exception:  # the refusal is the answer; the leftover is only logged
-        log.warning("could not remove the refused upload %s from the blob store", sha256,
-                    exc_info=True)
 
 
 def may_view(session: Session, *, user: User, sha256: str) -> bool:
