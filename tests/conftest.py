@@ -4,6 +4,7 @@ display. Keep it generic."""
 from __future__ import annotations
 
 import hashlib
+import socket
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -74,3 +75,13 @@ def own_display() -> Iterator[str]:
         pytest.fail(str(problem))
     with display:
         yield display.name
+
+
+@pytest.fixture
+def silent_server() -> Iterator[str]:
+    """A server that accepts connections and never answers: a sync pass hangs in
+    its request (tests/desktop/test_sync_process.py, tests/ui/test_tray_sync_helper.py)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(16)
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"

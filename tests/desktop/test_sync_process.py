@@ -11,7 +11,6 @@ import io
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -176,15 +175,6 @@ def test_without_a_login_in_the_keyring_the_app_hears_why_once(
     worker.stop()
     assert len(reports) >= 2 and not reports[0].ok
     assert len(problems) == 1 and "workdiary login" in problems[0]
-
-
-@pytest.fixture
-def silent_server() -> Iterator[str]:
-    """A server that accepts connections and never answers: a pass hangs in its request."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        sock.listen(16)
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
 
 
 def logged_in_to(client: Client, url: str) -> None:

@@ -11,6 +11,9 @@ os.environ["DBUS_SESSION_BUS_ADDRESS"] = "disabled:"
 
 import gc
 import random
+import shutil
+import subprocess
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -144,3 +147,29 @@ def language(qapp: Any, tmp_path: Path) -> Iterator[Any]:
     yield switch
     switch.use(i18n.SOURCE_LANGUAGE)
     i18n.reset()
+
+
+@pytest.fixture
+def tray_host(own_display: str) -> Iterator[str]:
+    """A tray host (trayer, bottom right) on this module's own Xvfb; yields the display."""
+    if shutil.which("trayer") is None:
+        pytest.fail("trayer is not installed (Debian package trayer)")
+    env = {**os.environ, "DISPLAY": own_display}
+    trayer = subprocess.Popen(
+        ["trayer", "--edge", "bottom", "--align", "right", "--widthtype", "pixel", "--width",
+         "200", "--height", "32", "--transparent", "false"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:  # wait until trayer owns the tray selection
+        found = subprocess.run(["xdotool", "search", "--class", "trayer"], env=env,
+                               capture_output=True, text=True, timeout=10)
+        if found.stdout.strip():
+            break
+        time.sleep(0.1)
+    yield own_display
+    trayer.terminate()
+    try:
+        trayer.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        trayer.kill()
+        trayer.wait(timeout=5)

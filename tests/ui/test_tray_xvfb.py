@@ -4,42 +4,15 @@ opens the window. The app runs in a subprocess (QApplication here is offscreen).
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 PROBE = Path(__file__).with_name("tray_probe.py")
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def tray_host(own_display: str) -> Iterator[str]:
-    if shutil.which("trayer") is None:
-        pytest.fail("trayer is not installed (Debian package trayer)")
-    env = {**os.environ, "DISPLAY": own_display}
-    trayer = subprocess.Popen(
-        ["trayer", "--edge", "bottom", "--align", "right", "--widthtype", "pixel", "--width",
-         "200", "--height", "32", "--transparent", "false"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:  # wait until trayer owns the tray selection
-        found = subprocess.run(["xdotool", "search", "--class", "trayer"], env=env,
-                               capture_output=True, text=True)
-        if found.stdout.strip():
-            break
-        time.sleep(0.1)
-    yield own_display
-    trayer.terminate()
-    try:
-        trayer.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        trayer.kill()
-        trayer.wait()
 
 
 @pytest.mark.xvfb
