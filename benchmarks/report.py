@@ -36,8 +36,10 @@ METHOD = """\
   figure that survives a noisy machine.
 - `bench_capture`: a fresh process per repetition, the product's `MssScreenGrabber` +
   `encode_screenshot`, the image freed after each encode: the process's first grab, and a
-  later one after a 1 s pause (the tracker grabs minutes apart; the budget is on this one);
-  baseline: mss + Pillow JPEG by hand, the same way. Private Xvfb painted with a busy desktop.
+  later one after a 1 s pause (the tracker grabs minutes apart; the budget is on this one),
+  with glibc tuned as the desktop runtime tunes it (`malloc_tuning`: freed buffers go back to
+  the system, so each grab faults its memory in afresh); baseline: mss + Pillow JPEG q70 by
+  hand, the same way, glibc's defaults. Private Xvfb painted with a busy desktop.
 - `bench_tracker`: `workdiary track` as its own process under a private Xvfb, default policy;
   RSS (psutil) and CPU (/proc schedstat, nanoseconds) read from outside over `--window`
   seconds (600 by default, as the budget says; 60 with `--quick`) in 5 slices; baseline in the
