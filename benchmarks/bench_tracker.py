@@ -53,8 +53,8 @@ while True:
 
 def simulated_hours(hours: int) -> None:
     """Child: ``hours`` simulated hours of the engine on a FakeClock (fake 1920x1080 screen, the
-    real encoder, fake input every 5 s, a real store) after a warm-up hour; prints as JSON the
-    RSS growth in MB at the end of each hour."""
+    real encoder, fake input every 5 s, a real store, glibc tuned as the product tunes it)
+    after a warm-up hour; prints as JSON the RSS growth in MB at the end of each hour."""
     import json
     import random
     from concurrent.futures import ThreadPoolExecutor
@@ -62,6 +62,7 @@ def simulated_hours(hours: int) -> None:
 
     from workdiary.capture.base import InputCounts
     from workdiary.capture.encode import encode_screenshot
+    from workdiary.capture.malloc_tuning import return_large_buffers
     from workdiary.core.clock import FakeClock
     from workdiary.testing.capture_fakes import (
         FakeInputCounter,
@@ -70,6 +71,7 @@ def simulated_hours(hours: int) -> None:
     )
     from workdiary.tracker.engine import Tracker
 
+    return_large_buffers()  # as build_runtime does for `workdiary track` and the tray app
     clock = FakeClock(datetime(2026, 3, 2, 8, 0, 13, tzinfo=UTC))
     keyboard = FakeInputCounter()
     with tempfile.TemporaryDirectory() as folder:
