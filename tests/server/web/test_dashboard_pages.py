@@ -3,6 +3,7 @@ as SVG with its text, the empty state, bad input as error pages, and Spanish."""
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import delete
 
@@ -40,6 +41,37 @@ def test_sorting_and_bad_input_as_pages(world: World) -> None:
     future = client.get("/dashboard?week=2026-12-07")
     assert future.status_code == 422 and "has not started yet" in future.text
     assert client.get("/dashboard?week=" + "9" * 60).status_code == 422  # bounded length
+
+
+def test_many_contracts_come_in_pages_sorted_as_a_whole(
+        world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    from workdiary.server.services import contracts as contract_service
+    from workdiary.server.web import pages_dashboard
+
+    with world.app.state.sessionmaker() as db:
+        for title in ("Android app", "Zebra migration"):
+            contract_service.create_contract(
+                db, client_email="client@example.com", freelancer_email="free@example.com",
+                title=title, rate_cents=4000, now=NOW)
+    monkeypatch.setattr(pages_dashboard, "PAGE_SIZE", 2)
+    client = sign_in(world.app, "client")
+    first = client.get("/dashboard?sort=contract&dir=asc").text
+    # Sorted as a whole (A to Z), then cut: the first page holds the first two titles.
+    assert "Android app" in first and "Checkout redesign" in first
+    assert "Zebra migration" not in first and first.count('<svg class="week-chart"') == 2
+    assert "Contracts 1–2 of 3" in first and "Previous page" not in first
+    assert "sort=contract&amp;dir=asc&amp;page=2" in first  # the next page keeps the sort
+    assert '<div class="value">3</div>' in first  # the totals count every contract
+    second = client.get("/dashboard?sort=contract&dir=asc&page=2").text
+    assert "Zebra migration" in second and "Android app" not in second
+    assert "Contracts 3–3 of 3" in second and "Next page" not in second
+    assert "page=1" in second
+    # A page past the end, or not a number, is the nearest page rather than an error.
+    assert "Zebra migration" in client.get("/dashboard?sort=contract&page=99").text
+    assert "Android app" in client.get("/dashboard?sort=contract&page=x1").text
+    assert client.get("/dashboard?page=" + "9" * 60).status_code == 422  # bounded length
+    spanish = client.get("/dashboard?sort=contract", headers={"Accept-Language": "es-ES"})
+    assert "Contratos 1–2 de 3" in spanish.text and "Página siguiente" in spanish.text
 
 
 def test_who_gets_which_page(world: World) -> None:

@@ -25,10 +25,19 @@ router = APIRouter(include_in_schema=False)
 # Columns whose first click sorts largest first (numbers); names sort A to Z first.
 DESCENDING_FIRST = frozenset({"working", "hours", "limit", "activity", "unprotected",
                               "manual", "disputes"})
+# Rows per page: a client with hundreds of contracts gets pages of them, sorted as a whole
+# (each row carries its chart and its days as text, ~3 KB of HTML).
+PAGE_SIZE = 100
 
 
 def _day(text: str | None) -> date | None:
     return parse_day(text) if text else None
+
+
+def _page_number(text: str | None, pages: int) -> int:
+    """The asked page, within 1..pages (anything else is the nearest page, not an error)."""
+    number = int(text) if text and text.isdigit() and len(text) < 7 else 1
+    return min(max(number, 1), pages)
 
 
 def page_url(view: dashboard_service.Dashboard, **changes: str) -> str:
@@ -56,9 +65,10 @@ def team_dashboard(request: Request, db: DB, viewer: Viewer,
                    sort: str | None = Query(default=None, max_length=40),
                    direction: str | None = Query(default=None, alias="dir", max_length=40),
                    org: str | None = Query(default=None, max_length=64),
+                   page: str | None = Query(default=None, max_length=40),
                    ) -> Response:
     """Every contract of the client (or of one of their organisations, ``?org=``) in one UTC
-    week, sortable by plain links."""
+    week, sortable by plain links, ``PAGE_SIZE`` rows a page (``?page=``)."""
     if viewer.role == "admin":
         return redirect(request, "/admin/disputes")
     if viewer.role != "client":
@@ -71,16 +81,22 @@ def team_dashboard(request: Request, db: DB, viewer: Viewer,
                                                organisation_id=org or None)
     except NotFound:  # not a member: the same 404 as the organisation's own page
         raise PageNotFound() from None
+    # One scale for every page, so bars compare across the whole set.
     top = week_chart.scale_seconds(bar for line in view.lines for bar in line.days)
+    pages = max(1, -(-len(view.lines) // PAGE_SIZE))
+    number = _page_number(page, pages)
+    shown = view.lines[(number - 1) * PAGE_SIZE:number * PAGE_SIZE]
     current = week_start(now).date()
     locale = page_language(request).locale
     # The seven days' names, formatted once for the 200 charts (Babel is not cheap).
     letters = [escape(formatting.weekday_letter(day, locale)) for day in view.days]
     names = [escape(formatting.short_date(day, locale)) for day in view.days]
     charts = {line.contract.id: week_chart.chart_markup(line.days, top, letters, names)
-              for line in view.lines}
+              for line in shown}
     return render(request, "team_dashboard.html", {
         "nav": "team", "view": view, "top": top,
+        "shown": shown, "page": number, "pages": pages,
+        "first_shown": (number - 1) * PAGE_SIZE + 1,
         "charts": charts,  # each contract's SVG bars and its days' table rows
         "chart": week_chart, "sort_url": lambda column: sort_url(view, column),
         "page_url": lambda **changes: page_url(view, **changes),
