@@ -7,9 +7,10 @@ time unprotected, 5% manual, a dispute on every tenth contract, some contracts w
 now. The rows go in by bulk insert (the dashboard reads only the stored columns; upload and
 verification are bench_server's), with their day totals added as an upload adds them.
 Then the client's ``/dashboard`` page (the 200 contracts sorted and summed, the first
-``PAGE_SIZE`` = 100 rows shown with their SVG charts) and ``GET /api/v1/dashboard`` are timed in-process (ASGI, no sockets), each request
-alternating with the same app's ``GET /healthz`` (routing, middleware, session: the floor of
-any request). SQLite in a temporary folder, or the PostgreSQL of WORKDIARY_BENCH_POSTGRES_URL
+``PAGE_SIZE`` = 100 rows shown with their SVG charts) and ``GET /api/v1/dashboard`` are
+timed in-process (ASGI, no sockets), each request alternating with the same app's
+``GET /healthz`` (routing, middleware, session: the floor of any request). SQLite in a
+temporary folder, or the PostgreSQL of WORKDIARY_BENCH_POSTGRES_URL
 (``scripts/bench.sh`` starts one).
 
     .venv/bin/python benchmarks/bench_dashboard.py [--runs 60] [--quick]
