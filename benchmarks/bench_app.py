@@ -39,6 +39,7 @@ from pathlib import Path
 
 import psutil
 
+from workdiary.testing.trayhost import TrayHostUnavailable, start_tray_host
 from workdiary.testing.xvfb import XvfbUnavailable, start_xvfb
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -63,20 +64,10 @@ app.exec()
 
 
 def start_trayer(display: str) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "DISPLAY": display}
-    trayer = subprocess.Popen(
-        ["trayer", "--edge", "bottom", "--align", "right", "--widthtype", "pixel", "--width",
-         "200", "--height", "32", "--transparent", "false"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:  # until trayer owns the tray selection
-        found = subprocess.run(["xdotool", "search", "--class", "trayer"], env=env,
-                               capture_output=True, text=True)
-        if found.stdout.strip():
-            return trayer
-        time.sleep(0.2)
-    trayer.kill()
-    raise SystemExit("bench_app: trayer did not start")
+    try:
+        return start_tray_host(display, timeout=30)
+    except TrayHostUnavailable as problem:
+        raise SystemExit(f"bench_app: {problem}") from problem
 
 
 def session_env(home: Path, display: str) -> dict[str, str]:

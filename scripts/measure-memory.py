@@ -39,6 +39,7 @@ from workdiary.config import database_path
 from workdiary.core.model import Contract, Policy
 from workdiary.store import LocalStore
 from workdiary.testing.busy_screen import render_busy_screen
+from workdiary.testing.trayhost import TrayHostUnavailable, start_tray_host, stop_tray_host
 from workdiary.testing.xvfb import start_xvfb
 
 MB = 1024 * 1024
@@ -68,19 +69,10 @@ def paint_root(display_name: str, image: Image.Image) -> None:
 
 
 def start_trayer(display: str) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "DISPLAY": display}
-    trayer = subprocess.Popen(
-        ["trayer", "--edge", "bottom", "--align", "right", "--widthtype", "pixel", "--width",
-         "200", "--height", "32", "--transparent", "false"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        found = subprocess.run(["xdotool", "search", "--class", "trayer"], env=env,
-                               capture_output=True, text=True)
-        if found.stdout.strip():
-            return trayer
-        time.sleep(0.1)
-    raise SystemExit("trayer did not start")
+    try:
+        return start_tray_host(display, timeout=30)
+    except TrayHostUnavailable as problem:
+        raise SystemExit(f"{problem}") from problem
 
 
 def biggest_mappings(pid: int, top: int = 25) -> list[tuple[str, float]]:
@@ -188,8 +180,7 @@ def main() -> int:
                 outer.kill()
                 _, err = outer.communicate()
             if trayer is not None:
-                trayer.terminate()
-                trayer.wait()
+                stop_tray_host(trayer)
         shots = len(list((root / "client").rglob("*.jpg")))
         uploaded = _server_counts(server)
     half = samples[len(samples) // 2:]

@@ -11,9 +11,6 @@ os.environ["DBUS_SESSION_BUS_ADDRESS"] = "disabled:"
 
 import gc
 import random
-import shutil
-import subprocess
-import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -31,6 +28,7 @@ from workdiary.desktop.loop import TrackerLoop
 from workdiary.desktop.review import ScreenshotReview
 from workdiary.store import LocalStore
 from workdiary.testing.capture_fakes import FakeInputCounter, FakeScreenGrabber
+from workdiary.testing.trayhost import TrayHostUnavailable, start_tray_host, stop_tray_host
 from workdiary.tracker.engine import Tracker
 from workdiary.tracker.events import TrackerEvent
 from workdiary.ui.session import DesktopSession
@@ -152,24 +150,9 @@ def language(qapp: Any, tmp_path: Path) -> Iterator[Any]:
 @pytest.fixture
 def tray_host(own_display: str) -> Iterator[str]:
     """A tray host (trayer, bottom right) on this module's own Xvfb; yields the display."""
-    if shutil.which("trayer") is None:
-        pytest.fail("trayer is not installed (Debian package trayer)")
-    env = {**os.environ, "DISPLAY": own_display}
-    trayer = subprocess.Popen(
-        ["trayer", "--edge", "bottom", "--align", "right", "--widthtype", "pixel", "--width",
-         "200", "--height", "32", "--transparent", "false"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:  # wait until trayer owns the tray selection
-        found = subprocess.run(["xdotool", "search", "--class", "trayer"], env=env,
-                               capture_output=True, text=True, timeout=10)
-        if found.stdout.strip():
-            break
-        time.sleep(0.1)
-    yield own_display
-    trayer.terminate()
     try:
-        trayer.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        trayer.kill()
-        trayer.wait(timeout=5)
+        trayer = start_tray_host(own_display)
+    except TrayHostUnavailable as problem:
+        pytest.fail(str(problem))
+    yield own_display
+    stop_tray_host(trayer)
