@@ -28,6 +28,7 @@ from fastapi.testclient import TestClient  # noqa: E402
 from tests.server.web.apiseed import register, seed_contract, sqlite_app, upload_day  # noqa: E402
 from tests.server.web.livesite import serve  # noqa: E402
 from workdiary.core.clock import FakeClock  # noqa: E402
+from workdiary.server.app import serving  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from harness import Bench, Figure, time_gets  # noqa: E402
@@ -46,7 +47,7 @@ def main() -> int:
     if bench.quick:
         args.runs = 20
     with tempfile.TemporaryDirectory(prefix="bench-diary-") as folder:
-        app = sqlite_app(Path(folder), FakeClock(NOW))
+        app = serving(sqlite_app(Path(folder), FakeClock(NOW)))  # as `workdiary server run`
         contract_id = seed_contract(app, client_email="c@example.com",
                                     freelancer_email="f@example.com", password=PASSWORD,
                                     title="Benchmark contract", now=NOW)

@@ -1,6 +1,7 @@
 """The canonical form of a segment: what is signed, what is hash-chained, what goes on the wire.
 
 - ``segment_to_dict`` / ``segment_from_dict``: the wire shape (JSON-ready), signature included.
+- ``summary_from_dict``: what a diary shows of a stored body, without the full parse.
 - ``canonical_bytes``: the wire shape without the signature, as JSON with sorted keys,
   no spaces, UTF-8. The device signs these bytes; any field changed after signing shows.
 - ``chain_bytes`` / ``chain_hash``: only the fields fixed when the segment closes (id,
@@ -14,8 +15,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
+from workdiary.core.activity import Activity
 from workdiary.core.errors import DomainError
 from workdiary.core.model import ActivitySource, MinuteRecord, ScreenshotRef, Segment, SegmentKind
 from workdiary.core.timegrid import isoformat_z, parse_iso
@@ -138,6 +142,53 @@ def segment_from_dict(data: dict[str, Any]) -> Segment:
         if isinstance(exc, DomainError):
             raise
         raise DomainError(f"malformed segment: {exc!r}") from exc
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentSummary:
+    """What a diary shows of a segment: its kind, billed seconds, activity and screenshots."""
+
+    kind: SegmentKind
+    tracked_seconds: int  # as ``Segment.tracked_seconds``
+    activity: Activity  # as ``activity_of(segment.minutes)``
+    measured_from_idle: bool  # some minute's activity came from the desktop's idle time
+    screenshots: tuple[ScreenshotRef, ...]
+
+
+def summary_from_dict(data: Mapping[str, Any]) -> SegmentSummary:
+    """Summarise a stored wire body that ``segment_from_dict`` accepted when it arrived.
+
+    It reads the minutes' counts in place instead of building a ``MinuteRecord`` per minute
+    (a day's diary holds 1,440 of them): the same figures for a quarter of the work. It trusts
+    the body, so it is for bodies already checked, never for what a caller sends.
+    """
+    kind = SegmentKind(data.get("kind", "tracked"))
+    tracked = active = active_secs = tracked_secs = 0
+    from_idle = False
+    for minute in data.get("minutes", ()):
+        seconds = minute.get("seconds", 60)
+        tracked += 1
+        tracked_secs += seconds
+        if minute.get("source", ActivitySource.COUNTS.value) == ActivitySource.IDLE_MONITOR.value:
+            from_idle = True
+            has_input = minute.get("active_seconds", 0) > 0
+        else:
+            has_input = (minute.get("keys", 0) + minute.get("clicks", 0)
+                         + minute.get("scrolls", 0) + minute.get("moves", 0)) > 0
+        if has_input and not minute.get("idle", False):
+            active += 1
+            active_secs += min(minute.get("active_seconds", 0), seconds)
+    if kind is SegmentKind.MANUAL:
+        billed = int((parse_iso(str(data["end"])) - parse_iso(str(data["start"])))
+                     .total_seconds())
+    else:
+        billed = 0 if kind is SegmentKind.TOMBSTONE else tracked_secs
+    return SegmentSummary(
+        kind=kind, tracked_seconds=billed,
+        activity=Activity(tracked, active, active_secs, tracked_secs),
+        measured_from_idle=from_idle,
+        screenshots=tuple(screenshot_from_dict(s) for s in data.get("screenshots", ())),
+    )
 
 
 def canonical_bytes(segment: Segment) -> bytes:

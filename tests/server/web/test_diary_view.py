@@ -9,8 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from babel import Locale
 
-from workdiary.core.activity import activity_of
-from workdiary.core.canonical import segment_to_dict
+from workdiary.core.canonical import segment_from_dict, segment_to_dict, summary_from_dict
 from workdiary.core.model import ActivitySource, MinuteRecord, Segment, SegmentKind
 from workdiary.core.timegrid import local_day_bounds
 from workdiary.core.week import week_start
@@ -45,7 +44,23 @@ def shape(start: datetime, minutes: int = 10, *, active: int | None = None,
         over_limit_seconds=0,
         reasons=[], memo="m", redacted=False, body=segment_to_dict(segment),
         deleted=kind == "tombstone")
-    return SegmentView(row, segment, activity_of(segment.minutes), disputed=False)
+    return SegmentView(row, summary_from_dict(row.body), disputed=False)
+
+
+def segment_of(view: SegmentView) -> Segment:
+    return segment_from_dict(view.row.body)
+
+
+def with_segment(view: SegmentView, segment: Segment) -> SegmentView:
+    """The same stored row carrying another body."""
+    body = segment_to_dict(segment)
+    row = SegmentRow(**{c: getattr(view.row, c) for c in ("id", "contract_id", "start", "end",
+                                                             "week_start", "kind", "status",
+                                                             "billable_seconds",
+                                                             "over_limit_seconds", "reasons",
+                                                             "memo", "redacted", "deleted")},
+                     body=body)
+    return replace(view, row=row, summary=summary_from_dict(body))
 
 
 def build(day: date, tz: str, segments: list[SegmentView], minutes: int = 10,
@@ -180,9 +195,9 @@ def test_minutes_measured_from_idle_time_are_active_and_marked() -> None:
     idle_measured = shape(start, active=0)
     minutes = tuple(
         replace(m, source=ActivitySource.IDLE_MONITOR, active_seconds=45 if i < 6 else 0)
-        for i, m in enumerate(idle_measured.segment.minutes))
-    segment = replace(idle_measured.segment, minutes=minutes)
-    idle_measured = replace(idle_measured, segment=segment, activity=activity_of(minutes))
+        for i, m in enumerate(segment_of(idle_measured).minutes))
+    idle_measured = with_segment(idle_measured, replace(segment_of(idle_measured),
+                                                        minutes=minutes))
     counted = shape(start + timedelta(minutes=10))
     view = build(date(2026, 11, 24), "UTC", [idle_measured, counted])
     first, second = list(view.segments)
@@ -199,7 +214,7 @@ def with_failed_shots(view: SegmentView, *errors: str) -> SegmentView:
 
     shots = tuple(ScreenshotRef(taken_at=view.start + timedelta(minutes=i), error=error)
                   for i, error in enumerate(errors))
-    return replace(view, segment=replace(view.segment, screenshots=shots))
+    return with_segment(view, replace(segment_of(view), screenshots=shots))
 
 
 def test_repeated_capture_failures_are_said_once_per_cause_and_counted() -> None:

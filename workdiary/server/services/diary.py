@@ -16,10 +16,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.orm import Session
 
-from workdiary.core.activity import Activity, activity_of
+from workdiary.core.activity import Activity
 from workdiary.core.billing import whole_minutes
-from workdiary.core.canonical import segment_from_dict
-from workdiary.core.model import ScreenshotRef, Segment, SegmentKind
+from workdiary.core.canonical import SegmentSummary, summary_from_dict
+from workdiary.core.model import ScreenshotRef, SegmentKind
 from workdiary.core.timegrid import isoformat_z, local_day_bounds
 from workdiary.server.errors import Unprocessable
 from workdiary.server.models import Contract, SegmentRow, User
@@ -40,11 +40,11 @@ def zone(tz: str) -> ZoneInfo:
 
 @dataclass(frozen=True, slots=True)
 class SegmentView:
-    """A stored segment with its parsed evidence and verdict, as diaries and timesheets show it."""
+    """A stored segment with its evidence summed up and its verdict, as diaries and
+    timesheets show it."""
 
     row: SegmentRow
-    segment: Segment
-    activity: Activity
+    summary: SegmentSummary
     disputed: bool
 
     @property
@@ -78,7 +78,16 @@ class SegmentView:
 
     @property
     def manual(self) -> bool:
-        return self.segment.kind is SegmentKind.MANUAL
+        return self.summary.kind is SegmentKind.MANUAL
+
+    @property
+    def activity(self) -> Activity:
+        return self.summary.activity
+
+    @property
+    def measured_from_idle(self) -> bool:
+        """Activity from the desktop's idle time (native Wayland), not input counts."""
+        return self.summary.measured_from_idle
 
     @property
     def memo_edited(self) -> bool:
@@ -96,7 +105,7 @@ class SegmentView:
     @property
     def tracked_seconds(self) -> int:
         """The model's own count: exact tracked seconds (a manual span, 0 for a tombstone)."""
-        return self.segment.tracked_seconds
+        return self.summary.tracked_seconds
 
     @property
     def tracked_minutes(self) -> int:
@@ -104,7 +113,7 @@ class SegmentView:
 
     @property
     def screenshots(self) -> tuple[ScreenshotRef, ...]:
-        return self.segment.screenshots
+        return self.summary.screenshots
 
     def to_dict(self) -> dict[str, Any]:
         """The API's segment shape (DESIGN.md 'Shapes that scripts rely on')."""
@@ -129,13 +138,10 @@ class SegmentView:
 
 def segment_views(session: Session, rows: list[SegmentRow], contract_id: str
                   ) -> list[SegmentView]:
-    """Parse stored rows into views, marking the ones under an active dispute."""
+    """Stored rows as views, marking the ones under an active dispute. The bodies were
+    checked on upload, so they are summed up in place rather than parsed again."""
     disputed = dispute_service.disputed_segment_ids(session, contract_id=contract_id)
-    views = []
-    for row in rows:
-        segment = segment_from_dict(dict(row.body))
-        views.append(SegmentView(row, segment, activity_of(segment.minutes), row.id in disputed))
-    return views
+    return [SegmentView(row, summary_from_dict(row.body), row.id in disputed) for row in rows]
 
 
 @dataclass(frozen=True, slots=True)

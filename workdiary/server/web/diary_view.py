@@ -17,7 +17,6 @@ from zoneinfo import ZoneInfo
 from markupsafe import Markup
 
 from workdiary.core.activity import Activity
-from workdiary.core.model import ActivitySource
 from workdiary.core.timegrid import segment_start
 from workdiary.core.week import week_start
 from workdiary.server.services.diary import DiaryTotals, SegmentView
@@ -164,8 +163,7 @@ def segment_cell(view: SegmentView, zone: ZoneInfo, segment_minutes: int,
         manual=view.manual,
         deleted=view.deleted,
         memo_edited=view.memo_edited,
-        activity_from_idle=any(
-            m.source is ActivitySource.IDLE_MONITOR for m in view.segment.minutes),
+        activity_from_idle=view.measured_from_idle,
     )
 
 

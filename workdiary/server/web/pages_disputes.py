@@ -62,7 +62,7 @@ def dispute_screenshot(request: Request, dispute_id: str, sha256: str, db: DB,
         view = conversation.get_dispute(db, user=viewer, dispute_id=dispute_id)
     except NotFound as exc:
         raise PageNotFound() from exc
-    shas = {shot.sha256 for s in view.segments for shot in s.segment.screenshots}
+    shas = {shot.sha256 for s in view.segments for shot in s.screenshots}
     if not (SHA256_RE.match(sha256) and sha256 in shas
             and segment_showing(db, contract_id=view.contract.id, sha256=sha256) is not None
             and may_view(db, user=viewer, sha256=sha256)):
