@@ -252,3 +252,21 @@ def test_error_pages_speak_the_viewers_language(world: World) -> None:
     assert "«Mars/Base» no es una zona horaria" in zone
     forged = client.post("/language", data={"language": "es", "csrf_token": "forged"})
     assert forged.status_code == 403 and "no coincide con su sesión" in forged.text
+
+
+def test_translated_text_is_trusted_and_its_values_escaped() -> None:
+    """The pages' own ``_``/``trans`` callables (rendering._trans) keep Jinja's newstyle
+    behaviour: values escaped, numbers usable as %(num)d, ``%%`` a percent sign."""
+    from workdiary.server.i18n.language import use_language
+    from workdiary.server.web.rendering import build_templates
+
+    env = build_templates().env
+    languages = Languages(load_catalogs())
+    source = ("{% trans who=who, message=who %}Hi <b>{{ who }}</b> {{ message }}{% endtrans %}|"
+              "{% trans count=n %}{{ count }} segment{% pluralize %}{{ count }} segments"
+              "{% endtrans %}|{{ ngettext('%(num)d segment', '%(num)d segments', n) }}|"
+              "{{ _('50%% of seconds') }}")
+    with use_language(languages.choose(account="es", cookie=None, accept_language=None)):
+        html = env.from_string(source).render(who="<script>", n=3)
+    assert html == ("Hi <b>&lt;script&gt;</b> &lt;script&gt;|3 segmentos|3 segmentos|"
+                    "50% of seconds")

@@ -12,6 +12,7 @@ from typing import Any
 
 import jinja2
 from babel import Locale
+from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.templating import Jinja2Templates
@@ -38,6 +39,24 @@ def _ngettext(singular: str, plural: str, n: int) -> str:
     return current_language().ngettext(singular, plural, n)
 
 
+def _format_values(variables: dict[str, Any]) -> dict[str, Any]:
+    """A translation's values: text escaped, numbers as they are (a plural's ``%(num)d``)."""
+    return {key: value if isinstance(value, int | float) else escape(value)
+            for key, value in variables.items()}
+
+
+def _trans(message: str, /, **variables: Any) -> Markup:
+    """``_()`` and ``{% trans %}`` in a template: the translation, trusted as markup, with
+    its values escaped. Jinja's own newstyle wrapper gives the same output through Markup's
+    escaping formatter at twice the cost, and a day's diary calls it ~400 times."""
+    return Markup(_gettext(message) % _format_values(variables))
+
+
+def _ntrans(singular: str, plural: str, num: int, /, **variables: Any) -> Markup:
+    variables.setdefault("num", num)
+    return Markup(_ngettext(singular, plural, num) % _format_values(variables))
+
+
 def _money(cents: int | None, currency: str) -> str:
     return formatting.money(cents, currency, current_language().locale)
 
@@ -57,6 +76,7 @@ def build_templates() -> Jinja2Templates:
     templates = Jinja2Templates(env=env)
     env.install_gettext_callables(  # type: ignore[attr-defined]
         _gettext, _ngettext, newstyle=True)
+    env.globals.update(gettext=_trans, _=_trans, ngettext=_ntrans)  # the same, faster
     env.filters["money"] = _money
     env.filters["number"] = _in_locale(formatting.number)
     env.filters["pct"] = _in_locale(formatting.whole_percent)
