@@ -32,6 +32,7 @@ from workdiary.desktop.settings import DesktopSettings
 from workdiary.desktop.sync_process import (
     HelperRun,
     ProcessSyncWorker,
+    ReleaseFetcher,
     contract_from_json,
     contract_to_json,
     helper_command,
@@ -210,6 +211,26 @@ def test_stop_ends_a_hanging_helper(client: Client, silent_server: str) -> None:
     worker.stop(timeout=2.0)
     assert not helper.is_running() or helper.status() == psutil.STATUS_ZOMBIE
     assert time.monotonic() - started < 10
+
+
+def test_cancel_ends_a_release_check_waiting_on_a_silent_server(
+        client: Client, silent_server: str) -> None:
+    """Quit does not wait out a release check's timeouts (here 30 s of reading)."""
+    logged_in_to(client, silent_server)
+    fetcher = ReleaseFetcher(client.settings)
+    answers = []
+    thread = threading.Thread(target=lambda: answers.append(fetcher.fetch((3.0, 30.0))))
+    thread.start()
+    helper = helper_of(psutil.Process())
+    time.sleep(1.0)  # into its request to the silent server
+    started = time.monotonic()
+    fetcher.cancel()
+    thread.join(10)
+    assert not thread.is_alive() and time.monotonic() - started < 5
+    assert not answers[0].release_answered
+    assert not helper.is_running() or helper.status() == psutil.STATUS_ZOMBIE
+    after = fetcher.fetch((3.0, 30.0))  # asked after Quit: no helper starts
+    assert not after.release_answered and after.report.error == "the app is quitting"
 
 
 APP = """

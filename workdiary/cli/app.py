@@ -252,6 +252,7 @@ def run_app(store: LocalStore, *, settings: DesktopSettings, secrets: SecretStor
     finally:
         poll.stop()
         desktop.quit()  # no-op if Quit already ran: clock out, stop sync
+        runtime.cancel_release_check()  # a silent server would hold Quit for its timeouts
         network.shutdown(wait=True)
         runtime.close()
         # The runtime's callbacks reach the session through this name: rebinding it ends the

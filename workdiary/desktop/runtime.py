@@ -36,7 +36,7 @@ from workdiary.desktop.contract_sync import (
 )
 from workdiary.desktop.loop import TrackerLoop
 from workdiary.desktop.settings import DesktopSettings
-from workdiary.desktop.sync_process import ProcessSyncWorker, fetch_release
+from workdiary.desktop.sync_process import ProcessSyncWorker, ReleaseFetcher
 from workdiary.store import LocalStore
 from workdiary.store.diskguard import DiskGuard, watch_disk
 from workdiary.sync.api import DEFAULT_TIMEOUT, ApiClient, ApiError, ContractInfo
@@ -115,6 +115,7 @@ class Runtime:
         self._on_contracts = on_contracts
         # Sync passes in a helper process (the tray app): no keyring, signing or TLS here.
         self._sync_process, self._on_sync_problem = sync_process, on_sync_problem
+        self._release_fetcher = ReleaseFetcher(settings) if sync_process else None
         self.offers: list[Contract] = []  # open offers, as of the last refresh
         self.sync: PassLoop | None = None
         self._sync_lock = threading.Lock()
@@ -167,8 +168,8 @@ class Runtime:
         account = current_account(self.store)
         if account is None:
             return self.release.notice
-        if self._sync_process:
-            answer = fetch_release(self.settings, timeout)
+        if self._release_fetcher is not None:
+            answer = self._release_fetcher.fetch(timeout)
             return (self.release.accept(answer.release) if answer.release_answered
                     else self.release.notice)
         try:
@@ -176,6 +177,12 @@ class Runtime:
         except (ApiError, ValueError):
             return self.release.notice
         return self.release.refresh(api)
+
+    def cancel_release_check(self) -> None:
+        """At Quit, before waiting for the network thread: end a release check that is still
+        waiting on the server (the app's checks run in a helper process)."""
+        if self._release_fetcher is not None:
+            self._release_fetcher.cancel()
 
     def watch_disk(self, stop: threading.Event, on_problem: Callable[[str], None]) -> None:
         """Check the disk once a minute until ``stop``; a problem is reported, then sets it."""

@@ -227,11 +227,39 @@ class ProcessSyncWorker(PassLoop):
             self._thread.join(5.0)
 
 
-def fetch_release(settings: DesktopSettings, timeout: tuple[float, float],
-                  command: Sequence[str] | None = None) -> PassAnswer:
-    """Only the server's desktop release, through the helper (no keyring needed)."""
-    helper = HelperRun(command or helper_command(), helper_env(settings))
-    return helper.run(["--release-only", "--timeout", f"{timeout[0]},{timeout[1]}"])
+class ReleaseFetcher:
+    """Asks for only the server's desktop release, through a helper (no keyring needed).
+
+    ``cancel()`` (any thread, at Quit) ends a check still waiting on a server that does not
+    answer, at once: it only reads, so nothing is lost, and Quit does not wait out its
+    connect and read timeouts. Checks asked for after it return without a helper.
+    """
+
+    def __init__(self, settings: DesktopSettings, command: Sequence[str] | None = None) -> None:
+        self._command, self._env = list(command or helper_command()), helper_env(settings)
+        self._lock = threading.Lock()
+        self._running: HelperRun | None = None
+        self._cancelled = False
+
+    def fetch(self, timeout: tuple[float, float]) -> PassAnswer:
+        helper = HelperRun(self._command, self._env)
+        with self._lock:
+            if self._cancelled:
+                return PassAnswer(SyncReport(error="the app is quitting"))
+            self._running = helper
+        try:
+            return helper.run(["--release-only", "--timeout", f"{timeout[0]},{timeout[1]}"])
+        finally:
+            with self._lock:
+                self._running = None
+
+    def cancel(self) -> None:
+        with self._lock:
+            self._cancelled = True
+            helper = self._running
+        if helper is not None:
+            helper.stop()  # not started yet: it never starts
+            helper.kill()
 
 
 # -- the helper's side -------------------------------------------------------------------------
