@@ -39,6 +39,7 @@ from pathlib import Path
 
 import psutil
 
+from workdiary.testing.desktop_session import UNLOCK_KEYRING, end_session_processes, session_env
 from workdiary.testing.trayhost import TrayHostUnavailable, start_tray_host
 from workdiary.testing.xvfb import XvfbUnavailable, start_xvfb
 
@@ -70,13 +71,9 @@ def start_trayer(display: str) -> subprocess.Popen[bytes]:
         raise SystemExit(f"bench_app: {problem}") from problem
 
 
-def session_env(home: Path, display: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("DBUS_", "PYTHON_KEYRING", "XDG_", "QT_QPA"))}
-    env.update(HOME=str(home), XDG_DATA_HOME=str(home / "data"),
-               XDG_CONFIG_HOME=str(home / "config"), XDG_RUNTIME_DIR=str(home / "run"),
-               DISPLAY=display, WORKDIARY_DATA_DIR=str(home / "workdiary"))
-    (home / "run").mkdir(mode=0o700, parents=True)
+def app_env(home: Path, display: str) -> dict[str, str]:
+    env = session_env(home)
+    env.update(DISPLAY=display, WORKDIARY_DATA_DIR=str(home / "workdiary"))
     return env
 
 
@@ -162,12 +159,11 @@ def main() -> int:
         port = free_port()
         server = start_sync_server(root / "server", port)
         trayer = start_trayer(xvfb.name)
-        env = session_env(root / "home", xvfb.name)
+        env = app_env(root / "home", xvfb.name)
         (root / "password").write_text(password)
         command = (
-            "echo -n pass | gnome-keyring-daemon --unlock --components=secrets >/dev/null; "
-            f"{workdiary} login http://127.0.0.1:{port} --email {email} --password-stdin "
-            f"< {root / 'password'} >&2 && "
+            f"{UNLOCK_KEYRING}; {workdiary} login http://127.0.0.1:{port} --email {email} "
+            f"--password-stdin < {root / 'password'} >&2 && "
             f"exec {workdiary} app --clock-in {contract_id} --memo bench")
         session = subprocess.Popen(["dbus-run-session", "--", "sh", "-c", command], env=env,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -218,6 +214,7 @@ def main() -> int:
                     proc.wait(timeout=30)
                 except subprocess.TimeoutExpired:
                     proc.kill()
+            end_session_processes(root / "home")  # the keyring daemon outlives its session
     bench.emit(Figure(bench.name, "app_rss", "Tray app steady RSS (with its sync helper "
                       "processes): tray host, logged in (Secret Service), tracking", "MB",
                       rss["ours"], loads, budget=BUDGET_RSS_MB,

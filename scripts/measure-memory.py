@@ -39,6 +39,7 @@ from workdiary.config import database_path
 from workdiary.core.model import Contract, Policy
 from workdiary.store import LocalStore
 from workdiary.testing.busy_screen import render_busy_screen
+from workdiary.testing.desktop_session import UNLOCK_KEYRING, end_session_processes, session_env
 from workdiary.testing.trayhost import TrayHostUnavailable, start_tray_host, stop_tray_host
 from workdiary.testing.xvfb import start_xvfb
 
@@ -116,19 +117,15 @@ def main() -> int:
         policy = Policy(segment_minutes=args.segment_minutes, screenshots_per_segment=1,
                         idle_minutes=5)
         accounts = seed_demo(server, policy=policy)
-        (root / "run").mkdir(mode=0o700)
         if args.no_login:  # the contract in the local cache, as a login would leave it
             store = LocalStore(database_path(root / "client"))
             store.replace_contracts([Contract(
                 id=accounts.contract_id, title="Measure", client_name="Client",
                 freelancer_name="Freelancer", rate_cents=2500, policy=policy)])
             store.close()
-        env = {k: v for k, v in os.environ.items()
-               if not k.startswith(("DBUS_", "PYTHON_KEYRING", "XDG_", "QT_"))}
-        env.update(DISPLAY=xvfb.name, HOME=str(root), XDG_DATA_HOME=str(root / "data"),
-                   XDG_CONFIG_HOME=str(root / "config"), XDG_RUNTIME_DIR=str(root / "run"),
-                   WORKDIARY_DATA_DIR=str(root / "client"), WORKDIARY_SYNC_GRACE_SECONDS="5",
-                   WORKDIARY_TEST_PASSWORD=accounts.password)
+        env = session_env(root)
+        env.update(DISPLAY=xvfb.name, WORKDIARY_DATA_DIR=str(root / "client"),
+                   WORKDIARY_SYNC_GRACE_SECONDS="5", WORKDIARY_TEST_PASSWORD=accounts.password)
         env.update(item.split("=", 1) for item in args.env)
         pidfile = root / "pid"
         login = ("" if args.no_login else
@@ -137,8 +134,7 @@ def main() -> int:
         program = (f"app --clock-in {accounts.contract_id} --memo measure"
                    if args.program == "app" else f"track {accounts.contract_id} --memo measure")
         command = args.wrap or str(bindir / "workdiary")
-        script = ("echo -n pass | gnome-keyring-daemon --unlock --components=secrets "
-                  f">/dev/null; {login}echo $$ > {pidfile}; exec {command} {program}")
+        script = f"{UNLOCK_KEYRING}; {login}echo $$ > {pidfile}; exec {command} {program}"
         outer = subprocess.Popen(["dbus-run-session", "--", "sh", "-c", script], env=env,
                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:
@@ -181,6 +177,7 @@ def main() -> int:
                 _, err = outer.communicate()
             if trayer is not None:
                 stop_tray_host(trayer)
+            end_session_processes(root)  # the keyring daemon outlives its D-Bus session
         shots = len(list((root / "client").rglob("*.jpg")))
         uploaded = _server_counts(server)
     half = samples[len(samples) // 2:]

@@ -46,6 +46,7 @@ from workdiary.sync.client import SERVER_URL, USER_EMAIL
 from workdiary.sync.outbox import SyncReport
 from workdiary.sync.release import ReleaseGate
 from workdiary.sync.secrets import Account, KeyringSecretStore
+from workdiary.testing.desktop_session import sync_helper_of
 from workdiary.testing.images import noisy_jpeg
 from workdiary.testing.recording import record_segment
 
@@ -186,26 +187,13 @@ def logged_in_to(client: Client, url: str) -> None:
     client.secrets.put(account, "device-key", generate_private_key())
 
 
-def helper_of(parent: psutil.Process, timeout: float = 30) -> psutil.Process:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for child in parent.children():
-            try:
-                if "_sync-pass" in child.cmdline():
-                    return child
-            except psutil.NoSuchProcess:
-                continue
-        time.sleep(0.05)
-    raise AssertionError("no helper process started")
-
-
 def test_stop_ends_a_hanging_helper(client: Client, silent_server: str) -> None:
     logged_in_to(client, silent_server)
     worker = ProcessSyncWorker(client.settings, interval=3600, release=ReleaseGate(),
                                contracts_due=lambda asked: False,
                                on_contracts=lambda items: None)
     worker.start()
-    helper = helper_of(psutil.Process())
+    helper = sync_helper_of(psutil.Process())
     time.sleep(1.0)  # into its request to the silent server
     started = time.monotonic()
     worker.stop(timeout=2.0)
@@ -221,7 +209,7 @@ def test_cancel_ends_a_release_check_waiting_on_a_silent_server(
     answers = []
     thread = threading.Thread(target=lambda: answers.append(fetcher.fetch((3.0, 30.0))))
     thread.start()
-    helper = helper_of(psutil.Process())
+    helper = sync_helper_of(psutil.Process())
     time.sleep(1.0)  # into its request to the silent server
     started = time.monotonic()
     fetcher.cancel()
@@ -245,7 +233,7 @@ def test_a_helper_does_not_outlive_an_app_that_died(client: Client, silent_serve
     logged_in_to(client, silent_server)
     app = subprocess.Popen([sys.executable, "-c", APP])
     try:
-        helper = helper_of(psutil.Process(app.pid))
+        helper = sync_helper_of(psutil.Process(app.pid))
         time.sleep(1.0)
         app.send_signal(signal.SIGKILL)  # a crash: nobody closes the pipe but the system
         app.wait(10)

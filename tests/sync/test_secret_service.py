@@ -3,7 +3,6 @@ and the clear error when no Secret Service can be reached."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -12,6 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+
+from workdiary.testing.desktop_session import UNLOCK_KEYRING, end_session_processes, session_env
 
 if TYPE_CHECKING:
     from tests.sync.conftest import Live
@@ -38,15 +39,6 @@ NO_KEYRING = textwrap.dedent("""
 """)
 
 
-def _env(tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("DBUS_", "PYTHON_KEYRING", "XDG_"))}
-    env.update(HOME=str(tmp_path), XDG_DATA_HOME=str(tmp_path / "data"),
-               XDG_CONFIG_HOME=str(tmp_path / "config"), XDG_RUNTIME_DIR=str(tmp_path / "run"))
-    (tmp_path / "run").mkdir(mode=0o700)
-    return env
-
-
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("dbus-run-session") is None
                     or shutil.which("gnome-keyring-daemon") is None,
@@ -54,12 +46,13 @@ def _env(tmp_path: Path) -> dict[str, str]:
 def test_secrets_round_trip_through_gnome_keyring(tmp_path: Path) -> None:
     script = tmp_path / "round_trip.py"
     script.write_text(ROUND_TRIP)
-    command = (
-        "echo -n pass | gnome-keyring-daemon --unlock --components=secrets >/dev/null; "
-        f"{sys.executable} {script}"
-    )
-    result = subprocess.run(["dbus-run-session", "--", "sh", "-c", command], env=_env(tmp_path),
-                            capture_output=True, text=True, timeout=120)
+    command = f"{UNLOCK_KEYRING}; {sys.executable} {script}"
+    try:
+        result = subprocess.run(["dbus-run-session", "--", "sh", "-c", command],
+                                env=session_env(tmp_path), capture_output=True, text=True,
+                                timeout=120)
+    finally:
+        end_session_processes(tmp_path)  # the keyring daemon outlives its D-Bus session
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == "backend keyring.backends.SecretService.Keyring"
@@ -70,7 +63,7 @@ def test_secrets_round_trip_through_gnome_keyring(tmp_path: Path) -> None:
 
 
 def test_without_a_session_bus_the_error_names_what_to_install(tmp_path: Path) -> None:
-    env = _env(tmp_path)
+    env = session_env(tmp_path)
     env["DBUS_SESSION_BUS_ADDRESS"] = "unix:path=" + str(tmp_path / "no-bus")
     result = subprocess.run([sys.executable, "-c", NO_KEYRING], env=env, capture_output=True,
                             text=True, timeout=60)
@@ -86,7 +79,7 @@ def test_without_a_session_bus_the_error_names_what_to_install(tmp_path: Path) -
 def test_the_quickstart_headless_recipe_logs_in_and_a_later_session_finds_the_login(
         live: Live, tmp_path: Path) -> None:
     """docs/quickstart.md, "No desktop session", way A, with the real `workdiary` command."""
-    env = _env(tmp_path)
+    env = session_env(tmp_path)
     env["WORKDIARY_DATA_DIR"] = str(tmp_path / "desktop")
     workdiary = f"{sys.executable} -m workdiary"
     unlock = ("printf '%s' 'keyring password' | "

@@ -15,7 +15,6 @@ its helpers) runs with this test's own HOME: the teardown kills whatever still d
 
 from __future__ import annotations
 
-import os
 import random
 import shutil
 import signal
@@ -31,19 +30,23 @@ from urllib.parse import urlsplit
 import psutil
 import pytest
 
-from tests.desktop.test_sync_process import helper_of
-from tests.sync.test_secret_service import _env as keyring_env
 from workdiary.config import database_path
 from workdiary.core.model import Policy
 from workdiary.desktop.sync_process import STOP_GRACE
 from workdiary.store import LocalStore
 from workdiary.sync.api import ApiClient
 from workdiary.sync.client import SERVER_URL, USER_EMAIL
+from workdiary.testing.desktop_session import (
+    UNLOCK_KEYRING,
+    end_session_processes,
+    session_env,
+    session_processes,
+    sync_helper_of,
+)
 from workdiary.testing.images import noisy_jpeg
 from workdiary.testing.recording import record_segment
 
 ROOT = Path(__file__).resolve().parents[2]
-UNLOCK = "echo -n pass | gnome-keyring-daemon --unlock --components=secrets >/dev/null"
 WORKDIARY = f"{sys.executable} -m workdiary"
 # Quit stops the helper (closes its stdin) and waits up to STOP_GRACE + 5 s before killing
 # it; on top of that the app clocks out and closes: the slack is for a busy machine.
@@ -91,15 +94,15 @@ class Desktop:
         return Path(self.env["WORKDIARY_DATA_DIR"])
 
     def run(self, command: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-        return subprocess.run(["dbus-run-session", "--", "sh", "-c", f"{UNLOCK}; {command}"],
-                              env=self.env, input=stdin, capture_output=True, text=True,
-                              timeout=120)
+        return subprocess.run(
+            ["dbus-run-session", "--", "sh", "-c", f"{UNLOCK_KEYRING}; {command}"],
+            env=self.env, input=stdin, capture_output=True, text=True, timeout=120)
 
     def start_app(self) -> App:
         log = self.home / "app.log"
         with log.open("wb") as out:  # a file, not a pipe: nothing can block on a full pipe
             session = subprocess.Popen(
-                ["dbus-run-session", "--", "sh", "-c", f"{UNLOCK}; exec {WORKDIARY} app"],
+                ["dbus-run-session", "--", "sh", "-c", f"{UNLOCK_KEYRING}; exec {WORKDIARY} app"],
                 env=self.env, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and session.poll() is None:
@@ -114,21 +117,14 @@ class Desktop:
 
     def processes(self) -> list[psutil.Process]:
         """Every process still running in this session (by its HOME, which is this test's)."""
-        found = []
-        for proc in psutil.process_iter():
-            try:
-                if proc.pid != os.getpid() and proc.environ().get("HOME") == str(self.home):
-                    found.append(proc)
-            except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
-                continue
-        return found
+        return session_processes(self.home)
 
 
 @pytest.fixture
 def desktop(tray_host: str, tmp_path: Path) -> Iterator[Desktop]:
     home = tmp_path / "home"
     home.mkdir()
-    env = {k: v for k, v in keyring_env(home).items() if k != "QT_QPA_PLATFORM"}
+    env = session_env(home)
     env.update(DISPLAY=tray_host, WORKDIARY_DATA_DIR=str(home / "workdiary"),
                PYTHONPATH=str(ROOT),  # this checkout, in the app and its helpers
                WORKDIARY_SYNC_GRACE_SECONDS="0")  # a closed segment is due at once
@@ -136,10 +132,7 @@ def desktop(tray_host: str, tmp_path: Path) -> Iterator[Desktop]:
     try:
         yield session
     finally:
-        left = session.processes()
-        for proc in left:
-            proc.kill()
-        psutil.wait_procs(left, timeout=10)
+        end_session_processes(home)
 
 
 def gone(proc: psutil.Process, timeout: float) -> bool:
@@ -188,7 +181,7 @@ def test_a_pass_runs_in_a_helper_and_sigterm_leaves_none(desktop: Desktop,
             store.close()
         app = desktop.start_app()
         try:
-            helper = helper_of(app.process, timeout=60)
+            helper = sync_helper_of(app.process, timeout=60)
             client = ApiClient(server.url)
             client.token = client.create_token(accounts.client_email, accounts.password,
                                                "test").token
@@ -226,7 +219,7 @@ def test_quit_ends_a_helper_stuck_on_a_silent_server(desktop: Desktop,
     port = urlsplit(silent_server).port
     app = desktop.start_app()
     try:
-        helper = helper_of(app.process, timeout=60)
+        helper = sync_helper_of(app.process, timeout=60)
         deadline = time.monotonic() + 60
         waiting = False
         while time.monotonic() < deadline and not waiting:  # until it is in its request
