@@ -17,6 +17,12 @@ import requests
 
 from tests.installers.conftest import LinuxBuild
 from workdiary import __version__
+from workdiary.testing.trayhost import (
+    TrayHostUnavailable,
+    start_tray_host,
+    stop_tray_host,
+    tray_panel,
+)
 
 # The first test builds the bundle (PyInstaller, minutes on a busy 2-core machine) in its setup.
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(1500)]
@@ -82,30 +88,14 @@ def test_the_frozen_demo_serves_and_tracks_for_70_seconds(linux_build: LinuxBuil
 @pytest.fixture
 def tray_host(own_display: str) -> Iterator[tuple[str, str]]:
     """trayer on the module's Xvfb; yields (display, trayer's panel window id)."""
-    if shutil.which("trayer") is None:
-        pytest.fail("trayer is not installed (Debian package trayer)")
-    env = {**os.environ, "DISPLAY": own_display}
-    trayer = subprocess.Popen(
-        ["trayer", "--edge", "bottom", "--align", "right", "--widthtype", "pixel", "--width",
-         "200", "--height", "32", "--transparent", "false"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    panel = ""
-    deadline = time.monotonic() + 20
-    while not panel and time.monotonic() < deadline:
-        found = subprocess.run(["xdotool", "search", "--classname", "panel"], env=env,
-                               capture_output=True, text=True)
-        panel = found.stdout.split()[0] if found.stdout.split() else ""
-        time.sleep(0.1)
     try:
-        assert panel, "trayer's panel window did not appear"
-        yield own_display, panel
+        trayer = start_tray_host(own_display)
+    except TrayHostUnavailable as problem:
+        pytest.fail(str(problem))
+    try:
+        yield own_display, tray_panel(own_display)
     finally:
-        trayer.terminate()
-        try:
-            trayer.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            trayer.kill()
-            trayer.wait()
+        stop_tray_host(trayer)
 
 
 def test_the_frozen_app_shows_its_tray_icon(linux_build: LinuxBuild, tray_host: tuple[str, str],

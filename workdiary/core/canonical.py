@@ -159,7 +159,7 @@ def summary_from_dict(data: Mapping[str, Any]) -> SegmentSummary:
     """Summarise a stored wire body that ``segment_from_dict`` accepted when it arrived.
 
     It reads the minutes' counts in place instead of building a ``MinuteRecord`` per minute
-    (a day's diary holds 1,440 of them): the same figures for a quarter of the work. It trusts
+    (a day's diary holds 1,440 of them): the same figures for a third of the time. It trusts
     the body, so it is for bodies already checked, never for what a caller sends.
     """
     kind = SegmentKind(data.get("kind", "tracked"))

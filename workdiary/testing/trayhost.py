@@ -45,3 +45,15 @@ def stop_tray_host(trayer: subprocess.Popen[bytes]) -> None:
     except subprocess.TimeoutExpired:
         trayer.kill()
         trayer.wait(timeout=5)
+
+
+def tray_panel(display: str) -> str:
+    """The window id of the running trayer's panel on ``display``: tray icons are reparented
+    into it (XEmbed), so a test can look for an icon there."""
+    found = subprocess.run(["xdotool", "search", "--classname", "panel"],
+                           env={**os.environ, "DISPLAY": display}, capture_output=True,
+                           text=True, timeout=10)
+    windows = found.stdout.split()
+    if not windows:
+        raise TrayHostUnavailable(f"no tray panel on {display}: is trayer running?")
+    return windows[0]
