@@ -84,3 +84,12 @@ def test_an_image_binds_only_its_own_moment_of_its_own_segment() -> None:
                    {"taken_at": T0 + timedelta(minutes=2)},
                    {"end": T0 + timedelta(seconds=30)}):
         assert not shot_binds(**{**args, **change})  # type: ignore[arg-type]
+
+
+def test_the_verifier_writes_amounts_in_units_not_cents() -> None:
+    from workdiary.core.bundle_invoice import money
+
+    assert money(1500, "USD") == "15.00 USD"
+    assert money(5, "EUR") == "0.05 EUR"
+    assert money(-1250, "USD") == "-12.50 USD"
+    assert money(0, "") == "0.00"

@@ -142,7 +142,8 @@ def test_a_real_bundle_verifies(api: TestClient, world: World, week: Week, serve
     assert any(week.deleted in line and "rejected (deleted)" in line for line in lines)
     invoice = json.loads(member(bundle, "invoice.json"))
     assert invoice["invoiced"] is True and invoice["disputed_segment_ids"] == [week.disputed]
-    assert "Invoice: invoice: 0:40:00 billed, 0:10:00 disputed" in result.stdout
+    assert ("Invoice: invoiced: 0:40:00 billed, 0:10:00 disputed, at 30.00 USD/h: 15.00 USD"
+            in result.stdout), result.stdout
     assert lines[-1].startswith("Result: OK, 5 segment(s) checked")
     # The key as `curl .../server-key > key.json` saves it.
     saved = tmp_path / "key.json"

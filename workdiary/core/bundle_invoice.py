@@ -35,7 +35,13 @@ def check_invoice(problems: list[str], invoice: Mapping[str, Any], contract: Map
         problems.append(
             f"the invoice says {claimed[0]} s billed, {claimed[1]} s disputed, {claimed[2]} "
             f"cents; the segments give {billed} s, {disputed} s, {amount} cents.")
-    kind = "invoice" if invoice.get("invoiced") else "not invoiced yet (live figures)"
+    kind = "invoiced" if invoice.get("invoiced") else "not invoiced yet (live figures)"
     return (f"{kind}: {hours_minutes_seconds(billed)} billed, "
-            f"{hours_minutes_seconds(disputed)} disputed, at {rate} cents/h: "
-            f"{amount} cents {currency}")
+            f"{hours_minutes_seconds(disputed)} disputed, at {money(rate, currency)}/h: "
+            f"{money(amount, currency)}")
+
+
+def money(cents: int, currency: str) -> str:
+    """Exact, in units of a hundred cents (as every amount in workdiary): ``12.50 USD``."""
+    sign = "-" if cents < 0 else ""
+    return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d} {currency}".rstrip()
