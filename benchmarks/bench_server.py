@@ -44,7 +44,7 @@ from workdiary.core.canonical import canonical_bytes, segment_from_dict, segment
 from workdiary.core.clock import FakeClock
 from workdiary.core.model import MinuteRecord, ScreenshotRef, Segment
 from workdiary.core.shotstamp import make_stamp
-from workdiary.server.app import create_app
+from workdiary.server.app import create_app, serving
 from workdiary.server.db import make_engine
 from workdiary.server.services import contracts, users
 from workdiary.server.settings import Settings, StorageSettings
@@ -148,7 +148,8 @@ def serve(url: str, data_dir: str, port: str) -> int:
 
     settings = Settings(storage=StorageSettings(database_url=url, data_dir=Path(data_dir)),
                         demo=True, close_weeks_interval=0, auto_migrate=False)
-    uvicorn.run(create_app(settings, clock=FakeClock(NOW)), host="127.0.0.1", port=int(port),
+    app = serving(create_app(settings, clock=FakeClock(NOW)))  # as `workdiary server run`
+    uvicorn.run(app, host="127.0.0.1", port=int(port),
                 log_level="warning", access_log=False)
     return 0
 
