@@ -92,7 +92,8 @@ def put_screenshot(
     within the pixel limits (``imagecheck``). The blob is written before its row, so a row
     always has bytes. The row records the uploading device and the image's stamp: what binds it.
     """
-    state = session.execute(_UPLOAD_STATE, {
+    # Core statements on the session's connection: no ORM compiling or result wrapping.
+    state = session.connection().execute(_UPLOAD_STATE, {
         "token_hash": users.hash_token(token),
         # An address that is no SHA-256 matches nothing; it is refused after the token check.
         "sha256": sha256 if SHA256_RE.match(sha256) else "",
@@ -125,7 +126,8 @@ def put_screenshot(
               "stamp_taken_at": stamp.taken_at if stamp else None}
     try:
         # A plain INSERT, not the ORM's unit of work: this runs once per uploaded image.
-        session.execute(_INSERT_SCREENSHOT, values)
+        # The session's connection again: sliding the token's expiry committed the first.
+        session.connection().execute(_INSERT_SCREENSHOT, values)
         session.commit()
     except Exception:
         session.rollback()
