@@ -66,8 +66,7 @@ def authenticate(session: Session, *, token: str, now: datetime) -> User:
     """The token's owner; 401 for an unknown, revoked or expired token."""
     user = users.user_for_token(session, token=token, now=now)
     if user is None:
-        raise Unauthorized("the API token is unknown, revoked or expired: log in again.",
-                           code="invalid_token")
+        raise users.invalid_token()
     return user
 
 
@@ -79,25 +78,35 @@ def get_current_user(session: DbSession, token: Token, clock: AppClock) -> User:
 CurrentUser = Annotated[User, Depends(get_current_user)]
 
 
-async def run_as_user(request: Request, token: str, work: Callable[[Session, User], T], *,
-                      autocommit: bool = False) -> T:
+async def run_as_user(request: Request, token: str,
+                      work: Callable[[Session, User], T]) -> T:
     """``work(session, user)`` for the token's owner, in ONE thread-pool hop.
 
-    The hot API routes (segment batches, screenshot uploads) use this instead of the
-    ``DbSession`` and ``CurrentUser`` dependencies: each sync dependency is a hop of its own
-    (opening the session, the user, closing the session, then the work), and under load
-    every hop waits for the GIL and the scheduler. Same session, same checks, same errors.
+    The hot API routes (segment batches) use this instead of the ``DbSession`` and
+    ``CurrentUser`` dependencies: each sync dependency is a hop of its own (opening the
+    session, the user, closing the session, then the work), and under load every hop waits
+    for the GIL and the scheduler. Same session, same checks, same errors.
+    """
+    clock = request.app.state.clock
+    return await run_in_session(
+        request, lambda session: work(session, authenticate(session, token=token,
+                                                            now=clock.now())))
+
+
+async def run_in_session(request: Request, work: Callable[[Session], T], *,
+                         autocommit: bool = False) -> T:
+    """``work(session)`` in ONE thread-pool hop, the session closed after it.
 
     ``autocommit``: each statement is its own transaction, for work that writes with ONE
     statement (a screenshot's row): no BEGIN and COMMIT round trips around the reads; the
     write is as durable when the statement returns as after a COMMIT.
     """
-    state = request.app.state
+    sessionmaker = request.app.state.sessionmaker
 
     def run() -> T:
-        with state.sessionmaker() as session:
+        with sessionmaker() as session:
             if autocommit:
                 session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-            return work(session, authenticate(session, token=token, now=state.clock.now()))
+            return work(session)
 
     return await run_in_threadpool(run)

@@ -6,11 +6,13 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import StreamingResponse
 from sqlalchemy.orm import Session
 
+from workdiary.core.clock import Clock
 from workdiary.server.api.schemas import ScreenshotPublic
-from workdiary.server.deps import AppSettings, Blobs, CurrentUser, DbSession, Token, run_as_user
+from workdiary.server.blobs import BlobStore
+from workdiary.server.deps import Blobs, CurrentUser, DbSession, Token, run_in_session
 from workdiary.server.errors import TooLarge
-from workdiary.server.models import Screenshot, User
 from workdiary.server.services import screenshots
+from workdiary.server.settings import Settings
 
 router = APIRouter(tags=["screenshots"])
 DEVICE_HEADER = "X-Workdiary-Device"
@@ -39,31 +41,36 @@ async def read_capped(request: Request, limit: int) -> bytes:
 @router.put("/screenshots/{sha256}", response_model=ScreenshotPublic, status_code=201,
             openapi_extra=IMAGE_BODY,
             responses={200: {"model": ScreenshotPublic, "description": "Already stored."}})
-async def put_screenshot(sha256: str, request: Request, response: Response, token: Token,
-                         settings: AppSettings, blobs: Blobs) -> ScreenshotPublic:
+async def put_screenshot(sha256: str, request: Request, response: Response,
+                         token: Token) -> ScreenshotPublic:
     """Store a JPEG under its SHA-256 (checked: hash, size, pixels, type, decodability).
 
     ``X-Workdiary-Device`` names the uploading device (one of the caller's): a segment's
     reference to the image counts as evidence only when it comes from that same device.
     """
+    # The app's settings, blobs and clock from its state, not as dependencies: each one
+    # FastAPI solves is work on every upload.
+    state = request.app.state
+    settings: Settings = state.settings
+    blobs: BlobStore = state.blobs
+    clock: Clock = state.clock
     data = await read_capped(request, settings.max_screenshot_bytes)
     declared_type = request.headers.get("content-type", "")
     device_id = request.headers.get(DEVICE_HEADER)
-    clock = request.app.state.clock
 
-    def work(session: Session, user: User) -> tuple[Screenshot, bool]:
+    def work(session: Session) -> tuple[screenshots.StoredImage, bool]:
         return screenshots.put_screenshot(
-            session, user=user, blobs=blobs, sha256=sha256, data=data,
+            session, token=token, blobs=blobs, sha256=sha256, data=data,
             max_pixels=settings.max_image_pixels, max_width=settings.max_image_width,
             declared_type=declared_type, device_id=device_id, now=clock.now())
 
-    # The token, the checks, the blob and the row in one thread-pool hop; the row is the one
-    # write (a single INSERT), so no transaction around it (see run_as_user).
-    row, created = await run_as_user(request, token, work, autocommit=True)
+    # The token, the checks, the blob and the row in one thread-pool hop and one query before
+    # the write; the row is the one write (a single INSERT), so no transaction around it.
+    image, created = await run_in_session(request, work, autocommit=True)
     response.status_code = 201 if created else 200
-    request.app.state.metrics.count_upload(created=created)
-    return ScreenshotPublic(sha256=row.sha256, size=row.size, width=row.width,
-                            height=row.height, content_type=row.content_type)
+    state.metrics.count_upload(created=created)
+    return ScreenshotPublic(sha256=image.sha256, size=image.size, width=image.width,
+                            height=image.height, content_type=image.content_type)
 
 
 @router.get("/screenshots/{sha256}", response_class=Response,

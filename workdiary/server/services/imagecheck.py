@@ -5,10 +5,12 @@ contract), its declared type (the request's Content-Type) matches what it is, it
 ``max_width`` pixels wide and ``max_pixels`` in all (checked from the header alone, before any
 decoding), and it decodes to the size its header declares:
 
-- JPEG is decoded at 1/8 scale (libjpeg's reduced decode, a few hundred kilobytes at most), and
-  its entropy-coded data must hold at least one bit per 8x8 luma block, which every real JPEG
-  does and a small picture with an inflated header does not (libjpeg pads such a scan with grey
-  and does not say so through Pillow).
+- JPEG is decoded at 1/8 scale and luma only (libjpeg's reduced decode, a few hundred kilobytes
+  at most; it still reads every scan of every component, so a cut or damaged scan is refused as
+  by a colour decode, but it skips upsampling and converting the colour), and its entropy-coded
+  data must hold at least one bit per 8x8 luma block, which every real JPEG does and a small
+  picture with an inflated header does not (libjpeg pads such a scan with grey and does not say
+  so through Pillow).
 - PNG has no reduced decode in Pillow, so its pixel data is checked as a stream instead of
   being decoded into an image: every chunk's CRC, then the zlib stream inflated a megabyte at a
   time, which must give exactly the bytes the header's size and pixel format call for, with a
@@ -100,7 +102,7 @@ def _check_jpeg(image: Image.Image, data: bytes, width: int, height: int) -> Non
     luma_blocks = math.ceil(width / 8) * math.ceil(height / 8)
     if scan < 0 or (len(data) - scan) * 8 < luma_blocks:
         raise ValueError("the entropy-coded data is too short for the declared size")
-    image.draft("RGB", (max(1, width // 8), max(1, height // 8)))
+    image.draft("L", (max(1, width // 8), max(1, height // 8)))  # a quarter less than "RGB"
     reduced = image.size
     image.load()
     if image.size != reduced:

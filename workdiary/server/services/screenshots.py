@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import insert, literal, select
+from sqlalchemy import bindparam, insert, literal, select
 from sqlalchemy.orm import Session
 
 from workdiary.server.blobs import SHA256_RE, BlobStore
 from workdiary.server.errors import Forbidden, NotFound, Unprocessable
 from workdiary.server.models import (
+    ApiToken,
     Contract,
     Device,
     Dispute,
@@ -21,11 +24,12 @@ from workdiary.server.models import (
     SegmentScreenshot,
     User,
 )
+from workdiary.server.services import users
 from workdiary.server.services.contract_access import visible_to
 from workdiary.server.services.imagecheck import inspect_image
 
-__all__ = ["BlobStore", "forget_unreferenced", "open_screenshot", "put_screenshot",
-           "read_screenshot", "segment_showing", "stored_content_type"]
+__all__ = ["BlobStore", "StoredImage", "forget_unreferenced", "open_screenshot",
+           "put_screenshot", "read_screenshot", "segment_showing", "stored_content_type"]
 
 
 def check_sha256(sha256: str) -> str:
@@ -35,48 +39,78 @@ def check_sha256(sha256: str) -> str:
     return sha256
 
 
-def _checked_device(device: Device | None, *, user: User, device_id: str) -> str:
-    if device is None or device.user_id != user.id or device.revoked:
+@dataclass(frozen=True, slots=True)
+class StoredImage:
+    """What an upload answers with: the stored image's address, size and type."""
+
+    sha256: str
+    size: int
+    width: int
+    height: int
+    content_type: str
+
+
+# Everything an upload decides on, in ONE round trip (it was three: the token and its owner,
+# the stored row, the named device): one row, each part NULL when there is none. Built once:
+# a statement of constant shape, compiled and prepared once per connection.
+_UPLOAD_STATE = (
+    select(ApiToken.id.label("token_id"), ApiToken.revoked.label("token_revoked"),
+           ApiToken.expires_at, User.id.label("user_id"), User.role, User.disabled,
+           Screenshot.sha256, Screenshot.size, Screenshot.width, Screenshot.height,
+           Screenshot.content_type, Device.user_id.label("device_user_id"),
+           Device.revoked.label("device_revoked"))
+    .select_from(select(literal(1).label("one")).subquery())
+    .outerjoin(ApiToken, ApiToken.token_hash == bindparam("token_hash"))
+    .outerjoin(User, User.id == ApiToken.user_id)
+    .outerjoin(Screenshot, Screenshot.sha256 == bindparam("sha256"))
+    .outerjoin(Device, Device.id == bindparam("device_id"))
+)
+_INSERT_SCREENSHOT = insert(Screenshot.__table__)
+
+
+def _stored(row: Any) -> StoredImage:
+    return StoredImage(row.sha256, row.size, row.width, row.height, row.content_type)
+
+
+def _check_device(state: Any, *, user_id: str, device_id: str) -> None:
+    if state.device_user_id != user_id or state.device_revoked:
         raise Unprocessable(f"the device {device_id[:64]!r} is not a registered device of yours: "
                             "register it (POST /devices) before uploading from it.",
                             code="unknown_device")
-    return device.id
-
-
-def _upload_state(session: Session, *, sha256: str,
-                  device_id: str | None) -> tuple[Screenshot | None, Device | None]:
-    """The stored row of the image and the named device, in one round trip (each upload
-    asked for them in two)."""
-    if not device_id:
-        return session.get(Screenshot, sha256), None
-    one = select(literal(1).label("one")).subquery()
-    found = session.execute(
-        select(Screenshot, Device).select_from(one)
-        .outerjoin(Screenshot, Screenshot.sha256 == sha256)
-        .outerjoin(Device, Device.id == device_id[:64])).one()
-    return found[0], found[1]
 
 
 def put_screenshot(
-    session: Session, *, user: User, blobs: BlobStore, sha256: str, data: bytes,
+    session: Session, *, token: str, blobs: BlobStore, sha256: str, data: bytes,
     max_pixels: int, now: datetime, max_width: int = 1920, declared_type: str = "",
     device_id: str | None = None,
-) -> tuple[Screenshot, bool]:
-    """Store an image under its SHA-256; idempotent. Returns (row, created).
+) -> tuple[StoredImage, bool]:
+    """Store an image under its SHA-256 for the API token's owner; idempotent.
 
-    Checks, in order: the address is a SHA-256, the bytes hash to it, the uploading device is
-    the user's, the image is of its declared type and decodes to its declared size within the
-    pixel limits (``imagecheck``). The blob is written before its row, so a row always has
-    bytes. The row records the uploading device and the image's stamp: what binds it.
+    Returns (image, created). Checks, in order: the token is live (401, as every API request),
+    the owner is a freelancer, the address is a SHA-256, the bytes hash to it, the uploading
+    device is the owner's, the image is of its declared type and decodes to its declared size
+    within the pixel limits (``imagecheck``). The blob is written before its row, so a row
+    always has bytes. The row records the uploading device and the image's stamp: what binds it.
     """
-    if user.role != "freelancer":
+    # Core statements on the session's connection: no ORM compiling or result wrapping.
+    state = session.connection().execute(_UPLOAD_STATE, {
+        "token_hash": users.hash_token(token),
+        # An address that is no SHA-256 matches nothing; it is refused after the token check.
+        "sha256": sha256 if SHA256_RE.match(sha256) else "",
+        "device_id": (device_id or "")[:64]}).one()
+    if state.token_id is None or not users.token_is_live(
+            session, token_id=state.token_id, revoked=state.token_revoked,
+            expires_at=state.expires_at, disabled=state.disabled, now=now):
+        raise users.invalid_token()
+    if state.role != "freelancer":
         raise Forbidden("only freelancers upload screenshots.", code="not_a_freelancer")
     check_sha256(sha256)
     if hashlib.sha256(data).hexdigest() != sha256:
         raise Unprocessable("the body's SHA-256 does not match the address: the upload was "
                             "damaged or the address is wrong.", code="hash_mismatch")
-    existing, named = _upload_state(session, sha256=sha256, device_id=device_id)
-    device = _checked_device(named, user=user, device_id=device_id) if device_id else None
+    if device_id:
+        _check_device(state, user_id=state.user_id, device_id=device_id)
+    existing = _stored(state) if state.sha256 is not None else None
     if existing is not None and blobs.exists(sha256):
         return existing, False
     image = inspect_image(data, max_pixels=max_pixels, max_width=max_width,
@@ -86,20 +120,22 @@ def put_screenshot(
         return existing, False
     stamp = image.stamp
     values = {"sha256": sha256, "size": len(data), "width": image.width, "height": image.height,
-              "content_type": image.content_type, "owner_id": user.id, "created_at": now,
-              "device_id": device, "stamp_segment_id": stamp.segment_id if stamp else None,
+              "content_type": image.content_type, "owner_id": state.user_id, "created_at": now,
+              "device_id": device_id[:64] if device_id else None,
+              "stamp_segment_id": stamp.segment_id if stamp else None,
               "stamp_taken_at": stamp.taken_at if stamp else None}
     try:
         # A plain INSERT, not the ORM's unit of work: this runs once per uploaded image.
-        session.execute(insert(Screenshot.__table__), values)
+        # The session's connection again: sliding the token's expiry committed the first.
+        session.connection().execute(_INSERT_SCREENSHOT, values)
         session.commit()
     except Exception:
         session.rollback()
         again = session.get(Screenshot, sha256)  # a concurrent upload of the same image
         if again is None:
             raise
-        return again, False
-    return Screenshot(**values), True
+        return _stored(again), False
+    return StoredImage(sha256, len(data), image.width, image.height, image.content_type), True
 
 
 def may_view(session: Session, *, user: User, sha256: str) -> bool:

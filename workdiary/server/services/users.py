@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from workdiary.server.errors import Conflict, Forbidden, NotFound, Unprocessable
+from workdiary.server.errors import Conflict, Forbidden, NotFound, Unauthorized, Unprocessable
 from workdiary.server.models import ROLES, ApiToken, User
 from workdiary.server.services import audit, websessions
 from workdiary.server.services.in_list import in_list
@@ -141,18 +141,35 @@ def user_for_token(session: Session, *, token: str, now: datetime) -> User | Non
     """The owner of a live token (not revoked, not expired, account enabled), else None.
 
     Each use slides the expiry to ``TOKEN_IDLE`` ahead (written at most once a day)."""
-    # The token and its owner in one round trip: every API request starts here.
-    found = session.execute(select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+    # The token and its owner in one round trip: every API request starts here. The token's
+    # columns only: an entity of it would be built and tracked for nothing.
+    found = session.execute(select(ApiToken.id, ApiToken.revoked, ApiToken.expires_at, User)
+                            .join(User, User.id == ApiToken.user_id)
                             .where(ApiToken.token_hash == hash_token(token))).first()
     if found is None:
         return None
-    row, user = found
-    if row.revoked or now >= row.expires_at or user.disabled:
-        return None
-    if now + TOKEN_IDLE - row.expires_at >= TOKEN_SLIDE_STEP:
-        row.expires_at = now + TOKEN_IDLE
+    token_id, revoked, expires_at, user = found
+    live = token_is_live(session, token_id=token_id, revoked=revoked, expires_at=expires_at,
+                         disabled=user.disabled, now=now)
+    return user if live else None
+
+
+def token_is_live(session: Session, *, token_id: str, revoked: bool, expires_at: datetime,
+                  disabled: bool, now: datetime) -> bool:
+    """Whether a found token is live (not revoked, not expired, account enabled); a live one's
+    expiry slides to ``TOKEN_IDLE`` ahead, written (and committed) at most once a day."""
+    if revoked or now >= expires_at or disabled:
+        return False
+    if now + TOKEN_IDLE - expires_at >= TOKEN_SLIDE_STEP:
+        session.execute(update(ApiToken).where(ApiToken.id == token_id)
+                        .values(expires_at=now + TOKEN_IDLE))
         session.commit()
-    return user
+    return True
+
+
+def invalid_token() -> Unauthorized:
+    return Unauthorized("the API token is unknown, revoked or expired: log in again.",
+                        code="invalid_token")
 
 
 def renew_token(session: Session, *, token: str, now: datetime) -> ApiToken:
