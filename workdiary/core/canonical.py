@@ -21,7 +21,14 @@ from typing import Any
 
 from workdiary.core.activity import Activity
 from workdiary.core.errors import DomainError
-from workdiary.core.model import ActivitySource, MinuteRecord, ScreenshotRef, Segment, SegmentKind
+from workdiary.core.model import (
+    ActivitySource,
+    MinuteRecord,
+    ScreenshotRef,
+    Segment,
+    SegmentKind,
+    input_seen,
+)
 from workdiary.core.timegrid import isoformat_z, parse_iso
 
 GENESIS_HASH = "0" * 64  # prev_hash of a device's first segment
@@ -169,12 +176,12 @@ def summary_from_dict(data: Mapping[str, Any]) -> SegmentSummary:
         seconds = minute.get("seconds", 60)
         tracked += 1
         tracked_secs += seconds
-        if minute.get("source", ActivitySource.COUNTS.value) == ActivitySource.IDLE_MONITOR.value:
-            from_idle = True
-            has_input = minute.get("active_seconds", 0) > 0
-        else:
-            has_input = (minute.get("keys", 0) + minute.get("clicks", 0)
-                         + minute.get("scrolls", 0) + minute.get("moves", 0)) > 0
+        idle_monitor = (minute.get("source", ActivitySource.COUNTS.value)
+                        == ActivitySource.IDLE_MONITOR.value)
+        from_idle = from_idle or idle_monitor
+        has_input = input_seen(idle_monitor=idle_monitor, active_seconds=minute.get(
+            "active_seconds", 0), counts=minute.get("keys", 0) + minute.get("clicks", 0)
+            + minute.get("scrolls", 0) + minute.get("moves", 0))
         if has_input and not minute.get("idle", False):
             active += 1
             active_secs += min(minute.get("active_seconds", 0), seconds)

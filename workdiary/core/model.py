@@ -188,14 +188,20 @@ class MinuteRecord:
     @property
     def has_input(self) -> bool:
         """Input was seen: events counted, or (idle monitor) seconds the desktop saw active."""
-        if self.source is ActivitySource.IDLE_MONITOR:
-            return self.active_seconds > 0
-        return self.has_counts
+        return input_seen(idle_monitor=self.source is ActivitySource.IDLE_MONITOR,
+                          counts=self.keys + self.clicks + self.scrolls + self.moves,
+                          active_seconds=self.active_seconds)
 
     @property
     def active(self) -> bool:
         """A minute with any input is active; an idle minute never is."""
         return self.has_input and not self.idle
+
+
+def input_seen(*, idle_monitor: bool, counts: int, active_seconds: int) -> bool:
+    """The one rule for whether a minute saw input (``MinuteRecord.has_input``; also read
+    straight from stored minutes by ``canonical.summary_from_dict``)."""
+    return active_seconds > 0 if idle_monitor else counts > 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -92,12 +92,13 @@ def put_screenshot(
     within the pixel limits (``imagecheck``). The blob is written before its row, so a row
     always has bytes. The row records the uploading device and the image's stamp: what binds it.
     """
+    device = (device_id or "")[:64] or None  # as the devices table holds ids
     # Core statements on the session's connection: no ORM compiling or result wrapping.
     state = session.connection().execute(_UPLOAD_STATE, {
         "token_hash": users.hash_token(token),
         # An address that is no SHA-256 matches nothing; it is refused after the token check.
         "sha256": sha256 if SHA256_RE.match(sha256) else "",
-        "device_id": (device_id or "")[:64]}).one()
+        "device_id": device or ""}).one()
     if state.token_id is None or not users.token_is_live(
             session, token_id=state.token_id, revoked=state.token_revoked,
             expires_at=state.expires_at, disabled=state.disabled, now=now):
@@ -121,7 +122,7 @@ def put_screenshot(
     stamp = image.stamp
     values = {"sha256": sha256, "size": len(data), "width": image.width, "height": image.height,
               "content_type": image.content_type, "owner_id": state.user_id, "created_at": now,
-              "device_id": device_id[:64] if device_id else None,
+              "device_id": device,
               "stamp_segment_id": stamp.segment_id if stamp else None,
               "stamp_taken_at": stamp.taken_at if stamp else None}
     try:
