@@ -1,19 +1,25 @@
 """Server throughput on a durable PostgreSQL, against the bare minimum measured in the same run.
 
-One server worker (uvicorn in a subprocess, on 127.0.0.1) and one client (requests, keep-alive)
-on the benchmark's own PostgreSQL with durable settings (fsync on, synchronous_commit on; the
-script refuses a cluster with fsync off unless --allow-fsync-off). Several desktops (device
-chains, each its own freelancer and contract) take turns posting their next batch of 50 signed
-segments; the JSON body is encoded INSIDE the timed loop. Each figure is repeated (>= 5),
-alternating with its baseline:
+One server worker (uvicorn in a subprocess, on 127.0.0.1) on the benchmark's own PostgreSQL with
+durable settings (fsync on, synchronous_commit on; the script refuses a cluster with fsync off
+unless --allow-fsync-off). Several desktops (device chains, each its own freelancer, contract
+and keep-alive connection) send AT ONCE, one thread each, as a server sees them: a figure "per
+worker" is what one worker serves when there is always a request waiting, not the round-trip
+time of one desktop. Each desktop posts its next batch of 50 signed segments (the JSON body is
+encoded INSIDE the timed loop) or uploads its screenshots. The load generator is a bare
+``http.client`` connection per desktop, not requests: on a 2-core machine every millisecond the
+client spends is taken from the server it measures. Each figure is repeated (>= 5),
+alternating with its baseline, which runs with the same desktops and threads:
 
-- segments/s: ours vs the bare ingest, in-process: parse the same JSON, verify every Ed25519
-  signature with ``cryptography``, insert the same rows with psycopg in the same batches (one
-  transaction per batch) into a plain table on the same cluster;
-- POST of a batch, ms per request: ours vs an empty FastAPI route (uvicorn, same body): the
-  HTTP overhead;
+- segments/s: ours vs the bare ingest: parse the same JSON, verify every Ed25519 signature
+  with ``cryptography``, insert the same rows with psycopg in the same batches (one
+  transaction per batch, one connection per desktop) into a plain table on the same cluster;
+- POST of a batch, ms per request under that load: ours vs an empty FastAPI route (uvicorn,
+  same bodies, same desktops at once): the HTTP overhead;
 - screenshot uploads/s (busy 1080p JPEGs from the product's encoder): ours vs a raw put (a
-  FastAPI route that writes the body to a file, temp file + rename, as FileBlobStore does).
+  FastAPI route that writes the body to a file, temp file + rename, as FileBlobStore does);
+- the server's CPU per upload (ms, read from /proc beside the same repetitions): ours vs the
+  raw put's; this one hardly moves with the machine's load.
 
 Budgets (issue 16): >= 1,000 segments/s and >= 150 uploads/s per worker, and ours >= half the
 bare ingest. close-weeks is measured by bench_growth (per number of contracts).
@@ -25,16 +31,20 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import http.client
 import json
 import os
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request, Response
 from sqlalchemy import make_url, text
@@ -52,7 +62,7 @@ from workdiary.testing.devices import DeviceChain
 from workdiary.testing.images import draw_picture, make_jpeg
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Bench, Figure, interleave
+from harness import Bench, Figure, interleave, process_cpu_seconds
 
 NOW = datetime(2026, 11, 30, 11, 0, tzinfo=UTC)  # Monday before the lock: the week is open
 WEEK = date(2026, 11, 23)
@@ -170,6 +180,50 @@ class Api:
         return self.http.put(self.base + path, timeout=60, **kwargs)
 
 
+class Connection:
+    """The load generator's side of one desktop: a bare keep-alive ``http.client`` connection.
+
+    Cheaper per request than requests (no session, adapters, cookie jar or URL parsing), so
+    less of the 2-core machine goes to the client instead of the server being measured.
+    """
+
+    def __init__(self, base: str) -> None:
+        parts = urlsplit(base)
+        self.prefix = parts.path
+        self.http = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+
+    def send(self, method: str, path: str, body: bytes,
+             headers: dict[str, str]) -> tuple[int, bytes]:
+        self.http.request(method, self.prefix + path, body=body, headers=headers)
+        response = self.http.getresponse()
+        return response.status, response.read()
+
+    def close(self) -> None:
+        self.http.close()
+
+
+def at_once(jobs: list[Callable[[], None]]) -> float:
+    """Seconds until every job (one desktop's share, on its own thread) has finished."""
+    errors: list[BaseException] = []
+
+    def guarded(job: Callable[[], None]) -> None:
+        try:
+            job()
+        except BaseException as error:  # reported on the main thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=guarded, args=(job,)) for job in jobs]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    if errors:
+        raise errors[0]
+    return elapsed
+
+
 def start_server(mode: str, url: str, data_dir: Path,
                  base: str = "/api/v1") -> tuple[subprocess.Popen[bytes], Api]:
     port = free_port()
@@ -228,7 +282,7 @@ class BareIngest:
     COLUMNS = ("id", "contract_id", "device_id", "seq", "start", "end", "memo", "chain_hash",
                "body")
 
-    def __init__(self, url: str, keys: dict[str, str]) -> None:
+    def __init__(self, url: str, keys: dict[str, str], connections: int) -> None:
         import base64
 
         import psycopg
@@ -238,14 +292,14 @@ class BareIngest:
                      for device, key in keys.items()}
         self.b64 = base64.b64decode
         dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-        self.conn = psycopg.connect(dsn)
-        with self.conn.transaction():
-            self.conn.execute("""CREATE TABLE IF NOT EXISTS bare_segments (
+        self.conns = [psycopg.connect(dsn) for _ in range(connections)]  # one per desktop
+        with self.conns[0].transaction():
+            self.conns[0].execute("""CREATE TABLE IF NOT EXISTS bare_segments (
                 id varchar(64) PRIMARY KEY, contract_id varchar(64), device_id varchar(64),
                 seq integer, start timestamptz, "end" timestamptz, memo text,
                 chain_hash varchar(64), body jsonb)""")
 
-    def ingest(self, payload: bytes) -> None:
+    def ingest(self, payload: bytes, connection: int) -> None:
         segments = json.loads(payload)["segments"]
         rows = []
         for data in segments:
@@ -255,13 +309,15 @@ class BareIngest:
             rows.append((f"{segment.id}", segment.contract_id, segment.device_id, segment.seq,
                          segment.start, segment.end, segment.memo, segment.prev_hash,
                          json.dumps(data)))
-        with self.conn.transaction(), self.conn.cursor() as cur:
+        conn = self.conns[connection]
+        with conn.transaction(), conn.cursor() as cur:
             cur.executemany(
                 'INSERT INTO bare_segments (id, contract_id, device_id, seq, start, "end", memo,'
                 " chain_hash, body) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)", rows)
 
     def close(self) -> None:
-        self.conn.close()
+        for conn in self.conns:
+            conn.close()
 
 
 def main() -> int:
@@ -271,7 +327,7 @@ def main() -> int:
     parser.add_argument("--devices", type=int, default=4, help="desktops (device chains)")
     parser.add_argument("--batches", type=int, default=2,
                         help="batches of 50 per desktop per repetition")
-    parser.add_argument("--shots", type=int, default=40, help="uploads per repetition")
+    parser.add_argument("--shots", type=int, default=120, help="uploads per repetition")
     parser.add_argument("--allow-fsync-off", action="store_true")
     bench = Bench("bench_server", parser)
     args = bench.args
@@ -302,9 +358,10 @@ def main() -> int:
         app.state.engine.dispose()
         process, api = start_server("--serve", url, folder / "data")
         base_process, base_api = start_server("--serve-baseline", url, folder / "raw", base="")
-        bare = BareIngest(url, {d.device.device_id: d.device.public_key for d in desktops})
+        bare = BareIngest(url, {d.device.device_id: d.device.public_key for d in desktops},
+                          connections=len(desktops))
         try:
-            run(bench, api, base_api, bare, desktops, args, reps)
+            run(bench, api, base_api, bare, desktops, args, reps, process.pid, base_process.pid)
         finally:
             bare.close()
             for proc in (process, base_process):
@@ -314,99 +371,134 @@ def main() -> int:
 
 
 def run(bench: Bench, api: Api, base_api: Api, bare: BareIngest, desktops: list[Desktop],
-        args: argparse.Namespace, reps: int) -> None:
+        args: argparse.Namespace, reps: int, server_pid: int, base_pid: int) -> None:
     for desktop in desktops:
         desktop.register(api)
     print("  preparing signed segments and screenshots (untimed) ...", flush=True)
-    # Every repetition sends new segments: [rep][turn] = (desktop, bodies).
-    plan = [[(d, d.batch(api)) for _ in range(args.batches) for d in desktops]
-            for _ in range(reps)]
-    images = [[jpeg_150k(r * 1000 + i) for i in range(args.shots)] for r in range(reps)]
+    # Every repetition sends new segments: [rep][desktop] = that desktop's batches, in order.
+    plan = [[[d.batch(api) for _ in range(args.batches)] for d in desktops] for _ in range(reps)]
+    # And new screenshots: [rep][desktop] = that desktop's share of the repetition's uploads.
+    images = [[[jpeg_150k((r * len(desktops) + k) * 1000 + i)
+                for i in range(k, args.shots, len(desktops))] for k in range(len(desktops))]
+              for r in range(reps)]
     warm = jpeg_150k(999_999)
     api.put(f"/screenshots/{hashlib.sha256(warm).hexdigest()}", headers=desktops[0].headers,
             data=warm)
     base_api.post("/empty", data=b"{}")
     per_rep = args.devices * args.batches * BATCH
+    clients = [Connection(api.base) for _ in desktops]
+    base_clients = [Connection(base_api.base) for _ in desktops]
     rounds = iter(range(reps))
-    shots_round = iter(range(reps))
     post_ms: list[float] = []
     empty_ms: list[float] = []
 
-    def ours_segments() -> float:
-        turns = plan[next(rounds)]
-        started = time.perf_counter()
-        for desktop, bodies in turns:
+    def post_batches(client: Connection, desktop: Desktop, batches: list[list[dict[str, Any]]],
+                     into: list[float], path: str = "/segments") -> None:
+        headers = {**desktop.headers, "Content-Type": "application/json"}
+        for bodies in batches:
             payload = json.dumps({"segments": bodies}).encode()  # inside the clock
             t0 = time.perf_counter()
-            response = api.post("/segments", data=payload, headers={
-                **desktop.headers, "Content-Type": "application/json"})
-            post_ms.append((time.perf_counter() - t0) * 1000)
-            assert response.status_code == 200, response.text
-            statuses = {v["status"] for v in response.json()["segments"]}
-            assert statuses == {"protected"}, statuses
-        return per_rep / (time.perf_counter() - started)
+            status, body = client.send("POST", path, payload, headers)
+            into.append((time.perf_counter() - t0) * 1000)
+            assert status == 200, body
+            if path == "/segments":
+                statuses = {v["status"] for v in json.loads(body)["segments"]}
+                assert statuses == {"protected"}, statuses
+
+    batches = per_rep / BATCH
+    batch_cpu_ms: list[float] = []
+    bare_cpu_ms: list[float] = []
+
+    def ours_segments() -> float:
+        turn = plan[next(rounds)]
+        cpu = process_cpu_seconds(server_pid)
+        seconds = at_once([lambda c=c, d=d, b=b: post_batches(c, d, b, post_ms)
+                           for c, d, b in zip(clients, desktops, turn, strict=True)])
+        batch_cpu_ms.append((process_cpu_seconds(server_pid) - cpu) * 1000 / batches)
+        return per_rep / seconds
 
     bare_round = iter(range(reps))
 
     def bare_segments() -> float:
-        turns = plan[next(bare_round)]
-        started = time.perf_counter()
-        for _desktop, bodies in turns:
-            bare.ingest(json.dumps({"segments": bodies}).encode())
-        return per_rep / (time.perf_counter() - started)
+        turn = plan[next(bare_round)]
+
+        def ingest(index: int, batches: list[list[dict[str, Any]]]) -> None:
+            for bodies in batches:
+                bare.ingest(json.dumps({"segments": bodies}).encode(), index)
+
+        cpu = time.process_time()  # this process: the bare ingest runs here
+        seconds = at_once([lambda k=k, b=b: ingest(k, b) for k, b in enumerate(turn)])
+        bare_cpu_ms.append((time.process_time() - cpu) * 1000 / batches)
+        return per_rep / seconds
 
     loads: list[float] = []
     ours, base = interleave(ours_segments, bare_segments, reps, loads)
+    at = f"{len(desktops)} desktops at once"
     bench.emit(Figure(bench.name, "segments_per_s", "Segments verified + stored per worker, "
-                      f"batches of {BATCH}, {args.devices} desktops, fsync on", "segments/s",
+                      f"batches of {BATCH}, {at}, fsync on", "segments/s",
                       ours, loads, better="higher", budget=1000.0,
                       baseline_label="cryptography verify + psycopg insert, same batches",
                       baseline=base, ratio_budget=0.5))
-
-    def empty_post() -> None:
-        for _desktop, bodies in plan[0]:
-            payload = json.dumps({"segments": bodies}).encode()
-            t0 = time.perf_counter()
-            response = base_api.post("/empty", data=payload,
-                                     headers={"Content-Type": "application/json"})
-            empty_ms.append((time.perf_counter() - t0) * 1000)
-            assert response.status_code == 200, response.text
+    bench.emit(Figure(bench.name, "batch_server_cpu_ms", f"Server CPU per batch of {BATCH} "
+                      "segments (the uvicorn worker's, all threads; PostgreSQL's not counted)",
+                      "ms", batch_cpu_ms, loads,
+                      baseline_label="the bare ingest's CPU, same batches (PostgreSQL's not "
+                      "counted)", baseline=bare_cpu_ms))
 
     for _ in range(reps):
-        empty_post()
-    bench.emit(Figure(bench.name, "post_batch_ms", f"POST /segments, one batch of {BATCH}",
-                      "ms", post_ms, loads, baseline_label="empty FastAPI route, same body",
+        at_once([lambda c=c, d=d, b=b: post_batches(c, d, b, empty_ms, path="/empty")
+                 for c, d, b in zip(base_clients, desktops, plan[0], strict=True)])
+    bench.emit(Figure(bench.name, "post_batch_ms", f"POST /segments, one batch of {BATCH}, {at}",
+                      "ms", post_ms, loads, baseline_label="empty FastAPI route, same bodies",
                       baseline=empty_ms))
 
-    def ours_uploads() -> float:
-        batch = images[next(shots_round)]
+    def upload(client: Connection, desktop: Desktop | None, shots: list[bytes]) -> None:
         # As the desktop sends them: from its registered device (checked on every upload).
-        headers = {**desktops[0].headers, "X-Workdiary-Device": desktops[0].device.device_id}
-        started = time.perf_counter()
-        for image in batch:
-            response = api.put(f"/screenshots/{hashlib.sha256(image).hexdigest()}",
-                               headers=headers, data=image)
-            assert response.status_code == 201, response.text
-        return len(batch) / (time.perf_counter() - started)
+        headers = {"Content-Type": "image/jpeg"}
+        if desktop is not None:
+            headers.update(desktop.headers)
+            headers["X-Workdiary-Device"] = desktop.device.device_id
+        for image in shots:
+            digest = hashlib.sha256(image).hexdigest()
+            path = f"/screenshots/{digest}" if desktop is not None else f"/put/{digest}"
+            status, body = client.send("PUT", path, image, headers)
+            assert status == 201, body
 
-    raw_round = iter(range(reps))
+    server_ms: list[float] = []
+    raw_ms: list[float] = []
 
-    def raw_uploads() -> float:
-        batch = images[next(raw_round)]
-        started = time.perf_counter()
-        for image in batch:
-            response = base_api.put(f"/put/{hashlib.sha256(image).hexdigest()}", data=image)
-            assert response.status_code == 201, response.text
-        return len(batch) / (time.perf_counter() - started)
+    def uploads(pid: int, cpu_ms: list[float], run: Callable[[list[list[bytes]]], float],
+                ) -> Callable[[], float]:
+        shots_round = iter(range(reps))
 
+        def timed() -> float:
+            shares = images[next(shots_round)]
+            cpu = process_cpu_seconds(pid)
+            seconds = run(shares)
+            count = sum(len(share) for share in shares)
+            cpu_ms.append((process_cpu_seconds(pid) - cpu) * 1000 / count)
+            return count / seconds
+        return timed
+
+    ours_uploads = uploads(server_pid, server_ms, lambda shares: at_once([
+        lambda c=c, d=d, s=s: upload(c, d, s)
+        for c, d, s in zip(clients, desktops, shares, strict=True)]))
+    raw_uploads = uploads(base_pid, raw_ms, lambda shares: at_once([
+        lambda c=c, s=s: upload(c, None, s) for c, s in zip(base_clients, shares, strict=True)]))
     loads3: list[float] = []
     ours_up, raw_up = interleave(ours_uploads, raw_uploads, reps, loads3)
-    size = sum(len(i) for r in images for i in r) / sum(len(r) for r in images)
+    for client in clients + base_clients:
+        client.close()
+    flat = [i for r in images for share in r for i in share]
+    size = sum(len(i) for i in flat) / len(flat)
     bench.emit(Figure(bench.name, "uploads_per_s", f"Screenshot uploads ({size / 1000:.0f} KB "
-                      "busy 1080p JPEG) per worker", "uploads/s", ours_up, loads3,
+                      f"busy 1080p JPEG) per worker, {at}", "uploads/s", ours_up, loads3,
                       better="higher", budget=150.0,
                       baseline_label="raw file put behind an empty FastAPI route",
                       baseline=raw_up))
+    bench.emit(Figure(bench.name, "upload_server_cpu_ms", "Server CPU per screenshot upload "
+                      "(the uvicorn worker's, all threads)", "ms", server_ms, loads3,
+                      baseline_label="the raw put's server, same uploads", baseline=raw_ms))
 
 
 if __name__ == "__main__":

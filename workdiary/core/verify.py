@@ -35,7 +35,6 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from workdiary.core.activity import activity_of
 from workdiary.core.billing import whole_minutes
 from workdiary.core.canonical import GENESIS_HASH
 from workdiary.core.model import Contract, Reason, Segment, SegmentKind, Status
@@ -197,7 +196,7 @@ def _evidence_gaps(segment: Segment, ctx: VerifyContext, contract: Contract) -> 
         reasons.append(Reason.SCREENSHOT_UNBOUND)
     if any(s.failed for s in shots):
         reasons.append(Reason.CAPTURE_FAILED)
-    if activity_of(segment.minutes).active_minutes == 0:
+    if not any(minute.active for minute in segment.minutes):  # no active minute
         reasons.append(Reason.NO_ACTIVITY)
     if not segment.memo.strip():
         reasons.append(Reason.NO_MEMO)
