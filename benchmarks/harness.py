@@ -39,6 +39,27 @@ def load_average() -> float:
         return 0.0
 
 
+SPEED_STEPS = 200_000
+
+
+def speed_probe() -> float:
+    """Milliseconds a fixed pure-Python loop takes right now (median of three).
+
+    The machine's speed at this moment: a shared 2-core machine runs the same code 1.5-2x
+    slower from one hour to the next, and every CPU-bound figure moves with it. Recorded
+    before and after each figure, so a slow run shows as a slow machine, not as a slower
+    product.
+    """
+    times = []
+    for _ in range(3):
+        started = time.perf_counter()
+        total = 0
+        for step in range(SPEED_STEPS):
+            total += step * step % 7
+        times.append((time.perf_counter() - started) * 1000)
+    return round(statistics.median(times), 2)
+
+
 def time_gets(http: Any, url: str, runs: int, headers: dict[str, str] | None = None,
               ) -> tuple[list[float], list[float], list[float]]:
     """Milliseconds per GET of ``url`` and of ``/healthz``, alternating, each checked for a
@@ -132,6 +153,7 @@ class Figure:
     ratio_budget: float | None = None  # a bound on ours/baseline (for example >= 0.5)
     note: str = ""
     quick: bool = False
+    speed_ms: list[float] = field(default_factory=list)  # speed_probe() before and after
 
     @property
     def spread(self) -> Spread:
@@ -240,9 +262,13 @@ class Bench:
         run = os.environ.get("WORKDIARY_BENCH_RUN") or time.strftime("%Y%m%dT%H%M%S")
         self.path: Path = self.args.results or RESULTS / f"{run}.jsonl"
         self.figures: list[Figure] = []
+        self.speed_ms = speed_probe()  # before the first figure
 
     def emit(self, figure: Figure) -> Figure:
         figure.bench, figure.quick = self.name, self.quick
+        after = speed_probe()
+        figure.speed_ms = [self.speed_ms, after]
+        self.speed_ms = after  # the next figure's "before"
         self.figures.append(figure)
         print(figure.human(), flush=True)
         self._write({"type": "figure", **figure.to_json()})

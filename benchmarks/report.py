@@ -18,7 +18,7 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from harness import RESULTS, Spread, fmt  # noqa: E402
+from harness import RESULTS, SPEED_STEPS, Spread, fmt  # noqa: E402
 
 ROOT = HERE.parent
 DOC = ROOT / "docs" / "benchmarks.md"
@@ -198,6 +198,15 @@ def render(rows: list[dict[str, Any]], source: str, doc: Path = DOC, note: str =
         + (f" (median {fmt(Spread.of(loads).median)})." if loads else "."),
         "",
     ]
+    speeds = [x for f in figures for x in f.get("speed_ms") or []]
+    if speeds:
+        out += [
+            f"Machine speed: a fixed pure-Python loop of {SPEED_STEPS:,} steps "
+            f"(`harness.speed_probe`, before and after each figure) took {fmt(min(speeds))}-"
+            f"{fmt(max(speeds))} ms (median {fmt(Spread.of(speeds).median)}). Every CPU-bound "
+            "figure moves with it: compare runs on their speed as well as on their load.",
+            "",
+        ]
     if quick or (loads and max(loads) >= 1.0):
         out += [
             "> **" + ("QUICK run (`--quick`: short windows, few repetitions)" if quick

@@ -72,6 +72,9 @@ def test_emit_writes_one_json_line_per_figure_and_the_report_renders_them(
     assert "| Segments per second (`bench_demo`) | 1,000 segments/s |" in text
     assert "**0.50**" in text and "2,000 segments/s (bare ingest)" in text
     assert "3.50-4.20" in text  # the load range of the repetitions
+    before, after = rows[0]["speed_ms"]  # the machine's speed around the figure
+    assert before > 0 and after > 0
+    assert "Machine speed: a fixed pure-Python loop of 200,000 steps" in text
     assert "![Demo growth](benchmarks/growth-demo.png)" in text
     assert (doc.parent / "benchmarks" / "growth-demo.png").read_bytes()[:4] == b"\x89PNG"
 
