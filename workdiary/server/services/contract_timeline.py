@@ -67,6 +67,10 @@ class ContractTimeline:
         self.policies = sorted(policies, key=lambda p: p.version)
         self.events = sorted(events, key=lambda e: (e.at, e.id or 0))
         self._parsed: list[core.Policy] | None = None
+        self._default_policy: core.Policy | None = None
+        # as_of's answers: a batch's segments share a few weeks, statuses and policies. Keyed
+        # by identity of the base and the policy, each kept alive by the value beside it.
+        self._as_of: dict[tuple[int, date, str, int], tuple[object, core.Contract]] = {}
 
     def terms_for_week(self, week: date) -> Terms:
         return pick_terms(self.contract, self.terms, week)
@@ -87,7 +91,9 @@ class ContractTimeline:
         the newest whose grid the segment sits on (a desktop that had not refreshed yet
         records on the older grid); when none fits, the one in force at the start."""
         if not self.policies:
-            return self.contract.policy()
+            if self._default_policy is None:
+                self._default_policy = self.contract.policy()
+            return self._default_policy
         parsed = self._parsed_policies()
         versions = [v for p, v in zip(self.policies, parsed, strict=True)
                     if p.created_at <= start] or parsed[:1]
@@ -105,10 +111,16 @@ class ContractTimeline:
     def as_of(self, base: core.Contract, start: datetime, end: datetime,
               week: date) -> core.Contract:
         """``base`` as it was for a segment from ``start`` to ``end`` in ``week``."""
-        terms = self.terms_for_week(week)
-        return replace(base, status=self.status_at(start), rate_cents=terms.rate_cents,
-                       weekly_limit_minutes=terms.weekly_limit_minutes,
-                       policy=self.policy_for(start, end))
+        status = self.status_at(start)
+        policy = self.policy_for(start, end)
+        key = (id(base), week, status, id(policy))
+        known = self._as_of.get(key)
+        if known is None:
+            terms = self.terms_for_week(week)
+            known = self._as_of[key] = ((base, policy), replace(
+                base, status=status, rate_cents=terms.rate_cents,
+                weekly_limit_minutes=terms.weekly_limit_minutes, policy=policy))
+        return known[1]
 
 
 def load_timelines(session: Session, contracts: Iterable[Contract]
