@@ -37,6 +37,7 @@ from datetime import datetime, timedelta
 
 from workdiary.core.billing import whole_minutes
 from workdiary.core.canonical import GENESIS_HASH
+from workdiary.core.intervals import IntervalIndex
 from workdiary.core.model import Contract, Reason, Segment, SegmentKind, Status
 from workdiary.core.timegrid import segment_start
 
@@ -128,6 +129,8 @@ def _signature_ok(segment: Segment, public_key: str, signed_bytes: bytes | None)
 
 
 def _overlaps(segment: Segment, intervals: Sequence[tuple[datetime, datetime]]) -> bool:
+    if isinstance(intervals, IntervalIndex):  # a server batch's: sorted, a few compared
+        return intervals.overlaps(segment.start, segment.end)
     return any(start < segment.end and segment.start < end for start, end in intervals)
 
 

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.orm import Session
 
+from workdiary.core.intervals import IntervalIndex
 from workdiary.core.model import Segment, Status
 from workdiary.core.shotstamp import ShotStamp, shot_binds
 from workdiary.core.verify import Verdict, VerifyContext
@@ -83,13 +84,13 @@ class BatchState:
         }
         first = min(s.start for s in fresh)
         last = max(s.end for s in fresh)
-        self.intervals: list[tuple[datetime, datetime]] = [
+        self.intervals = IntervalIndex(
             (row.start, row.end) for row in session.execute(
                 select(SegmentRow.start, SegmentRow.end).where(
                     SegmentRow.freelancer_id == user.id, SegmentRow.deleted.is_(False),
                     SegmentRow.status != Status.REJECTED.value,
                     SegmentRow.start < last, SegmentRow.end > first))
-        ]
+        )
         self.billed, self.invoiced = _weeks_billed_and_invoiced(
             session, {(s.contract_id, week_of(s.start)) for s in fresh})
         referenced = {sha for s in fresh for sha in referenced_shas(s)}
@@ -134,7 +135,7 @@ class BatchState:
     def add(self, segment: Segment, verdict: Verdict, chain: str) -> None:
         self.chain.setdefault((segment.device_id, segment.seq), chain)
         if verdict.billable:
-            self.intervals.append((segment.start, segment.end))
+            self.intervals.add(segment.start, segment.end)
             self.billed[(segment.contract_id, week_of(segment.start))] += verdict.billable_seconds
 
 
