@@ -1,5 +1,6 @@
 # Sourced by scripts/test.sh and benchmarks: a throwaway PostgreSQL cluster on loopback.
-# start_postgres sets WORKDIARY_TEST_POSTGRES_URL; stop_postgres stops the cluster and removes it.
+# start_postgres sets WORKDIARY_TEST_POSTGRES_URL; stop_postgres stops the cluster it started (only
+# that one, whatever PG_DIR the caller's environment holds) and removes it.
 
 PG_BIN=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
 
@@ -9,6 +10,7 @@ start_postgres() {
     return 1
   fi
   PG_DIR=$(mktemp -d /tmp/workdiary-pg.XXXXXX)
+  PG_STARTED_DIR=$PG_DIR  # what stop_postgres may stop: never a PG_DIR inherited from outside
   PG_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   mkdir -p "$PG_DIR/data" "$PG_DIR/sock"
   local run=()
@@ -26,9 +28,10 @@ start_postgres() {
 }
 
 stop_postgres() {
-  [ -n "${PG_DIR:-}" ] || return 0
+  [ -n "${PG_STARTED_DIR:-}" ] || return 0
   local run=()
   [ "$(id -u)" -eq 0 ] && run=(runuser -u postgres --)
-  "${run[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
-  rm -rf "$PG_DIR"
+  "${run[@]}" "$PG_BIN/pg_ctl" -D "$PG_STARTED_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
+  rm -rf "$PG_STARTED_DIR"
+  PG_STARTED_DIR=
 }
