@@ -2,15 +2,39 @@
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
+import orjson
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 # A pooled connection idle longer than this is pinged before use (see _ping_when_idle).
 PING_AFTER_IDLE_SECONDS = 1.0
+
+
+def dumps_json(value: Any) -> str:
+    """A JSON column's text: orjson, about ten times faster than ``json.dumps`` on a segment's
+    body (each batch writes 50), with the standard library for what orjson refuses (integers
+    past 64 bits). Readers parse the text; nothing compares it, so the compact form is fine."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+    except TypeError:
+        return json.dumps(value)
+
+
+def loads_json(text: str | bytes) -> Any:
+    """A JSON column's value: orjson, five times faster than ``json.loads`` (a day's diary
+    reads 144 bodies), with the standard library for what orjson refuses (lone surrogates),
+    so every stored value still reads. orjson reads an integer past 64 bits as a float; the
+    JSON columns (a segment's body and reasons) hold none: the API bounds every number in a
+    body (at most 2**53)."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
 
 
 def is_sqlite(url: str) -> bool:
@@ -20,7 +44,8 @@ def is_sqlite(url: str) -> bool:
 def make_engine(url: str) -> Engine:
     """An engine with sane per-backend options (WAL and foreign keys on SQLite)."""
     if is_sqlite(url):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+                               json_serializer=dumps_json, json_deserializer=loads_json)
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -33,7 +58,8 @@ def make_engine(url: str) -> Engine:
         return engine
     # connect_timeout: an unreachable host fails a request (and /readyz) in seconds, not minutes.
     engine = create_engine(url, pool_size=10, max_overflow=20,
-                           connect_args={"connect_timeout": 5})
+                           connect_args={"connect_timeout": 5},
+                           json_serializer=dumps_json, json_deserializer=loads_json)
     _ping_when_idle(engine)
     return engine
 
