@@ -405,7 +405,7 @@ def run(bench: Bench, api: Api, base_api: Api, bare: BareIngest, desktops: list[
                 statuses = {v["status"] for v in json.loads(body)["segments"]}
                 assert statuses == {"protected"}, statuses
 
-    batches = per_rep / BATCH
+    batch_count = per_rep / BATCH
     batch_cpu_ms: list[float] = []
     bare_cpu_ms: list[float] = []
 
@@ -414,7 +414,7 @@ def run(bench: Bench, api: Api, base_api: Api, bare: BareIngest, desktops: list[
         cpu = process_cpu_seconds(server_pid)
         seconds = at_once([lambda c=c, d=d, b=b: post_batches(c, d, b, post_ms)
                            for c, d, b in zip(clients, desktops, turn, strict=True)])
-        batch_cpu_ms.append((process_cpu_seconds(server_pid) - cpu) * 1000 / batches)
+        batch_cpu_ms.append((process_cpu_seconds(server_pid) - cpu) * 1000 / batch_count)
         return per_rep / seconds
 
     bare_round = iter(range(reps))
@@ -428,7 +428,7 @@ def run(bench: Bench, api: Api, base_api: Api, bare: BareIngest, desktops: list[
 
         cpu = time.process_time()  # this process: the bare ingest runs here
         seconds = at_once([lambda k=k, b=b: ingest(k, b) for k, b in enumerate(turn)])
-        bare_cpu_ms.append((time.process_time() - cpu) * 1000 / batches)
+        bare_cpu_ms.append((time.process_time() - cpu) * 1000 / batch_count)
         return per_rep / seconds
 
     loads: list[float] = []
