@@ -31,11 +31,13 @@ START = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
 class SlowApi(FakeApi):
     """Each PUT takes ``seconds``; keeps the order of events and how many PUTs overlapped.
 
-    ``fail_shas``: the PUT of these pictures raises the exception given (every try)."""
+    ``fail_shas``: the PUT of these pictures raises the exception given (every try), after
+    ``fail_seconds`` (default: ``seconds``)."""
 
-    def __init__(self, seconds: float = 0.02) -> None:
+    def __init__(self, seconds: float = 0.02, fail_seconds: float | None = None) -> None:
         super().__init__()
         self.seconds = seconds
+        self.fail_seconds = seconds if fail_seconds is None else fail_seconds
         self.lock = threading.Lock()
         self.in_flight = 0
         self.most_in_flight = 0
@@ -57,9 +59,10 @@ class SlowApi(FakeApi):
             self.most_in_flight = max(self.most_in_flight, self.in_flight)
             self.tries[sha256] = self.tries.get(sha256, 0) + 1
         try:
-            time.sleep(self.seconds)
             if sha256 in self.fail_shas:
+                time.sleep(self.fail_seconds)
                 raise self.fail_shas[sha256]
+            time.sleep(self.seconds)
             with self.lock:
                 super().put_screenshot(sha256, body, device_id)
                 self.events.append(("put", sha256))
@@ -150,10 +153,15 @@ def test_a_server_that_is_down_is_asked_as_often_as_before(store: DesktopStore) 
 
 def test_a_failure_in_flight_ends_the_pass_and_keeps_what_went(store: DesktopStore) -> None:
     made = record(store, 12)
-    api = SlowApi()
+    # Picture 3 fails its three tries in ~20 ms (the retry waits) while pictures 1 and 2 take
+    # 100 ms each: the failure ends the pass with them in flight. Were pictures still started
+    # after it, the other two connections would send all of 4-11. (With equal times, a loaded
+    # machine let them send nearly all before the third try failed.)
+    api = SlowApi(seconds=0.1, fail_seconds=0)
     api.fail_shas = {made[3][1]: Transient("down")}
     report = outbox(store, api, attempts=3).run_once()
     assert report.error is not None and api.posts == []
+    assert api.tries[made[3][1]] == 3
     sent = set(api.screenshots)
     assert made[0][1] in sent and made[3][1] not in sent
     assert len(sent) < 11  # no new picture starts once one failed for good
