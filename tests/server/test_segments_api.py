@@ -253,3 +253,33 @@ def test_minutes_measured_from_idle_time_are_verified_and_kept(
     unknown["minutes"][0]["source"] = "guesswork"
     assert api.post("/segments", headers=world.freelancer_a.headers,
                     json={"segments": [unknown]}).status_code == 422
+
+
+def test_a_batch_as_desktops_write_it_is_not_read_by_pydantic(
+        api: TestClient, world: World, monkeypatch) -> None:
+    """The direct reader (api/segment_wire.py) takes it; pydantic would refuse it here."""
+    from workdiary.server.api.segment_schemas import SegmentBatch
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("pydantic read a canonical batch")
+
+    monkeypatch.setattr(SegmentBatch, "model_validate_json", refuse)
+    segs = [world.device.segment(world.contract_a, NINE + timedelta(minutes=10 * i))
+            for i in range(3)]
+    assert {v["status"] for v in upload(api, world, *segs)} == {"protected"}
+
+
+def test_another_spelling_of_the_same_segment_is_stored_in_canonical_form(
+        api: TestClient, world: World, session) -> None:
+    """Times with an offset, a count as a float: pydantic reads them; the stored body is the
+    canonical one the device signed, so the segment stays protected and a resend matches."""
+    from workdiary.server.models import SegmentRow
+
+    seg = world.device.segment(world.contract_a, NINE)
+    other = wire(seg, start=wire(seg)["start"].replace("Z", "+00:00"))
+    other["minutes"][0]["keys"] = float(other["minutes"][0]["keys"])
+    response = api.post("/segments", headers=world.freelancer_a.headers,
+                        json={"segments": [other]})
+    assert response.status_code == 200 and response.json()["segments"][0]["status"] == "protected"
+    assert session.get(SegmentRow, seg.id).body == wire(seg)
+    assert upload(api, world, seg)[0]["status"] == "protected"  # the resend: the same body

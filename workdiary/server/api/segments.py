@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -10,12 +11,14 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from workdiary.core.model import Segment
 from workdiary.server.api.segment_schemas import (
     BatchResult,
     MemoEditOut,
     SegmentBatch,
     SegmentIn,
 )
+from workdiary.server.api.segment_wire import read_canonical_batch
 from workdiary.server.deps import (
     AppClock,
     Blobs,
@@ -62,6 +65,24 @@ def parse_batch(body: bytes, content_type: str | None) -> SegmentBatch:
             [{**error, "loc": ("body", *error["loc"])} for error in exc.errors()]) from None
 
 
+def read_batch(body: bytes, content_type: str | None, limit: int
+               ) -> tuple[list[Segment], list[dict[str, Any]] | None]:
+    """The batch's segments, and their wire bodies when it came as desktops write it
+    (``segment_wire``); any other batch goes through pydantic (``parse_batch``)."""
+    wire = read_canonical_batch(body) if _is_json(content_type) else None
+    if wire is not None:
+        _at_most(limit, len(wire))
+        return [segment for segment, _ in wire], [data for _, data in wire]
+    batch = parse_batch(body, content_type)
+    _at_most(limit, len(batch.segments))
+    return [s.to_segment() for s in batch.segments], None
+
+
+def _at_most(limit: int, count: int) -> None:
+    if count > limit:
+        raise TooLarge(f"send at most {limit} segments per batch.")
+
+
 @router.post("/segments", response_model=BatchResult, openapi_extra=BATCH_BODY)
 async def upload_segments(request: Request, token: Token) -> Response:
     """Upload signed segments; returns each one's verdict (status, billable minutes, reasons).
@@ -74,15 +95,12 @@ async def upload_segments(request: Request, token: Token) -> Response:
     content_type = request.headers.get("content-type")
 
     def work(session: Session, user: User) -> list[UploadResult]:
-        batch = parse_batch(body, content_type)
-        limit = state.settings.max_segments_per_batch
-        if len(batch.segments) > limit:
-            raise TooLarge(f"send at most {limit} segments per batch.")
-        parsed = [s.to_segment() for s in batch.segments]
+        parsed, bodies = read_batch(body, content_type, state.settings.max_segments_per_batch)
         lock = state.upload_lock
         with lock if lock is not None else contextlib.nullcontext():
             return segments.upload_segments(session, user=user, segments=parsed,
-                                            now=state.clock.now(), blobs=state.blobs)
+                                            bodies=bodies, now=state.clock.now(),
+                                            blobs=state.blobs)
 
     results = await run_as_user(request, token, work)
     state.metrics.count_verdicts(r.status for r in results)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -13,11 +13,12 @@ from sqlalchemy.orm import Session
 
 from workdiary.core.activity import activity_of
 from workdiary.core.billing import whole_minutes
-from workdiary.core.canonical import CHAIN_FIELDS, dumps_canonical, segment_to_dict
+from workdiary.core.canonical import CHAIN_FIELDS, segment_to_dict
 from workdiary.core.model import Reason, Segment, SegmentKind, Status
 from workdiary.core.signing import signature_is_valid
 from workdiary.core.verify import Verdict, verify_segment
 from workdiary.server.blobs import BlobStore
+from workdiary.server.canonical_json import dumps_canonical
 from workdiary.server.errors import Conflict, Forbidden, NotFound
 from workdiary.server.models import (
     Device,
@@ -67,11 +68,17 @@ class _Encoded:
     chain_hash: str
 
 
-def _encode(segment: Segment) -> _Encoded:
-    body = segment_to_dict(segment, with_signature=False)
-    signed = dumps_canonical(body)
-    chain = dumps_canonical({key: body[key] for key in CHAIN_FIELDS})
-    body["signature"] = segment.signature
+def _encode(segment: Segment, wire: Mapping[str, object] | None = None) -> _Encoded:
+    """``wire``: the segment's canonical wire body (signature included) when the caller has
+    it (``api/segment_wire.py`` reads it straight from the request); else built here."""
+    if wire is None:
+        unsigned = segment_to_dict(segment, with_signature=False)
+        body = {**unsigned, "signature": segment.signature}
+    else:
+        body = dict(wire)
+        unsigned = {key: value for key, value in wire.items() if key != "signature"}
+    signed = dumps_canonical(unsigned)
+    chain = dumps_canonical({key: unsigned[key] for key in CHAIN_FIELDS})
     digest = hashlib.sha256(signed + b"\n" + segment.signature.encode()).hexdigest()
     return _Encoded(body, signed, digest, hashlib.sha256(chain).hexdigest())
 
@@ -113,9 +120,12 @@ def _new_row(segment: Segment, encoded: _Encoded, verdict: Verdict, user: User,
 
 def upload_segments(
     session: Session, *, user: User, segments: Sequence[Segment], now: datetime,
-    blobs: BlobStore | None = None,
+    blobs: BlobStore | None = None, bodies: Sequence[Mapping[str, object]] | None = None,
 ) -> list[UploadResult]:
     """Verify and store a batch; one result per input segment, in input order.
+
+    ``bodies``: each segment's canonical wire body, when the caller read them from the
+    request in that form (``segment_to_dict(segment)`` exactly); else they are built here.
 
     Idempotent on id: a resend (same signed body) returns the stored verdict. A different
     body under a stored id refuses the whole batch (Conflict) and stores nothing, except a
@@ -136,9 +146,11 @@ def upload_segments(
     tombstones: list[tuple[Segment, SegmentRow]] = []
     conflicts: list[str] = []
     encoded: dict[str, _Encoded] = {}
-    for segment in segments:
+    if bodies is not None and len(bodies) != len(segments):
+        raise ValueError("one wire body per segment")
+    for index, segment in enumerate(segments):
         row = stored.get(segment.id)
-        mine = _encode(segment)
+        mine = _encode(segment, bodies[index] if bodies is not None else None)
         if row is not None:
             if row.freelancer_id != user.id:
                 conflicts.append(segment.id)
