@@ -8,17 +8,19 @@ has no rows: then the contract row's own columns are its whole history.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from workdiary.core import model as core
 from workdiary.core.timegrid import segment_start
 from workdiary.server.models import Contract, ContractEvent, ContractPolicy, ContractTerms
+from workdiary.server.services.in_list import in_param
 
 # What each event makes of the status; other events leave it as it was.
 STATUS_AFTER = {"offered": "offered", "accepted": "active", "declined": "declined",
@@ -123,22 +125,31 @@ class ContractTimeline:
         return known[1]
 
 
+@functools.cache
+def _queries(dialect: str) -> tuple[Select[ContractTerms], Select[ContractPolicy],
+                                    Select[ContractEvent]]:
+    """The three reads, built once per dialect (each upload batch makes them)."""
+    return (select(ContractTerms).where(in_param(dialect, ContractTerms.contract_id, "ids")),
+            select(ContractPolicy).where(in_param(dialect, ContractPolicy.contract_id, "ids")),
+            select(ContractEvent).where(in_param(dialect, ContractEvent.contract_id, "ids")))
+
+
 def load_timelines(session: Session, contracts: Iterable[Contract]
                    ) -> dict[str, ContractTimeline]:
     """Timelines of these contracts, in three queries."""
     by_id = {c.id: c for c in contracts}
     if not by_id:
         return {}
-    ids = list(by_id)
-    terms: dict[str, list[ContractTerms]] = {cid: [] for cid in ids}
-    policies: dict[str, list[ContractPolicy]] = {cid: [] for cid in ids}
-    events: dict[str, list[ContractEvent]] = {cid: [] for cid in ids}
-    for row in session.scalars(select(ContractTerms).where(ContractTerms.contract_id.in_(ids))):
+    ids = {"ids": list(by_id)}
+    terms: dict[str, list[ContractTerms]] = {cid: [] for cid in by_id}
+    policies: dict[str, list[ContractPolicy]] = {cid: [] for cid in by_id}
+    events: dict[str, list[ContractEvent]] = {cid: [] for cid in by_id}
+    queries = _queries(session.get_bind().dialect.name)
+    for row in session.scalars(queries[0], ids):
         terms[row.contract_id].append(row)
-    for prow in session.scalars(select(ContractPolicy).where(
-            ContractPolicy.contract_id.in_(ids))):
+    for prow in session.scalars(queries[1], ids):
         policies[prow.contract_id].append(prow)
-    for erow in session.scalars(select(ContractEvent).where(ContractEvent.contract_id.in_(ids))):
+    for erow in session.scalars(queries[2], ids):
         events[erow.contract_id].append(erow)
     return {cid: ContractTimeline(c, terms[cid], policies[cid], events[cid])
             for cid, c in by_id.items()}

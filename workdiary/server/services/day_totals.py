@@ -15,6 +15,7 @@ unprotected; its tracked and active minutes. Deleted segments (tombstones) add n
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -22,6 +23,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Executable
 
 from workdiary.server.models import SegmentDayTotal, SegmentRow
 from workdiary.server.services.in_list import in_list
@@ -85,16 +87,22 @@ def _upsert(session: Session, sums: Mapping[Key, list[int]], *, add: bool) -> No
     stored ones: one statement, executed once per day."""
     if not sums:
         return
+    session.execute(_upsert_statement(session.get_bind().dialect.name, add),
+                    [{"contract_id": contract_id, "day": day,
+                      **dict(zip(FIELDS, values, strict=True))}
+                     for (contract_id, day), values in sums.items()])
+
+
+@functools.cache
+def _upsert_statement(dialect: str, add: bool) -> Executable:
+    """Built once per dialect and kind: each upload batch runs it, and building it (and its
+    cache key) cost more than running it."""
     table = SegmentDayTotal.__table__
-    dialect = session.get_bind().dialect.name
     statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
-    statement = statement.on_conflict_do_update(
+    return statement.on_conflict_do_update(
         index_elements=[table.c.contract_id, table.c.day],
         set_={name: (table.c[name] + statement.excluded[name]) if add
               else statement.excluded[name] for name in FIELDS})
-    session.execute(statement, [{"contract_id": contract_id, "day": day,
-                                 **dict(zip(FIELDS, values, strict=True))}
-                                for (contract_id, day), values in sums.items()])
 
 
 def week_rows(session: Session, contract_ids: list[str], monday: date

@@ -6,6 +6,9 @@ long for psycopg's statement cache and prepared anew each time: about a third of
 dashboard's CPU on PostgreSQL (benchmarks/bench_dashboard.py). ``column = ANY(:array)``
 keeps the statement the same whatever the number of values. SQLite has no arrays and
 expands ``IN`` cheaply, so it keeps ``IN``.
+
+``in_param`` is the same test for a statement built once per dialect and run many times: the
+values are bound when it runs, under the parameter's name.
 """
 
 from __future__ import annotations
@@ -25,3 +28,11 @@ def in_list(session: Session, column: InstrumentedAttribute[Any] | ColumnElement
     if session.get_bind().dialect.name != "postgresql":
         return column.in_(wanted)
     return column == any_(bindparam(None, wanted, type_=ARRAY(column.type)))
+
+
+def in_param(dialect: str, column: InstrumentedAttribute[Any] | ColumnElement[Any],
+             name: str) -> ColumnElement[bool]:
+    """``column IN :name`` on the ``dialect`` named; run with ``{name: [values]}``."""
+    if dialect != "postgresql":
+        return column.in_(bindparam(name, expanding=True))
+    return column == any_(bindparam(name, type_=ARRAY(column.type)))

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, delete, insert, select
+from sqlalchemy import Select, and_, bindparam, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -34,7 +35,7 @@ from workdiary.server.services.batch_state import (
     week_closed_to_changes,
     week_of,
 )
-from workdiary.server.services.in_list import in_list
+from workdiary.server.services.in_list import in_param
 
 UNAUTHENTIC_OR_EARLY = frozenset({Reason.FUTURE, Reason.BAD_SIGNATURE, Reason.UNKNOWN_DEVICE})
 
@@ -118,6 +119,18 @@ def _new_row(segment: Segment, encoded: _Encoded, verdict: Verdict, user: User,
     }
 
 
+# Built once: building a statement (and its cache key) costs more than running it, and every
+# batch runs these.
+_LOCK_UPLOADER = select(User.id).where(User.id == bindparam("user_id")).with_for_update()
+_INSERT_SEGMENTS = insert(SegmentRow.__table__)
+_INSERT_REFERENCES = insert(SegmentScreenshot.__table__)
+
+
+@functools.cache
+def _stored_statement(dialect: str) -> Select[SegmentRow]:
+    return select(SegmentRow).where(in_param(dialect, SegmentRow.id, "ids"))
+
+
 def upload_segments(
     session: Session, *, user: User, segments: Sequence[Segment], now: datetime,
     blobs: BlobStore | None = None, bodies: Sequence[Mapping[str, object]] | None = None,
@@ -137,10 +150,10 @@ def upload_segments(
     if user.role != "freelancer":
         raise Forbidden("only freelancers upload segments.", code="not_a_freelancer")
     # Serialise one freelancer's uploads (PostgreSQL) so overlap checks see each other.
-    session.execute(select(User.id).where(User.id == user.id).with_for_update())
+    session.execute(_LOCK_UPLOADER, {"user_id": user.id})
     ids = [s.id for s in segments]
     stored = {row.id: row for row in session.scalars(
-        select(SegmentRow).where(in_list(session, SegmentRow.id, set(ids))))}
+        _stored_statement(session.get_bind().dialect.name), {"ids": list(set(ids))})}
     results: dict[str, UploadResult] = {}
     fresh: dict[str, Segment] = {}
     tombstones: list[tuple[Segment, SegmentRow]] = []
@@ -195,7 +208,7 @@ def upload_segments(
         # Core INSERTs (one executemany each): the ORM's bulk path would inspect every row
         # dict against the mapper, and nothing here needs ORM objects.
         if rows:
-            session.execute(insert(SegmentRow.__table__), rows)
+            session.execute(_INSERT_SEGMENTS, rows)
             day_totals.add_rows(session, rows)
         # Only bound references are stored: they are what authorises a download, so a
         # segment citing someone else's image gains no access to it.
@@ -205,7 +218,7 @@ def upload_segments(
                 and s.id in stored_ids
                 for sha in referenced_shas(s) - state.unbound(s)]
         if refs:
-            session.execute(insert(SegmentScreenshot.__table__), refs)
+            session.execute(_INSERT_REFERENCES, refs)
     try:
         session.commit()
     except IntegrityError as exc:
