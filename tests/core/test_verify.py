@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from workdiary.core.canonical import GENESIS_HASH, chain_hash
+from workdiary.core.intervals import IntervalIndex
 from workdiary.core.model import (
     Contract,
     MinuteRecord,
@@ -76,7 +77,8 @@ def test_a_complete_segment_is_protected() -> None:
     (segment(kind=SegmentKind.MANUAL), ctx(), Reason.OUTSIDE_CONTRACT),  # manual not allowed
     (segment(start=NOW + timedelta(minutes=10)), ctx(), Reason.FUTURE),
     (segment(), ctx(week_locked=True), Reason.WEEK_LOCKED),
-    (segment(), ctx(other_intervals=[(START + timedelta(minutes=9), START + timedelta(hours=1))]),
+    (segment(), ctx(other_intervals=IntervalIndex(
+        [(START + timedelta(minutes=9), START + timedelta(hours=1))])),
      Reason.OVERLAP),
     (segment(kind=SegmentKind.TOMBSTONE), ctx(), Reason.DELETED),
 ])

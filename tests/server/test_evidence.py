@@ -418,6 +418,25 @@ def test_a_chain_across_contracts_and_a_signed_deletion(api: TestClient, world: 
             f"{device.device_id} is missing" in broken.stdout)
 
 
+def test_an_overlap_with_another_contract_is_attested(api: TestClient, world: World,
+                                                      server_key: str, tmp_path: Path) -> None:
+    """Contract A's bundle holds a segment refused for overlapping time on contract AB, which
+    the bundle does not hold: the check takes the server's word for the overlap, and says so."""
+    device, headers = world.device, world.freelancer_a.headers
+    on_ab = device.segment(world.contract_ab, NINE)
+    on_a = device.segment(world.contract_a, NINE)
+    later = device.segment(world.contract_a, NINE + timedelta(minutes=10))
+    verdicts = api.post("/segments", headers=headers,
+                        json={"segments": [wire(s) for s in (on_ab, on_a, later)]}).json()
+    assert [v["reasons"] for v in verdicts["segments"]][1] == ["overlap"], verdicts
+    result = verify(download(api, world, tmp_path), "--server-key", server_key, "--json")
+    assert result.returncode == 0, result.stdout
+    checked = {s["id"]: s for s in json.loads(result.stdout)["segments"]}
+    assert checked[on_a.id]["reasons"] == ["overlap"]
+    assert any("attested by the server" in note for note in checked[on_a.id]["notes"])
+    assert checked[later.id]["status"] == "protected"  # the refused time blocks nothing
+
+
 def test_the_weekly_limit_cut_is_recomputed(api: TestClient, world: World, session: Session,
                                             server_key: str, tmp_path: Path) -> None:
     from server_factories import set_weekly_limit

@@ -21,6 +21,7 @@ from typing import Any
 from workdiary.core.canonical import GENESIS_HASH, chain_hash, segment_from_dict
 from workdiary.core.errors import DomainError
 from workdiary.core.evidence import SHOTS_INCLUDED, Manifest
+from workdiary.core.intervals import IntervalIndex
 from workdiary.core.model import Contract, Policy, Reason, Segment, SegmentKind, Status
 from workdiary.core.shotstamp import ShotStamp, jpeg_comment, parse_stamp, shot_binds
 from workdiary.core.signing import signature_is_valid
@@ -109,7 +110,7 @@ class _Week:
         self.by_position = {(str(v["device_id"]), int(v["seq"])): str(v["id"])
                             for v in self.verdicts.values()}
         self.segments: dict[str, Segment] = {}
-        self.intervals: list[tuple[datetime, datetime]] = []
+        self.intervals = IntervalIndex()
         self.billed = 0
 
     def contract_for(self, verdict: Mapping[str, Any]) -> Contract:
@@ -182,7 +183,7 @@ def _check_one(week: _Week, segment: Segment, check: SegmentCheck) -> None:
         return
     verdict = week.verdicts[segment.id]
     server = set(check.server_reasons)
-    attested_overlap = [(segment.start, segment.end)] if Reason.OVERLAP in server else []
+    attested_overlap = Reason.OVERLAP in server
     if attested_overlap:
         check.notes.append("the overlap with time on another contract is attested by the "
                            "server (that contract is not in this bundle).")
@@ -190,14 +191,18 @@ def _check_one(week: _Week, segment: Segment, check: SegmentCheck) -> None:
     ctx = VerifyContext(
         now=_received(week, segment.id), contract=week.contract_for(verdict),
         device_public_key=week.keys.get(segment.device_id), previous_chain_hash=previous,
-        other_intervals=week.intervals + attested_overlap, week_billed_seconds=week.billed,
+        # An attested overlap is time on a contract outside the bundle: the segment's own
+        # span stands in for it (the check only asks whether anything overlaps).
+        other_intervals=(IntervalIndex([(segment.start, segment.end)]) if attested_overlap
+                         else week.intervals),
+        week_billed_seconds=week.billed,
         week_locked=Reason.WEEK_LOCKED in server, missing_screenshots=missing,
         unbound_screenshots=unbound)
     result = verify_segment(segment, ctx)
     check.status, check.billable_seconds = result.status.value, result.billable_seconds
     check.reasons = tuple(r.value for r in result.reasons)
     if result.billable:
-        week.intervals.append((segment.start, segment.end))
+        week.intervals.add(segment.start, segment.end)
         week.billed += result.billable_seconds
     _compare(week, segment, check, verdict, result.billable_seconds, result.over_limit_seconds)
 

@@ -31,7 +31,7 @@ callers that still read minutes.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -89,7 +89,7 @@ class VerifyContext:
     device_public_key: str | None
     previous_chain_hash: str | None = None
     seq_taken: bool = False
-    other_intervals: Sequence[tuple[datetime, datetime]] = ()
+    other_intervals: IntervalIndex = field(default_factory=IntervalIndex)
     week_billed_seconds: int = 0
     week_locked: bool = False
     missing_screenshots: Collection[str] = field(default_factory=frozenset)
@@ -126,12 +126,6 @@ def _signature_ok(segment: Segment, public_key: str, signed_bytes: bytes | None)
     if signed_bytes is None:
         return signature_is_valid(segment, public_key)
     return signature_over_bytes_is_valid(signed_bytes, segment.signature, public_key)
-
-
-def _overlaps(segment: Segment, intervals: Sequence[tuple[datetime, datetime]]) -> bool:
-    if isinstance(intervals, IntervalIndex):  # a server batch's: sorted, a few compared
-        return intervals.overlaps(segment.start, segment.end)
-    return any(start < segment.end and segment.start < end for start, end in intervals)
 
 
 def _on_grid(segment: Segment, contract: Contract) -> bool:
@@ -175,7 +169,7 @@ def _rejections(segment: Segment, ctx: VerifyContext) -> list[Reason]:
         found.add(Reason.WEEK_LOCKED)
     if segment.kind is SegmentKind.TOMBSTONE:
         found.add(Reason.DELETED)
-    elif _overlaps(segment, ctx.other_intervals):
+    elif ctx.other_intervals.overlaps(segment.start, segment.end):
         found.add(Reason.OVERLAP)
     return [reason for reason in REJECTING if reason in found]
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from workdiary.core.intervals import IntervalIndex
 from workdiary.core.model import Segment, SegmentKind
 from workdiary.core.verify import Verdict, VerifyContext, verify_segment
 from workdiary.core.week import is_locked, week_end, week_start
@@ -33,7 +34,7 @@ def precheck_segment(store: LocalStore, segment: Segment, now: datetime) -> Verd
         contract=store.contract(segment.contract_id),
         device_public_key=None,
         own_device=True,
-        other_intervals=[(s.start, s.end) for s in week],
+        other_intervals=IntervalIndex((s.start, s.end) for s in week),
         week_billed_seconds=billed_before,
         week_locked=is_locked(segment.start, now),
     )
