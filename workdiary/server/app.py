@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 from workdiary.core.clock import Clock, SystemClock
 from workdiary.server import datadir, proxytrust, web
-from workdiary.server.api import api_router, screenshots
+from workdiary.server.api import api_router
 from workdiary.server.apiheaders import ApiHeadersMiddleware
 from workdiary.server.blobs import BlobStore, BlobStoreUnavailable, FileBlobStore, open_blob_store
 from workdiary.server.bodylimit import BodyLimitMiddleware
@@ -120,10 +120,6 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
     # Outermost: it sees every answer, the body limit's and the error handlers' included.
     app.add_middleware(RequestObservability, metrics=metrics, prefixes=(API_PREFIX,))
 
-    # Screenshot uploads first: a request walks the routes in order, and behind the API's
-    # other routers an upload took ~55 route matches (the same routes stay in api_router, for
-    # the OpenAPI document; this copy is left out of it).
-    app.include_router(screenshots.router, prefix=API_PREFIX, include_in_schema=False)
     app.include_router(api_router, prefix=API_PREFIX)
     app.include_router(health_router)
     _api_only_openapi(app, api_router)
