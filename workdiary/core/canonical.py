@@ -162,6 +162,10 @@ class SegmentSummary:
     screenshots: tuple[ScreenshotRef, ...]
 
 
+# The sources' wire values, looked up once (an enum member's ``.value`` is a descriptor call).
+_COUNTS, _IDLE_MONITOR = ActivitySource.COUNTS.value, ActivitySource.IDLE_MONITOR.value
+
+
 def summary_from_dict(data: Mapping[str, Any]) -> SegmentSummary:
     """Summarise a stored wire body that ``segment_from_dict`` accepted when it arrived.
 
@@ -173,18 +177,20 @@ def summary_from_dict(data: Mapping[str, Any]) -> SegmentSummary:
     tracked = active = active_secs = tracked_secs = 0
     from_idle = False
     for minute in data.get("minutes", ()):
-        seconds = minute.get("seconds", 60)
+        get = minute.get
+        seconds = get("seconds", 60)
+        active_seconds = get("active_seconds", 0)
         tracked += 1
         tracked_secs += seconds
-        idle_monitor = (minute.get("source", ActivitySource.COUNTS.value)
-                        == ActivitySource.IDLE_MONITOR.value)
+        idle_monitor = get("source", _COUNTS) == _IDLE_MONITOR
         from_idle = from_idle or idle_monitor
-        has_input = input_seen(idle_monitor=idle_monitor, active_seconds=minute.get(
-            "active_seconds", 0), counts=minute.get("keys", 0) + minute.get("clicks", 0)
-            + minute.get("scrolls", 0) + minute.get("moves", 0))
-        if has_input and not minute.get("idle", False):
+        if get("idle", False):
+            continue
+        if input_seen(idle_monitor=idle_monitor, active_seconds=active_seconds,
+                      counts=get("keys", 0) + get("clicks", 0) + get("scrolls", 0)
+                      + get("moves", 0)):
             active += 1
-            active_secs += min(minute.get("active_seconds", 0), seconds)
+            active_secs += min(active_seconds, seconds)
     if kind is SegmentKind.MANUAL:
         billed = int((parse_iso(str(data["end"])) - parse_iso(str(data["start"])))
                      .total_seconds())

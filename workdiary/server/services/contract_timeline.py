@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from typing import Protocol
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
@@ -41,7 +42,18 @@ class Terms:
                 "weekly_limit_minutes": self.weekly_limit_minutes}
 
 
-def pick_terms(contract: Contract, rows: Sequence[ContractTerms], week: date) -> Terms:
+class TermsRow(Protocol):
+    """What ``pick_terms`` reads of a terms row: a ``ContractTerms`` or a plain selected row."""
+
+    @property
+    def week_start(self) -> date: ...
+    @property
+    def rate_cents(self) -> int: ...
+    @property
+    def weekly_limit_minutes(self) -> int | None: ...
+
+
+def pick_terms(contract: Contract, rows: Sequence[TermsRow], week: date) -> Terms:
     """The row of the newest week at or before ``week``; before the first row, the first."""
     ordered = sorted(rows, key=lambda r: r.week_start)
     if not ordered:

@@ -40,7 +40,7 @@ from workdiary.server.models import (
     User,
 )
 from workdiary.server.services import day_totals
-from workdiary.server.services.contract_timeline import pick_terms
+from workdiary.server.services.contract_timeline import TermsRow, pick_terms
 from workdiary.server.services.contracts import contracts_for
 from workdiary.server.services.dispute_states import LIVE, WITHHOLDING
 from workdiary.server.services.in_list import in_list
@@ -310,8 +310,11 @@ def get_dashboard(session: Session, *, user: User, now: datetime, week: date | N
     ids = [c.id for c in contracts]
     if not ids:
         return Dashboard(monday, now, sort, direction, [], org, role)
-    terms: dict[str, list[ContractTerms]] = {cid: [] for cid in ids}
-    for row in session.scalars(select(ContractTerms).where(
+    # The terms as plain rows (pick_terms reads three fields): 200 ORM entities cost twice.
+    terms: dict[str, list[TermsRow]] = {cid: [] for cid in ids}
+    for row in session.execute(select(
+            ContractTerms.contract_id, ContractTerms.week_start, ContractTerms.rate_cents,
+            ContractTerms.weekly_limit_minutes).where(
             in_list(session, ContractTerms.contract_id, ids))):
         terms[row.contract_id].append(row)
     names = names_by_id(session, user_ids=[c.freelancer_id for c in contracts])

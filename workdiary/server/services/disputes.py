@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, object_session
@@ -29,13 +30,28 @@ def _active_disputed_ids(session: Session, contract_id: str) -> set[str]:
         .where(Dispute.contract_id == contract_id, Dispute.state.in_(WITHHOLDING))))
 
 
+class DisputableSegment(Protocol):
+    """What ``disputable_segment_ids`` reads of a segment: an ORM row or a diary's plain row."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def contract_id(self) -> str: ...
+    @property
+    def deleted(self) -> bool: ...
+    @property
+    def billable_seconds(self) -> int: ...
+    @property
+    def week_start(self) -> date: ...
+
+
 def review_open(invoice: Invoice, *, now: datetime) -> bool:
     """A locked week can be disputed while its invoice is in review, until the deadline."""
     return invoice.status == "in_review" and now < review_deadline(as_datetime(invoice.week_start))
 
 
 def disputable_segment_ids(session: Session, *, user: User, contract_id: str,
-                           segments: Sequence[SegmentRow], now: datetime) -> set[str]:
+                           segments: Sequence[DisputableSegment], now: datetime) -> set[str]:
     """Which of these segments ``user`` may dispute now (the pages offer these, and only these).
 
     The contract's client may dispute a segment of the contract that bills something, is not

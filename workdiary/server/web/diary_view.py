@@ -134,36 +134,50 @@ def _offset_label(moment: datetime) -> str:
     return f"UTC{sign}{hours:02d}:{minutes:02d}"
 
 
+# ``strftime`` costs a few microseconds a call and a diary page formats ~600 local times;
+# these f-strings write the same "09:05" and "09:05:30" in a fraction of that.
+def _hh_mm(moment: datetime) -> str:
+    return f"{moment.hour:02d}:{moment.minute:02d}"
+
+
+def _hh_mm_ss(moment: datetime) -> str:
+    return f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}"
+
+
 def segment_cell(view: SegmentView, zone: ZoneInfo, segment_minutes: int,
                  notes: dict[str, int] | None = None) -> SegmentCell:
     """One segment of the read model as a cell (and the screenshot page) shows it;
     ``notes`` numbers the day's capture-failure causes (cells then refer to them)."""
+    # Read the row and summary once into locals: a diary builds 144 of these per page.
+    row, summary = view.row, view.summary
+    note_of = (notes or {}).get
     shots = tuple(
-        ShotView(sha256=s.sha256, taken_local=s.taken_at.astimezone(zone).strftime("%H:%M:%S"),
+        ShotView(sha256=s.sha256, taken_local=_hh_mm_ss(s.taken_at.astimezone(zone)),
                  error=s.error, app=s.app, window_title=s.window_title, redacted=s.redacted,
-                 blurred=s.blurred, failure_note=(notes or {}).get(s.error or "", 0))
-        for s in view.screenshots
+                 blurred=s.blurred, failure_note=note_of(s.error or "", 0))
+        for s in summary.screenshots
     )
-    local_start, local_end = view.start.astimezone(zone), view.end.astimezone(zone)
+    start, end = row.start, row.end
+    local_start, local_end = start.astimezone(zone), end.astimezone(zone)
     return SegmentCell(
-        id=view.id,
-        time_label=f"{local_start:%H:%M}–{local_end:%H:%M}",
-        status=view.status,
-        status_label=status_text(view.status),
-        reasons=tuple((code, reason_text(code)) for code in view.row.reasons),
-        memo=view.memo,
+        id=row.id,
+        time_label=f"{_hh_mm(local_start)}–{_hh_mm(local_end)}",
+        status=row.status,
+        status_label=status_text(row.status),
+        reasons=tuple((code, reason_text(code)) for code in row.reasons),
+        memo=row.memo,
         billable_seconds=view.billable_seconds,
-        over_limit_seconds=view.row.over_limit_seconds,
+        over_limit_seconds=row.over_limit_seconds,
         tracked_seconds=view.tracked_seconds,
-        activity=view.activity,
+        activity=summary.activity,
         shots=shots,
-        redacted=view.row.redacted,
+        redacted=row.redacted,
         disputed=view.disputed,
-        partial=(view.end - view.start) < timedelta(minutes=segment_minutes),
+        partial=(end - start) < timedelta(minutes=segment_minutes),
         manual=view.manual,
         deleted=view.deleted,
         memo_edited=view.memo_edited,
-        activity_from_idle=view.measured_from_idle,
+        activity_from_idle=summary.measured_from_idle,
     )
 
 
@@ -177,7 +191,7 @@ def build_diary(diary: DiaryModel, *, zone: ZoneInfo, zone_name: str) -> DiaryPa
     day_start, day_end = diary.start, diary.end  # the local day, as UTC instants
     failure_notes = tuple(
         FailureNote(number, failure.error, failure.count,
-                    failure.since.astimezone(zone).strftime("%H:%M"))
+                    _hh_mm(failure.since.astimezone(zone)))
         for number, failure in enumerate(diary.capture_failures, start=1))
     notes = {note.error: note.number for note in failure_notes}
     per_slot: dict[datetime, list[SegmentCell]] = {}
@@ -207,7 +221,7 @@ def build_diary(diary: DiaryModel, *, zone: ZoneInfo, zone_name: str) -> DiaryPa
             row_seconds += sum(s.tracked_seconds for s in found)
             cells.append(
                 CellView(
-                    label=slot.astimezone(zone).strftime("%H:%M"),
+                    label=_hh_mm(slot.astimezone(zone)),
                     segments=found,
                     week_boundary=boundary_inside and slot == boundary,
                 )
@@ -216,8 +230,8 @@ def build_diary(diary: DiaryModel, *, zone: ZoneInfo, zone_name: str) -> DiaryPa
         if any(c.segments for c in cells) or has_boundary:
             rows.append(
                 HourRow(
-                    label=local.strftime("%H:00"),
-                    utc_label=hour.strftime("%H:%M UTC"),
+                    label=f"{local.hour:02d}:00",
+                    utc_label=f"{_hh_mm(hour)} UTC",
                     cells=tuple(cells),
                     tracked_seconds=row_seconds,
                     week_boundary=has_boundary,
@@ -233,7 +247,7 @@ def build_diary(diary: DiaryModel, *, zone: ZoneInfo, zone_name: str) -> DiaryPa
         totals=diary.totals,
         undisputed_cents=diary.undisputed_cents,
         week_boundary_local=(
-            boundary.astimezone(zone).strftime("%H:%M") if boundary_inside else None
+            _hh_mm(boundary.astimezone(zone)) if boundary_inside else None
         ),
         prev_day=day - timedelta(days=1),
         next_day=day + timedelta(days=1),
