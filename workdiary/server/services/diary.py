@@ -70,8 +70,10 @@ _STORED_COLUMNS = tuple(getattr(SegmentRow, name) for name in StoredSegment._fie
 
 def stored_segments_between(session: Session, *, contract_id: str, start: datetime,
                             end: datetime) -> list[StoredSegment]:
-    """``segments.segments_between`` as plain rows: a contract's segments starting in
-    [start, end), oldest first, tombstones included. Not scoped: check the contract first."""
+    """A contract's stored segments starting in [start, end), oldest first, as plain rows;
+    tombstones included (a deletion stays visible in a diary; it bills nothing).
+
+    Not scoped: callers check the contract belongs to the viewer first."""
     rows = session.execute(select(*_STORED_COLUMNS).where(
         SegmentRow.contract_id == contract_id,
         SegmentRow.start >= start, SegmentRow.start < end,

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, and_, bindparam, delete, insert, select
+from sqlalchemy import Select, bindparam, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -306,18 +306,3 @@ def _delete_blobs(blobs: BlobStore | None, shas: Sequence[str]) -> None:
     if blobs is not None:
         for sha in shas:
             blobs.delete(sha)
-
-
-def segments_between(session: Session, *, contract_id: str, start: datetime,
-                     end: datetime) -> list[SegmentRow]:
-    """Stored segments of a contract starting in [start, end), oldest first, tombstones
-    included (a deletion stays visible in the diary; it bills nothing).
-
-    Not scoped: callers check the contract belongs to the viewer first.
-    """
-    return list(session.scalars(
-        select(SegmentRow).where(and_(
-            SegmentRow.contract_id == contract_id,
-            SegmentRow.start >= start, SegmentRow.start < end,
-        )).order_by(SegmentRow.start, SegmentRow.id)
-    ))

@@ -20,8 +20,7 @@ from workdiary.server.models import Contract, Dispute, Invoice, User
 from workdiary.server.services import disputes as dispute_service
 from workdiary.server.services.billing import amount_cents
 from workdiary.server.services.contracts import get_contract_for, terms_for_week
-from workdiary.server.services.diary import SegmentView, segment_views
-from workdiary.server.services.segments import segments_between
+from workdiary.server.services.diary import SegmentView, segment_views, stored_segments_between
 from workdiary.server.services.weeks import as_datetime, get_invoice, require_week_start
 
 
@@ -189,8 +188,8 @@ def get_timesheet(session: Session, *, user: User, contract_id: str, week_start:
     contract = get_contract_for(session, user=user, contract_id=contract_id)
     require_week_start(week_start)
     start = as_datetime(week_start)
-    rows = segments_between(session, contract_id=contract.id, start=start,
-                            end=start + timedelta(days=7))
+    rows = stored_segments_between(session, contract_id=contract.id, start=start,
+                                   end=start + timedelta(days=7))
     disputes = dispute_service.week_disputes(session, contract_id=contract.id,
                                              week_start=week_start)
     return TimesheetView(
