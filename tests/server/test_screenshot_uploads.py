@@ -4,15 +4,20 @@ state (services/screenshots.py): the same answers, in the same order, as every A
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from types import SimpleNamespace
+from typing import Any, cast
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from server_factories import sha
 from server_world import World
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from workdiary.core.clock import FakeClock
-from workdiary.server.services import users
+from workdiary.server.models import Screenshot
+from workdiary.server.services import screenshots, users
 from workdiary.testing.images import make_jpeg
 
 DAY = 24 * 3600
@@ -92,3 +97,68 @@ def test_role_address_hash_and_device_are_checked_in_order(api: TestClient,
     # Freelancer B's token with A's device: not B's device.
     assert put(api, image, world.freelancer_b.headers) == (422, "unknown_device")
     assert put(api, image, world.freelancer_a.headers) == (201, "")
+
+
+@pytest.mark.parametrize("authorization", [None, "", "Bearer", "Bearer ", "Basic dXNlcjpwdw==",
+                                           "Token abc", "bearer"])
+def test_both_upload_routes_read_the_token_as_every_route_does(
+        api: TestClient, world: World, authorization: str | None) -> None:
+    """They read the header themselves (deps.bearer_token): the same 401 as a route with the
+    Token dependency, for every missing or malformed header."""
+    headers = {} if authorization is None else {"Authorization": authorization}
+    image = make_jpeg(seed=27)
+    expected = api.get("/auth/tokens/current", headers=headers)
+    uploaded = api.put(f"/screenshots/{sha(image)}", content=image,
+                       headers={**headers, "Content-Type": "image/jpeg"})
+    posted = api.post("/segments", json={"segments": []}, headers=headers)
+    assert expected.status_code == 401
+    for answer in (uploaded, posted):
+        assert answer.status_code == 401
+        assert answer.json()["error"]["code"] == expected.json()["error"]["code"]
+        assert answer.json()["error"]["message"] == expected.json()["error"]["message"]
+        assert answer.headers.get("www-authenticate") == expected.headers.get(
+            "www-authenticate")
+
+
+def test_a_lowercase_bearer_scheme_is_accepted(api: TestClient, world: World) -> None:
+    token = world.freelancer_a.headers["Authorization"].split(" ", 1)[1]
+    status, _ = put(api, make_jpeg(seed=28), {"Authorization": f"bearer {token}"})
+    assert status == 201
+
+
+class LosesTheRace:
+    """A connection on which the upload's state query answers "not stored yet" for an image
+    that is stored: what a concurrent upload of the same image looks like."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def execute(self, statement: Any, parameters: Any = None) -> Any:
+        result = self.connection.execute(statement, parameters)
+        if statement is not screenshots._UPLOAD_STATE:
+            return result
+        row = result.one()
+        return SimpleNamespace(one=lambda: SimpleNamespace(**{**row._asdict(), "sha256": None}))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.connection, name)
+
+
+def test_an_upload_that_loses_a_race_answers_with_the_stored_image(
+        api: TestClient, app: FastAPI, world: World, clock: FakeClock) -> None:
+    image = make_jpeg(seed=29)
+    assert put(api, image, world.freelancer_a.headers) == (201, "")
+    token = world.freelancer_a.headers["Authorization"].split(" ", 1)[1]
+    settings = app.state.settings
+    with app.state.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as raw:
+        stored, created = screenshots.put_screenshot(
+            cast(Connection, LosesTheRace(raw)), token=token, blobs=app.state.blobs,
+            sha256=sha(image), data=image, max_pixels=settings.max_image_pixels,
+            max_width=settings.max_image_width, declared_type="image/jpeg", device_id=DEVICE,
+            now=clock.now())
+        # The connection is usable after the refused INSERT.
+        assert raw.execute(select(Screenshot.sha256).where(
+            Screenshot.sha256 == sha(image))).scalar_one() == sha(image)
+    assert not created
+    assert (stored.sha256, stored.size, stored.width, stored.height) == (
+        sha(image), len(image), 64, 48)

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import datetime
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security.utils import get_authorization_scheme_param
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -53,13 +55,28 @@ Blobs = Annotated[BlobStore, Depends(get_blobs)]
 BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
+NO_TOKEN = "log in first: send an API token as 'Authorization: Bearer <token>'."
+# For routes that read the token with ``bearer_token``: the docs say what ``Token`` says.
+BEARER_SECURITY: dict[str, Any] = {"security": [{"HTTPBearer": []}]}
+
+
 async def get_token(credentials: BearerCredentials) -> str:
     if credentials is None or not credentials.credentials:
-        raise Unauthorized("log in first: send an API token as 'Authorization: Bearer <token>'.")
+        raise Unauthorized(NO_TOKEN)
     return credentials.credentials
 
 
 Token = Annotated[str, Depends(get_token)]
+
+
+def bearer_token(request: Request) -> str:
+    """What ``Token`` gives, read from the header directly: for the two upload routes, which a
+    catch-up calls hundreds of times, FastAPI's solving of that dependency chain cost more
+    than the routing (benchmarks/ingest.md, "Catch-up sync"). Same parsing, same 401."""
+    scheme, credentials = get_authorization_scheme_param(request.headers.get("authorization"))
+    if scheme.lower() != "bearer" or not credentials:
+        raise Unauthorized(NO_TOKEN)
+    return credentials
 
 
 def authenticate(session: Session, *, token: str, now: datetime) -> User:
@@ -93,20 +110,26 @@ async def run_as_user(request: Request, token: str,
                                                             now=clock.now())))
 
 
-async def run_in_session(request: Request, work: Callable[[Session], T], *,
-                         autocommit: bool = False) -> T:
-    """``work(session)`` in ONE thread-pool hop, the session closed after it.
-
-    ``autocommit``: each statement is its own transaction, for work that writes with ONE
-    statement (a screenshot's row): no BEGIN and COMMIT round trips around the reads; the
-    write is as durable when the statement returns as after a COMMIT.
-    """
+async def run_in_session(request: Request, work: Callable[[Session], T]) -> T:
+    """``work(session)`` in ONE thread-pool hop, the session closed after it."""
     sessionmaker = request.app.state.sessionmaker
 
     def run() -> T:
         with sessionmaker() as session:
-            if autocommit:
-                session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
             return work(session)
+
+    return await run_in_threadpool(run)
+
+
+async def run_autocommit(request: Request, work: Callable[[Connection], T]) -> T:
+    """``work(connection)`` in ONE thread-pool hop, on a connection where each statement is
+    its own transaction: for work that writes with ONE statement (a screenshot's row). No
+    session to open and close, no BEGIN and COMMIT around the reads; the write is as durable
+    when the statement returns as after a COMMIT."""
+    engine = request.app.state.engine
+
+    def run() -> T:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            return work(connection)
 
     return await run_in_threadpool(run)

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import StreamingResponse
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection
 
 from workdiary.core.clock import Clock
 from workdiary.server.api.schemas import ScreenshotPublic
 from workdiary.server.blobs import BlobStore
-from workdiary.server.deps import Blobs, CurrentUser, DbSession, Token, run_in_session
+from workdiary.server.deps import (
+    BEARER_SECURITY,
+    Blobs,
+    CurrentUser,
+    DbSession,
+    bearer_token,
+    run_autocommit,
+)
 from workdiary.server.errors import TooLarge
 from workdiary.server.services import screenshots
 from workdiary.server.settings import Settings
@@ -18,6 +25,7 @@ router = APIRouter(tags=["screenshots"])
 DEVICE_HEADER = "X-Workdiary-Device"
 
 IMAGE_BODY = {
+    **BEARER_SECURITY,
     "requestBody": {
         "required": True,
         "content": {"image/jpeg": {"schema": {"type": "string", "format": "binary"}},
@@ -41,15 +49,15 @@ async def read_capped(request: Request, limit: int) -> bytes:
 @router.put("/screenshots/{sha256}", response_model=ScreenshotPublic, status_code=201,
             openapi_extra=IMAGE_BODY,
             responses={200: {"model": ScreenshotPublic, "description": "Already stored."}})
-async def put_screenshot(sha256: str, request: Request, response: Response,
-                         token: Token) -> ScreenshotPublic:
+async def put_screenshot(sha256: str, request: Request, response: Response) -> ScreenshotPublic:
     """Store a JPEG under its SHA-256 (checked: hash, size, pixels, type, decodability).
 
     ``X-Workdiary-Device`` names the uploading device (one of the caller's): a segment's
     reference to the image counts as evidence only when it comes from that same device.
     """
-    # The app's settings, blobs and clock from its state, not as dependencies: each one
-    # FastAPI solves is work on every upload.
+    # The token, the app's settings, blobs and clock not as dependencies: each one FastAPI
+    # solves is work on every upload.
+    token = bearer_token(request)
     state = request.app.state
     settings: Settings = state.settings
     blobs: BlobStore = state.blobs
@@ -58,15 +66,15 @@ async def put_screenshot(sha256: str, request: Request, response: Response,
     declared_type = request.headers.get("content-type", "")
     device_id = request.headers.get(DEVICE_HEADER)
 
-    def work(session: Session) -> tuple[screenshots.StoredImage, bool]:
+    def work(connection: Connection) -> tuple[screenshots.StoredImage, bool]:
         return screenshots.put_screenshot(
-            session, token=token, blobs=blobs, sha256=sha256, data=data,
+            connection, token=token, blobs=blobs, sha256=sha256, data=data,
             max_pixels=settings.max_image_pixels, max_width=settings.max_image_width,
             declared_type=declared_type, device_id=device_id, now=clock.now())
 
     # The token, the checks, the blob and the row in one thread-pool hop and one query before
     # the write; the row is the one write (a single INSERT), so no transaction around it.
-    image, created = await run_in_session(request, work, autocommit=True)
+    image, created = await run_autocommit(request, work)
     response.status_code = 201 if created else 200
     state.metrics.count_upload(created=created)
     return ScreenshotPublic(sha256=image.sha256, size=image.size, width=image.width,

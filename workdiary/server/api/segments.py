@@ -20,11 +20,12 @@ from workdiary.server.api.segment_schemas import (
 )
 from workdiary.server.api.segment_wire import read_canonical_batch
 from workdiary.server.deps import (
+    BEARER_SECURITY,
     AppClock,
     Blobs,
     CurrentUser,
     DbSession,
-    Token,
+    bearer_token,
     run_as_user,
 )
 from workdiary.server.errors import TooLarge
@@ -36,7 +37,7 @@ router = APIRouter(tags=["segments"])
 
 # The body is parsed here (pydantic straight from the bytes), not by FastAPI, so its schema
 # is declared by hand.
-BATCH_BODY = {"requestBody": {"required": True, "content": {"application/json": {
+BATCH_BODY = {**BEARER_SECURITY, "requestBody": {"required": True, "content": {"application/json": {
     "schema": SegmentBatch.model_json_schema()}}}}
 
 
@@ -84,12 +85,13 @@ def _at_most(limit: int, count: int) -> None:
 
 
 @router.post("/segments", response_model=BatchResult, openapi_extra=BATCH_BODY)
-async def upload_segments(request: Request, token: Token) -> Response:
+async def upload_segments(request: Request) -> Response:
     """Upload signed segments; returns each one's verdict (status, billable minutes, reasons).
 
     Idempotent on id: a resend returns the stored verdict; a different body under a stored
     id refuses the batch with 409 ``segment_conflict`` and stores nothing.
     """
+    token = bearer_token(request)  # not a dependency: see bearer_token
     body = await request.body()
     state = request.app.state
     content_type = request.headers.get("content-type")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, literal, select
+from sqlalchemy import Connection, bindparam, insert, literal, select
 from sqlalchemy.orm import Session
 
 from workdiary.server.blobs import SHA256_RE, BlobStore
@@ -66,6 +66,8 @@ _UPLOAD_STATE = (
     .outerjoin(Device, Device.id == bindparam("device_id"))
 )
 _INSERT_SCREENSHOT = insert(Screenshot.__table__)
+_STORED = select(Screenshot.sha256, Screenshot.size, Screenshot.width, Screenshot.height,
+                 Screenshot.content_type).where(Screenshot.sha256 == bindparam("sha256"))
 
 
 def _stored(row: Any) -> StoredImage:
@@ -80,7 +82,7 @@ def _check_device(state: Any, *, user_id: str, device_id: str) -> None:
 
 
 def put_screenshot(
-    session: Session, *, token: str, blobs: BlobStore, sha256: str, data: bytes,
+    connection: Connection, *, token: str, blobs: BlobStore, sha256: str, data: bytes,
     max_pixels: int, now: datetime, max_width: int = 1920, declared_type: str = "",
     device_id: str | None = None,
 ) -> tuple[StoredImage, bool]:
@@ -93,14 +95,15 @@ def put_screenshot(
     always has bytes. The row records the uploading device and the image's stamp: what binds it.
     """
     device = (device_id or "")[:64] or None  # as the devices table holds ids
-    # Core statements on the session's connection: no ORM compiling or result wrapping.
-    state = session.connection().execute(_UPLOAD_STATE, {
+    # Core statements on a connection in autocommit (``deps.run_autocommit``): no ORM
+    # session, compiling or result wrapping; every statement is its own transaction.
+    state = connection.execute(_UPLOAD_STATE, {
         "token_hash": users.hash_token(token),
         # An address that is no SHA-256 matches nothing; it is refused after the token check.
         "sha256": sha256 if SHA256_RE.match(sha256) else "",
         "device_id": device or ""}).one()
     if state.token_id is None or not users.token_is_live(
-            session, token_id=state.token_id, revoked=state.token_revoked,
+            connection, token_id=state.token_id, revoked=state.token_revoked,
             expires_at=state.expires_at, disabled=state.disabled, now=now):
         raise users.invalid_token()
     if state.role != "freelancer":
@@ -127,13 +130,11 @@ def put_screenshot(
               "stamp_taken_at": stamp.taken_at if stamp else None}
     try:
         # A plain INSERT, not the ORM's unit of work: this runs once per uploaded image.
-        # The session's connection again: sliding the token's expiry committed the first.
-        session.connection().execute(_INSERT_SCREENSHOT, values)
-        session.commit()
+        connection.execute(_INSERT_SCREENSHOT, values)
     except Exception:
-        session.rollback()
-        again = session.get(Screenshot, sha256)  # a concurrent upload of the same image
-        if again is None:
+        connection.rollback()  # ends the failed statement's transaction
+        again = connection.execute(_STORED, {"sha256": sha256}).one_or_none()
+        if again is None:  # not a concurrent upload of the same image
             raise
         return _stored(again), False
     return StoredImage(sha256, len(data), image.width, image.height, image.content_type), True

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select, update
+from sqlalchemy import Connection, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -154,10 +154,11 @@ def user_for_token(session: Session, *, token: str, now: datetime) -> User | Non
     return user if live else None
 
 
-def token_is_live(session: Session, *, token_id: str, revoked: bool, expires_at: datetime,
-                  disabled: bool, now: datetime) -> bool:
+def token_is_live(session: Session | Connection, *, token_id: str, revoked: bool,
+                  expires_at: datetime, disabled: bool, now: datetime) -> bool:
     """Whether a found token is live (not revoked, not expired, account enabled); a live one's
-    expiry slides to ``TOKEN_IDLE`` ahead, written (and committed) at most once a day."""
+    expiry slides to ``TOKEN_IDLE`` ahead, written (and committed) at most once a day. A
+    session or a bare connection (the screenshot upload's)."""
     if revoked or now >= expires_at or disabled:
         return False
     if now + TOKEN_IDLE - expires_at >= TOKEN_SLIDE_STEP:
