@@ -12,11 +12,15 @@ import urllib.parse
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from workdiary.core.billing import whole_minutes
 from workdiary.core.model import Contract
-from workdiary.sync import http
+
+if TYPE_CHECKING:
+    # The transport (http.client, ssl, email) is imported where a request is made: the tray
+    # app imports this module for its types and answers, and leaves requests to its helper.
+    from workdiary.sync import http
 
 T = TypeVar("T")
 
@@ -190,7 +194,11 @@ class ApiClient:
         self.server_url = check_server_url(server_url)
         self.token = token
         self.timeout = timeout
-        self._session = session or http.Session()
+        if session is None:
+            from workdiary.sync import http
+
+            session = http.Session()
+        self._session = session
         # The ``Date`` header of the latest answer (HTTP date text), to compare clocks with.
         self.last_server_date: str | None = None
 
@@ -316,6 +324,8 @@ class ApiClient:
             ) from exc
 
     def _request(self, method: str, path: str, **kwargs: Any) -> http.Response:
+        from workdiary.sync import http
+
         url = f"{self.server_url}{API_PREFIX}{path}"
         headers = dict(kwargs.pop("headers", None) or {})
         if self.token:

@@ -7,7 +7,6 @@ later), so the outbox keeps such a segment queued and says why: usually this clo
 
 from __future__ import annotations
 
-import email.utils
 from datetime import UTC, datetime, timedelta
 
 # The server tolerates 2 minutes; below 1 minute of difference, clocks are not the cause.
@@ -18,6 +17,8 @@ def parse_http_date(value: str | None) -> datetime | None:
     """A ``Date`` header as an aware UTC datetime, or None when absent or unreadable."""
     if not value:
         return None
+    import email.utils  # here, not at the top: the tray app imports this module, never parses
+
     try:
         moment = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
