@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, bindparam, delete, insert, select
+from sqlalchemy import Select, bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -19,6 +19,7 @@ from workdiary.core.model import Reason, Segment, SegmentKind, Status
 from workdiary.core.signing import signature_is_valid
 from workdiary.core.verify import Verdict, verify_segment
 from workdiary.server.blobs import BlobStore
+from workdiary.server.bulk_insert import insert_rows
 from workdiary.server.canonical_json import dumps_canonical
 from workdiary.server.errors import Conflict, Forbidden, NotFound
 from workdiary.server.models import (
@@ -122,8 +123,6 @@ def _new_row(segment: Segment, encoded: _Encoded, verdict: Verdict, user: User,
 # Built once: building a statement (and its cache key) costs more than running it, and every
 # batch runs these.
 _LOCK_UPLOADER = select(User.id).where(User.id == bindparam("user_id")).with_for_update()
-_INSERT_SEGMENTS = insert(SegmentRow.__table__)
-_INSERT_REFERENCES = insert(SegmentScreenshot.__table__)
 
 
 @functools.cache
@@ -205,10 +204,10 @@ def upload_segments(
             results[segment.id] = UploadResult(
                 segment.id, verdict.status.value, verdict.billable_seconds,
                 verdict.over_limit_seconds, tuple(r.value for r in verdict.reasons))
-        # Core INSERTs (one executemany each): the ORM's bulk path would inspect every row
-        # dict against the mapper, and nothing here needs ORM objects.
+        # Core rows, not ORM objects (the ORM's bulk path would inspect every row dict
+        # against the mapper, and nothing here needs them), by COPY on PostgreSQL.
         if rows:
-            session.execute(_INSERT_SEGMENTS, rows)
+            insert_rows(session, SegmentRow.__table__, rows)
             day_totals.add_rows(session, rows)
         # Only bound references are stored: they are what authorises a download, so a
         # segment citing someone else's image gains no access to it.
@@ -217,8 +216,7 @@ def upload_segments(
                 for s in ordered if s.kind is not SegmentKind.TOMBSTONE
                 and s.id in stored_ids
                 for sha in referenced_shas(s) - state.unbound(s)]
-        if refs:
-            session.execute(_INSERT_REFERENCES, refs)
+        insert_rows(session, SegmentScreenshot.__table__, refs)
     try:
         session.commit()
     except IntegrityError as exc:
