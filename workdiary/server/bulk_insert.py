@@ -19,7 +19,6 @@ from collections.abc import Callable, Mapping, Sequence
 from operator import itemgetter
 from typing import Any
 
-import psycopg
 from sqlalchemy import Table, insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -42,6 +41,8 @@ def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
         return
     statement, processors = _copy_plan(table, names, dialect)
     session.flush()  # pending ORM rows first: the new rows may refer to them
+    import psycopg  # here: the desktop's frozen bundle serves on SQLite and leaves it out
+
     values = itemgetter(*names) if len(names) > 1 else (lambda row: (row[names[0]],))
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
