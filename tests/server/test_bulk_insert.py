@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import JSON, Boolean, Column, Integer, MetaData, String, Table, event, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from workdiary.server.bulk_insert import insert_rows
@@ -90,3 +90,14 @@ def test_a_duplicate_key_is_integrity_error_on_both(session: Session) -> None:
 def test_no_rows_is_nothing(session: Session) -> None:
     insert_rows(session, ROWS, [])
     assert session.scalar(select(ROWS.c.id)) is None
+
+
+def test_a_nul_character_is_data_error_on_postgresql(session: Session) -> None:
+    # PostgreSQL text cannot hold NUL; the API answers SQLAlchemy's DataError with a 422.
+    row = {"id": "nul", "at": datetime(2026, 11, 30, tzinfo=UTC), "body": {}, "flag": True,
+           "note": "before\x00after"}
+    if session.get_bind().dialect.name == "sqlite":
+        insert_rows(session, ROWS, [row])  # SQLite keeps it
+        return
+    with pytest.raises(DataError):
+        insert_rows(session, ROWS, [row])

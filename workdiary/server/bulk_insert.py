@@ -9,8 +9,9 @@ executemany and 1.5-1.8 ms as COPY (in-process, alternating; benchmarks/ingest.m
 COPY bypasses SQLAlchemy's statement, so each value goes through its column type's bind
 processor here (JSON text, UTC datetimes), and a column that the rows leave out and that has a
 Python-side default is filled by the INSERT path instead (COPY would leave it NULL or the
-server's default). A constraint violation is raised as SQLAlchemy's ``IntegrityError``, as the
-INSERT raises it, so callers handle both paths the same way.
+server's default). A driver error is raised as SQLAlchemy wraps it for the INSERT
+(``IntegrityError`` for a constraint, ``DataError`` for a NUL character in text, ...), so callers
+and the API's error handlers treat both paths the same way.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Table, insert
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 _Processors = tuple[Callable[[Any], Any] | None, ...]
@@ -51,8 +52,8 @@ def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
                 copy.write_row([value if process is None else process(value)
                                 for process, value in zip(processors, values(row),
                                                           strict=True)])
-    except psycopg.IntegrityError as exc:
-        raise IntegrityError(statement, None, exc) from exc
+    except psycopg.Error as exc:  # as SQLAlchemy wraps it: IntegrityError, DataError (NUL), ...
+        raise DBAPIError.instance(statement, None, exc, psycopg.Error) from exc
     finally:
         cursor.close()
 
