@@ -16,16 +16,16 @@ and the API's error handlers treat both paths the same way.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
-from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Table, insert
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-_Processors = tuple[Callable[[Any], Any] | None, ...]
-_copy_plans: dict[tuple[str, str, tuple[str, ...]], tuple[str, _Processors]] = {}  # built once
+# (column name, its bind processor or None), in COPY's column order.
+_Columns = tuple[tuple[str, Callable[[Any], Any] | None], ...]
 
 
 def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
@@ -33,44 +33,37 @@ def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
     transaction."""
     if not rows:
         return
-    names = tuple(rows[0])
     connection = session.connection()
-    dialect = connection.dialect
-    if dialect.name != "postgresql" or dialect.driver != "psycopg" or _defaults_left_out(
-            table, names):
+    plan = _copy_plan(table, tuple(rows[0]), connection.dialect)
+    if plan is None:
         session.execute(insert(table), list(rows))
         return
-    statement, processors = _copy_plan(table, names, dialect)
+    statement, columns = plan
     session.flush()  # pending ORM rows first: the new rows may refer to them
     import psycopg  # here: the desktop's frozen bundle serves on SQLite and leaves it out
 
-    values = itemgetter(*names) if len(names) > 1 else (lambda row: (row[names[0]],))
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
         with cursor.copy(statement) as copy:
             for row in rows:
-                copy.write_row([value if process is None else process(value)
-                                for process, value in zip(processors, values(row),
-                                                          strict=True)])
+                copy.write_row([row[name] if process is None else process(row[name])
+                                for name, process in columns])
     except psycopg.Error as exc:  # as SQLAlchemy wraps it: IntegrityError, DataError (NUL), ...
         raise DBAPIError.instance(statement, None, exc, psycopg.Error) from exc
     finally:
         cursor.close()
 
 
-def _defaults_left_out(table: Table, names: tuple[str, ...]) -> bool:
-    return any(column.default is not None and column.name not in names
-               for column in table.columns)
-
-
-def _copy_plan(table: Table, names: tuple[str, ...], dialect: Any) -> tuple[str, _Processors]:
-    key = (dialect.name, table.name, names)
-    plan = _copy_plans.get(key)
-    if plan is None:
-        quote = dialect.identifier_preparer.quote
-        statement = (f"COPY {quote(table.name)} ({', '.join(quote(name) for name in names)}) "
-                     "FROM STDIN")
-        processors = tuple(table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-                           for name in names)
-        plan = _copy_plans[key] = (statement, processors)
-    return plan
+@functools.lru_cache(maxsize=64)
+def _copy_plan(table: Table, names: tuple[str, ...], dialect: Any) -> tuple[str, _Columns] | None:
+    """The COPY statement and each column's bind processor (built once per table, columns and
+    engine), or None where the INSERT must run: not psycopg, or a left-out column has a
+    Python-side default."""
+    if (dialect.name, dialect.driver) != ("postgresql", "psycopg") or any(
+            column.default is not None and column.name not in names for column in table.columns):
+        return None
+    quote = dialect.identifier_preparer.quote
+    statement = (f"COPY {quote(table.name)} ({', '.join(quote(name) for name in names)}) "
+                 "FROM STDIN")
+    return statement, tuple((name, table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
+                            for name in names)

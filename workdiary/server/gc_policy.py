@@ -5,7 +5,7 @@ CPython starts a full (oldest-generation) collection when the objects promoted s
 one reach a quarter of those it kept then. After ``gc.freeze()`` that pool is small, so a busy
 server ran a full collection every twenty-odd requests, each walking every long-lived object
 made since start (the SQLAlchemy and Jinja caches, sessions, pooled connections): a day's
-diary page paid 7-48 ms for it in 5 of 120 requests, most of the gap between its median and
+diary page paid 7-52 ms for it in 5 of 120 requests, most of the gap between its median and
 its p95 (benchmarks/bench_diary_page.py). The young generations are still collected as CPython
 does (about 1 ms a page, in short steps); the full collection runs in a timer thread every
 ``FULL_COLLECTION_SECONDS``, so cyclic garbage that reaches the old generation waits at most
