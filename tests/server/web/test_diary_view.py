@@ -13,16 +13,21 @@ from workdiary.core.canonical import segment_from_dict, segment_to_dict, summary
 from workdiary.core.model import ActivitySource, MinuteRecord, Segment, SegmentKind
 from workdiary.core.timegrid import local_day_bounds
 from workdiary.core.week import week_start
+from workdiary.server.i18n.catalogs import load_catalogs
 from workdiary.server.i18n.formatting import (
     hours_minutes,
     hours_minutes_seconds,
     minutes_seconds,
     money,
 )
+from workdiary.server.i18n.language import Languages
 from workdiary.server.models import Contract, SegmentRow
 from workdiary.server.services.diary import DiaryView, SegmentView
+from workdiary.server.web.diary_cell import CellTexts, segment_cells, segment_html
 from workdiary.server.web.diary_view import DiaryPage, build_diary
 from workdiary.server.web.timezones import choose_zone
+
+ENGLISH = Languages(load_catalogs()).default
 
 
 def shape(start: datetime, minutes: int = 10, *, active: int | None = None,
@@ -189,8 +194,6 @@ def test_zone_choice() -> None:
 
 
 def test_minutes_measured_from_idle_time_are_active_and_marked() -> None:
-    from workdiary.server.web.rendering import build_templates
-
     start = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
     idle_measured = shape(start, active=0)
     minutes = tuple(
@@ -203,10 +206,12 @@ def test_minutes_measured_from_idle_time_are_active_and_marked() -> None:
     first, second = list(view.segments)
     assert first.activity_from_idle and first.activity.active_minutes == 6
     assert not second.activity_from_idle
-    macro = build_templates().env.get_template("_segment.html").module.segment  # type: ignore[attr-defined]
-    contract = {"id": "c-1"}
-    assert "activity measured from idle time" in str(macro(first, contract, ()))
-    assert "activity measured from idle time" not in str(macro(second, contract, ()))
+    texts = CellTexts.of(ENGLISH)
+    assert "activity measured from idle time" in segment_html(first, texts, contract_id="c-1",
+                                                              disputable=False)
+    assert "activity measured from idle time" not in segment_html(second, texts,
+                                                                  contract_id="c-1",
+                                                                  disputable=False)
 
 
 def with_failed_shots(view: SegmentView, *errors: str) -> SegmentView:
@@ -218,8 +223,6 @@ def with_failed_shots(view: SegmentView, *errors: str) -> SegmentView:
 
 
 def test_repeated_capture_failures_are_said_once_per_cause_and_counted() -> None:
-    from workdiary.server.web.rendering import build_templates
-
     start = datetime(2026, 11, 24, 10, 4, tzinfo=UTC)
     no_display = "No X display: DISPLAY is not set. Run workdiary in an X11 session."
     segments = [with_failed_shots(shape(start + timedelta(minutes=10 * i), seg_id=f"s-{i}"),
@@ -233,8 +236,7 @@ def test_repeated_capture_failures_are_said_once_per_cause_and_counted() -> None
     cells = [s for row in view.rows for cell in row.cells for s in cell.segments]
     assert {c.first_shot.failure_note for c in cells if c.first_shot} == {1, 2}
 
-    template = build_templates().env.get_template("_segment.html")
-    html = "".join(template.module.segment(c, Contract(id="c-1"), set()) for c in cells)
+    html = segment_cells(cells, CellTexts.of(ENGLISH), contract_id="c-1", disputable_ids=())
     assert no_display not in html.replace('title="' + no_display, "")  # only as a tooltip
     assert html.count("see note 1") == 12 and html.count("see note 2") == 1
 

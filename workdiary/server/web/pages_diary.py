@@ -21,8 +21,9 @@ from workdiary.server.services.contracts import get_contract_for, role_on
 from workdiary.server.services.diary import get_diary, get_segment_with_screenshot
 from workdiary.server.services.screenshots import segment_showing, stored_content_type
 from workdiary.server.web.deps import DB, PageBadRequest, PageNotFound, Viewer
+from workdiary.server.web.diary_cell import CellTexts, segment_cells
 from workdiary.server.web.diary_view import build_diary, segment_cell
-from workdiary.server.web.rendering import finish, redirect, render, web_session
+from workdiary.server.web.rendering import finish, page_language, redirect, render, web_session
 from workdiary.server.web.thumbnails import ThumbnailCache, make_thumbnail
 from workdiary.server.web.timezones import choose_zone, zone_options
 
@@ -90,6 +91,7 @@ def diary(request: Request, contract_id: str, day: str, db: DB, viewer: Viewer,
         "is_client": role_on(contract, viewer) == "client", "disputable_ids": disputable,
         "cols": grid_columns(contract.segment_minutes),
         "rate_cents": contract.rate_cents,
+        "segment_cells": segment_cells, "cell_texts": CellTexts.of(page_language(request)),
     })
 
 
