@@ -87,23 +87,25 @@ def screenshot_to_dict(shot: ScreenshotRef) -> dict[str, Any]:
     }
 
 
-def screenshot_from_dict(data: dict[str, Any]) -> ScreenshotRef:
-    def opt(key: str) -> str | None:
-        value = data.get(key)
-        return None if value is None else str(value)
+def _optional_text(data: dict[str, Any], key: str) -> str | None:
+    value = data.get(key)
+    return None if value is None else str(value)
 
+
+def screenshot_from_dict(data: dict[str, Any]) -> ScreenshotRef:
+    get = data.get
     return ScreenshotRef(
         taken_at=parse_iso(str(data["taken_at"])),
-        sha256=opt("sha256"),
-        width=int(data.get("width", 0)),
-        height=int(data.get("height", 0)),
-        size=int(data.get("size", 0)),
-        thumb_sha256=opt("thumb_sha256"),
-        error=opt("error"),
-        app=opt("app"),
-        window_title=opt("window_title"),
-        blurred=bool(data.get("blurred", False)),
-        redacted=bool(data.get("redacted", False)),
+        sha256=_optional_text(data, "sha256"),
+        width=int(get("width", 0)),
+        height=int(get("height", 0)),
+        size=int(get("size", 0)),
+        thumb_sha256=_optional_text(data, "thumb_sha256"),
+        error=_optional_text(data, "error"),
+        app=_optional_text(data, "app"),
+        window_title=_optional_text(data, "window_title"),
+        blurred=bool(get("blurred", False)),
+        redacted=bool(get("redacted", False)),
     )
 
 

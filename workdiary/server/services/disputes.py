@@ -6,7 +6,7 @@ decision in ``dispute_conversation``; the states and the escalation job in ``dis
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from typing import Protocol
 
@@ -51,18 +51,21 @@ def review_open(invoice: Invoice, *, now: datetime) -> bool:
 
 
 def disputable_segment_ids(session: Session, *, user: User, contract_id: str,
-                           segments: Sequence[DisputableSegment], now: datetime) -> set[str]:
+                           segments: Sequence[DisputableSegment], now: datetime,
+                           disputed: Collection[str] | None = None) -> set[str]:
     """Which of these segments ``user`` may dispute now (the pages offer these, and only these).
 
     The contract's client may dispute a segment of the contract that bills something, is not
     a tombstone and is not under an active dispute yet, in a week whose invoice is in review
     before its deadline: the rules ``create_dispute`` enforces, less disputes that would
-    withhold nothing.
+    withhold nothing. ``disputed``: which of ``segments`` are under an active dispute, when
+    the caller read that in this transaction already (a diary's views carry it).
     """
     contract = get_contract_for(session, user=user, contract_id=contract_id)
     if side_of(session, contract, user) != "client":
         return set()
-    disputed = _active_disputed_ids(session, contract.id)
+    if disputed is None:
+        disputed = _active_disputed_ids(session, contract.id)
     candidates = [row for row in segments if row.contract_id == contract.id and not row.deleted
                   and row.billable_seconds > 0 and row.id not in disputed]
     open_weeks = set()

@@ -80,7 +80,8 @@ def diary(request: Request, contract_id: str, day: str, db: DB, viewer: Viewer,
     clock: Clock = request.app.state.clock
     disputable = dispute_service.disputable_segment_ids(
         db, user=viewer, contract_id=contract.id,
-        segments=[s.row for s in diary_model.segments], now=clock.now())
+        segments=[s.row for s in diary_model.segments], now=clock.now(),
+        disputed={s.id for s in diary_model.segments if s.disputed})
     # The UTC weeks this local day touches (two when the week boundary falls inside it).
     start, end = diary_model.start, diary_model.end
     weeks = sorted({week_start_of_date(start.date()), week_start_of_date(
