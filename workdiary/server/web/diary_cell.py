@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 from workdiary.server.i18n import formatting
 from workdiary.server.i18n.language import Language
 from workdiary.server.web.diary_view import SegmentCell, ShotView
-from workdiary.server.web.reasons import STATE_WORDS, state_word
+from workdiary.server.web.reasons import state_word
 
 MAX_REASONS = 3  # listed under a cell; the rest are counted ("+2 more")
 
@@ -29,7 +29,6 @@ class CellTexts:
     templates' ``_()`` trusts it; only the values put into it are escaped."""
 
     gettext: Callable[[str], str]
-    states: dict[str, str]
     deleted: str
     capture_failed: str
     capture_failed_colon: str
@@ -61,7 +60,6 @@ class CellTexts:
         _ = language.gettext
         return cls(
             gettext=_,
-            states={code: _(word) for code, word in STATE_WORDS.items()},
             deleted=_("Deleted by the freelancer"),
             capture_failed=_("Capture failed"),
             capture_failed_colon=_("Capture failed:"),
@@ -92,7 +90,8 @@ class CellTexts:
         )
 
     def state(self, status: str) -> str:
-        return self.states.get(status) or self.gettext(state_word(status))
+        """A segment's verdict in words ("protected"), as the templates' ``state`` filter."""
+        return self.gettext(state_word(status))
 
 
 def segment_html(s: SegmentCell, texts: CellTexts, *, contract_id: str,
