@@ -44,7 +44,6 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from fastapi.testclient import TestClient  # noqa: E402
 from harness import MIN_REPEAT, Bench, Spread, load_average  # noqa: E402
-from sqlalchemy import insert  # noqa: E402
 
 from tests.server.web.apiseed import register, seed_contract  # noqa: E402
 from workdiary.core.canonical import segment_to_dict  # noqa: E402
@@ -148,7 +147,7 @@ def server_point(url: str | None, *, contracts: int, rows: int, filler_start: da
             for week in range(MIN_REPEAT):
                 begin = datetime.combine(CLOSE_WEEK0 + timedelta(weeks=week),
                                          datetime.min.time(), UTC) + timedelta(hours=9)
-                session.execute(insert(SegmentRow), [segment_row(
+                insert_rows(session, SegmentRow.__table__, [segment_row(
                     weekly.id, freelancer.id, week * 3 + k, begin + timedelta(minutes=10 * k),
                     kind="weekly") for k in range(3)])
             session.commit()

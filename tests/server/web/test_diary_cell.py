@@ -22,7 +22,7 @@ HOSTILE = '<script>alert("x")</script> & "quoted"'
 
 def cell(**changes: object) -> SegmentCell:
     base = SegmentCell(
-        id="s-1", time_label="09:10–09:20", status="protected", status_label="Protected",
+        id="s-1", time_label="09:10–09:20", status="protected",
         reasons=(), memo="Checkout page", billable_seconds=600, over_limit_seconds=0,
         tracked_seconds=600, activity=Activity(10, 8, 330, 600),
         shots=(ShotView(sha256=SHA, taken_local="09:13:05"),), redacted=False,

@@ -21,7 +21,7 @@ from workdiary.core.timegrid import segment_start
 from workdiary.core.week import week_start
 from workdiary.server.services.diary import DiaryTotals, SegmentView
 from workdiary.server.services.diary import DiaryView as DiaryModel
-from workdiary.server.web.reasons import reason_text, status_text
+from workdiary.server.web.reasons import reason_text
 
 ACTIVITY_TICKS = 10
 
@@ -53,7 +53,6 @@ class SegmentCell:
     id: str
     time_label: str  # 09:10–09:20 local
     status: str
-    status_label: str
     reasons: tuple[tuple[str, str], ...]  # (code, sentence)
     memo: str
     billable_seconds: int
@@ -163,7 +162,6 @@ def segment_cell(view: SegmentView, zone: ZoneInfo, segment_minutes: int,
         id=row.id,
         time_label=f"{_hh_mm(local_start)}–{_hh_mm(local_end)}",
         status=row.status,
-        status_label=status_text(row.status),
         reasons=tuple((code, reason_text(code)) for code in row.reasons),
         memo=row.memo,
         billable_seconds=view.billable_seconds,

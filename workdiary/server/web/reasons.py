@@ -30,12 +30,6 @@ REASON_TEXT: dict[str, str] = {
     Reason.DELETED: N_("Deleted by the freelancer"),
 }
 
-STATUS_TEXT: dict[str, str] = {
-    Status.PROTECTED: N_("Protected"),
-    Status.UNPROTECTED: N_("Unprotected"),
-    Status.REJECTED: N_("Rejected"),
-}
-
 STATUS_HELP: dict[str, str] = {
     Status.PROTECTED: N_("Verified evidence: signed, chained, with screenshot, activity and memo."),
     Status.UNPROTECTED: N_("Billable, but the evidence is incomplete for the reasons listed."),
@@ -46,10 +40,6 @@ STATUS_HELP: dict[str, str] = {
 def reason_text(code: str) -> str:
     """The sentence for a reason code; an unknown code is shown as it is rather than hidden."""
     return REASON_TEXT.get(code, code.replace("_", " ").capitalize())
-
-
-def status_text(status: str) -> str:
-    return STATUS_TEXT.get(status, status.capitalize())
 
 
 STATE_WORDS: dict[str, str] = {
